@@ -1,0 +1,15 @@
+extension GatewayConfiguration: CustomStringConvertible {
+    /// A human summary of the configuration, as `gatehouse run` prints it at start.
+    public var description: String {
+        var lines: [String] = []
+        for listener in listeners {
+            lines.append("listen      \(listener.transport.rawValue) \(listener.address):\(listener.port)")
+        }
+        lines.append("media       \(mediaAddress) ports \(mediaPorts.lowerBound)-\(mediaPorts.upperBound)")
+        lines.append("data        \(dataDirectory)")
+        lines.append("admin       http://\(adminAddress):\(adminPort)")
+        lines.append("log level   \(logLevel)")
+        lines.append("dial plan   \(dialPlan)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,80 @@
+import Yams
+
+/// An error in the service configuration: where it is and how to fix it.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var fix: String
+
+    public var description: String { "\(file):\(line):\(column): error: \(message) (fix: \(fix))" }
+}
+
+/// Every error found in one pass over a configuration file.
+public struct ConfigurationErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [ConfigurationError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+extension GatewayConfiguration {
+    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan"]
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Parses a configuration, reporting every error with file:line:column.
+    public static func parse(_ text: String, file: String) throws -> GatewayConfiguration {
+        var reader = NodeReader(file: file)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigurationErrors(errors: [ConfigurationError(
+                    file: file, line: 1, column: 1, message: "the file is empty",
+                    fix: "start from `gatehouse run --print-default-config`")])
+            }
+            root = node
+        } catch let error as YamlError {
+            throw ConfigurationErrors(errors: [reader.syntaxError(error)])
+        }
+        var config = GatewayConfiguration(
+            listeners: [], mediaAddress: "127.0.0.1", mediaPorts: 20000...20999, dataDirectory: "./var",
+            adminAddress: "127.0.0.1", adminPort: 8060, logLevel: "info", dialPlan: "dialplans/example.yaml")
+        guard let top = reader.mapping(root, what: "the configuration") else {
+            throw ConfigurationErrors(errors: reader.errors)
+        }
+        reader.rejectUnknownKeys(top, known: knownKeys)
+        if let listen = top["listen"], let items = reader.sequence(listen, what: "listen") {
+            for item in items {
+                guard let map = reader.mapping(item, what: "a listener") else { continue }
+                reader.rejectUnknownKeys(map, known: ["transport", "address", "port"])
+                let transport = reader.enumeration(map["transport"], in: map, key: "transport",
+                                                   Listener.Transport.self) ?? .udp
+                let address = reader.string(map["address"], in: map, key: "address") ?? "127.0.0.1"
+                let port = reader.integer(map["port"], in: map, key: "port", range: 1...65535) ?? 5060
+                config.listeners.append(Listener(transport: transport, address: address, port: port))
+            }
+        }
+        if let media = top["media"], let map = reader.mapping(media, what: "media") {
+            reader.rejectUnknownKeys(map, known: ["address", "ports"])
+            if let value = map["address"] { config.mediaAddress = reader.string(value, in: map, key: "address") ?? config.mediaAddress }
+            if let value = map["ports"], let range = reader.portRange(value) { config.mediaPorts = range }
+        }
+        if let value = top["data_directory"] { config.dataDirectory = reader.string(value, in: top, key: "data_directory") ?? config.dataDirectory }
+        if let admin = top["admin"], let map = reader.mapping(admin, what: "admin") {
+            reader.rejectUnknownKeys(map, known: ["address", "port"])
+            if let value = map["address"] { config.adminAddress = reader.string(value, in: map, key: "address") ?? config.adminAddress }
+            if let value = map["port"] { config.adminPort = reader.integer(value, in: map, key: "port", range: 1...65535) ?? config.adminPort }
+        }
+        if let value = top["log_level"], let level = reader.string(value, in: top, key: "log_level") {
+            if logLevels.contains(level) { config.logLevel = level } else {
+                reader.error(at: value, "unknown log level '\(level)'", fix: "use one of \(logLevels.joined(separator: ", "))")
+            }
+        }
+        if let value = top["dial_plan"] { config.dialPlan = reader.string(value, in: top, key: "dial_plan") ?? config.dialPlan }
+        if config.listeners.isEmpty, reader.errors.isEmpty {
+            reader.error(at: top["listen"] ?? root, "no SIP listener is configured",
+                         fix: "add `listen: [{ transport: udp, address: 0.0.0.0, port: 5060 }]`")
+        }
+        if !reader.errors.isEmpty { throw ConfigurationErrors(errors: reader.errors) }
+        return config
+    }
+}

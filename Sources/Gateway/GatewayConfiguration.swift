@@ -1,0 +1,47 @@
+import Yams
+
+/// The service configuration: where Gatehouse listens, where it keeps its data, and which dial plan
+/// it runs. Small on purpose: everything about endpoints, trunks and routes lives in the dial plan.
+public struct GatewayConfiguration: Sendable, Equatable {
+    /// One SIP listener (RFC 3261 §18): a transport bound to an address and port.
+    public struct Listener: Sendable, Equatable {
+        public enum Transport: String, Sendable, CaseIterable { case udp, tcp, tls }
+        public var transport: Transport
+        public var address: String
+        public var port: Int
+    }
+
+    public var listeners: [Listener]
+    public var mediaAddress: String
+    /// RTP port range, inclusive; RTP on even ports, RTCP on the next odd one.
+    public var mediaPorts: ClosedRange<Int>
+    public var dataDirectory: String
+    public var adminAddress: String
+    public var adminPort: Int
+    public var logLevel: String
+    public var dialPlan: String
+
+    /// The configuration `gatehouse run` uses when no file is given: everything on loopback.
+    public static let embeddedDefaultYAML = """
+        # Gatehouse service configuration (embedded default).
+        listen:
+          - { transport: udp, address: 127.0.0.1, port: 5060 }
+          - { transport: tcp, address: 127.0.0.1, port: 5060 }
+        media:
+          address: 127.0.0.1
+          ports: 20000-20999
+        data_directory: ./var
+        admin:
+          address: 127.0.0.1
+          port: 8060
+        log_level: info
+        dial_plan: dialplans/example.yaml
+        """
+
+    public static func embeddedDefault() -> GatewayConfiguration {
+        // The embedded text is ours and covered by a test; failing to parse it is a build defect.
+        do { return try parse(embeddedDefaultYAML, file: "<embedded>") } catch {
+            preconditionFailure("embedded default configuration is invalid: \(error)")
+        }
+    }
+}
