@@ -33,6 +33,12 @@ public struct RTCPFeedback: Hashable, Sendable {
         /// Bit i set: packet PID + i + 1 lost too (BLP).
         public var lostBitmask: UInt16
 
+        /// An entry for lost packet `packetID` and bitmask `lostBitmask`.
+        public init(packetID: UInt16, lostBitmask: UInt16) {
+            self.packetID = packetID
+            self.lostBitmask = lostBitmask
+        }
+
         /// Calls `body` with every sequence number this entry reports lost, in order.
         public func forEachLostSequenceNumber(_ body: (UInt16) -> Void) {
             body(packetID)
@@ -50,6 +56,12 @@ public struct RTCPFeedback: Hashable, Sendable {
         public var ssrc: UInt32
         /// The request's command sequence number.
         public var sequenceNumber: UInt8
+
+        /// An entry asking `ssrc` for a key frame, command sequence number `sequenceNumber`.
+        public init(ssrc: UInt32, sequenceNumber: UInt8) {
+            self.ssrc = ssrc
+            self.sequenceNumber = sequenceNumber
+        }
     }
 
     /// The packet's header.

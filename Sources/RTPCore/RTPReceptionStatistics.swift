@@ -98,6 +98,11 @@ public struct RTPReceptionStatistics: Hashable, Sendable {
             }
             return .probation
         }
+        if delta == 0 {
+            // A duplicate: A.1 counts it like an in-order packet; report it as reordering.
+            received &+= 1
+            return .reordered
+        }
         if delta < Self.maximumDropout {
             if sequence < maxSequence { cycles &+= UInt32(RTPSequenceNumber.modulus) }
             maxSequence = sequence

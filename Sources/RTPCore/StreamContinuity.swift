@@ -62,6 +62,14 @@ public struct StreamContinuity: Hashable, Sendable {
         public var timestamp: UInt32
         /// Whether this is the first packet of a new source: set the marker bit.
         public var startsNewSource: Bool
+
+        /// A mapping with the given outgoing fields.
+        public init(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, startsNewSource: Bool) {
+            self.ssrc = ssrc
+            self.sequenceNumber = sequenceNumber
+            self.timestamp = timestamp
+            self.startsNewSource = startsNewSource
+        }
     }
 
     private struct Source: Hashable, Sendable {
