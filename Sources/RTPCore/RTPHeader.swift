@@ -127,9 +127,10 @@ public struct RTPHeader: Hashable, Sendable {
         self.hasPadding = hasPadding
         self.marker = second & 0x80 != 0
         self.payloadType = second & 0x7F
-        self.sequenceNumber = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
-        self.timestamp = UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7])
-        self.ssrc = UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11])
+        // In bounds: length >= fixedHeaderLength was checked first.
+        self.sequenceNumber = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: Self.sequenceNumberOffset, as: UInt16.self))
+        self.timestamp = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: Self.timestampOffset, as: UInt32.self))
+        self.ssrc = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: Self.ssrcOffset, as: UInt32.self))
         self.csrcCount = csrcCount
         self.headerExtension = headerExtension
         self.payloadRange = offset..<(length - paddingLength)
@@ -155,13 +156,18 @@ extension ByteBuffer {
     /// result are relative to `readerIndex`.
     @inlinable
     public func rtpHeader() throws(RTPParseError) -> RTPHeader {
-        let result = withUnsafeReadableBytes { bytes -> Result<RTPHeader, RTPParseError> in
+        // A typed error escaping `withUnsafeReadableBytes` would be boxed as `any Error`; carry
+        // it out as a value instead (this path runs once per relayed packet).
+        var failure = RTPParseError.tooShort(length: 0, needed: RTPHeader.fixedHeaderLength)
+        let header = withUnsafeReadableBytes { bytes -> RTPHeader? in
             do throws(RTPParseError) {
-                return .success(try RTPHeader(parsing: bytes))
+                return try RTPHeader(parsing: bytes)
             } catch {
-                return .failure(error)
+                failure = error
+                return nil
             }
         }
-        return try result.get()
+        guard let header else { throw failure }
+        return header
     }
 }
