@@ -45,7 +45,8 @@ public struct RTPReceptionStatistics: Hashable, Sendable {
     private var jitterQ4: UInt32 = 0
 
     /// State for a source whose first packet carries `firstSequenceNumber` (A.1 init on first
-    /// packet: the source starts in probation with `max_seq = seq - 1`).
+    /// packet: the source starts in probation with `max_seq = seq - 1`). Pass that first packet
+    /// to `receive(sequenceNumber:)` as well.
     public init(firstSequenceNumber: UInt16) {
         probation = Self.minimumSequential
         resetSequence(firstSequenceNumber)

@@ -139,9 +139,15 @@ import Testing
         let full = PacketBytes.rtpHeader(flags: 0x31).u32(7).u16(0xBEDE).u16(1).append([0x10, 1, 0, 0]).append([1, 2, 3, 0, 2]).bytes
         for length in 0..<full.count {
             let prefix = Array(full.prefix(length))
-            // A prefix either fails with a typed error or parses within its own bounds.
-            if let header = try? withBytes(prefix, { try RTPHeader(parsing: $0) }) {
+            // A prefix fails with a typed error unless the whole header (fixed part, CSRC and
+            // extension: 24 octets) is still there and its last octet reads as a padding count.
+            do {
+                let header = try withBytes(prefix) { try RTPHeader(parsing: $0) }
+                #expect(header.headerLength == 24, "prefix \(length)")
                 #expect(header.packetLength == length)
+                #expect(header.paddingLength == Int(prefix[length - 1]))
+            } catch {
+                #expect(length < 24 || prefix[length - 1] > length - 24 || prefix[length - 1] == 0, "prefix \(length): \(error)")
             }
         }
     }
