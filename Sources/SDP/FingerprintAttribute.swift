@@ -1,0 +1,57 @@
+/// `a=fingerprint:<hash-func> <fingerprint>` (RFC 8122 §5): the certificate hash for DTLS-SRTP.
+public struct FingerprintAttribute: Sendable, Hashable, CustomStringConvertible {
+    /// The hash function token, e.g. `sha-256`.
+    public var hashFunction: String
+    /// Upper-case hex bytes separated by colons, as written.
+    public var fingerprint: String
+
+    /// Creates a fingerprint attribute.
+    public init(hashFunction: String, fingerprint: String) {
+        self.hashFunction = hashFunction
+        self.fingerprint = fingerprint
+    }
+
+    /// Parses the value after `a=fingerprint:`.
+    public init(parsing value: String) throws(AttributeSyntaxError) {
+        let fields = splitFields(value)
+        guard fields.count == 2 else {
+            throw AttributeSyntaxError("fingerprint needs '<hash-func> <fingerprint>'")
+        }
+        let hexOK = fields[1].split(separator: ":", omittingEmptySubsequences: false).allSatisfy {
+            $0.utf8.count == 2 && $0.utf8.allSatisfy { $0.isHexDigit }
+        }
+        guard hexOK else { throw AttributeSyntaxError("fingerprint '\(fields[1])' is not colon-separated hex") }
+        self.init(hashFunction: String(fields[0]), fingerprint: String(fields[1]))
+    }
+
+    /// The value after `a=fingerprint:`.
+    public var description: String { "\(hashFunction) \(fingerprint)" }
+}
+
+/// `a=setup:` (RFC 4145 §4, used by DTLS-SRTP per RFC 8842).
+public enum SetupRole: String, Sendable, Hashable, CaseIterable {
+    /// Will initiate the connection.
+    case active
+    /// Will accept the connection.
+    case passive
+    /// Either; offers use this (RFC 5763 §5).
+    case actpass
+    /// Not now.
+    case holdconn
+
+    /// Parses the value after `a=setup:` (case-insensitive).
+    public init(parsing value: String) throws(AttributeSyntaxError) {
+        guard let role = SetupRole(rawValue: value.lowercased()) else {
+            throw AttributeSyntaxError("setup '\(value)' is not active, passive, actpass or holdconn")
+        }
+        self = role
+    }
+}
+
+extension UInt8 {
+    var isHexDigit: Bool {
+        (self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9"))
+            || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
+    }
+}
