@@ -99,14 +99,16 @@ public struct LocalMedia: Sendable, Hashable {
     public var sessionName: String
     /// The direction this side wants (`sendonly` to put the peer on hold, RFC 3264 §8.4).
     public var direction: MediaDirection
-    /// Our SDES key parameters per suite (`inline:<base64 key||salt>`), from the SRTP engine.
-    public var cryptoKeys: [String: String]
+    /// Our SDES key parameters for each `m=` line by index (like ``ports``), per suite:
+    /// `inline:<base64 key||salt>`, from the SRTP engine. Every stream needs its own master
+    /// key (RFC 4568 §6.1 and RFC 3711 §9.1: a key shared between streams risks keystream reuse).
+    public var cryptoKeys: [[String: String]]
 
     /// Creates the local side.
     public init(
         address: String, ports: [UInt16], username: String = "gatehouse",
         sessionID: String, sessionVersion: String = "1", sessionName: String = "gatehouse",
-        direction: MediaDirection = .sendrecv, cryptoKeys: [String: String] = [:]
+        direction: MediaDirection = .sendrecv, cryptoKeys: [[String: String]] = []
     ) {
         self.address = address
         self.ports = ports
@@ -116,6 +118,11 @@ public struct LocalMedia: Sendable, Hashable {
         self.sessionName = sessionName
         self.direction = direction
         self.cryptoKeys = cryptoKeys
+    }
+
+    /// The keys for one stream, empty when none were given.
+    func cryptoKeys(forStream index: Int) -> [String: String] {
+        cryptoKeys.indices.contains(index) ? cryptoKeys[index] : [:]
     }
 
     /// The `o=` line for this side.

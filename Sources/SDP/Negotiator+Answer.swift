@@ -54,7 +54,7 @@ extension Negotiator {
         guard let connection = offer.connection(ofMedia: index) else { return .rejected(.noConnection) }
 
         // SRTP (RFC 4568 §7.1.2 for the answerer's choice, per the leg's policy).
-        let crypto = chooseCrypto(offered: offered, keys: local.cryptoKeys)
+        let crypto = chooseCrypto(offered: offered, keys: local.cryptoKeys(forStream: index))
         switch (offered.proto.isSecure, profile.srtp) {
         case (true, .off): return .rejected(.srtpNotAllowed)
         case (true, _) where crypto == nil: return .rejected(.noCommonCryptoSuite)

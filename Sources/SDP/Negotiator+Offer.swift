@@ -35,7 +35,7 @@ extension Negotiator {
                 }
             }
             let crypto: [String] = profile.srtp == .off ? [] : profile.cryptoSuites.enumerated().compactMap { item in
-                local.cryptoKeys[item.element].map { "\(item.offset + 1) \(item.element) \($0)" }
+                local.cryptoKeys(forStream: index)[item.element].map { "\(item.offset + 1) \(item.element) \($0)" }
             }
             let attributes = streamAttributes(
                 codecs: assigned, telephoneEvents: events, feedback: [], media: kind, crypto: crypto,

@@ -122,8 +122,14 @@ enum Profiles {
 /// The anchored side the golden files assume.
 enum Anchor {
     static let keys = [
-        "AES_CM_128_HMAC_SHA1_80": "inline:Q1dfX4JM1gc7gofL1MJUbvUpF5wMGJg/Ek9wgIHx",
-        "AES_CM_128_HMAC_SHA1_32": "inline:Qzzy4NEDf4pETzqlD7SrIAvjtYlBqD4bJMpExbZK",
+        [
+            "AES_CM_128_HMAC_SHA1_80": "inline:Q1dfX4JM1gc7gofL1MJUbvUpF5wMGJg/Ek9wgIHx",
+            "AES_CM_128_HMAC_SHA1_32": "inline:Qzzy4NEDf4pETzqlD7SrIAvjtYlBqD4bJMpExbZK",
+        ],
+        [
+            "AES_CM_128_HMAC_SHA1_80": "inline:B4TyFI783XG5RzL1TmY5an4tKswcnWOveau0JDPB",
+            "AES_CM_128_HMAC_SHA1_32": "inline:2P3pPnuSfg2ddWq0/OXsG5CvrNDR3imwyQRLGA56",
+        ],
     ]
 
     static let local = LocalMedia(address: "203.0.113.10", ports: [40000, 40002, 40004, 40006],
