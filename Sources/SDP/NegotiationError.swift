@@ -16,5 +16,11 @@ public enum NegotiationError: Error, Sendable, Hashable {
         public var index: Int
         /// Why it was rejected.
         public var reason: StreamRejection
+
+        /// Creates an entry.
+        public init(index: Int, reason: StreamRejection) {
+            self.index = index
+            self.reason = reason
+        }
     }
 }
