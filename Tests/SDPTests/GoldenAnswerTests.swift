@@ -60,7 +60,8 @@ import Testing
         } else {
             // Byte for byte: the expected section with CRLF line ends.
             let actual = answerLines.map { $0 + "\r\n" }.joined()
-            #expect(Array(actual.utf8) == Array(golden.sdp("answer").utf8))
+            let identical = Array(actual.utf8) == Array(golden.sdp("answer").utf8)
+            #expect(identical, "answer differs from the golden bytes")
             #expect(answerLines == expectedAnswer)
         }
         #expect(resultLines == golden.lines("result"))

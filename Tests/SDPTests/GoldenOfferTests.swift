@@ -56,7 +56,8 @@ import Testing
             Issue.record("recorded \(name); review the diff")
             return
         }
-        #expect(Array(offer.text.utf8) == Array(golden.sdp("offer").utf8))
+        let identical = Array(offer.text.utf8) == Array(golden.sdp("offer").utf8)
+        #expect(identical, "offer differs from the golden bytes")
         #expect(Array(offerLines) == golden.lines("offer"))
         #expect(resultLines == golden.lines("result"))
     }
