@@ -119,7 +119,3 @@ extension SessionDescriptionBuilder {
         }
     }
 }
-
-func isDigit(_ byte: UInt8) -> Bool {
-    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-}

@@ -86,7 +86,8 @@ struct SessionDescriptionBuilder {
         case "b": session.bandwidths.append(try Self.parseBandwidth(value))
         case "t":
             let fields = splitFields(value)
-            guard fields.count == 2, fields.allSatisfy({ parseDecimal($0, maxDigits: 20) != nil }) else {
+            // Kept as written: NTP seconds, never computed with.
+            guard fields.count == 2, fields.allSatisfy({ $0.utf8.allSatisfy(isDigit) }) else {
                 throw .malformed(field: "t=", reason: "needs '<start> <stop>' in NTP seconds")
             }
             session.timings.append(Timing(start: String(fields[0]), stop: String(fields[1])))
