@@ -33,11 +33,11 @@ public struct CryptoAttribute: Sendable, Hashable, CustomStringConvertible {
 
         /// Parses one key parameter (`inline:…`).
         public init(parsing text: Substring) throws(AttributeSyntaxError) {
-            guard let colon = text.firstIndex(of: ":") else {
+            guard let colon = text.firstByte(UInt8(ascii: ":")) else {
                 throw AttributeSyntaxError("crypto key parameter '\(text)' has no method")
             }
             method = String(text[..<colon])
-            let parts = text[text.index(after: colon)...].split(separator: "|", omittingEmptySubsequences: false)
+            let parts = text[text.index(after: colon)...].splitBytes(UInt8(ascii: "|"))
             guard let first = parts.first, !first.isEmpty else {
                 throw AttributeSyntaxError("crypto key parameter has an empty key")
             }
@@ -45,7 +45,7 @@ public struct CryptoAttribute: Sendable, Hashable, CustomStringConvertible {
             lifetime = nil
             mki = nil
             for part in parts.dropFirst() {
-                if let colon = part.firstIndex(of: ":") {
+                if let colon = part.firstByte(UInt8(ascii: ":")) {
                     guard mki == nil, parseDecimal(part[..<colon]) != nil,
                           parseDecimal(part[part.index(after: colon)...], maxDigits: 3) != nil else {
                         throw AttributeSyntaxError("crypto MKI '\(part)' is not <value>:<length>")
@@ -92,7 +92,7 @@ public struct CryptoAttribute: Sendable, Hashable, CustomStringConvertible {
             throw AttributeSyntaxError("crypto tag '\(fields[0])' is not 1 to 9 digits")
         }
         var keys: [KeyParameter] = []
-        for item in fields[2].split(separator: ";") {
+        for item in fields[2].splitBytes(UInt8(ascii: ";"), omittingEmpty: true) {
             keys.append(try KeyParameter(parsing: item))
         }
         guard !keys.isEmpty else { throw AttributeSyntaxError("crypto has no key parameter") }

@@ -17,7 +17,7 @@ public struct FingerprintAttribute: Sendable, Hashable, CustomStringConvertible 
         guard fields.count == 2 else {
             throw AttributeSyntaxError("fingerprint needs '<hash-func> <fingerprint>'")
         }
-        let hexOK = fields[1].split(separator: ":", omittingEmptySubsequences: false).allSatisfy {
+        let hexOK = fields[1].splitBytes(UInt8(ascii: ":")).allSatisfy {
             $0.utf8.count == 2 && $0.utf8.allSatisfy { $0.isHexDigit }
         }
         guard hexOK else { throw AttributeSyntaxError("fingerprint '\(fields[1])' is not colon-separated hex") }

@@ -13,7 +13,7 @@ public struct FormatParameters: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the value after `a=fmtp:`.
     public init(parsing value: String) throws(AttributeSyntaxError) {
-        guard let space = value.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
+        guard let space = (value.firstByte(UInt8(ascii: " ")) ?? value.firstByte(UInt8(ascii: "\t"))) else {
             // `a=fmtp:101` with no parameters: tolerated, empty parameters.
             guard !value.isEmpty else { throw AttributeSyntaxError("fmtp needs a format") }
             self.init(format: value, parameters: "")
@@ -28,10 +28,10 @@ public struct FormatParameters: Sendable, Hashable, CustomStringConvertible {
     /// `key=value` pairs separated by `;` (the common form, RFC 4855 §3), keys lower-cased,
     /// spaces around them trimmed. A bare token (`0-15` for telephone-event) has a nil value.
     public var pairs: [(key: String, value: String?)] {
-        parameters.split(separator: ";").compactMap { item in
+        parameters.splitBytes(UInt8(ascii: ";"), omittingEmpty: true).compactMap { item in
             let trimmed = item.trimmingSpaces()
             guard !trimmed.isEmpty else { return nil }
-            guard let equals = trimmed.firstIndex(of: "=") else { return (trimmed.lowercased(), nil) }
+            guard let equals = trimmed.firstByte(UInt8(ascii: "=")) else { return (trimmed.lowercased(), nil) }
             return (trimmed[..<equals].trimmingSpaces().lowercased(),
                     trimmed[trimmed.index(after: equals)...].trimmingSpaces())
         }

@@ -26,7 +26,7 @@ public struct RTPMap: Sendable, Hashable, CustomStringConvertible {
         guard let pt = parseDecimal(fields[0], maxDigits: 3), pt <= 127 else {
             throw AttributeSyntaxError("rtpmap payload type '\(fields[0])' is not 0...127")
         }
-        let parts = fields[1].split(separator: "/", omittingEmptySubsequences: false)
+        let parts = fields[1].splitBytes(UInt8(ascii: "/"))
         guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty else {
             throw AttributeSyntaxError("rtpmap encoding '\(fields[1])' is not <name>/<clock>[/<params>]")
         }

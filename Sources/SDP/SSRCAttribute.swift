@@ -16,7 +16,7 @@ public struct SSRCAttribute: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the value after `a=ssrc:`.
     public init(parsing text: String) throws(AttributeSyntaxError) {
-        guard let space = text.firstIndex(of: " ") else {
+        guard let space = text.firstByte(UInt8(ascii: " ")) else {
             throw AttributeSyntaxError("ssrc needs '<ssrc-id> <attribute>[:<value>]'")
         }
         guard let id = UInt32(text[..<space]) else {
@@ -24,7 +24,7 @@ public struct SSRCAttribute: Sendable, Hashable, CustomStringConvertible {
         }
         let rest = text[text.index(after: space)...]
         guard !rest.isEmpty else { throw AttributeSyntaxError("ssrc has no source attribute") }
-        if let colon = rest.firstIndex(of: ":") {
+        if let colon = rest.firstByte(UInt8(ascii: ":")) {
             self.init(ssrc: id, attribute: String(rest[..<colon]),
                       value: String(rest[rest.index(after: colon)...]))
         } else {

@@ -23,7 +23,7 @@ extension SessionDescriptionBuilder {
             throw .malformed(field: "c=", reason: "needs '<nettype> <addrtype> <address>'")
         }
         let addressType = String(fields[1])
-        let parts = fields[2].split(separator: "/", omittingEmptySubsequences: false)
+        let parts = fields[2].splitBytes(UInt8(ascii: "/"))
         guard let address = parts.first, !address.isEmpty, parts.count <= 3 else {
             throw .malformed(field: "c=", reason: "address '\(fields[2])' is malformed")
         }
@@ -57,7 +57,7 @@ extension SessionDescriptionBuilder {
     /// Dotted quads must have four parts of 0...255; anything else with letters is a name.
     private static func checkIPv4OrName(_ address: Substring) throws(SDPParseError.Kind) {
         guard address.utf8.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }) else { return }
-        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        let octets = address.splitBytes(UInt8(ascii: "."))
         guard octets.count == 4, octets.allSatisfy({ (parseDecimal($0, maxDigits: 3) ?? 256) <= 255 }) else {
             throw .malformed(field: "c=", reason: "'\(address)' is not an IPv4 address")
         }
@@ -65,7 +65,7 @@ extension SessionDescriptionBuilder {
 
     /// `b=<bwtype>:<bandwidth>` (RFC 8866 §5.8).
     static func parseBandwidth(_ value: String) throws(SDPParseError.Kind) -> Bandwidth {
-        guard let colon = value.firstIndex(of: ":"), colon != value.startIndex,
+        guard let colon = value.firstByte(UInt8(ascii: ":")), colon != value.startIndex,
               let number = parseDecimal(value[value.index(after: colon)...], maxDigits: 18) else {
             throw .malformed(field: "b=", reason: "needs '<type>:<number>'")
         }
@@ -80,7 +80,7 @@ extension SessionDescriptionBuilder {
             throw .tooManyAttributes(limit: limits.maxAttributes)
         }
         let attribute: Attribute
-        if let colon = text.firstIndex(of: ":") {
+        if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) {
             attribute = Attribute(String(text[..<colon]), String(text[text.index(after: colon)...]))
         } else {
             attribute = Attribute(text)
@@ -96,11 +96,13 @@ extension SessionDescriptionBuilder {
         return attribute
     }
 
+    private static let checkedAttributes: Set<String> = [
+        "rtpmap", "fmtp", "ptime", "maxptime", "rtcp", "crypto", "fingerprint", "setup", "ssrc", "rtcp-fb", "mid",
+    ]
+
     private static func check(_ attribute: Attribute) throws(AttributeSyntaxError) {
         let name = attribute.name.lowercased()
-        let known: Set = ["rtpmap", "fmtp", "ptime", "maxptime", "rtcp", "crypto", "fingerprint",
-                          "setup", "ssrc", "rtcp-fb", "mid"]
-        guard known.contains(name) else { return }
+        guard checkedAttributes.contains(name) else { return }
         guard let value = attribute.value, !value.isEmpty else {
             throw AttributeSyntaxError("needs a value")
         }

@@ -113,7 +113,9 @@ struct SessionDescriptionBuilder {
     // MARK: Media level (RFC 8866 §5.14)
 
     private mutating func consumeMediaLine(type: Character, value: String) throws(SDPParseError.Kind) {
+        // Taken out while it changes, so appending does not copy the attribute array.
         guard var media = currentMedia else { return }
+        currentMedia = nil
         switch type {
         case "m":
             session.media.append(media)
@@ -143,7 +145,7 @@ struct SessionDescriptionBuilder {
         guard fields.count >= 3 else {
             throw .malformed(field: "m=", reason: "needs '<media> <port> <proto> <fmt> ...'")
         }
-        let portParts = fields[1].split(separator: "/", omittingEmptySubsequences: false)
+        let portParts = fields[1].splitBytes(UInt8(ascii: "/"))
         guard portParts.count <= 2, let port = parseDecimal(portParts[0], maxDigits: 5), port <= 65535 else {
             throw .malformed(field: "m=", reason: "port '\(fields[1])' is not 0...65535[/count]")
         }
