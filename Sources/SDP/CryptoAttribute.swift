@@ -67,6 +67,7 @@ public struct CryptoAttribute: Sendable, Hashable, CustomStringConvertible {
             return text
         }
 
+        /// Key parameters are equal when they write the same text.
         public static func == (lhs: KeyParameter, rhs: KeyParameter) -> Bool {
             lhs.description == rhs.description
         }

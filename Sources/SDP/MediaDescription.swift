@@ -77,6 +77,7 @@ public struct MediaType: Sendable, Hashable, CustomStringConvertible,
 
     public var description: String { rawValue }
 
+    /// Media tokens compare case-insensitively.
     public static func == (lhs: MediaType, rhs: MediaType) -> Bool {
         lhs.rawValue.caseInsensitiveEquals(rhs.rawValue)
     }
@@ -125,6 +126,7 @@ public struct TransportProtocol: Sendable, Hashable, CustomStringConvertible,
     /// True when keys come from a DTLS handshake (`UDP/TLS/…` or `TCP/TLS/…`, RFC 5764).
     public var isDTLS: Bool { upper.contains("TLS/RTP") }
 
+    /// Protocol tokens compare case-insensitively.
     public static func == (lhs: TransportProtocol, rhs: TransportProtocol) -> Bool {
         lhs.rawValue.caseInsensitiveEquals(rhs.rawValue)
     }

@@ -24,6 +24,13 @@ import Testing
         #expect(answer.session.audio?.remoteRTCPPort == 5001)
     }
 
+    @Test func ipv6AnchorWritesIP6Lines() throws {
+        var v6 = local
+        v6.address = "2001:db8::10"
+        let answer = try Negotiator(profile: profile("carrier")).answer(to: try offer("m=audio 5000 RTP/AVP 8\r\n"), local: v6)
+        #expect(answer.description.text.hasPrefix("v=0\r\no=gatehouse 1700000000 1 IN IP6 2001:db8::10\r\ns=gatehouse\r\nc=IN IP6 2001:db8::10\r\n"))
+    }
+
     @Test func answerUsesTheOfferersPayloadTypes() throws {
         let sdp = try offer("m=audio 5000 RTP/AVP 120 121 122\r\na=rtpmap:120 opus/48000/2\r\na=rtpmap:121 PCMA/8000\r\na=rtpmap:122 telephone-event/8000\r\n")
         let answer = try Negotiator(profile: profile("carrier")).answer(to: sdp, local: local)
