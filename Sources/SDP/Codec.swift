@@ -32,7 +32,9 @@ public struct Codec: Sendable, Hashable, CustomStringConvertible {
     public static let g722 = Codec(media: .audio, name: "G722", clockRate: 8000)
     /// Opus: always `opus/48000/2` in SDP whatever is really sent (RFC 7587 §7).
     public static let opus = Codec(media: .audio, name: "opus", clockRate: 48000, channels: 2)
-    /// H.264 accepting any configuration the peer offers (RFC 6184).
+    /// H.264 accepting any configuration the peer offers (RFC 6184). In an offer it carries no
+    /// `fmtp` (Baseline level 1, mode 0 by RFC 6184 §8.1): to offer the other leg's video,
+    /// use a codec with that leg's `profile-level-id` and `packetization-mode` instead.
     public static let h264 = Codec(media: .video, name: "H264", clockRate: 90000)
 
     /// The name of the RFC 4733 event payload format.
