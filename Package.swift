@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

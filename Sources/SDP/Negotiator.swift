@@ -1,0 +1,104 @@
+/// RFC 3264 offer/answer for one leg, as a pure function of descriptions and a profile.
+///
+/// ```
+///  peer offer ──answer(to:local:)──▶ our answer + NegotiatedSession       (we are the answerer)
+///  profile ────offer(local:media:)─▶ our offer
+///  our offer + peer answer ──negotiate(offer:answer:)──▶ NegotiatedSession (we were the offerer)
+/// ```
+///
+/// The B2BUA anchors media, so every address and port it writes comes from ``LocalMedia``;
+/// nothing of the peer's addressing is copied into our descriptions. Each leg negotiates with
+/// its own profile and its own payload type numbers; where two legs end with different codecs
+/// the media engine transcodes.
+public struct Negotiator: Sendable {
+    /// The local capabilities for this leg.
+    public var profile: MediaProfile
+
+    /// Creates a negotiator for a leg.
+    public init(profile: MediaProfile) {
+        self.profile = profile
+    }
+
+    /// An answer we built and what it means for the media engine.
+    public struct Answer: Sendable, Hashable {
+        /// The description to send.
+        public var description: SessionDescription
+        /// The negotiated streams.
+        public var session: NegotiatedSession
+    }
+}
+
+/// One format of an `m=` line with its mapping: the rtpmap (or RFC 3551 static entry) and fmtp.
+struct FormatEntry {
+    var payloadType: UInt8
+    var map: RTPMap
+    var fmtp: FormatParameters?
+
+    var isTelephoneEvent: Bool { map.encodingName.caseInsensitiveEquals(Codec.telephoneEventName) }
+}
+
+extension Negotiator {
+    /// The RTP formats of a stream in `m=` order; formats with neither an rtpmap nor a static
+    /// assignment are skipped (nothing can be matched against them).
+    static func formats(of stream: MediaDescription) -> [FormatEntry] {
+        let maps = stream.rtpMaps
+        let parameters = stream.formatParameters
+        return stream.formats.compactMap { format in
+            guard let payloadType = UInt8(format), payloadType <= 127,
+                  let map = maps.first(where: { $0.payloadType == payloadType })
+                    ?? RTPMap.staticMapping(for: payloadType)
+            else { return nil }
+            return FormatEntry(payloadType: payloadType, map: map,
+                               fmtp: parameters.first { $0.format == format })
+        }
+    }
+
+    /// RTP over UDP with or without SDES and feedback. DTLS-SRTP and RTP over TCP are left for
+    /// later (the media issue leaves room for DTLS); they are refused per stream.
+    static func isSupportedTransport(_ proto: TransportProtocol) -> Bool {
+        [TransportProtocol.rtpAVP, .rtpSAVP, .rtpAVPF, .rtpSAVPF].contains(proto)
+    }
+
+    /// Where the peer's RTCP goes: `a=rtcp` (RFC 3605), the RTP port under rtcp-mux (RFC 5761),
+    /// else RTP + 1 (RFC 3550 §11).
+    static func rtcpPort(of stream: MediaDescription, muxed: Bool) -> UInt16 {
+        if muxed { return stream.port }
+        if let rtcp = stream.rtcp { return rtcp.port }
+        return stream.port == UInt16.max ? stream.port : stream.port + 1
+    }
+
+    /// The RTCP feedback types the relay passes on (RFC 4585 NACK and PLI, RFC 5104 FIR), so
+    /// a softphone can ask a door camera for a key frame.
+    static let relayedFeedback: Set<String> = ["nack", "nack pli", "ccm fir"]
+
+    /// The attributes of an accepted stream in a fixed order: rtpmap/fmtp per format,
+    /// rtcp-fb, ptime, maxptime, crypto, rtcp-mux, mid, direction.
+    func streamAttributes(
+        codecs: [(codec: Codec, payloadType: UInt8)],
+        telephoneEvents: [(clockRate: Int, payloadType: UInt8)],
+        feedback: [RTCPFeedback], media: MediaType, crypto: [String],
+        rtcpMux: Bool, mid: String?, direction: MediaDirection
+    ) -> [Attribute] {
+        var attributes: [Attribute] = []
+        for (codec, payloadType) in codecs {
+            attributes.append(Attribute("rtpmap", codec.rtpMap(payloadType: payloadType).description))
+            if let fmtp = codec.formatParameters, !fmtp.isEmpty {
+                attributes.append(Attribute("fmtp", "\(payloadType) \(fmtp)"))
+            }
+        }
+        for (clockRate, payloadType) in telephoneEvents {
+            attributes.append(Attribute("rtpmap", "\(payloadType) \(Codec.telephoneEventName)/\(clockRate)"))
+            attributes.append(Attribute("fmtp", "\(payloadType) \(profile.telephoneEventRange)"))
+        }
+        attributes += feedback.map { Attribute("rtcp-fb", $0.description) }
+        if media == .audio {
+            if let ptime = profile.ptime { attributes.append(Attribute("ptime", String(ptime))) }
+            if let maxptime = profile.maxptime { attributes.append(Attribute("maxptime", String(maxptime))) }
+        }
+        attributes += crypto.map { Attribute("crypto", $0) }
+        if rtcpMux { attributes.append(Attribute("rtcp-mux")) }
+        if let mid { attributes.append(Attribute("mid", mid)) }
+        attributes.append(Attribute(direction.rawValue))
+        return attributes
+    }
+}

@@ -1,0 +1,81 @@
+import NIOCore
+
+/// Parses session descriptions from bytes (RFC 8866 §5, §9) with named limits.
+///
+/// Lenient where real devices are sloppy: LF-only line ends, trailing spaces and tabs, blank
+/// lines, session-level lines in a different order, a missing `t=`, `m=` lines without formats.
+/// Strict, with a typed ``SDPParseError`` naming the line, for real defects: a first line other
+/// than `v=0`, unknown line types, malformed `o=`/`c=`/`m=`/`b=`/`t=` lines and malformed known
+/// attributes (`rtpmap`, `fmtp`, `ptime`, `maxptime`, `rtcp`, `crypto`, `fingerprint`,
+/// `setup`, `ssrc`, `rtcp-fb`), and exceeded limits.
+public struct SDPParser: Sendable {
+    /// Upper bounds on what a peer may make us hold. The defaults are far above any real
+    /// telephony SDP (a WebRTC offer with simulcast stays under 16 KiB and 40 formats).
+    public struct Limits: Sendable, Hashable {
+        /// Largest body in bytes.
+        public var maxBytes: Int = 32 * 1024
+        /// Most lines, blank ones included.
+        public var maxLines: Int = 1024
+        /// Longest line in bytes.
+        public var maxLineLength: Int = 2048
+        /// Most `m=` sections.
+        public var maxMediaSections: Int = 16
+        /// Most formats on one `m=` line.
+        public var maxFormatsPerMedia: Int = 64
+        /// Most `a=` lines in the whole body.
+        public var maxAttributes: Int = 512
+
+        /// The default limits.
+        public init() {}
+    }
+
+    /// The limits this parser enforces.
+    public var limits: Limits
+
+    /// Creates a parser.
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
+    /// Parses a body held in a `ByteBuffer` (the readable bytes).
+    public func parse(_ buffer: ByteBuffer) throws(SDPParseError) -> SessionDescription {
+        try parse(buffer.readableBytesView)
+    }
+
+    /// Parses a body given as text.
+    public func parse(_ text: String) throws(SDPParseError) -> SessionDescription {
+        try parse(Array(text.utf8))
+    }
+
+    /// Parses a body from its bytes.
+    public func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(SDPParseError) -> SessionDescription {
+        guard bytes.count <= limits.maxBytes else {
+            throw SDPParseError(line: 0, .tooLarge(limit: limits.maxBytes))
+        }
+        var builder = SessionDescriptionBuilder(limits: limits)
+        var lineNumber = 0
+        var start = bytes.startIndex
+        while start != bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            lineNumber += 1
+            guard lineNumber <= limits.maxLines else {
+                throw SDPParseError(line: lineNumber, .tooManyLines(limit: limits.maxLines))
+            }
+            try builder.consume(line: bytes[start..<end], number: lineNumber)
+            start = end == bytes.endIndex ? end : bytes.index(after: end)
+        }
+        return try builder.finish()
+    }
+}
+
+extension SessionDescription {
+    /// Parses a body with the default limits.
+    public init(parsing text: String) throws(SDPParseError) {
+        self = try SDPParser().parse(text)
+    }
+
+    /// Parses a body with the default limits.
+    public init(parsing buffer: ByteBuffer) throws(SDPParseError) {
+        self = try SDPParser().parse(buffer)
+    }
+}

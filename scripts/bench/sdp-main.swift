@@ -1,0 +1,45 @@
+// The body of scripts/bench-sdp: times the SDP module on one realistic offer.
+import Foundation
+let offer = """
+v=0\r
+o=- 1585437385 1902208624 IN IP4 192.168.1.50\r
+s=-\r
+c=IN IP4 192.168.1.50\r
+t=0 0\r
+a=tool:baresip 1.0.0\r
+m=audio 10000 RTP/AVP 96 9 0 8 97 101\r
+b=AS:128\r
+a=rtpmap:96 opus/48000/2\r
+a=fmtp:96 stereo=1;sprop-stereo=1\r
+a=rtpmap:9 G722/8000\r
+a=rtpmap:0 PCMU/8000\r
+a=rtpmap:8 PCMA/8000\r
+a=rtpmap:97 telephone-event/48000\r
+a=fmtp:97 0-15\r
+a=rtpmap:101 telephone-event/8000\r
+a=fmtp:101 0-15\r
+a=sendrecv\r
+a=ptime:20\r
+a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:yaIAQyDBI4+YW8Ae5MyKD8M3aLrdjwFHPGJEZYV9\r
+a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:u1trhZpOOGSg/xfLJPOaK8JQfPywwnas/RFRM00h\r
+
+"""
+let bytes = Array(offer.utf8)
+let parser = SDPParser()
+let profile = MediaProfile(name: "softphone", audioCodecs: [.opus, .g722, .pcmu, .pcma], srtp: .offer)
+let local = LocalMedia(address: "203.0.113.10", ports: [40000], sessionID: "1", cryptoKeys: [["AES_CM_128_HMAC_SHA1_80": "inline:Q1dfX4JM1gc7gofL1MJUbvUpF5wMGJg/Ek9wgIHx"]])
+func measure(_ name: String, _ n: Int, _ body: () throws -> Int) rethrows {
+    var sink = 0
+    func cpu() -> Double { var t = timespec(); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return Double(t.tv_sec) * 1e9 + Double(t.tv_nsec) }
+    let start = cpu()
+    for _ in 0..<n { sink &+= try body() }
+    let ns = (cpu() - start) / Double(n)
+    print("\(name): \(Int(ns)) ns CPU/op, \(Int(1e9 / ns)) ops per CPU-second, checksum \(sink % 1000)")
+}
+try measure("parse", 100_000) { try parser.parse(bytes).media.count }
+let parsed = try parser.parse(bytes)
+measure("serialize", 100_000) { parsed.text.utf8.count }
+try measure("parse+answer+serialize", 50_000) {
+    let o = try parser.parse(bytes)
+    return try Negotiator(profile: profile).answer(to: o, local: local).description.text.utf8.count
+}
