@@ -96,9 +96,13 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
         }
         scanner.element = .nameAddress
         try scanner.expect(UInt8(ascii: "<"))
+        // RFC 4475 §3.1.2.14 (badaspec): white space inside the brackets is not in the grammar,
+        // but unambiguous; like most stacks we are liberal and skip it.
+        scanner.skipLWS()
         scanner.element = .uri
         let uri = try URI.scan(&scanner, addrSpec: false)
         scanner.element = .nameAddress
+        scanner.skipLWS()
         try scanner.expect(UInt8(ascii: ">"))
         scanner.element = .headerParameter
         let parameters = try SIPParameters.scanHeaderParameters(&scanner)

@@ -42,8 +42,12 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses a bare IP address (IPv4 or unbracketed IPv6), as in Via `received` (RFC 3261 §20.42).
+    /// A bracketed IPv6 reference is accepted too (RFC 5118 §4.5: implementations send it).
     public init(parsingAddress bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
-        if SIPHost.isIPv4(bytes) {
+        if bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"), bytes.count > 2,
+           IPv6Address(bytes.dropFirst().dropLast()) != nil {
+            self = .ipv6(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
+        } else if SIPHost.isIPv4(bytes) {
             self = .ipv4(String(decoding: bytes, as: UTF8.self))
         } else if IPv6Address(bytes) != nil {
             self = .ipv6(String(decoding: bytes, as: UTF8.self))
