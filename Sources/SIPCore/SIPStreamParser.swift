@@ -101,10 +101,10 @@ public struct SIPStreamParser: Sendable {
             case .idle:
                 guard readIndex < buffer.count else { return nil }
                 let byte = buffer[readIndex]
-                if byte == ASCII.cr || byte == ASCII.lf {
-                    if byte == ASCII.cr {
+                if byte == Octet.cr || byte == Octet.lf {
+                    if byte == Octet.cr {
                         guard readIndex + 1 < buffer.count else { return nil }
-                        guard buffer[readIndex + 1] == ASCII.lf else {
+                        guard buffer[readIndex + 1] == Octet.lf else {
                             readIndex += 1  // a stray CR between messages is skipped
                             continue
                         }
@@ -133,9 +133,9 @@ public struct SIPStreamParser: Sendable {
                 let headLength = bodyStart - readIndex
                 readIndex += total
                 state = .idle
-                if let missing = indexer.missingMandatoryHeader() {
+                if let defect = indexer.headDefect() {
                     // Framing is intact: report the defect and go on with the next message.
-                    throw SIPParseError(.missingHeader(missing), offset: headLength, partialMessage: message)
+                    throw SIPParseError(defect, offset: headLength, partialMessage: message)
                 }
                 return .message(message)
             }
@@ -148,10 +148,10 @@ public struct SIPStreamParser: Sendable {
             var from = scanIndex
             while let lf = findLineFeed(bytes, from: from, to: bytes.count) {
                 guard lf + 1 < bytes.count else { scanIndex = lf; return nil }
-                if bytes[lf + 1] == ASCII.lf { return lf + 2 }
-                if bytes[lf + 1] == ASCII.cr {
+                if bytes[lf + 1] == Octet.lf { return lf + 2 }
+                if bytes[lf + 1] == Octet.cr {
                     guard lf + 2 < bytes.count else { scanIndex = lf; return nil }
-                    if bytes[lf + 2] == ASCII.lf { return lf + 3 }
+                    if bytes[lf + 2] == Octet.lf { return lf + 3 }
                 }
                 from = lf + 1
             }
