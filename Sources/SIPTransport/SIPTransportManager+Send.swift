@@ -44,12 +44,13 @@ extension SIPTransportManager {
     /// from the top Via. Fails with `.targetNeedsResolution` when that address is a domain
     /// name (the caller resolves it per RFC 3263 §5 and uses `send(_:to:)`).
     public func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
-        let via: SIPViaHop
+        let via: Via
         do {
-            via = try SIPViaHop(topOf: response)
+            guard let top = try response.topVia else { throw SIPTransportError.unroutableResponse(reason: "no Via") }
+            via = top
         } catch {
             count { $0.sendFailures += 1 }
-            return context.eventLoop.makeFailedFuture(SIPTransportError.unroutableResponse(reason: error.description))
+            return context.eventLoop.makeFailedFuture(SIPTransportError.unroutableResponse(reason: "\(error)"))
         }
         let target = SIPResponseRouting.target(for: via, arrivedOver: context.transport, connection: context.connection)
         if let id = target.connection, let channel = state.withLockedValue({ $0.connections.entry(id)?.connection }) {

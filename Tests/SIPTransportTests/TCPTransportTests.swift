@@ -47,9 +47,9 @@ import Testing
         let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
         try await phone.write(Messages.options(via: "SIP/2.0/TCP 10.0.0.9:5060;rport;branch=z9hG4bKreg"))
         let inbound = try await harness.inbound.next("request")
-        let via = try SIPViaHop(topOf: inbound.message)
+        let via = try #require(try inbound.message.topVia)
         #expect(via.received == "127.0.0.1")
-        #expect(via.rportValue == phone.localAddress.port)
+        #expect(via.rport == .port(UInt16(phone.localAddress.port!)))
         let connection = try #require(inbound.context.connection)
         #expect(harness.manager.connection(for: try #require(inbound.context.connectionKey)) == connection)
 
