@@ -68,6 +68,27 @@ import Testing
         await harness.stop()
     }
 
+    /// RFC 3261 §18.2.2: when the request's connection has closed, the response opens a new
+    /// connection to `received` at the sent-by port.
+    @Test func responseOpensANewConnectionWhenTheRequestConnectionIsGone() async throws {
+        let server = try await startTCP()
+        let client = try await startTCP()
+        let phone = try await RawTCPPeer.connect(to: server.listener(.tcp).localAddress)
+        try await phone.write(Messages.options(via: "SIP/2.0/TCP 10.0.0.9:\(client.listener(.tcp).port);branch=z9hG4bKgone"))
+        let inbound = try await server.inbound.next("request")
+        await phone.close()
+        for _ in 0..<100 where server.manager.connectionCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.manager.connectionCount == 0)
+
+        try await server.manager.sendResponse(inbound.message.makeResponse(status: 200), for: inbound.context)
+        let response = try await client.inbound.next("response over a new connection")
+        #expect(response.message.statusCode == 200)
+        #expect(response.message.topViaBranch == "z9hG4bKgone")
+        #expect(server.manager.counters.connectionsOpened == 1)
+        await client.stop()
+        await server.stop()
+    }
+
     @Test func garbageSendingPeerIsDisconnectedWhileAnotherKeepsWorking() async throws {
         let harness = try await startTCP()
         let good = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
