@@ -150,6 +150,24 @@ import Testing
         await server.stop()
     }
 
+    @Test func concurrentSendsShareOneNewConnection() async throws {
+        let server = try await startTCP()
+        let client = try await Harness.start(SIPTransportConfiguration(listeners: []))
+        let target = SIPTransportTarget(address: server.listener(.tcp).localAddress, transport: .tcp)
+        let futures = try (1...10).map { index in
+            client.manager.send(
+                try Messages.parse(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKcc\(index)", cseq: index)), to: target)
+        }
+        for future in futures { try await future.get() }
+        var received: [UInt32?] = []
+        for _ in 1...10 { received.append(try await server.inbound.next("request").message.cseqNumber) }
+        #expect(Set(received) == Set((1...10).map { UInt32($0) }))
+        #expect(client.manager.counters.connectionsOpened == 1)
+        #expect(server.manager.counters.connectionsAccepted == 1)
+        await client.stop()
+        await server.stop()
+    }
+
     @Test func idleConnectionIsClosed() async throws {
         let harness = try await startTCP(idleTimeout: .milliseconds(300))
         let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
