@@ -17,6 +17,22 @@ import Testing
         #expect(full.compactForm == Character(compact))
     }
 
+    @Test func lookupMatchesTheTable() {
+        for (offset, known) in HeaderName.table.enumerated() {
+            let code = UInt8(offset + 1)
+            #expect(HeaderName.code(for: ArraySlice(known.name.utf8)) == code, "\(known.name)")
+            #expect(HeaderName.code(for: ArraySlice(known.name.uppercased().utf8)) == code, "\(known.name)")
+            if known.name.count > 2 { #expect(HeaderName.code(for: ArraySlice(known.name.dropLast().utf8)) != code, "\(known.name)") }
+            #expect(HeaderName.code(for: ArraySlice((known.name + "x").utf8)) == 0, "\(known.name)")
+            if let compact = known.compact {
+                #expect(HeaderName.code(for: [compact][...]) == code, "\(known.name)")
+            }
+        }
+        #expect(HeaderName.code(for: ArraySlice("".utf8)) == 0)
+        #expect(HeaderName.code(for: ArraySlice("Via_".utf8)) == 0)
+        #expect(HeaderName.code(for: ArraySlice("Vib".utf8)) == 0)
+    }
+
     @Test func namesCompareCaseInsensitively() {
         #expect(HeaderName("cALL-id") == .callID)
         #expect(HeaderName("CALL-ID").canonicalName == "Call-ID")
