@@ -48,8 +48,9 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
 
     /// What is wrong.
     public let kind: Kind
-    /// Byte offset from the start of the message (after any leading CRLFs) where the defect
-    /// was found.
+    /// Where the defect was found: for the parsers, the byte offset from the start of the
+    /// message (after any leading CRLFs); for `SIPMessage.validate()`, the position in the
+    /// message's byte storage (the grammar error's offset).
     public let offset: Int
     /// What was read before the defect: the start line and the header fields before it, with
     /// an empty body. Nil when not even the start line could be read.

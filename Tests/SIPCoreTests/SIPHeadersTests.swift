@@ -68,6 +68,10 @@ import Testing
         #expect(message.headers[0].name == .via)
         #expect(message.headers[8].name == HeaderName("x-custom"))
         #expect(message.headers.indices(of: .to) == [2])
+        #expect(message.headers.map(\.name) == [
+            .via, .maxForwards, .to, .from, .callID, .cseq, .contact, .subject, HeaderName("X-Custom"), .contentLength,
+        ])
+        #expect(message.headers.map(\.valueString).last == "0")
     }
 
     @Test func foldedValuesReadAsOneLine() throws {
