@@ -13,7 +13,7 @@ struct AuthParameterList {
 
     /// Parses `scheme LWS auth-param *(COMMA auth-param)`; empty list elements are skipped
     /// (RFC 7230 §7 `#rule`).
-    static func parse(_ bytes: ArraySlice<UInt8>, element: SIPGrammarError.Element) throws(SIPGrammarError) -> AuthParameterList {
+    static func parse(_ bytes: ByteView, element: SIPGrammarError.Element) throws(SIPGrammarError) -> AuthParameterList {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: element, at: bytes.startIndex)
         }
@@ -40,7 +40,7 @@ struct AuthParameterList {
             if scanner.peek == UInt8(ascii: "\"") {
                 let start = scanner.index
                 _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-                guard let text = String(validating: scanner.bytes[start..<scanner.index], as: UTF8.self) else {
+                guard let text = scanner.bytes[start..<scanner.index].validatedString else {
                     throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
                 }
                 value = text

@@ -1,10 +1,10 @@
 /// A cursor over a byte slice that keeps absolute indices; the workhorse of the value parsers.
 struct ByteScanner {
-    let bytes: ArraySlice<UInt8>
+    let bytes: ByteView
     var index: Int
     var element: SIPGrammarError.Element
 
-    init(_ bytes: ArraySlice<UInt8>, element: SIPGrammarError.Element) {
+    init(_ bytes: ByteView, element: SIPGrammarError.Element) {
         self.bytes = bytes
         self.index = bytes.startIndex
         self.element = element
@@ -132,7 +132,7 @@ struct ByteScanner {
     }
 
     func string(_ range: Range<Int>) -> String {
-        String(decoding: bytes[range], as: UTF8.self)
+        bytes[range].string
     }
 
     /// A decimal number of at most ``SIPGrammarLimits/maxNumberDigits`` digits not above `maximum`.
@@ -193,7 +193,7 @@ struct ByteScanner {
     /// The text of a quoted string's inside with quoted-pairs resolved; must be UTF-8.
     func unquote(_ range: Range<Int>, hasEscapes: Bool) throws(SIPGrammarError) -> String {
         if !hasEscapes {
-            guard let text = String(validating: bytes[range], as: UTF8.self) else {
+            guard let text = bytes[range].validatedString else {
                 throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: range.lowerBound)
             }
             return text
@@ -224,6 +224,14 @@ enum ASCII {
 
     /// ASCII-case-insensitive equality of two strings.
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let contiguous = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                for offset in 0..<left.count where lower(left[offset]) != lower(right[offset]) { return false }
+                return true
+            }
+        }
+        if let result = contiguous ?? nil { return result }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {
@@ -235,8 +243,22 @@ enum ASCII {
         }
     }
 
+    /// Exact equality of bytes and a literal.
+    @inline(__always)
+    static func equals(_ bytes: ByteView, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { buffer in
+            var offset = 0
+            for byte in bytes {
+                if byte != buffer[offset] { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+
     /// ASCII-case-insensitive equality of bytes and a literal.
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+    static func equalsIgnoringCase(_ bytes: ByteView, _ literal: StaticString) -> Bool {
         guard bytes.count == literal.utf8CodeUnitCount else { return false }
         return literal.withUTF8Buffer { buffer in
             var offset = 0

@@ -72,6 +72,10 @@ public struct DigestCredentials: Hashable, Sendable, SIPGrammarValue {
     /// Parses one set of credentials. For Digest, username, realm, nonce, uri and response are
     /// required (RFC 7616 §3.4).
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         let list = try AuthParameterList.parse(bytes, element: .credentials)
         if ASCII.equalsIgnoringCase(list.scheme, "Digest") {
             for required in ["username", "realm", "nonce", "uri", "response"] where !list.parameters.contains(required) {

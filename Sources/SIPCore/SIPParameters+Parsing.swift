@@ -67,7 +67,7 @@ extension SIPParameters {
         if scanner.peek == UInt8(ascii: "\"") {
             let start = scanner.index
             _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-            guard let text = String(validating: scanner.bytes[start..<scanner.index], as: UTF8.self) else {
+            guard let text = scanner.bytes[start..<scanner.index].validatedString else {
                 throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
             }
             return text

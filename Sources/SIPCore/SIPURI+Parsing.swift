@@ -1,6 +1,10 @@
 extension SIPURI {
     /// Parses a whole `sip:`/`sips:` URI; surrounding white space is ignored.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .uri)
         scanner.skipLWS()
         guard let uri = try SIPURI.scanWithScheme(&scanner, addrSpec: false) else {

@@ -40,6 +40,10 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses `tel:` and a telephone-subscriber; surrounding white space is ignored.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .uri)
         scanner.skipLWS()
         let start = scanner.index
@@ -52,6 +56,10 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses a bare telephone-subscriber (as in the user part of a SIP URI with `user=phone`).
     public init(parsingSubscriber bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try TelURI(subscriberView: view) }
+    }
+
+    init(subscriberView bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .telephoneNumber)
         self = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: bytes.startIndex)
         guard scanner.isAtEnd else { throw scanner.unexpected() }
@@ -150,7 +158,7 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
     }
 
     /// `descriptor = domainname / global-number-digits` (RFC 3966 §3).
-    private static func validateContext(_ bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+    private static func validateContext(_ bytes: ByteView) throws(SIPGrammarError) {
         if bytes.first == UInt8(ascii: "+") {
             let digits = bytes.dropFirst()
             let valid = digits.allSatisfy(globalDigits.contains) && digits.contains { !visualSeparators.contains($0) }
