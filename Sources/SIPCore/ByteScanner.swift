@@ -224,23 +224,18 @@ enum ASCII {
 
     /// ASCII-case-insensitive equality of two strings.
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        guard lhs.utf8.count == rhs.utf8.count else { return false }
-        let contiguous = lhs.utf8.withContiguousStorageIfAvailable { left in
-            rhs.utf8.withContiguousStorageIfAvailable { right in
-                for offset in 0..<left.count where lower(left[offset]) != lower(right[offset]) { return false }
-                return true
-            }
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        if lhs == rhs { return true }
+        var leftIndex = left.startIndex
+        var rightIndex = right.startIndex
+        while leftIndex != left.endIndex {
+            if lower(left[leftIndex]) != lower(right[rightIndex]) { return false }
+            left.formIndex(after: &leftIndex)
+            right.formIndex(after: &rightIndex)
         }
-        if let result = contiguous ?? nil { return result }
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?) where lower(a) == lower(b): continue
-            default: return false
-            }
-        }
+        return true
     }
 
     /// Exact equality of bytes and a literal.

@@ -57,6 +57,7 @@ extension SIPParameters {
             if scanner.consumeSeparator(UInt8(ascii: "=")) {
                 value = try scanGenericValue(&scanner)
             }
+            if result.storage.isEmpty { result.storage.reserveCapacity(4) }
             result.storage.append(SIPParameter(name: scanner.string(name), value: value))
         }
         return result
