@@ -39,11 +39,8 @@ struct AuthParameterList {
             let value: String
             if scanner.peek == UInt8(ascii: "\"") {
                 let start = scanner.index
-                _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-                guard let text = scanner.bytes[start..<scanner.index].validatedString else {
-                    throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
-                }
-                value = text
+                let quoted = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
+                value = try scanner.quotedWireString(from: start, hasFolds: quoted.hasFolds)
             } else {
                 value = scanner.string(try scanner.token())
             }

@@ -152,19 +152,21 @@ struct ByteScanner {
     }
 
     /// `quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE` (RFC 3261 §25.1), cursor on
-    /// the opening quote. Returns the range *inside* the quotes (escapes still in place) and whether
-    /// it holds any quoted-pair.
-    mutating func quotedString(limit: Int) throws(SIPGrammarError) -> (range: Range<Int>, hasEscapes: Bool) {
+    /// the opening quote. Returns the range *inside* the quotes (escapes still in place), whether
+    /// it holds a quoted-pair or a folded line (then ``unquote(_:hasEscapes:)`` must rewrite it),
+    /// and whether it holds a folded line.
+    mutating func quotedString(limit: Int) throws(SIPGrammarError) -> (range: Range<Int>, hasEscapes: Bool, hasFolds: Bool) {
         let opening = index
         try expect(UInt8(ascii: "\""))
         let start = index
         var hasEscapes = false
+        var hasFolds = false
         while index < bytes.endIndex {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let range = start..<index
                 index += 1
-                return (range, hasEscapes)
+                return (range, hasEscapes, hasFolds)
             }
             if index - start >= limit {
                 throw SIPGrammarError(.limitExceeded(limit), in: .quotedString, at: opening)
@@ -181,6 +183,8 @@ struct ByteScanner {
                 let before = index
                 skipLWS()
                 if index == before { throw SIPGrammarError(.unexpectedByte(byte), in: .quotedString, at: index) }
+                hasEscapes = true
+                hasFolds = true
             } else if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
                 throw SIPGrammarError(.unexpectedByte(byte), in: .quotedString, at: index)
             } else {
@@ -188,6 +192,19 @@ struct ByteScanner {
             }
         }
         throw SIPGrammarError(.unexpectedEnd, in: .quotedString, at: index)
+    }
+
+    /// The wire form of a quoted string from its opening quote to `end`, with the CR and LF of
+    /// folded lines removed (RFC 3261 §7.3.1: a fold is equivalent to its white space).
+    func quotedWireString(from start: Int, hasFolds: Bool) throws(SIPGrammarError) -> String {
+        let text: String?
+        if hasFolds {
+            text = String(validating: bytes[start..<index].filter { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+        } else {
+            text = bytes[start..<index].validatedString
+        }
+        guard let text else { throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start) }
+        return text
     }
 
     /// The text of a quoted string's inside with quoted-pairs resolved; must be UTF-8.
@@ -204,6 +221,10 @@ struct ByteScanner {
         while position < range.upperBound {
             if bytes[position] == UInt8(ascii: "\\") && position + 1 < range.upperBound {
                 position += 1
+            } else if bytes[position] == 0x0D || bytes[position] == 0x0A {
+                // A folded line (the only way CR or LF gets here) is its white space alone.
+                position += 1
+                continue
             }
             unescaped.append(bytes[position])
             position += 1

@@ -67,11 +67,8 @@ extension SIPParameters {
     static func scanGenericValue(_ scanner: inout ByteScanner) throws(SIPGrammarError) -> String {
         if scanner.peek == UInt8(ascii: "\"") {
             let start = scanner.index
-            _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-            guard let text = scanner.bytes[start..<scanner.index].validatedString else {
-                throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
-            }
-            return text
+            let quoted = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
+            return try scanner.quotedWireString(from: start, hasFolds: quoted.hasFolds)
         }
         let range = scanner.scan(SIPChars.genValue)
         guard !range.isEmpty else {
