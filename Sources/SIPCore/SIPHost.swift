@@ -102,15 +102,13 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
             }
             return .ipv6(scanner.string(inner))
         }
-        let range = scanner.scan(SIPHost.nameChars)
+        let range = scanner.scan(SIPChars.nameChar)
         guard !range.isEmpty else { throw SIPGrammarError(.invalidHost, in: .host, at: start) }
         let text = scanner.bytes[range]
         if isIPv4(text) { return .ipv4(scanner.string(range)) }
         guard isHostname(text) else { throw SIPGrammarError(.invalidHost, in: .host, at: start) }
         return .name(scanner.string(range))
     }
-
-    private static let nameChars = ByteClass("-.", alphanumeric: true)
 
     static func isIPv4(_ bytes: ByteView) -> Bool {
         var parts = 0
