@@ -27,6 +27,13 @@ struct AuthParameterList {
             return AuthParameterList(scheme: scanner.string(scheme), parameters: parameters)
         }
         guard scanner.index > beforeSpace else { throw scanner.unexpected() }
+        parameters = try scanParameters(&scanner)
+        return AuthParameterList(scheme: scanner.string(scheme), parameters: parameters)
+    }
+
+    /// `[auth-param *(COMMA auth-param)]` to the end of the value, empty elements skipped.
+    static func scanParameters(_ scanner: inout ByteScanner) throws(SIPGrammarError) -> SIPParameters {
+        var parameters = SIPParameters()
         scanner.element = .authParameter
         repeat {
             scanner.skipLWS()
@@ -48,7 +55,15 @@ struct AuthParameterList {
             scanner.skipLWS()
         } while scanner.consume(UInt8(ascii: ","))
         try scanner.expectEnd()
-        return AuthParameterList(scheme: scanner.string(scheme), parameters: parameters)
+        return parameters
+    }
+
+    /// Decodes an RFC 8187 `ext-value` (`UTF-8'[language]'pct-encoded`), as in RFC 7616 §3.4.4
+    /// `username*`; nil for another charset or a malformed value.
+    static func decodeExtendedValue(_ text: String) -> String? {
+        let parts = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, ASCII.equalsIgnoringCase(String(parts[0]), "UTF-8") else { return nil }
+        return SIPEscaping.unescape(String(parts[2]))
     }
 
     /// Writes `scheme name=value, name=value`.

@@ -10,7 +10,9 @@
 /// ```
 ///
 /// The number keeps its visual separators as written (`+1-201-555-0123`); ``normalizedNumber``
-/// drops them. A local number must carry `phone-context` (RFC 3966 §5.1.5).
+/// drops them. RFC 3966 §5.1.5 requires `phone-context` on a local number; we accept a local
+/// number without one (PBXs and door stations send `tel:1001`), leaving ``phoneContext`` nil,
+/// because rejecting it would fail the whole From or P-Asserted-Identity header.
 public struct TelURI: Hashable, Sendable, SIPGrammarValue {
     /// The number as written, with `+` for a global number and any visual separators.
     public var number: String
@@ -120,9 +122,6 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
         var parameters = SIPParameters()
         if !addrSpec {
             parameters = try scanParameters(&scanner)
-            if !isGlobal && !parameters.contains("phone-context") {
-                throw SIPGrammarError(.missingParameter, in: .telephoneNumber, at: numberStart)
-            }
         }
         guard scanner.index - start <= SIPGrammarLimits.maxURILength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxURILength), in: .uri, at: start)

@@ -100,7 +100,9 @@ import Testing
             "Digest realm=\"atlanta.com\", nonce=\"84a4cc6f3082121f32b42a2187831a9e\", qop=\"auth,auth-int\", algorithm=SHA-256"], seed: 13)
         let credentials = Self.check(DigestCredentials.self, seeds: [
             "Digest username=\"bob\", realm=\"b.com\", nonce=\"n\", uri=\"sip:b.com\", response=\"abc\", nc=00000001"], seed: 14)
-        for result in [via, cseq, rack, media, reason, timer, tags, challenge, credentials] {
+        let info = Self.check(AuthenticationInfo.self, seeds: ["nextnonce=\"4736\", qop=auth, rspauth=\"66\", nc=00000001"], seed: 15)
+        let contact = Self.check(ContactValue.self, seeds: ["<sip:a@[::1]:5060;ob>;reg-id=1;+sip.instance=\"<urn:uuid:x>\""], seed: 16)
+        for result in [via, cseq, rack, media, reason, timer, tags, challenge, credentials, info, contact] {
             #expect(result.parsed > 0 && result.failed > 0)
         }
     }
