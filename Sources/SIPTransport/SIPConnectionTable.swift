@@ -13,6 +13,8 @@
 public struct SIPConnectionTable<Connection> {
     private var byID: [SIPConnectionID: Entry] = [:]
     private var byKey: [SIPConnectionKey: [SIPConnectionID]] = [:]
+    /// The number of open connections that peers opened to us.
+    public private(set) var inboundCount = 0
 
     /// One table entry.
     public struct Entry {
@@ -32,6 +34,7 @@ public struct SIPConnectionTable<Connection> {
     public mutating func insert(_ connection: Connection, id: SIPConnectionID, key: SIPConnectionKey, isInbound: Bool) {
         if byID[id] != nil { remove(id) }
         byID[id] = Entry(id: id, key: key, connection: connection, isInbound: isInbound)
+        if isInbound { inboundCount += 1 }
         byKey[key, default: []].append(id)
     }
 
@@ -39,6 +42,7 @@ public struct SIPConnectionTable<Connection> {
     @discardableResult
     public mutating func remove(_ id: SIPConnectionID) -> Entry? {
         guard let entry = byID.removeValue(forKey: id) else { return nil }
+        if entry.isInbound { inboundCount -= 1 }
         if var ids = byKey[entry.key] {
             ids.removeAll { $0 == id }
             byKey[entry.key] = ids.isEmpty ? nil : ids

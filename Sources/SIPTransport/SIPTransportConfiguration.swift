@@ -88,6 +88,8 @@ public struct SIPTransportConfiguration: Sendable {
     public var connectTimeout: TimeAmount
     /// The path MTU for the §18.1.1 size rule; nil when unknown (1300-byte rule).
     public var pathMTU: Int?
+    /// Inbound stream connections beyond this many open ones are closed on arrival.
+    public var maxInboundConnections: Int
 
     public init(
         listeners: [SIPListenerConfiguration],
@@ -96,7 +98,8 @@ public struct SIPTransportConfiguration: Sendable {
         streamLimits: SIPParseLimits = .default,
         idleTimeout: TimeAmount = .seconds(300),
         connectTimeout: TimeAmount = .seconds(10),
-        pathMTU: Int? = nil
+        pathMTU: Int? = nil,
+        maxInboundConnections: Int = 10_000
     ) {
         self.listeners = listeners
         self.tlsClient = tlsClient
@@ -105,5 +108,6 @@ public struct SIPTransportConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.connectTimeout = connectTimeout
         self.pathMTU = pathMTU
+        self.maxInboundConnections = maxInboundConnections
     }
 }

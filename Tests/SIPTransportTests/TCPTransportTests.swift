@@ -168,6 +168,52 @@ import Testing
         await server.stop()
     }
 
+    @Test func inboundConnectionsOverTheLimitAreClosed() async throws {
+        var configuration = SIPTransportConfiguration(listeners: [.init(transport: .tcp, host: "127.0.0.1", port: 0)])
+        configuration.maxInboundConnections = 1
+        let harness = try await Harness.start(configuration)
+        let first = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        try await first.write(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKfirst"))
+        _ = try await harness.inbound.next("first request")
+        let second = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        #expect(await second.collector.bytes.waitUntilClosed())
+        #expect(harness.manager.counters.connectionsRefused == 1)
+        // The first connection is unaffected.
+        try await first.write("\r\n\r\n")
+        #expect(try await first.read(until: { $0 == "\r\n" }) == "\r\n")
+        await first.close()
+        await harness.stop()
+    }
+
+    /// Many messages back to back on one connection arrive complete and in order (TCP
+    /// coalesces and splits them arbitrarily). Prints the rate as a rough figure.
+    @Test func manyMessagesOnOneConnectionArriveInOrder() async throws {
+        let harness = try await startTCP()
+        let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        let count = 5_000
+        var batch = ""
+        let clock = ContinuousClock()
+        let start = clock.now
+        for index in 1...count {
+            batch += Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKn\(index)", callID: "load", cseq: index)
+            if index % 100 == 0 {
+                try await phone.write(batch)
+                batch = ""
+            }
+        }
+        var expected: UInt32 = 1
+        for _ in 1...count {
+            let inbound = try await harness.inbound.next("message \(expected)")
+            #expect(inbound.message.cseqNumber == expected)
+            expected += 1
+        }
+        let elapsed = clock.now - start
+        print("SIPTransport TCP inbound: \(count) messages in \(elapsed)")
+        #expect(harness.manager.counters.messagesReceived == count)
+        await phone.close()
+        await harness.stop()
+    }
+
     @Test func idleConnectionIsClosed() async throws {
         let harness = try await startTCP(idleTimeout: .milliseconds(300))
         let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
