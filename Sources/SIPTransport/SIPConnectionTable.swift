@@ -18,8 +18,11 @@ public struct SIPConnectionTable<Connection> {
 
     /// One table entry.
     public struct Entry {
+        /// The connection's id.
         public let id: SIPConnectionID
+        /// The peer address and transport it is found by.
         public let key: SIPConnectionKey
+        /// The connection itself (a channel in the manager).
         public var connection: Connection
         /// True for a connection a peer opened to one of our listeners.
         public let isInbound: Bool

@@ -3,6 +3,7 @@ import SIPCore
 
 /// One socket to listen on.
 public struct SIPListenerConfiguration: Hashable, Sendable {
+    /// UDP, TCP or TLS.
     public var transport: SIPTransportProtocol
     /// The local address to bind: `0.0.0.0`, `::`, `127.0.0.1`, `::1`, or an interface address.
     public var host: String
@@ -58,6 +59,7 @@ public struct SIPTLSClientConfiguration: Hashable, Sendable {
     public var verifyHostname: Bool
     /// Our certificate chain and key, for trunks that require mutual TLS.
     public var certificateChainFile: String?
+    /// PEM file of the key for `certificateChainFile`.
     public var privateKeyFile: String?
 
     public init(

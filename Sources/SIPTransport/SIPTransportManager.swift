@@ -25,6 +25,7 @@ public final class SIPTransportManager: Sendable {
     /// The callback for inbound messages; called on the receiving event loop.
     public typealias InboundHandler = @Sendable (SIPInboundMessage) -> Void
 
+    /// The configuration the manager was created with.
     public let configuration: SIPTransportConfiguration
     let group: any EventLoopGroup
     let logger: Logger
