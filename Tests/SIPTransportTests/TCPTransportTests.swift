@@ -42,6 +42,23 @@ import Testing
         await harness.stop()
     }
 
+    @Test func sendsKeepAlivePingsOnItsConnections() async throws {
+        let server = try await startTCP()
+        let client = try await Harness.start(SIPTransportConfiguration(listeners: []))
+        let target = SIPTransportTarget(address: server.listener(.tcp).localAddress, transport: .tcp)
+        try await client.manager.send(try Messages.parse(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKka")), to: target)
+        _ = try await server.inbound.next("request")
+        let connection = try #require(client.manager.connection(for: SIPConnectionKey(remote: target.address, transport: .tcp)))
+        try await client.manager.sendKeepAlivePing(on: connection).get()
+        for _ in 0..<200 where server.manager.counters.keepAlivePingsAnswered == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.manager.counters.keepAlivePingsAnswered == 1)
+        await #expect(throws: SIPTransportError.connectionClosed(SIPConnectionID(rawValue: 999))) {
+            try await client.manager.sendKeepAlivePing(on: SIPConnectionID(rawValue: 999)).get()
+        }
+        await client.stop()
+        await server.stop()
+    }
+
     @Test func responsesAndNewRequestsReuseTheConnectionThePeerOpened() async throws {
         let harness = try await startTCP()
         let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
