@@ -84,7 +84,9 @@ import Testing
         // checked its certificate: what matters is that the server rejects the connection.
         let anonymous = try await Harness.start(SIPTransportConfiguration(listeners: [], tlsClient: .init(trustRootsFile: pki.caFile)))
         try? await anonymous.manager.send(try request("z9hG4bKanon"), to: target)
-        try await Task.sleep(for: .milliseconds(300))
+        for _ in 0..<500 where server.manager.connectionCount + anonymous.manager.connectionCount > 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(server.inbound.count == 0)
         #expect(server.manager.connectionCount == 0)
         #expect(anonymous.manager.connectionCount == 0)
