@@ -95,6 +95,11 @@ import Testing
             trustRootsFile: pki.caFile, certificateChainFile: pki.clientCertificateFile, privateKeyFile: pki.clientKeyFile)))
         try await identified.manager.send(try request("z9hG4bKmtls"), to: target)
         #expect(try await server.inbound.next("mTLS request").message.topViaBranch == "z9hG4bKmtls")
+        // The anonymous request never arrives, however late.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(server.inbound.drain().isEmpty)
+        #expect(server.manager.counters.connectionsAccepted == 2)
+        #expect(server.manager.connectionCount == 1)
         await anonymous.stop()
         await identified.stop()
         await server.stop()
