@@ -26,9 +26,12 @@ let package = Package(
         .target(name: "SDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "RTPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
 
+        // MARK: Operator input: positioned YAML reading shared by the config and the dial plan.
+        .target(name: "OperatorInput", dependencies: [.product(name: "Yams", package: "Yams")]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
-            "SIPCore", "SDP", "RTPCore",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -40,6 +43,7 @@ let package = Package(
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
     ],
     swiftLanguageModes: [.v6]
 )
