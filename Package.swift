@@ -29,6 +29,9 @@ let package = Package(
         // MARK: Operator input: positioned YAML reading shared by the config and the dial plan.
         .target(name: "OperatorInput", dependencies: [.product(name: "Yams", package: "Yams")]),
 
+        // MARK: The dial plan: decode, validate, route, explain, reload. Works on plain strings, no SIPCore.
+        .target(name: "DialPlan", dependencies: ["OperatorInput", .product(name: "Yams", package: "Yams")]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput",
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
+        .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
