@@ -34,7 +34,7 @@ let package = Package(
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
-            "SIPCore", "SDP", "RTPCore", "OperatorInput",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
