@@ -18,6 +18,8 @@ public struct DialPlan: Sendable {
     public var policy: Policy
     /// Canonical text of every named part (`route:NAME`, `endpoint:NAME` …), for change summaries.
     public var fingerprints: [String: String]
+    /// Names declared in the file (`endpoint:alice`, `class:door` …), including entries with errors.
+    public var declared: Set<String>
     /// Warnings found while loading; the plan is usable.
     public var warnings: [InputError]
 

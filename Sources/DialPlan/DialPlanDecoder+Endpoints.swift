@@ -18,13 +18,14 @@ extension DialPlanDecoder {
         let limit = reader.integer(map["limit"], key: "limit", range: 1...1000)
         let giveUp = reader.duration(map["give_up"], key: "give_up", range: .seconds(5)...Duration.seconds(600))
         let number = dialString(map["number"], key: "number")
-        guard let kind, let authentication else { return nil }
-        let dtmfDefault = kind == .door ? DTMFProfile.doorDefault : DTMFProfile.phoneDefault
+        if let kind { declared.insert("class:\(kind.rawValue)") }
+        let defaults = kind ?? .phone
         let media = MediaProfile(
-            codecs: codecs(map["codecs"], default: Self.defaultCodecs(for: kind)),
-            dtmf: dtmf(map["dtmf"], default: dtmfDefault),
+            codecs: codecs(map["codecs"], default: Self.defaultCodecs(for: defaults)),
+            dtmf: dtmf(map["dtmf"], default: defaults == .door ? DTMFProfile.doorDefault : DTMFProfile.phoneDefault),
             srtp: reader.enumeration(map["srtp"], key: "srtp", SRTPPolicy.self) ?? .off,
             video: reader.enumeration(map["video"], key: "video", VideoPolicy.self) ?? .pass)
+        guard let kind, let authentication else { return nil }
         return Endpoint(name: name, class: kind, number: number ?? name, authentication: authentication, media: media,
                         callLimit: limit ?? Endpoint.defaultCallLimit(for: kind),
                         giveUp: giveUp ?? (kind == .door ? .seconds(60) : nil),

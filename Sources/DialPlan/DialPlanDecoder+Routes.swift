@@ -23,7 +23,7 @@ extension DialPlanDecoder {
         if let node = map["on_dtmf_from_callee"], let actions = reader.mapping(node, what: "on_dtmf_from_callee") {
             for (key, value) in actions {
                 guard let digits = dialString(key, key: "on_dtmf_from_callee") else { continue }
-                if let effect = reader.enumeration(value, key: "action for \"\(digits)\"", DoorAction.Effect.self) {
+                if let effect = reader.enumeration(value, key: "action", DoorAction.Effect.self) {
                     doorActions.append(DoorAction(digits: digits, effect: effect, position: reader.position(of: key)))
                 }
             }

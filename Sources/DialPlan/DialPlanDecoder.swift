@@ -8,6 +8,9 @@ import Yams
 struct DialPlanDecoder {
     var reader: NodeReader
     var fingerprints: [String: String] = [:]
+    /// Every name declared (`endpoint:alice`, `class:door` …), decoded or not, so a broken entry
+    /// does not also show up as "unknown" wherever it is used.
+    var declared: Set<String> = []
 
     init(file: String) { reader = NodeReader(file: file) }
 
@@ -23,7 +26,7 @@ struct DialPlanDecoder {
         }
         let policy = decodePolicy(top["policy"])
         var plan = DialPlan(file: reader.file, timeZone: timeZone, endpoints: [:], trunks: [:], groups: [:],
-                            routes: [], policy: policy, fingerprints: [:], warnings: [])
+                            routes: [], policy: policy, fingerprints: [:], declared: [], warnings: [])
         for (name, node) in named(top["endpoints"], what: "endpoints") {
             fingerprint("endpoint", name, node)
             if let endpoint = decodeEndpoint(name, node) { plan.endpoints[name] = endpoint }
@@ -46,6 +49,7 @@ struct DialPlanDecoder {
         }
         if let node = top["policy"] { fingerprint("policy", "policy", node) }
         plan.fingerprints = fingerprints
+        plan.declared = declared
         return plan
     }
 
@@ -62,6 +66,7 @@ struct DialPlanDecoder {
     }
 
     mutating func fingerprint(_ kind: String, _ name: String, _ node: Node) {
+        declared.insert("\(kind):\(name)")
         fingerprints["\(kind):\(name)"] = (try? Yams.serialize(node: node)) ?? ""
     }
 

@@ -12,7 +12,7 @@ extension DialPlanValidator {
                 unknown(reference, kind: "trunk", among: Array(plan.trunks.keys))
             }
             if route.caller.endpoints.isEmpty, route.caller.trunks.isEmpty, !route.caller.classes.isEmpty,
-               !plan.endpoints.values.contains(where: { route.caller.classes.contains($0.class) }) {
+               !route.caller.classes.contains(where: { plan.declared.contains("class:\($0.rawValue)") }) {
                 let classes = route.caller.classes.map(\.rawValue).joined(separator: ", ")
                 report(route.position, "route '\(route.name)' can never match: no endpoint has class \(classes)",
                        fix: "add an endpoint of that class, or change `from_class`")
@@ -97,7 +97,7 @@ extension DialPlanValidator {
 
     mutating func checkShadowedRoutes() {
         for (index, route) in plan.routes.enumerated() {
-            for earlier in plan.routes[..<index] where Self.covers(earlier, route) {
+            for earlier in plan.routes[..<index] where covers(earlier, route) {
                 report(route.position, "route '\(route.name)' is never used: route '\(earlier.name)' (line \(earlier.position.line)) matches every call it would",
                        fix: "move '\(route.name)' above '\(earlier.name)', or narrow '\(earlier.name)'")
                 break
@@ -106,7 +106,7 @@ extension DialPlanValidator {
     }
 
     /// True when `first` matches every call `second` matches (conservative).
-    static func covers(_ first: Route, _ second: Route) -> Bool {
+    func covers(_ first: Route, _ second: Route) -> Bool {
         guard first.windows.isEmpty else { return false }
         let a = first.caller, b = second.caller
         if !a.networks.isEmpty {
@@ -115,8 +115,17 @@ extension DialPlanValidator {
         if a.hasIdentity {
             guard b.hasIdentity else { return false }
             let endpoints = Set(a.endpoints.map(\.name)), trunks = Set(a.trunks.map(\.name))
-            // An endpoint named by `second` is covered only by the same name here (its class is checked by the caller).
-            guard b.endpoints.allSatisfy({ endpoints.contains($0.name) }),
+            let groupMembers = a.endpoints.reduce(into: Set<String>()) { $0.formUnion(members(of: $1.name)) }
+            func covered(_ name: String) -> Bool {
+                if endpoints.contains(name) || groupMembers.contains(name) { return true }
+                if let endpoint = plan.endpoints[name] { return a.classes.contains(endpoint.class) }
+                // A group named by `second` is covered when all its members are.
+                let inside = members(of: name)
+                return !inside.isEmpty && inside.allSatisfy { member in
+                    groupMembers.contains(member) || plan.endpoints[member].map { a.classes.contains($0.class) } == true
+                }
+            }
+            guard b.endpoints.allSatisfy({ covered($0.name) }),
                   b.classes.allSatisfy(a.classes.contains),
                   b.trunks.allSatisfy({ trunks.contains($0.name) }) else { return false }
         }

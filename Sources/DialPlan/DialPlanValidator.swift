@@ -32,6 +32,9 @@ struct DialPlanValidator {
 
     /// Reports an unknown name with the closest known one.
     mutating func unknown(_ reference: Reference, kind: String, among names: [String]) {
+        let declaredKinds = kind.split(separator: " ").map(String.init).filter { $0 != "or" }
+        if declaredKinds.contains(where: { plan.declared.contains("\($0):\(reference.name)") }) { return }
+        let names = Array(Set(names))
         report(reference.position, "no \(kind) is named '\(reference.name)'",
                fix: NodeReader.suggestion(for: reference.name, among: names.sorted(), what: "\(kind)s"))
     }

@@ -38,6 +38,22 @@ public enum NumberMatch: Sendable {
         }
     }
 
+    /// The literal characters a pattern starts with, up to the first special one: `^07[0-9]` → `07`.
+    static func literalHead(of pattern: String) -> String {
+        // Alternation anywhere could start with anything.
+        guard pattern.hasPrefix("^"), !pattern.contains("|") else { return "" }
+        var head = ""
+        var characters = pattern.dropFirst().makeIterator()
+        while let character = characters.next() {
+            if character.isASCII && character.isNumber || character == "#" { head.append(character); continue }
+            if character == "\\", let next = characters.next(), "+*#".contains(next) { head.append(next); continue }
+            // A quantifier (`^07?`, `^07*`, `^07{0,1}`) makes the last literal optional.
+            if "?*{".contains(character) { head = String(head.dropLast()) }
+            break
+        }
+        return head
+    }
+
     /// How the match reads in traces: `101`, `prefix 00`, `pattern ^0[1-9]…$`.
     public var summary: String {
         switch self {
@@ -54,6 +70,10 @@ public enum NumberMatch: Sendable {
         case let (.exact(mine), _): return other.match(mine) != nil
         case let (.prefix(mine), .prefix(theirs)): return mine.hasPrefix(theirs)
         case let (.pattern(mine, _), .pattern(theirs, _)): return mine == theirs
+        case let (.pattern(mine, _), .prefix(theirs)):
+            // `^07[0-9]{8}$` only matches numbers starting with its literal head `07`.
+            let head = Self.literalHead(of: mine)
+            return !theirs.isEmpty && head.hasPrefix(theirs)
         default: return false
         }
     }
