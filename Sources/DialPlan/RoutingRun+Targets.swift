@@ -84,7 +84,7 @@ extension RoutingRun {
             for endpoint in reachable {
                 decision.attempts.append(Attempt(line: line, legs: [leg(endpoint)], strategy: .sequential,
                                                  timeoutMilliseconds: milliseconds(memberTimeout ?? timeout),
-                                                 nextOn: Array(Set(nextOn + [.noAnswer, .offline])).sorted { $0.description < $1.description },
+                                                 nextOn: nextOn + [Outcome.noAnswer, .offline].filter { !nextOn.contains($0) },
                                                  identity: nil, rewriting: nil))
             }
             // Within a sequential group every member but the last moves on when unanswered.
