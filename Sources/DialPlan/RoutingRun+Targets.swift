@@ -13,7 +13,7 @@ extension RoutingRun {
                 if !ring(references, strategy: strategy, target: target, nextOn: nextOn, isLast: isLast) { return }
             case .trunk(let reference):
                 guard let trunk = plan.trunks[reference.name] else { continue }
-                if !sendToTrunk(trunk, target: target, route: route, captures: captures, nextOn: nextOn) { return }
+                if !sendToTrunk(trunk, target: target, route: route, captures: captures, nextOn: nextOn, isLast: isLast) { return }
             case .route(let reference):
                 guard let next = plan.routes.first(where: { $0.name == reference.name }),
                       !visited.contains(next.name), visited.count < DialPlan.maximumRouteDepth else {
@@ -98,7 +98,8 @@ extension RoutingRun {
     }
 
     /// Adds the attempt for a `trunk` target after the policy checks. False when the call ends here.
-    mutating func sendToTrunk(_ trunk: Trunk, target: Target, route: Route, captures: [String], nextOn: [Outcome]) -> Bool {
+    mutating func sendToTrunk(_ trunk: Trunk, target: Target, route: Route, captures: [String], nextOn: [Outcome],
+                              isLast: Bool) -> Bool {
         let line = target.position.line
         var number = call.calledNumber
         var rewriting: [String] = []
@@ -118,7 +119,7 @@ extension RoutingRun {
             return true
         }
         if state.trunksDown.contains(trunk.name) {
-            if nextOn.contains(where: { $0.covers(.trunkDown) }) {
+            if !isLast, nextOn.contains(where: { $0.covers(.trunkDown) }) {
                 note(line, "trunk \(trunk.name) is down: moves on (trunk_down is in next_on)")
                 return true
             }
