@@ -41,24 +41,32 @@ extension DialPlan {
 }
 
 extension CallerMatch {
-    /// Nil when it matches, else why not (for traces).
-    func mismatch(caller: CallRequest.Caller, endpoint: Endpoint?, source: IPAddress?, plan: DialPlan) -> String? {
+    /// True when the caller (and its source) fits this condition.
+    func matches(caller: CallRequest.Caller, endpoint: Endpoint?, source: IPAddress?, plan: DialPlan) -> Bool {
         if !networks.isEmpty {
-            guard let source, networks.contains(where: { $0.contains(source) }) else {
-                return "source \(source?.description ?? "unknown") is not in \(networks.map(\.text).joined(separator: ", "))"
-            }
+            guard let source, networks.contains(where: { $0.contains(source) }) else { return false }
         }
-        guard hasIdentity else { return nil }
+        guard hasIdentity else { return true }
         switch caller {
         case .endpoint(let name):
-            if let endpoint, classes.contains(endpoint.class) { return nil }
-            if endpoints.contains(where: { $0.name == name || plan.endpointNames(in: $0.name).contains(name) }) { return nil }
-            return "caller \(name) is not \(describe)"
+            if let endpoint, classes.contains(endpoint.class) { return true }
+            return endpoints.contains { $0.name == name || (plan.groups[$0.name] != nil && plan.endpointNames(in: $0.name).contains(name)) }
         case .trunk(let name):
-            if trunks.contains(where: { $0.name == name }) { return nil }
-            return "trunk \(name) is not \(describe)"
+            return trunks.contains { $0.name == name }
         case .unknown:
-            return "an unauthenticated caller is not \(describe)"
+            return false
+        }
+    }
+
+    /// Why the caller does not fit, for traces.
+    func mismatch(caller: CallRequest.Caller, source: IPAddress?) -> String {
+        if !networks.isEmpty, source.map({ address in networks.contains { $0.contains(address) } }) != true {
+            return "source \(source?.description ?? "unknown") is not in \(networks.map(\.text).joined(separator: ", "))"
+        }
+        switch caller {
+        case .endpoint(let name): return "caller \(name) is not \(describe)"
+        case .trunk(let name): return "trunk \(name) is not \(describe)"
+        case .unknown: return "an unauthenticated caller is not \(describe)"
         }
     }
 

@@ -14,7 +14,11 @@ public struct DialPlan: Sendable {
     public var trunks: [String: Trunk]
     public var groups: [String: RingGroup]
     /// In file order: the first route that matches decides.
-    public var routes: [Route]
+    public internal(set) var routes: [Route] {
+        didSet { routeIndex = RouteIndex(routes) }
+    }
+    /// Routes by dialled number, kept in step with `routes`.
+    public internal(set) var routeIndex = RouteIndex([])
     public var policy: Policy
     /// Canonical text of every named part (`route:NAME`, `endpoint:NAME` …), for change summaries.
     public var fingerprints: [String: String]

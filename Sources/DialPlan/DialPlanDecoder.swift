@@ -39,14 +39,16 @@ struct DialPlanDecoder {
             fingerprint("group", name, node)
             if let group = decodeGroup(name, node) { plan.groups[name] = group }
         }
+        var routes: [Route] = []
         if let node = top["routes"], let items = reader.sequence(node, what: "routes") {
             for item in items {
                 if let route = decodeRoute(item) {
                     fingerprint("route", route.name, item)
-                    plan.routes.append(route)
+                    routes.append(route)
                 }
             }
         }
+        plan.routes = routes  // builds the route index once
         if let node = top["policy"] { fingerprint("policy", "policy", node) }
         plan.fingerprints = fingerprints
         plan.declared = declared
@@ -67,7 +69,35 @@ struct DialPlanDecoder {
 
     mutating func fingerprint(_ kind: String, _ name: String, _ node: Node) {
         declared.insert("\(kind):\(name)")
-        fingerprints["\(kind):\(name)"] = (try? Yams.serialize(node: node)) ?? ""
+        var text = ""
+        Self.canonicalText(node, into: &text)
+        fingerprints["\(kind):\(name)"] = text
+    }
+
+    /// The node's content without positions, comments or layout: `{key:value,…}`, `[a,b]`.
+    static func canonicalText(_ node: Node, into text: inout String) {
+        switch node {
+        case .scalar(let scalar):
+            text += scalar.string.debugDescription
+        case .mapping(let mapping):
+            text += "{"
+            for (key, value) in mapping {
+                canonicalText(key, into: &text)
+                text += ":"
+                canonicalText(value, into: &text)
+                text += ","
+            }
+            text += "}"
+        case .sequence(let sequence):
+            text += "["
+            for item in sequence {
+                canonicalText(item, into: &text)
+                text += ","
+            }
+            text += "]"
+        case .alias:
+            text += "*"
+        }
     }
 
     mutating func object(_ node: Node, _ schema: SchemaObject, what: String) -> Node.Mapping? {

@@ -95,9 +95,29 @@ extension DialPlanValidator {
         }
     }
 
+    /// A route's caller condition, resolved once: names with group members expanded.
+    struct CallerSets {
+        var endpoints: Set<String>
+        var trunks: Set<String>
+        var classes: Set<Endpoint.Class>
+    }
+
+    func callerSets(_ match: CallerMatch) -> CallerSets {
+        CallerSets(endpoints: match.endpoints.reduce(into: Set<String>()) { $0.formUnion(members(of: $1.name)) },
+                   trunks: Set(match.trunks.map(\.name)), classes: Set(match.classes))
+    }
+
     mutating func checkShadowedRoutes() {
+        let sets = plan.routes.map { callerSets($0.caller) }
         for (index, route) in plan.routes.enumerated() {
-            for earlier in plan.routes[..<index] where covers(earlier, route) {
+            // Only routes that match this route's first number can cover an all-exact route.
+            var candidates = Array(0..<index)
+            if case .exact(let first)? = route.called.first,
+               route.called.allSatisfy({ if case .exact = $0 { return true } else { return false } }) {
+                candidates = plan.routeIndex.candidates(coveringExact: first, below: index)
+            }
+            for earlierIndex in candidates where covers(plan.routes[earlierIndex], sets[earlierIndex], route, sets[index]) {
+                let earlier = plan.routes[earlierIndex]
                 report(route.position, "route '\(route.name)' is never used: route '\(earlier.name)' (line \(earlier.position.line)) matches every call it would",
                        fix: "move '\(route.name)' above '\(earlier.name)', or narrow '\(earlier.name)'")
                 break
@@ -105,33 +125,27 @@ extension DialPlanValidator {
         }
     }
 
-    /// True when `first` matches every call `second` matches (conservative).
-    func covers(_ first: Route, _ second: Route) -> Bool {
+    /// True when `first` matches every call `second` matches (conservative: false when unsure).
+    func covers(_ first: Route, _ firstSets: CallerSets, _ second: Route, _ secondSets: CallerSets) -> Bool {
         guard first.windows.isEmpty else { return false }
+        // Numbers first: the cheap test that rules out almost every pair.
+        if !first.called.isEmpty {
+            if second.called.isEmpty { return false }
+            guard second.called.allSatisfy({ mine in first.called.contains { mine.isCovered(by: $0) } }) else { return false }
+        }
         let a = first.caller, b = second.caller
         if !a.networks.isEmpty {
             guard !b.networks.isEmpty, b.networks.allSatisfy({ network in a.networks.contains { $0.contains(network) } }) else { return false }
         }
-        if a.hasIdentity {
-            guard b.hasIdentity else { return false }
-            let endpoints = Set(a.endpoints.map(\.name)), trunks = Set(a.trunks.map(\.name))
-            let groupMembers = a.endpoints.reduce(into: Set<String>()) { $0.formUnion(members(of: $1.name)) }
-            func covered(_ name: String) -> Bool {
-                if endpoints.contains(name) || groupMembers.contains(name) { return true }
-                if let endpoint = plan.endpoints[name] { return a.classes.contains(endpoint.class) }
-                // A group named by `second` is covered when all its members are.
-                let inside = members(of: name)
-                return !inside.isEmpty && inside.allSatisfy { member in
-                    groupMembers.contains(member) || plan.endpoints[member].map { a.classes.contains($0.class) } == true
-                }
-            }
-            guard b.endpoints.allSatisfy({ covered($0.name) }),
-                  b.classes.allSatisfy(a.classes.contains),
-                  b.trunks.allSatisfy({ trunks.contains($0.name) }) else { return false }
+        guard a.hasIdentity else { return true }
+        guard b.hasIdentity else { return false }
+        func covered(_ name: String) -> Bool {
+            firstSets.endpoints.contains(name) || plan.endpoints[name].map { firstSets.classes.contains($0.class) } == true
         }
-        if first.called.isEmpty { return true }
-        if second.called.isEmpty { return false }
-        return second.called.allSatisfy { mine in first.called.contains { mine.isCovered(by: $0) } }
+        // Endpoints (and group members) named by `second` must each be named, or of a class named, by `first`.
+        return secondSets.endpoints.allSatisfy(covered)
+            && secondSets.classes.isSubset(of: firstSets.classes)
+            && secondSets.trunks.isSubset(of: firstSets.trunks)
     }
 
     mutating func checkDoorSafety() {

@@ -80,7 +80,10 @@ struct RoutingRun {
                 return
             }
         }
-        for route in plan.routes {
+        // Explaining lists every rule; routing only looks at the routes that can match the number.
+        let indices = recorder == nil ? plan.routeIndex.candidates(for: call.calledNumber) : Array(plan.routes.indices)
+        for index in indices {
+            let route = plan.routes[index]
             guard let captures = matches(route) else { continue }
             decision.route = RouteReference(name: route.name, line: route.position.line)
             switch route.action {
@@ -101,8 +104,8 @@ struct RoutingRun {
     /// The captures when `route` matches this call, else nil (with the reason in the trace).
     mutating func matches(_ route: Route) -> [String]? {
         let line = route.position.line
-        if let why = route.caller.mismatch(caller: call.caller, endpoint: endpoint, source: call.source, plan: plan) {
-            note(line, "route \"\(route.name)\": no, \(why)")
+        guard route.caller.matches(caller: call.caller, endpoint: endpoint, source: call.source, plan: plan) else {
+            note(line, "route \"\(route.name)\": no, \(route.caller.mismatch(caller: call.caller, source: call.source))")
             return nil
         }
         let number = call.calledNumber

@@ -130,4 +130,16 @@ import Testing
         let stopped = plan.explain(call(.endpoint("door"), "101"), outcomes: ["alice": .declined])
         #expect(stopped.finalStatus == 603, "declined is not in next_on: the call ends")
     }
+
+    /// Routing uses the route index; explaining scans every route. They must agree.
+    @Test(arguments: ["101", "200", "0812345678", "004915112345678", "999", ""])
+    func theRouteIndexAgreesWithAFullScan(number: String) throws {
+        for caller in [CallRequest.Caller.endpoint("door"), .endpoint("alice"), .endpoint("pbx"), .unknown] {
+            let fast = plan.route(call(caller, number))
+            let full = plan.route(call(caller, number), explain: true)
+            #expect(fast.route == full.route)
+            #expect(fast.final == full.final)
+            #expect(fast.attempts.map { $0.legs.map(\.target) } == full.attempts.map { $0.legs.map(\.target) })
+        }
+    }
 }
