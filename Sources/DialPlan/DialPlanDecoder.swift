@@ -115,6 +115,10 @@ struct DialPlanDecoder {
         if let name = reader.string(map["password_env"], key: "password_env") { found.append(.environment(name)) }
         if let path = reader.string(map["password_file"], key: "password_file") { found.append(.file(path)) }
         if let value = map["ha1"], let hash = reader.string(value, key: "ha1") {
+            if map["realm"] == nil {
+                reader.error(at: value, "ha1 depends on the realm it was computed with, but no realm is given",
+                             fix: "add `realm: …` with the realm used in md5(user:realm:password)")
+            }
             if [32, 64].contains(hash.count), hash.allSatisfy(\.isHexDigit) { found.append(.ha1(hash.lowercased())) } else {
                 reader.error(at: value, "ha1 must be 32 (MD5) or 64 (SHA-256) hex digits",
                              fix: "compute it as md5(user:realm:password), or use password_env")

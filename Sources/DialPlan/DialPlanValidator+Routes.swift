@@ -36,7 +36,9 @@ extension DialPlanValidator {
                 }
             case .trunk(let reference):
                 if plan.trunks[reference.name] == nil { unknown(reference, kind: "trunk", among: Array(plan.trunks.keys)) }
-                let refused = route.caller.classes.filter { !plan.policy.trunkClasses.contains($0) }
+                let named = route.caller.endpoints.reduce(into: Set<String>()) { $0.formUnion(members(of: $1.name)) }
+                let refused = Set(route.caller.classes + named.compactMap { plan.endpoints[$0]?.class })
+                    .filter { !plan.policy.trunkClasses.contains($0) }.sorted()
                 if !refused.isEmpty {
                     report(target.position, "policy does not let class \(refused.map(\.rawValue).joined(separator: ", ")) reach trunks",
                            fix: "add the class to `policy.trunk_classes`, or remove this target")

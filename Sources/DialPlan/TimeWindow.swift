@@ -5,7 +5,17 @@ public struct TimeWindow: Sendable, Equatable {
     public enum Day: String, Sendable, CaseIterable, Codable {
         case sun, mon, tue, wed, thu, fri, sat
         /// 1 = Sunday, as `Calendar` numbers weekdays.
-        var weekday: Int { Day.allCases.firstIndex(of: self)! + 1 }
+        var weekday: Int {
+            switch self {
+            case .sun: 1
+            case .mon: 2
+            case .tue: 3
+            case .wed: 4
+            case .thu: 5
+            case .fri: 6
+            case .sat: 7
+            }
+        }
     }
 
     public var days: Set<Day>
