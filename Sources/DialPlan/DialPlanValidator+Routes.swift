@@ -17,11 +17,33 @@ extension DialPlanValidator {
                 report(route.position, "route '\(route.name)' can never match: no endpoint has class \(classes)",
                        fix: "add an endpoint of that class, or change `from_class`")
             }
+            checkDIDs(of: route)
             if !route.doorActions.isEmpty, doorCallers(route.caller).isEmpty, let first = route.doorActions.first {
                 report(first.position, "route '\(route.name)' has door actions but no door calls through it",
                        fix: "match door callers with `from: DOOR` or `from_class: door`, or remove on_dtmf_from_callee")
             }
             checkTargets(of: route, routeNames: routeNames)
+        }
+    }
+
+    /// A route only for trunks that accept nothing but their DIDs, to numbers that are none of them.
+    private mutating func checkDIDs(of route: Route) {
+        let trunks = route.caller.trunks.compactMap { plan.trunks[$0.name] }
+        guard route.caller.endpoints.isEmpty, route.caller.classes.isEmpty, !trunks.isEmpty,
+              trunks.count == route.caller.trunks.count, trunks.allSatisfy({ !$0.dids.isEmpty }) else { return }
+        var numbers: [String] = []
+        for match in route.called {
+            guard case .exact(let number) = match else { return }
+            numbers.append(number)
+        }
+        guard !numbers.isEmpty else { return }
+        let accepted = numbers.contains { number in
+            trunks.contains { $0.dids.contains(number) || $0.dids.contains($0.numbers.toE164(number)) }
+        }
+        if !accepted {
+            let names = trunks.map(\.name).joined(separator: ", ")
+            report(route.position, "route '\(route.name)' can never match: trunk \(names) only accepts calls to its DIDs, and \(numbers.joined(separator: ", ")) is not one",
+                   fix: "add the number to the trunk's `dids`, or correct `to`")
         }
     }
 
