@@ -42,7 +42,9 @@ public struct DialPlanLoadResult: Sendable {
     /// Errors and warnings, sorted by position.
     public var diagnostics: [InputError]
 
+    /// The errors only.
     public var errors: [InputError] { diagnostics.filter { $0.severity == .error } }
+    /// The warnings only.
     public var warnings: [InputError] { diagnostics.filter { $0.severity == .warning } }
 }
 

@@ -10,6 +10,7 @@ public struct DialPlanChanges: Sendable, Equatable {
         self.modified = modified
     }
 
+    /// True when no named part changed.
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && modified.isEmpty }
 
     /// Compares the canonical text of every named part, so moving a route down or editing a

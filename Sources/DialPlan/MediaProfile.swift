@@ -68,6 +68,7 @@ public struct DTMFProfile: Sendable, Equatable, Codable {
 
     /// A door's default: INFO pacing of 250 ms digits with 400 ms gaps (INTEROP.md).
     public static let doorDefault = DTMFProfile(mode: .info, minDuration: .milliseconds(250), gap: .milliseconds(400))
+    /// Phones and trunks: RFC 4733 with 100 ms digits and gaps.
     public static let phoneDefault = DTMFProfile(mode: .rfc4733, minDuration: .milliseconds(100), gap: .milliseconds(100))
 
     /// `rfc4733`, `info dtmf-relay 250ms/400ms`: how traces print it.

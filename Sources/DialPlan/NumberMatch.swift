@@ -20,6 +20,7 @@ public enum NumberMatch: Sendable {
         }
     }
 
+    /// Why a pattern was refused.
     public struct PatternError: Error, Sendable { public var reason: String }
 
     /// The captures when `number` matches: `[whole, $1, $2, …]`; `nil` when it does not.

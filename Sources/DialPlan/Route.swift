@@ -15,12 +15,14 @@ public struct Route: Sendable {
     /// Digits from the answering party on a door call, and what they do.
     public var doorActions: [DoorAction]
 
+    /// What a matching route does.
     public enum Action: Sendable {
         case targets([Target])
         /// Refuse the call with this status (RFC 3261 §21.4/§21.6).
         case reject(status: Int, reason: String?)
     }
 
+    /// The targets of a `try` route; empty for a rejecting one.
     public var targets: [Target] {
         if case .targets(let targets) = action { return targets }
         return []
@@ -35,12 +37,15 @@ public struct CallerMatch: Sendable {
     public var trunks: [Reference] = []
     public var networks: [IPNetwork] = []
 
+    /// True when the route names no caller condition at all.
     public var isAny: Bool { endpoints.isEmpty && classes.isEmpty && trunks.isEmpty && networks.isEmpty }
+    /// True when the route names endpoints, classes or trunks (not only networks).
     public var hasIdentity: Bool { !(endpoints.isEmpty && classes.isEmpty && trunks.isEmpty) }
 }
 
 /// One step of a route.
 public struct Target: Sendable {
+    /// What a target does.
     public enum Kind: Sendable {
         /// Ring endpoints or groups.
         case ring([Reference], RingStrategy)
@@ -74,6 +79,7 @@ public struct Rewrite: Sendable, Equatable, Codable {
     public var strip: Int
     public var prepend: String
 
+    /// Applies the rewrite: `strip: 1, prepend: "+46"` turns `0701` into `+46701`.
     public func apply(_ number: String) -> String {
         prepend + String(number.dropFirst(min(strip, number.count)))
     }

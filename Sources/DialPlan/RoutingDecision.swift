@@ -23,6 +23,7 @@ public struct RoutingDecision: Sendable, Codable {
     }
 }
 
+/// The route that decided, by name and plan line.
 public struct RouteReference: Sendable, Codable, Equatable {
     public var name: String
     public var line: Int
@@ -59,6 +60,7 @@ public struct Attempt: Sendable, Codable {
     /// How the number was rewritten for this attempt (`101 → +46701234567 (number template)`), if it was.
     public var rewriting: String?
 
+    /// The ring timeout of this attempt.
     public var timeout: Duration { .milliseconds(timeoutMilliseconds) }
 
     enum CodingKeys: String, CodingKey {
@@ -85,12 +87,14 @@ public struct PlannedDoorAction: Sendable, Codable, Equatable {
     public var line: Int
 }
 
+/// One policy check made while routing, and whether it passed.
 public struct PolicyCheck: Sendable, Codable, Equatable {
     public var check: String
     public var passed: Bool
     public var line: Int?
 }
 
+/// One line of the decision trace, with the plan line it refers to.
 public struct TraceStep: Sendable, Codable, Equatable {
     public var line: Int?
     public var text: String

@@ -2,6 +2,7 @@ import Foundation
 
 /// Days of the week and a time of day, in the plan's time zone: `{ days: mon-fri, time: 08:00-17:00 }`.
 public struct TimeWindow: Sendable, Equatable {
+    /// A day of the week as operators write it.
     public enum Day: String, Sendable, CaseIterable, Codable {
         case sun, mon, tue, wed, thu, fri, sat
         /// 1 = Sunday, as `Calendar` numbers weekdays.
@@ -25,6 +26,7 @@ public struct TimeWindow: Sendable, Equatable {
     /// The text as written, for traces.
     public var text: String
 
+    /// True when `date`, read in `zone`, falls in this window.
     public func contains(_ date: Date, in zone: TimeZone) -> Bool {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

@@ -2,6 +2,7 @@ import OperatorInput
 
 /// A carrier connection.
 public struct Trunk: Sendable, Equatable {
+    /// SIP transport toward the carrier (RFC 3261 §18).
     public enum Transport: String, Sendable, Codable, CaseIterable { case udp, tcp, tls }
 
     /// Outbound registration (RFC 3261 §10) with digest credentials.
@@ -20,6 +21,7 @@ public struct Trunk: Sendable, Equatable {
 
         /// Probes no faster than every 15 s (INTEROP.md: carriers ban aggressive probers).
         public static let minimumInterval = Duration.seconds(15)
+        /// 30 s probes; down after 3 misses, up after 2 answers (INTEROP.md).
         public static let `default` = Probe(interval: .seconds(30), downAfter: 3, upAfter: 2)
     }
 
@@ -81,6 +83,7 @@ public struct IdentityPolicy: Sendable, Equatable, Codable {
         case none
     }
 
+    /// RFC 3323 Privacy header value.
     public enum Privacy: String, Sendable, Codable, CaseIterable { case none, id }
 
     /// The From user: a number of ours on this trunk.

@@ -28,20 +28,24 @@ public struct NodeReader {
         SourcePosition(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
+    /// Records an error at `node`.
     public mutating func error(at node: Node, _ message: String, fix: String) {
         record(at: position(of: node), message, fix: fix, severity: .error)
     }
 
+    /// Records a warning at `node`: reported, but the file is still used.
     public mutating func warning(at node: Node, _ message: String, fix: String) {
         record(at: position(of: node), message, fix: fix, severity: .warning)
     }
 
+    /// Records a problem at an explicit position (for checks made after decoding).
     public mutating func record(at position: SourcePosition, _ message: String, fix: String,
                                 severity: InputError.Severity = .error) {
         errors.append(InputError(file: position.file, line: position.line, column: position.column,
                                  message: message, fix: fix, severity: severity))
     }
 
+    /// Turns a Yams error into a positioned error with a fix.
     public func syntaxError(_ error: YamlError) -> InputError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
@@ -60,12 +64,14 @@ public struct NodeReader {
         }
     }
 
+    /// The mapping in `node`, or nil after recording that `what` must be one.
     public mutating func mapping(_ node: Node, what: String) -> Node.Mapping? {
         if let mapping = node.mapping { return mapping }
         error(at: node, "\(what) must be a mapping of keys to values", fix: "write it as `key: value` lines")
         return nil
     }
 
+    /// The list in `node`, or nil after recording that `what` must be one.
     public mutating func sequence(_ node: Node, what: String) -> Node.Sequence? {
         if let sequence = node.sequence { return sequence }
         error(at: node, "\(what) must be a list", fix: "write it as `- item` lines or `[a, b]`")
@@ -86,6 +92,7 @@ public struct NodeReader {
         }
     }
 
+    /// Records every key of `mapping` not in `known`, with a "did you mean" when one is close.
     public mutating func rejectUnknownKeys(_ mapping: Node.Mapping, known: [String]) {
         for key in mapping.keys {
             guard let name = key.string, !known.contains(name) else { continue }
@@ -101,6 +108,7 @@ public struct NodeReader {
         return candidates.isEmpty ? "define it first" : "use one of \(what): \(list)"
     }
 
+    /// The scalar text of `node`; nil when absent, or after an error when it is not a single value.
     public mutating func string(_ node: Node?, in mapping: Node.Mapping? = nil, key: String) -> String? {
         guard let node else { return nil }
         if let scalar = node.scalar { return scalar.string }
@@ -108,6 +116,7 @@ public struct NodeReader {
         return nil
     }
 
+    /// A whole number in `range`; nil when absent or after an error.
     public mutating func integer(_ node: Node?, in mapping: Node.Mapping? = nil, key: String, range: ClosedRange<Int>) -> Int? {
         guard let node, let text = string(node, key: key) else { return nil }
         guard let value = Int(text), range.contains(value) else {
@@ -118,6 +127,7 @@ public struct NodeReader {
         return value
     }
 
+    /// `true`/`false` (also yes/no, on/off); nil when absent or after an error.
     public mutating func bool(_ node: Node?, key: String) -> Bool? {
         guard let node, let text = string(node, key: key) else { return nil }
         switch text.lowercased() {
@@ -129,6 +139,7 @@ public struct NodeReader {
         }
     }
 
+    /// One of an enumeration's raw values, case-insensitive; nil when absent or after an error.
     public mutating func enumeration<E: RawRepresentable & CaseIterable>(
         _ node: Node?, in mapping: Node.Mapping? = nil, key: String, _: E.Type
     ) -> E? where E.RawValue == String {
