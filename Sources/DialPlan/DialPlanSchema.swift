@@ -82,7 +82,8 @@ public enum DialPlanSchema {
         .init("prefix", .number, "Numbers starting with this."),
         .init("pattern", .text, "A regular expression over the whole number; captures feed $1…$9."),
     ])
-    static let to = SchemaType.one(orList: .oneOf([.text, .object(numberMatch)]))
+    /// `101` may reach the schema as an integer (unquoted YAML), a pattern as text.
+    static let to = SchemaType.one(orList: .oneOf([.text, .dialString, .object(numberMatch)]))
     static let window = SchemaObject([
         .init("days", .text, "mon-fri, sat,sun, …"),
         .init("time", .string(pattern: "^[0-9]{1,2}:[0-9]{2}-[0-9]{1,2}:[0-9]{2}$"), "08:00-17:00 (end before start spans midnight)."),

@@ -1,11 +1,6 @@
 import ArgumentParser
 import Gateway
 
-struct RouteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "route", abstract: "Ask the dial plan how it routes a call.", subcommands: [Explain.self])
-}
-
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the decision trace for one call, with the plan line of each rule.",
