@@ -16,8 +16,7 @@ extension DialPlan {
 
     /// The endpoint authenticated by `source` address, if one is.
     public func endpoint(forSource source: IPAddress) -> Endpoint? {
-        for (network, name) in endpointsBySource where network.contains(source) { return endpoints[name] }
-        return nil
+        sources.endpoint(for: source).flatMap { endpoints[$0] }
     }
 
     /// Reads `2026-11-22T18:00` (or with seconds) in the plan's time zone.

@@ -27,13 +27,8 @@ public struct DialPlan: Sendable {
     /// Warnings found while loading; the plan is usable.
     public var warnings: [InputError]
 
-    /// Endpoint names by source address, for devices authenticated by address.
-    public var endpointsBySource: [(IPNetwork, String)] {
-        endpoints.values.sorted { $0.name < $1.name }.flatMap { endpoint -> [(IPNetwork, String)] in
-            guard case .source(let networks) = endpoint.authentication else { return [] }
-            return networks.map { ($0, endpoint.name) }
-        }
-    }
+    /// Devices authenticated by address: single addresses by address, networks most specific first.
+    public internal(set) var sources = SourceIndex()
 }
 
 /// The result of loading a plan: the plan when there is no error, and every diagnostic.

@@ -50,6 +50,7 @@ struct DialPlanDecoder {
         }
         plan.routes = routes  // builds the route index once
         if let node = top["policy"] { fingerprint("policy", "policy", node) }
+        plan.sources = SourceIndex(plan.endpoints)
         plan.fingerprints = fingerprints
         plan.declared = declared
         return plan
