@@ -36,7 +36,8 @@ struct DialPlanValidator {
         if declaredKinds.contains(where: { plan.declared.contains("\($0):\(reference.name)") }) { return }
         let names = Array(Set(names))
         report(reference.position, "no \(kind) is named '\(reference.name)'",
-               fix: NodeReader.suggestion(for: reference.name, among: names.sorted(), what: "\(kind)s"))
+               fix: NodeReader.suggestion(for: reference.name, among: names.sorted(),
+                                           what: kind == "endpoint or group" ? "endpoints and groups" : "\(kind)s"))
     }
 
     var ringableNames: [String] { Array(plan.endpoints.keys) + Array(plan.groups.keys) }
