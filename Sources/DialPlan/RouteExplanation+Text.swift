@@ -58,7 +58,8 @@ extension RouteExplanation {
 
     static func at(_ line: Int?) -> String {
         guard let line else { return "" }
-        return "line \(line)  "
+        // Padded so rules line up whether the plan line has two digits or four.
+        return "line \(line)".padding(toLength: 10, withPad: " ", startingAt: 0)
     }
 
     /// The explanation as JSON for tools (sorted keys, stable for golden tests).
