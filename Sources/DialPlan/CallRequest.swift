@@ -33,8 +33,13 @@ public struct NetworkState: Sendable {
     /// Trunks marked down by probing.
     public var trunksDown: Set<String>
 
-    public init(offline: Set<String> = [], trunksDown: Set<String> = []) {
+    /// Calls in progress per endpoint or trunk (not counting the one being routed); at its
+    /// `limit` an endpoint counts as busy and a trunk as answering 503.
+    public var activeCalls: [String: Int]
+
+    public init(offline: Set<String> = [], trunksDown: Set<String> = [], activeCalls: [String: Int] = [:]) {
         self.offline = offline
         self.trunksDown = trunksDown
+        self.activeCalls = activeCalls
     }
 }

@@ -57,23 +57,30 @@ extension RoutingRun {
         }
         let line = target.position.line
         var reachable: [Endpoint] = []
+        var atLimit = false
         for name in names {
             guard let endpoint = plan.endpoints[name] else { continue }
             if case .endpoint(name) = call.caller {
                 note(line, "\(name) is the caller: not rung")
             } else if state.offline.contains(name) {
                 note(line, "\(name) is offline")
+            } else if state.activeCalls[name, default: 0] >= endpoint.callLimit {
+                note(line, "\(name) is at its call limit (\(endpoint.callLimit)): busy")
+                atLimit = true
             } else {
                 reachable.append(endpoint)
             }
         }
         guard !reachable.isEmpty else {
-            if !isLast, nextOn.contains(where: { $0.covers(.offline) }) {
-                note(line, "ring \(names.joined(separator: ", ")): nobody reachable, moves on (offline is in next_on)")
+            // Busy when any member was only busy (at its limit), else offline.
+            let outcome: Outcome = atLimit ? .busy : .offline
+            if !isLast, nextOn.contains(where: { $0.covers(outcome) }) {
+                note(line, "ring \(names.joined(separator: ", ")): nobody reachable, moves on (\(outcome) is in next_on)")
                 return true
             }
-            decision.final = FinalDisposition(kind: .reject, status: 480, reason: "Temporarily Unavailable", line: line)
-            note(line, "ring \(names.joined(separator: ", ")): nobody reachable: rejected 480")
+            let reason = atLimit ? "Busy Here" : "Temporarily Unavailable"
+            decision.final = FinalDisposition(kind: .reject, status: outcome.finalStatus, reason: reason, line: line)
+            note(line, "ring \(names.joined(separator: ", ")): nobody reachable: rejected \(outcome.finalStatus)")
             return false
         }
         let timeout = target.timeout ?? Target.defaultTimeout
@@ -118,13 +125,17 @@ extension RoutingRun {
             note(line, "trunk \(trunk.name) to \(e164): refused by policy, target dropped")
             return true
         }
-        if state.trunksDown.contains(trunk.name) {
-            if !isLast, nextOn.contains(where: { $0.covers(.trunkDown) }) {
-                note(line, "trunk \(trunk.name) is down: moves on (trunk_down is in next_on)")
+        let full = state.activeCalls[trunk.name, default: 0] >= trunk.callLimit
+        if state.trunksDown.contains(trunk.name) || full {
+            // A full trunk is treated like a 503 from it; a down one as trunk_down.
+            let outcome: Outcome = full ? .status(503) : .trunkDown
+            let why = full ? "is at its call limit (\(trunk.callLimit))" : "is down"
+            if !isLast, nextOn.contains(where: { $0.covers(outcome) }) {
+                note(line, "trunk \(trunk.name) \(why): moves on (\(outcome) is in next_on)")
                 return true
             }
             decision.final = FinalDisposition(kind: .reject, status: 503, reason: "Service Unavailable", line: line)
-            note(line, "trunk \(trunk.name) is down: rejected 503")
+            note(line, "trunk \(trunk.name) \(why): rejected 503")
             return false
         }
         let policy = target.identity ?? trunk.identity

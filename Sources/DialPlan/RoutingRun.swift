@@ -70,6 +70,12 @@ struct RoutingRun {
         if case .endpoint(let name) = call.caller, endpoint == nil {
             note(nil, "caller \(name) is not an endpoint of this plan: treated as unauthenticated")
         }
+        if let endpoint, state.activeCalls[endpoint.name, default: 0] >= endpoint.callLimit {
+            check(false, endpoint.position.line, "\(endpoint.name) has \(endpoint.callLimit) calls, its limit")
+            decision.final = FinalDisposition(kind: .reject, status: 486, reason: "Busy Here", line: endpoint.position.line)
+            note(endpoint.position.line, "rejected 486: the caller is at its call limit")
+            return
+        }
         if case .trunk(let name) = call.caller, let trunk = plan.trunks[name], !trunk.dids.isEmpty {
             let e164 = trunk.numbers.toE164(call.calledNumber)
             let ours = trunk.dids.contains(call.calledNumber) || trunk.dids.contains(e164)

@@ -117,6 +117,20 @@ import Testing
         #expect(decision.final.status == 503, "the last target has nowhere to go: 503")
     }
 
+    @Test func callLimitsMakeEndpointsBusyAndTrunksFull() {
+        // The door (limit 2 by default) may not start a third call.
+        let third = plan.route(call(.endpoint("door"), "101"), state: NetworkState(activeCalls: ["door": 2]))
+        #expect(third.final.status == 486)
+        #expect(third.attempts.isEmpty)
+        // Both residents busy: the group counts as busy, which its next_on covers; the trunk takes it.
+        let busy = plan.route(call(.endpoint("door"), "101"), state: NetworkState(activeCalls: ["alice": 4, "bob": 4]))
+        #expect(busy.attempts.map { $0.legs.map(\.target) } == [["carrier"]])
+        // A full trunk as the last target ends the call with 503.
+        let full = plan.route(call(.endpoint("alice"), "0812345678"), state: NetworkState(activeCalls: ["carrier": 30]))
+        #expect(full.attempts.isEmpty)
+        #expect(full.final.status == 503)
+    }
+
     @Test func sourceAddressesIdentifyDevices() throws {
         #expect(plan.endpoint(forSource: try #require(IPAddress("192.168.10.6")))?.name == "door")
         #expect(plan.endpoint(forSource: try #require(IPAddress("192.168.10.8"))) == nil)
