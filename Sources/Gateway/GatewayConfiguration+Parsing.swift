@@ -1,21 +1,11 @@
+import OperatorInput
 import Yams
 
 /// An error in the service configuration: where it is and how to fix it.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public var message: String
-    public var fix: String
-
-    public var description: String { "\(file):\(line):\(column): error: \(message) (fix: \(fix))" }
-}
+public typealias ConfigurationError = InputError
 
 /// Every error found in one pass over a configuration file.
-public struct ConfigurationErrors: Error, Sendable, CustomStringConvertible {
-    public var errors: [ConfigurationError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
-}
+public typealias ConfigurationErrors = InputErrors
 
 extension GatewayConfiguration {
     static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan"]
@@ -24,16 +14,8 @@ extension GatewayConfiguration {
     /// Parses a configuration, reporting every error with file:line:column.
     public static func parse(_ text: String, file: String) throws -> GatewayConfiguration {
         var reader = NodeReader(file: file)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigurationErrors(errors: [ConfigurationError(
-                    file: file, line: 1, column: 1, message: "the file is empty",
-                    fix: "start from `gatehouse run --print-default-config`")])
-            }
-            root = node
-        } catch let error as YamlError {
-            throw ConfigurationErrors(errors: [reader.syntaxError(error)])
+        guard let root = reader.compose(text, emptyFix: "start from `gatehouse run --print-default-config`") else {
+            throw ConfigurationErrors(errors: reader.errors)
         }
         var config = GatewayConfiguration(
             listeners: [], mediaAddress: "127.0.0.1", mediaPorts: 20000...20999, dataDirectory: "./var",

@@ -7,7 +7,7 @@ struct Gatehouse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "SIP trunk gateway and back-to-back user agent.",
-        subcommands: [Run.self, Version.self],
+        subcommands: [Run.self, Check.self, RouteCommand.self, Version.self],
         defaultSubcommand: Run.self)
 }
 

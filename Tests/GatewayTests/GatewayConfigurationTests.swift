@@ -37,10 +37,4 @@ import Testing
             _ = try GatewayConfiguration.parse("listen: [\n  - x", file: "bad.yaml")
         }
     }
-
-    @Test func suggestionsUseEditDistance() {
-        #expect(editDistance("medai", "media") == 2)
-        #expect(editDistance("", "abc") == 3)
-        #expect(editDistance("abc", "abc") == 0)
-    }
 }

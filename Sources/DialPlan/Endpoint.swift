@@ -1,0 +1,49 @@
+import OperatorInput
+
+/// An internal SIP client: a door station, a softphone, a desk phone or a PBX.
+public struct Endpoint: Sendable, Equatable {
+    /// What kind of device this is; policy and checks depend on it.
+    public enum Class: String, Sendable, Codable, CaseIterable, Comparable {
+        case door, softphone, phone, pbx
+        public static func < (a: Class, b: Class) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// How the endpoint proves who it is.
+    public enum Authentication: Sendable, Equatable {
+        /// RFC 3261 §22.4 digest: the device registers and answers challenges.
+        case digest(user: String, secret: Secret, realm: String?)
+        /// A device that cannot register: identified by the address it sends from.
+        case source([IPNetwork])
+    }
+
+    public var name: String
+    public var `class`: Class
+    /// The number presented as this endpoint's caller identity (defaults to the name).
+    public var number: String
+    public var authentication: Authentication
+    public var media: MediaProfile
+    /// Concurrent calls this endpoint may have (a door defaults to 2).
+    public var callLimit: Int
+    /// How long the device itself keeps calling before giving up (doors: Akuvox default 60 s).
+    public var giveUp: Duration?
+    public var position: SourcePosition
+
+    /// Default concurrent-call limit per class.
+    public static func defaultCallLimit(for kind: Class) -> Int {
+        switch kind {
+        case .door: 2
+        case .softphone, .phone: 4
+        case .pbx: 30
+        }
+    }
+}
+
+/// Where a digest secret comes from. Plans never hold clear-text passwords.
+public enum Secret: Sendable, Equatable {
+    /// An environment variable holding the password.
+    case environment(String)
+    /// A file holding the password (first line).
+    case file(String)
+    /// The precomputed RFC 2617 §3.2.2.2 H(A1) = MD5(user:realm:password), hex.
+    case ha1(String)
+}
