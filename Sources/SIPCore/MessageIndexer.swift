@@ -58,10 +58,21 @@ struct MessageIndexer {
         startLineRange = pos..<(firstLF + 1)
         pos = firstLF + 1
 
+        // The loop works on locals (kept in registers), written back however it ends.
+        var entries = self.entries
+        self.entries = []
+        var seen: UInt64 = 0
+        let maxLineLength = limits.maxLineLength
+        let maxHeaderCount = limits.maxHeaderCount
+        defer {
+            self.entries = entries
+            self.seen = seen
+        }
+
         while true {
             position = pos
             guard let lf = findLineFeed(buffer, from: pos, to: end) else {
-                if end - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
+                if end - pos > maxLineLength { throw ParseFailure(.lineTooLong(limit: maxLineLength)) }
                 if pos == end && endsAtInputEnd {
                     // A datagram whose last header line is complete but not followed by the
                     // empty line: the datagram's end frames it (liberal; nothing follows).
@@ -76,7 +87,7 @@ struct MessageIndexer {
                 position = lf + 1
                 return
             }
-            if contentEnd - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
+            if contentEnd - pos > maxLineLength { throw ParseFailure(.lineTooLong(limit: maxLineLength)) }
             let first = buffer[pos]
             var valueEnd = contentEnd
             if first == Octet.space || first == Octet.tab {
@@ -111,7 +122,7 @@ struct MessageIndexer {
             index += 1
             while index < contentEnd && Octet.isWhitespace(buffer[index]) { index += 1 }
             while valueEnd > index && Octet.isWhitespace(buffer[valueEnd - 1]) { valueEnd -= 1 }
-            guard entries.count < limits.maxHeaderCount else { throw ParseFailure(.tooManyHeaders(limit: limits.maxHeaderCount)) }
+            guard entries.count < maxHeaderCount else { throw ParseFailure(.tooManyHeaders(limit: maxHeaderCount)) }
             let code = HeaderName.code(for: UnsafeBufferPointer(rebasing: buffer[pos..<nameEnd]))
             if code < 64 { seen |= 1 << UInt64(code) }
             entries.append(

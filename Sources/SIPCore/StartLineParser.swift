@@ -57,7 +57,14 @@ enum StartLineParser {
         index += 1
         while index < end, buffer[index] == Octet.space { index += 1; isCanonical = false }
         let uriStart = index
-        while index < end, buffer[index] != Octet.space { index += 1 }
+        while index < end {
+            let byte = buffer[index]
+            if byte == Octet.space { break }
+            guard byte > Octet.space, byte != 0x7F else {
+                throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
+            }
+            index += 1
+        }
         let uriEnd = index
         guard uriEnd > uriStart else { throw ParseFailure(.malformedStartLine("empty Request-URI")) }
         guard index < end else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
@@ -69,12 +76,6 @@ enum StartLineParser {
         while index < end, Octet.isWhitespace(buffer[index]) { index += 1; isCanonical = false }
         guard index == end, versionEnd > versionStart else {
             throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
-        }
-        for position in uriStart..<uriEnd {
-            let byte = buffer[position]
-            guard byte > Octet.space, byte != 0x7F else {
-                throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
-            }
         }
         let isSIP20 = try checkVersion(buffer, from: versionStart, to: versionEnd)
         let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<methodEnd]), uriBytes: storage[uriStart..<uriEnd])
