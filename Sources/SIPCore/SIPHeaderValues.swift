@@ -8,11 +8,13 @@ public struct SIPHeaderValues: Sequence, IteratorProtocol, Sendable {
     /// Bit set of the bytes below 64 that matter to splitting: `"` `,` `<` `>`.
     private static let specialLow: UInt64 = 1 << 34 | 1 << 44 | 1 << 60 | 1 << 62
 
+    /// A splitter over one header value.
     public init(_ value: ArraySlice<UInt8>) {
         self.value = value
         self.position = value.startIndex
     }
 
+    /// The next non-empty element, trimmed; nil after the last.
     public mutating func next() -> ArraySlice<UInt8>? {
         while position < value.endIndex {
             let start = position

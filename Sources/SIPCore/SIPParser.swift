@@ -14,6 +14,7 @@ public struct SIPParser: Sendable {
     /// The limits every message must keep.
     public var limits: SIPParseLimits
 
+    /// A parser enforcing `limits`.
     public init(limits: SIPParseLimits = .default) {
         self.limits = limits
     }

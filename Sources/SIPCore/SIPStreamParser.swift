@@ -47,6 +47,7 @@ public struct SIPStreamParser: Sendable {
     /// True after one CRLF between messages, until the next byte that is not part of a CRLF.
     private var pendingCRLF = false
 
+    /// A parser enforcing `limits`.
     public init(limits: SIPParseLimits = .default) {
         self.limits = limits
     }
