@@ -134,6 +134,8 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
     private func validateParameters(start: Int) throws(SIPGrammarError) {
         for parameter in parameters {
             let name = parameter.name
+            let length = name.utf8.count
+            guard length == 3 || length == 5 || length == 6 || length == 8 else { continue }
             if ASCII.equalsIgnoringCase(name, "ttl") {
                 guard let value = parameter.value, UInt8(value) != nil else { throw invalid(start) }
             } else if ASCII.equalsIgnoringCase(name, "received") {
