@@ -47,13 +47,7 @@ struct ByteClass: Sendable, Equatable {
 
     @inline(__always)
     func contains(_ byte: UInt8) -> Bool {
-        let word: UInt64
-        switch byte >> 6 {
-        case 0: word = w0
-        case 1: word = w1
-        case 2: word = w2
-        default: word = w3
-        }
+        let word = byte < 64 ? w0 : byte < 128 ? w1 : byte < 192 ? w2 : w3
         return (word >> UInt64(byte & 63)) & 1 == 1
     }
 }

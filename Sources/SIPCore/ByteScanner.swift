@@ -12,7 +12,7 @@ struct ByteScanner {
 
     var isAtEnd: Bool { index >= bytes.endIndex }
 
-    var peek: UInt8? { index < bytes.endIndex ? bytes[index] : nil }
+    var peek: UInt8? { index < bytes.endIndex ? bytes.unchecked(index) : nil }
 
     func peek(at offset: Int) -> UInt8? {
         let position = index + offset
@@ -31,7 +31,7 @@ struct ByteScanner {
 
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
-        if index < bytes.endIndex && bytes[index] == byte {
+        if index < bytes.endIndex && bytes.unchecked(index) == byte {
             index += 1
             return true
         }
@@ -60,7 +60,7 @@ struct ByteScanner {
     @inline(__always)
     mutating func scan(_ characters: ByteClass) -> Range<Int> {
         let start = index
-        while index < bytes.endIndex && characters.contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex && characters.contains(bytes.unchecked(index)) { index += 1 }
         return start..<index
     }
 
@@ -68,7 +68,7 @@ struct ByteScanner {
     mutating func scanEscaped(_ characters: ByteClass) throws(SIPGrammarError) -> Range<Int> {
         let start = index
         while index < bytes.endIndex {
-            let byte = bytes[index]
+            let byte = bytes.unchecked(index)
             if characters.contains(byte) {
                 index += 1
             } else if byte == UInt8(ascii: "%") {
@@ -88,7 +88,7 @@ struct ByteScanner {
     @inline(__always)
     mutating func skipLWS() {
         while index < bytes.endIndex {
-            switch bytes[index] {
+            switch bytes.unchecked(index) {
             case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 index += 1
             case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
@@ -262,28 +262,22 @@ enum ASCII {
     /// Exact equality of bytes and a literal.
     @inline(__always)
     static func equals(_ bytes: ByteView, _ literal: StaticString) -> Bool {
-        guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        return literal.withUTF8Buffer { buffer in
-            var offset = 0
-            for byte in bytes {
-                if byte != buffer[offset] { return false }
-                offset += 1
-            }
-            return true
-        }
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let lhs = bytes.buffer
+        let rhs = literal.utf8Start
+        for offset in 0..<count where lhs[offset] != rhs[offset] { return false }
+        return true
     }
 
     /// ASCII-case-insensitive equality of bytes and a literal.
     static func equalsIgnoringCase(_ bytes: ByteView, _ literal: StaticString) -> Bool {
-        guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        return literal.withUTF8Buffer { buffer in
-            var offset = 0
-            for byte in bytes {
-                if lower(byte) != lower(buffer[offset]) { return false }
-                offset += 1
-            }
-            return true
-        }
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let lhs = bytes.buffer
+        let rhs = literal.utf8Start
+        for offset in 0..<count where lower(lhs[offset]) != lower(rhs[offset]) { return false }
+        return true
     }
 
     /// Writes `text` as an RFC 3261 quoted-string: `"`, `\` and control characters become

@@ -31,6 +31,13 @@ struct ByteView: RandomAccessCollection {
         return base.unsafelyUnwrapped[position &- startIndex]
     }
 
+    /// The byte at `position` without the bounds check, for scanning loops that have just
+    /// compared `position` with `endIndex` and never go below `startIndex`.
+    @inline(__always)
+    func unchecked(_ position: Int) -> UInt8 {
+        base.unsafelyUnwrapped[position &- startIndex]
+    }
+
     subscript(bounds: Range<Int>) -> ByteView {
         precondition(bounds.lowerBound >= startIndex && bounds.upperBound <= endIndex, "ByteView range out of range")
         return ByteView(base: base.map { $0 + (bounds.lowerBound - startIndex) },

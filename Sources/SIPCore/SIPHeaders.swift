@@ -60,9 +60,12 @@ public struct SIPHeaders: Sendable, RandomAccessCollection {
     /// The number of header fields (a field with several comma-separated values counts once).
     public var count: Int { entries.count }
 
+    /// True when there is no header field.
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The position of the first field (0).
     public var startIndex: Int { 0 }
+    /// One past the position of the last field.
     public var endIndex: Int { entries.count }
 
     /// The field at `index` (in message order).

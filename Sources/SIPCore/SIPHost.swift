@@ -148,28 +148,29 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
     /// `hostname = *( domainlabel "." ) toplabel [ "." ]`; labels are alphanumerics with inner
     /// hyphens and the top label starts with a letter.
     static func isHostname(_ bytes: ByteView) -> Bool {
-        var labelStart = bytes.startIndex
-        var lastLabel = labelStart..<labelStart
-        var position = bytes.startIndex
-        while position <= bytes.endIndex {
-            if position == bytes.endIndex || bytes[position] == UInt8(ascii: ".") {
-                let label = labelStart..<position
-                if label.isEmpty {
+        let buffer = bytes.buffer
+        let count = buffer.count
+        let characters = SIPChars.nameChar
+        var labelStart = 0
+        var topLabelStart = -1
+        var position = 0
+        while position <= count {
+            if position == count || buffer[position] == UInt8(ascii: ".") {
+                if position == labelStart {
                     // Only a single trailing dot may leave an empty label.
-                    guard position == bytes.endIndex, labelStart > bytes.startIndex, !lastLabel.isEmpty else {
-                        return false
-                    }
+                    guard position == count, labelStart > 0 else { return false }
                 } else {
-                    guard bytes[label.lowerBound] != UInt8(ascii: "-"),
-                          bytes[label.upperBound - 1] != UInt8(ascii: "-") else { return false }
-                    lastLabel = label
+                    guard buffer[labelStart] != UInt8(ascii: "-"), buffer[position - 1] != UInt8(ascii: "-") else { return false }
+                    topLabelStart = labelStart
                 }
                 labelStart = position + 1
+            } else if !characters.contains(buffer[position]) {
+                return false
             }
             position += 1
         }
-        guard !lastLabel.isEmpty else { return false }
-        let first = ASCII.lower(bytes[lastLabel.lowerBound])
+        guard topLabelStart >= 0 else { return false }
+        let first = buffer[topLabelStart] | 0x20
         return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")
     }
 }

@@ -56,6 +56,7 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
     /// an empty body. Nil when not even the start line could be read.
     public let partialMessage: SIPMessage?
 
+    /// An error of `kind` found at `offset`, with what was read before it.
     public init(_ kind: Kind, offset: Int, partialMessage: SIPMessage? = nil) {
         self.kind = kind
         self.offset = offset
@@ -116,6 +117,7 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         return SIPMessage.makeResponse(to: request, status: statusCode, reason: reasonPhrase, toTag: toTag)
     }
 
+    /// Where and what, for logs.
     public var description: String {
         "SIP parse error at byte \(offset): \(reasonPhrase)"
     }

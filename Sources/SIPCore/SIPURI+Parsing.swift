@@ -17,11 +17,16 @@ extension SIPURI {
     /// Scans `sip:`/`sips:` and the rest; returns nil (consuming nothing) for another scheme.
     static func scanWithScheme(_ scanner: inout ByteScanner, addrSpec: Bool) throws(SIPGrammarError) -> SIPURI? {
         let start = scanner.index
+        // "sip:" or "sips:", any case, compared byte by byte: this runs for every address.
+        guard let s = scanner.peek, let i = scanner.peek(at: 1), let p = scanner.peek(at: 2),
+              s | 0x20 == UInt8(ascii: "s"), i | 0x20 == UInt8(ascii: "i"), p | 0x20 == UInt8(ascii: "p") else { return nil }
         let secure: Bool
-        if scanner.consumeCaseInsensitive("sips:") {
-            secure = true
-        } else if scanner.consumeCaseInsensitive("sip:") {
+        if scanner.peek(at: 3) == UInt8(ascii: ":") {
             secure = false
+            scanner.index += 4
+        } else if let fourth = scanner.peek(at: 3), fourth | 0x20 == UInt8(ascii: "s"), scanner.peek(at: 4) == UInt8(ascii: ":") {
+            secure = true
+            scanner.index += 5
         } else {
             return nil
         }

@@ -4,12 +4,26 @@
 enum StartLineParser {
     static func parse(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool, isCanonical: Bool) {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
         guard end > start else { throw ParseFailure(.malformedStartLine("empty start line")) }
         if end - start >= 4, isSIPSlash(buffer, start) {
             return try parseStatusLine(buffer, storage, from: start, to: end)
         }
         return try parseRequestLine(buffer, storage, from: start, to: end)
+    }
+
+    /// For a request line that failed to parse: its method and the rest of the line as the
+    /// Request-URI, when it starts with `token SP` (so the header fields can still be read and
+    /// the request answered 400); nil when it does not look like a request line at all.
+    static func salvageRequestLine(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
+    ) -> SIPStartLine? {
+        guard !(end - start >= 4 && isSIPSlash(buffer, start)) else { return nil }
+        var index = start
+        while index < end, Octet.isTokenByte(buffer[index]) { index += 1 }
+        guard index > start, index < end, buffer[index] == Octet.space else { return nil }
+        let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<index]), uriBytes: storage[(index + 1)..<end])
+        return .request(line)
     }
 
     /// True when the bytes at `index` are `SIP/` (any case).
@@ -38,14 +52,11 @@ enum StartLineParser {
         return false
     }
 
-    /// `Method SP Request-URI SP SIP-Version`. Liberal in one way RFC 4475 §3.1.2.9 and
-    /// §3.1.2.10 allow: several SPs between the elements and SP/HTAB after the version are
-    /// accepted, and the line is then marked not canonical (serialization rewrites it with
-    /// single SPs, as those sections require of an element that forwards it). Whitespace inside
-    /// the Request-URI (three elements become four) is rejected (§3.1.2.8).
+    /// `Method SP Request-URI SP SIP-Version`, exactly one SP between the elements and none at
+    /// the end (RFC 3261 §7.1; RFC 4475 §3.1.2.8-10 let an element reject anything else).
     private static func parseRequestLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool, isCanonical: Bool) {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
         var index = start
         while index < end, Octet.isTokenByte(buffer[index]) { index += 1 }
         let methodEnd = index
@@ -53,39 +64,43 @@ enum StartLineParser {
         guard index < end, buffer[index] == Octet.space else {
             throw ParseFailure(.malformedStartLine("method is not a token followed by one space"))
         }
-        var isCanonical = true
         index += 1
-        while index < end, buffer[index] == Octet.space { index += 1; isCanonical = false }
         let uriStart = index
-        while index < end, buffer[index] != Octet.space { index += 1 }
-        let uriEnd = index
-        guard uriEnd > uriStart else { throw ParseFailure(.malformedStartLine("empty Request-URI")) }
-        guard index < end else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
-        index += 1
-        while index < end, buffer[index] == Octet.space { index += 1; isCanonical = false }
-        let versionStart = index
-        while index < end, !Octet.isWhitespace(buffer[index]) { index += 1 }
-        let versionEnd = index
-        while index < end, Octet.isWhitespace(buffer[index]) { index += 1; isCanonical = false }
-        guard index == end, versionEnd > versionStart else {
-            throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
-        }
-        for position in uriStart..<uriEnd {
-            let byte = buffer[position]
+        while index < end {
+            let byte = buffer[index]
+            if byte == Octet.space { break }
             guard byte > Octet.space, byte != 0x7F else {
                 throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
             }
+            index += 1
         }
-        let isSIP20 = try checkVersion(buffer, from: versionStart, to: versionEnd)
+        let uriEnd = index
+        guard uriEnd > uriStart else {
+            throw ParseFailure(.malformedStartLine(uriEnd < end ? "more than one space between request-line elements" : "empty Request-URI"))
+        }
+        guard uriEnd < end else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
+        let versionStart = uriEnd + 1
+        index = versionStart
+        while index < end, !Octet.isWhitespace(buffer[index]) { index += 1 }
+        if index < end {
+            // Another SP: either extra spaces (RFC 4475 §3.1.2.9, §3.1.2.10) or a space inside
+            // the Request-URI (§3.1.2.8).
+            var rest = index
+            while rest < end, Octet.isWhitespace(buffer[rest]) { rest += 1 }
+            let extra = index == versionStart || rest == end
+            throw ParseFailure(.malformedStartLine(
+                extra ? "more than one space between request-line elements" : "whitespace or control character in the Request-URI"))
+        }
+        let isSIP20 = try checkVersion(buffer, from: versionStart, to: end)
         let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<methodEnd]), uriBytes: storage[uriStart..<uriEnd])
-        return (.request(line), isSIP20, isCanonical)
+        return (.request(line), isSIP20)
     }
 
     /// `SIP-Version SP Status-Code SP Reason-Phrase`; a missing SP and reason after the code is
     /// accepted (seen in the field).
     private static func parseStatusLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool, isCanonical: Bool) {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
         var index = start
         while index < end, buffer[index] != Octet.space { index += 1 }
         let isSIP20 = try checkVersion(buffer, from: start, to: index)
@@ -101,6 +116,6 @@ enum StartLineParser {
             }
             reasonStart += 1
         }
-        return (.response(SIPStatusLine(statusCode: code, reasonBytes: storage[reasonStart..<end])), isSIP20, true)
+        return (.response(SIPStatusLine(statusCode: code, reasonBytes: storage[reasonStart..<end])), isSIP20)
     }
 }

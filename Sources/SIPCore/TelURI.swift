@@ -52,8 +52,9 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
         guard scanner.consumeCaseInsensitive("tel:") else {
             throw SIPGrammarError(.unsupportedScheme, in: .scheme, at: start)
         }
-        self = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: start)
+        let uri = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: start)
         try scanner.expectEnd()
+        self = uri
     }
 
     /// Parses a bare telephone-subscriber (as in the user part of a SIP URI with `user=phone`).
@@ -63,8 +64,9 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
 
     init(subscriberView bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .telephoneNumber)
-        self = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: bytes.startIndex)
+        let uri = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: bytes.startIndex)
         guard scanner.isAtEnd else { throw scanner.unexpected() }
+        self = uri
     }
 
     /// Appends the wire form.

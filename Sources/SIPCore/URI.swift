@@ -37,8 +37,9 @@ public enum URI: Hashable, Sendable, SIPGrammarValue {
     init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .uri)
         scanner.skipLWS()
-        self = try URI.scan(&scanner, addrSpec: false)
+        let uri = try URI.scan(&scanner, addrSpec: false)
         try scanner.expectEnd()
+        self = uri
     }
 
     /// Appends the wire form.

@@ -43,11 +43,12 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
         set { setOrRemove("branch", newValue) }
     }
 
-    /// Whether the branch starts with the magic cookie `z9hG4bK` (RFC 3261 §8.1.1.7, §17.2.3):
-    /// only then may it be used alone to match transactions.
+    /// Whether the branch starts with the magic cookie `z9hG4bK` (RFC 3261 §8.1.1.7, §17.2.3)
+    /// and has an identifier after it: only then may it be used alone to match transactions.
+    /// A bare cookie (RFC 4475 §3.2.1, badbranch) is not one; matching falls back to RFC 2543 rules.
     public var isRFC3261Branch: Bool {
         guard let branch else { return false }
-        return branch.utf8.starts(with: Via.magicCookie.utf8)
+        return branch.utf8.count > Via.magicCookie.utf8.count && branch.utf8.starts(with: Via.magicCookie.utf8)
     }
 
     /// The `received` parameter: the source address the next hop saw (§18.2.1).
@@ -133,6 +134,8 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
     private func validateParameters(start: Int) throws(SIPGrammarError) {
         for parameter in parameters {
             let name = parameter.name
+            let length = name.utf8.count
+            guard length == 3 || length == 5 || length == 6 || length == 8 else { continue }
             if ASCII.equalsIgnoringCase(name, "ttl") {
                 guard let value = parameter.value, UInt8(value) != nil else { throw invalid(start) }
             } else if ASCII.equalsIgnoringCase(name, "received") {
