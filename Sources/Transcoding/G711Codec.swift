@@ -1,7 +1,7 @@
 import CSpanDSP
 
 /// G.711 µ-law (PCMU) and A-law (PCMA), 8 kHz, one octet per sample (ITU-T G.711; RFC 3551
-/// §4.5.14). Coding is by table lookup: 256 entries to decode, a 14-bit (µ-law) or 13-bit
+/// §4.5.14). Coding is by table lookup: 256 entries to decode, a 16-bit (µ-law) or 13-bit
 /// (A-law) index to encode, built once from spandsp's reference functions. Loss is concealed
 /// by spandsp's PLC.
 public final class G711Codec: AudioCodec {
@@ -72,19 +72,20 @@ public final class G711Codec: AudioCodec {
 
 /// G.711 lookup tables, built from spandsp's inline reference coders.
 enum G711Tables {
-    static let ulawShift = 2   // µ-law uses 14 significant bits
+    // µ-law's bias makes bucket edges differ between signs: a full 16-bit table (64 KiB,
+    // shared) keeps it exact. A-law's 13 bits align on both sides.
+    static let ulawShift = 0
     static let alawShift = 3   // A-law uses 13
     static let ulawDecode: [Int16] = (0..<256).map { ulaw_to_linear(UInt8($0)) }
     static let alawDecode: [Int16] = (0..<256).map { alaw_to_linear(UInt8($0)) }
     static let ulawEncode: [UInt8] = encodeTable(shift: ulawShift) { linear_to_ulaw($0) }
     static let alawEncode: [UInt8] = encodeTable(shift: alawShift) { linear_to_alaw($0) }
 
-    /// Entry k codes the input whose top bits are k; the representative is the middle of the
-    /// bucket so rounding matches the per-sample coder for all but bucket-edge inputs.
+    /// Entry k codes the inputs whose top bits are k (all of them code alike).
     private static func encodeTable(shift: Int, _ coder: (Int32) -> UInt8) -> [UInt8] {
         (0..<(65536 >> shift)).map { key in
             let low = (key << shift) - 32768
-            return coder(Int32(low + (1 << shift) / 2 - 1))
+            return coder(Int32(low))
         }
     }
 }
