@@ -21,6 +21,8 @@ public final class OpusCodec: AudioCodec {
     /// The settings the encoder runs with.
     public let configuration: OpusConfiguration
 
+    /// Sample frames per packet `encode` accepts (`frameDurations` at `sampleRate`).
+    private let frameSizes: [Int]
     private var encoder: OpusEncoderState?
     private var decoder: OpusDecoderState?
 
@@ -31,11 +33,12 @@ public final class OpusCodec: AudioCodec {
         }
         self.sampleRate = sampleRate
         self.configuration = configuration
+        frameSizes = [10, 20, 40, 60].map { sampleRate * $0 / 1000 }
     }
 
     public func encode(_ pcm: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
         let frames = pcm.count / channels
-        guard frameDurations.contains(where: { samples(milliseconds: $0) == frames }) else { throw .unsupportedFrameSize(frames) }
+        guard frameSizes.contains(frames) else { throw .unsupportedFrameSize(frames) }
         guard let input = pcm.baseAddress, let output = payload.baseAddress else { throw .bufferTooSmall }
         let state = try encoderState()
         let length = opus_encode(state.pointer, input, Int32(frames), output.assumingMemoryBound(to: UInt8.self), Int32(min(payload.count, 1275 * 3)))
