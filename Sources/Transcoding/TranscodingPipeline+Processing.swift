@@ -11,8 +11,9 @@ extension TranscodingPipeline {
         let gap = RTPTimestamp.distance(from: nextInputTimestamp, to: packet.timestamp)
         if gap > 0 {
             skip(units: gap, to: packet.timestamp, emit: emit)
-        } else if gap < 0 {
-            // Timestamps went back with the sequence moving on: a new timeline.
+        } else if gap < -maximumConcealmentUnits {
+            // Timestamps went far back with the sequence moving on: a new timeline. A small
+            // overlap (a sender's rounding) is played as it comes.
             restartTimeline(emit: emit)
             started = true
             nextInputTimestamp = packet.timestamp

@@ -146,3 +146,49 @@ import Testing
         #expect(pipeline.statistics.concealments == 1)
     }
 }
+
+/// Timelines that break: long losses, restarts, small overlaps.
+@Suite struct PipelineTimelineTests {
+    @Test func longLossIsConcealedUpToTheLimitThenSkipped() throws {
+        let input = PipelineBehaviourTests.vowel(rate: 8000, seconds: 1)
+        let packets = rtpPackets(try packetize(input, codec: G711Codec(law: .ulaw)), step: 160)
+        let lossy = packets.enumerated().filter { !(10..<20).contains($0.offset) }.map(\.element)  // 200 ms gone
+        let pipeline = try TranscodingPipeline(decoder: G711Codec(law: .ulaw), encoder: G711Codec(law: .alaw), configuration: .init(maximumConcealment: 60))
+        let output = pipeline.run(lossy, arrivals: lossy.map { UInt64($0.sequenceNumber - 1000) * 20_000_000 })
+        // 10 + 3 concealed + 30 packets; the 140 ms beyond the limit are a timestamp jump.
+        #expect(output.count == 43)
+        #expect(output[13].timestamp &- output[12].timestamp == 160 + 7 * 160)
+        #expect(output[13].marker && pipeline.statistics.concealedSamples == 480)
+    }
+
+    @Test func confirmedSequenceRestartContinuesTheOutgoingTimeline() throws {
+        let input = PipelineBehaviourTests.vowel(rate: 8000, seconds: 0.4)
+        var packets = rtpPackets(try packetize(input, codec: G711Codec(law: .ulaw)), step: 160)
+        // From packet 10 on, a new source: sequence and timestamps start elsewhere.
+        for index in 10..<packets.count {
+            packets[index].sequenceNumber = 30000 &+ UInt16(index)
+            packets[index].timestamp = 123_456 &+ UInt32(index * 160)
+        }
+        let pipeline = try TranscodingPipeline(decoder: G711Codec(law: .ulaw), encoder: G711Codec(law: .ulaw), configuration: .init(timestampBase: 0))
+        let output = pipeline.run(packets)
+        // The first packet of the new run only opens probation (RFC 3550 A.1); the rest play on.
+        #expect(output.count == packets.count - 1)
+        #expect(pipeline.jitterBuffer.statistics.restarts == 1)
+        for (previous, next) in zip(output, output.dropFirst()) {
+            #expect(next.timestamp &- previous.timestamp == 160)
+            #expect(next.sequenceNumber == previous.sequenceNumber &+ 1)
+        }
+        #expect(output[10].marker)
+    }
+
+    @Test func smallTimestampOverlapPlaysOn() throws {
+        let input = PipelineBehaviourTests.vowel(rate: 8000, seconds: 0.4)
+        var packets = rtpPackets(try packetize(input, codec: G711Codec(law: .ulaw)), step: 160)
+        for index in 5..<packets.count { packets[index].timestamp &-= 8 }  // 1 ms overlap
+        let pipeline = try TranscodingPipeline(decoder: G711Codec(law: .ulaw), encoder: G711Codec(law: .ulaw))
+        let output = pipeline.run(packets)
+        #expect(output.count == packets.count)
+        #expect(pipeline.statistics.discontinuities == 0)
+        #expect(output.filter(\.marker).count == 1)
+    }
+}
