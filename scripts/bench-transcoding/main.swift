@@ -2,6 +2,7 @@
 // full TranscodingPipeline (jitter buffer, decode, resample, repacketize, encode) against the
 // raw codec work alone (decode + encode with the same codecs and settings, no pipeline).
 // Run with scripts/bench-transcoding/run (release build of a scratch package).
+import CSpanDSP
 import Foundation
 import Transcoding
 
@@ -164,4 +165,32 @@ ratios.append(try benchmark("PCMU ⇄ Opus (Opus decodes/encodes at 8 kHz: no re
 ratios.append(try benchmark("PCMU ⇄ Opus at 48 kHz (resampler 8⇄48 kHz in the pipeline)", a: .pcmu, b: .opus, bRate: 48000))
 ratios.append(try benchmark("PCMU ⇄ G.722 (resampler 8⇄16 kHz in the pipeline)", a: .pcmu, b: .g722, bRate: nil))
 ratios.append(try benchmark("PCMA ⇄ PCMU", a: .pcma, b: .pcmu, bRate: nil))
+
+// G.711 coding: Transcoding's lookup tables against spandsp's block coder (µ-law, 160 samples
+// encoded and decoded per frame).
+do {
+    let pcm = speech(rate: 8000, seconds: 0.02)
+    var payload = [UInt8](repeating: 0, count: 160), decoded = [Int16](repeating: 0, count: 160)
+    let codec = G711Codec(law: .ulaw)
+    let n = 20000
+    let tables = try measure(frames: n) {
+        var total = 0
+        for _ in 0..<n {
+            total += try pcm.withUnsafeBufferPointer { p in try payload.withUnsafeMutableBytes { try codec.encode(p, into: $0) } }
+            total += try payload.withUnsafeBytes { p in try decoded.withUnsafeMutableBufferPointer { try codec.decode(p, into: $0) } }
+        }
+        return total
+    }
+    guard let state = g711_init(nil, Int32(G711_ULAW)) else { fatalError("g711_init") }
+    defer { g711_free(state) }
+    let spandsp = measure(frames: n) {
+        var total = 0
+        for _ in 0..<n {
+            total += Int(g711_encode(state, &payload, pcm, 160))
+            total += Int(g711_decode(state, &decoded, payload, 160))
+        }
+        return total
+    }
+    print(String(format: "\nG.711 µ-law encode+decode of 20 ms: Swift tables %.3f µs (with PLC history), spandsp g711_encode/decode %.3f µs", tables.micros, spandsp.micros))
+}
 print("\nsummary: " + ratios.joined(separator: "; "))
