@@ -54,3 +54,24 @@ import Testing
         #expect(pipeline.statistics.decodeErrors > 0, "\(name): garbage was seen")
     }
 }
+
+/// Opus DTX towards a peer that asked for it (`usedtx=1`, RFC 7587 §6.1).
+@Suite struct OpusDTXTests {
+    @Test func silenceIsNotSentAndSpeechResumesWithTheMarker() throws {
+        let speech = TestSignal.speech(rate: 8000, seconds: 0.4)
+        let input = speech + [Int16](repeating: 0, count: 8000) + speech
+        let packets = rtpPackets(try packetize(input, codec: G711Codec(law: .ulaw)), step: 160)
+        let format = CodecFormat(encodingName: "opus", clockRate: 48000, channels: 2, fmtp: "usedtx=1")
+        let encoder = try CodecRegistry.standard.makeCodec(for: format, settings: CodecSettings(preferredSampleRate: 8000))
+        let pipeline = try TranscodingPipeline(decoder: G711Codec(law: .ulaw), encoder: encoder)
+        let output = pipeline.run(packets)
+        #expect(pipeline.statistics.framesSuppressed > 20, "suppressed \(pipeline.statistics.framesSuppressed) of 50 silent frames")
+        #expect(output.count + pipeline.statistics.framesSuppressed == packets.count)
+        // Timestamps keep real time across the suppressed frames; each resumption is marked.
+        for (previous, next) in zip(output, output.dropFirst()) {
+            let step = next.timestamp &- previous.timestamp
+            #expect(step % 960 == 0 && step >= 960)
+            #expect(next.marker == (step > 960))
+        }
+    }
+}
