@@ -2,7 +2,9 @@ import COpus
 
 /// Opus through libopus (RFC 6716; RTP payload format RFC 7587): RTP clock always 48000
 /// (RFC 7587 §4.1), PCM at any Opus rate (8, 12, 16, 24 or 48 kHz) so that a pipeline can
-/// decode straight to its other leg's rate and skip a resampler. Frames of 10, 20, 40 or 60 ms.
+/// decode straight to its other leg's rate and skip a resampler. Packets of 10, 20, 40 or 60 ms
+/// are one Opus frame; 30 ms packets carry three 10 ms frames joined by libopus's repacketizer
+/// (RFC 6716 §3.2.5, code 3).
 ///
 /// Loss: with the next packet at hand, its in-band FEC (LBRR) rebuilds the lost frame
 /// (`opus_decode` with `decode_fec`, RFC 6716 §2.1.7); otherwise libopus's own PLC.
@@ -17,13 +19,15 @@ public final class OpusCodec: AudioCodec {
     public var rtpClockRate: Int { 48000 }
     public let sampleRate: Int
     public var channels: Int { configuration.channels }
-    public var frameDurations: [Int] { [10, 20, 40, 60] }
+    public var frameDurations: [Int] { [10, 20, 30, 40, 60] }
     /// The settings the encoder runs with.
     public let configuration: OpusConfiguration
 
     /// Sample frames per packet `encode` accepts (`frameDurations` at `sampleRate`).
     private let frameSizes: [Int]
     private var encoder: OpusEncoderState?
+    private var repacketizer: OpusRepacketizerState?
+    private var subframes: [UInt8] = []
     private var decoder: OpusDecoderState?
 
     /// An Opus codec whose PCM is at `sampleRate`, set up by `configuration`.
@@ -33,7 +37,7 @@ public final class OpusCodec: AudioCodec {
         }
         self.sampleRate = sampleRate
         self.configuration = configuration
-        frameSizes = [10, 20, 40, 60].map { sampleRate * $0 / 1000 }
+        frameSizes = [10, 20, 30, 40, 60].map { sampleRate * $0 / 1000 }
     }
 
     public func encode(_ pcm: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
@@ -41,11 +45,39 @@ public final class OpusCodec: AudioCodec {
         guard frameSizes.contains(frames) else { throw .unsupportedFrameSize(frames) }
         guard let input = pcm.baseAddress, let output = payload.baseAddress else { throw .bufferTooSmall }
         let state = try encoderState()
+        if frames == samples(milliseconds: 30) {
+            return try encodeThreeFrames(input, state: state, into: payload)
+        }
         let length = opus_encode(state.pointer, input, Int32(frames), output.assumingMemoryBound(to: UInt8.self), Int32(min(payload.count, 1275 * 3)))
         guard length >= 0 else { throw .library("opus_encode", length) }
         // RFC 7587 §3.1.3: with DTX, a packet of at most 2 octets carries no audio and is not sent.
         if configuration.dtx && length <= 2 { return 0 }
         return Int(length)
+    }
+
+    /// 30 ms: three 10 ms packets joined into one. Should the encoder switch mode or bandwidth
+    /// between them, the repacketizer refuses the odd one and the packet carries fewer frames
+    /// (the receiver conceals the rest).
+    private func encodeThreeFrames(_ input: UnsafePointer<Int16>, state: OpusEncoderState, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
+        let tenMilliseconds = samples(milliseconds: 10)
+        if subframes.isEmpty { subframes = [UInt8](repeating: 0, count: 3 * 1275) }
+        if repacketizer == nil { repacketizer = try OpusRepacketizerState() }
+        guard let joiner = repacketizer?.pointer, let output = payload.baseAddress else { throw .bufferTooSmall }
+        opus_repacketizer_init(joiner)
+        var silent = 0
+        let result: Int32 = subframes.withUnsafeMutableBufferPointer { buffer in
+            for index in 0..<3 {
+                let frame = buffer.baseAddress! + index * 1275
+                let length = opus_encode(state.pointer, input + index * tenMilliseconds * channels, Int32(tenMilliseconds), frame, 1275)
+                guard length >= 0 else { return length }
+                if length <= 2 { silent += 1 }
+                _ = opus_repacketizer_cat(joiner, frame, length)
+            }
+            return opus_repacketizer_out(joiner, output.assumingMemoryBound(to: UInt8.self), Int32(payload.count))
+        }
+        guard result >= 0 else { throw .library(result == OPUS_BUFFER_TOO_SMALL ? "opus_repacketizer_out" : "opus_encode", result) }
+        if configuration.dtx && silent == 3 { return 0 }
+        return Int(result)
     }
 
     public func decode(_ payload: UnsafeRawBufferPointer, into pcm: UnsafeMutableBufferPointer<Int16>) throws(CodecError) -> Int {
@@ -148,6 +180,18 @@ final class OpusEncoderState {
     }
 
     deinit { opus_encoder_destroy(pointer) }
+}
+
+/// Owns one `OpusRepacketizer`.
+final class OpusRepacketizerState {
+    let pointer: OpaquePointer
+
+    init() throws(CodecError) {
+        guard let pointer = opus_repacketizer_create() else { throw .library("opus_repacketizer_create", OPUS_ALLOC_FAIL) }
+        self.pointer = pointer
+    }
+
+    deinit { opus_repacketizer_destroy(pointer) }
 }
 
 /// Owns one `OpusDecoder`.

@@ -74,7 +74,7 @@ import Testing
             let count = payload.withUnsafeBytes { codec.sampleCount(of: $0) }
             #expect(count == 16 * milliseconds)
         }
-        #expect(throws: CodecError.unsupportedFrameSize(480)) { try codec.encode([Int16](repeating: 0, count: 480)) }
+        #expect(throws: CodecError.unsupportedFrameSize(400)) { try codec.encode([Int16](repeating: 0, count: 400)) }
         #expect(throws: CodecError.malformedPayload) { try codec.decode([]) }
     }
 

@@ -50,6 +50,7 @@ import Testing
         StepCase(from: "PCMU", to: "G722", milliseconds: 20, step: 160, octets: 160...160),
         StepCase(from: "PCMU", to: "opus", milliseconds: 20, step: 960, octets: 3...200),
         StepCase(from: "PCMU", to: "opus", milliseconds: 60, step: 2880, octets: 8...600),
+        StepCase(from: "PCMU", to: "opus", milliseconds: 30, step: 1440, octets: 8...400),
         StepCase(from: "opus", to: "PCMU", milliseconds: 20, step: 160, octets: 160...160),
         StepCase(from: "G722", to: "PCMU", milliseconds: 40, step: 320, octets: 320...320),
         StepCase(from: "G722", to: "opus", milliseconds: 10, step: 480, octets: 3...200),
@@ -72,8 +73,25 @@ import Testing
     }
 
     @Test func unsupportedPtimeIsRefused() throws {
-        #expect(throws: CodecError.unsupportedFrameSize(1440)) {
-            try TranscodingPipeline(decoder: G711Codec(law: .ulaw), encoder: try OpusCodec(sampleRate: 48000), configuration: .init(packetDuration: 30))
+        #expect(throws: CodecError.unsupportedFrameSize(4800)) {
+            try TranscodingPipeline(decoder: G711Codec(law: .ulaw), encoder: try OpusCodec(sampleRate: 48000), configuration: .init(packetDuration: 100))
         }
+    }
+
+    /// Opus has no 30 ms frame: a 30 ms packet carries three 10 ms frames (RFC 6716 §3.2.5)
+    /// and decodes as 30 ms of the same audio.
+    @Test func opusThirtyMillisecondPacketsCarryThreeFrames() throws {
+        let codec = try OpusCodec(sampleRate: 16000)
+        let input = TestSignal.speech(rate: 16000, seconds: 0.6, bandLimit: 7000)
+        let payloads = try packetize(input, codec: codec, milliseconds: 30)
+        for payload in payloads {
+            #expect(payload.first.map { $0 & 0x03 } == 3, "code 3 packet")
+            #expect(payload.withUnsafeBytes { codec.sampleCount(of: $0) } == 480)
+        }
+        let output = try depacketize(payloads, codec: try OpusCodec(sampleRate: 16000))
+        #expect(output.count == input.count)
+        let lookahead = try codec.encoderLookahead()
+        let best = TestSignal.bestLag(input, output, lags: (lookahead - 20)...(lookahead + 20), range: 3200..<9000)
+        #expect(best.correlation > 0.85, "correlation \(best.correlation) at lag \(best.lag)")
     }
 }
