@@ -19,8 +19,9 @@ public protocol AudioCodec: AnyObject {
     /// Packet durations in milliseconds this codec can encode as one payload.
     var frameDurations: [Int] { get }
 
-    /// Encodes `sampleCount` sample frames from `pcm` into `payload`; returns the octets written.
-    /// `sampleCount` must be one of `frameDurations` at `sampleRate`.
+    /// Encodes the sample frames in `pcm` into `payload`; returns the octets written, or 0 when
+    /// the frame need not be sent (discontinuous transmission). The frame count must be one of
+    /// `frameDurations` at `sampleRate`.
     func encode(_ pcm: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int
 
     /// Decodes one RTP payload into `pcm`; returns the sample frames written.

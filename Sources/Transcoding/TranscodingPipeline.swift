@@ -49,7 +49,8 @@ public final class TranscodingPipeline {
     var pendingMarker = true
     var lastPacketUnits: Int
 
-    /// A pipeline decoding with `decoder` and encoding with `encoder`. Throws
+    /// A pipeline decoding with `decoder` and encoding with `encoder` (instances of its own: a
+    /// codec keeps per-stream state, so the opposite direction gets separate ones). Throws
     /// `unsupportedFrameSize` when the encoder cannot send `configuration.packetDuration`.
     public init(decoder: any AudioCodec, encoder: any AudioCodec, configuration: Configuration = Configuration()) throws(CodecError) {
         guard encoder.frameDurations.contains(configuration.packetDuration) else {
