@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "SIPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "SDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "RTPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "Transcoding", dependencies: ["RTPCore", "CSpanDSP", "COpus"]),
 
         // MARK: Socket modules.
         .target(name: "SIPTransport", dependencies: [
@@ -60,6 +61,7 @@ let package = Package(
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransportTests", dependencies: [

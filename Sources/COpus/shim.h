@@ -12,5 +12,7 @@ static inline int gh_opus_encoder_set_dtx(OpusEncoder *st, opus_int32 on) { retu
 static inline int gh_opus_encoder_set_signal_voice(OpusEncoder *st) { return opus_encoder_ctl(st, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)); }
 static inline int gh_opus_encoder_set_max_bandwidth(OpusEncoder *st, opus_int32 bw) { return opus_encoder_ctl(st, OPUS_SET_MAX_BANDWIDTH(bw)); }
 static inline int gh_opus_encoder_get_lookahead(OpusEncoder *st, opus_int32 *samples) { return opus_encoder_ctl(st, OPUS_GET_LOOKAHEAD(samples)); }
+static inline int gh_opus_encoder_set_vbr(OpusEncoder *st, opus_int32 on) { return opus_encoder_ctl(st, OPUS_SET_VBR(on)); }
+static inline int gh_opus_encoder_reset(OpusEncoder *st) { return opus_encoder_ctl(st, OPUS_RESET_STATE); }
 static inline int gh_opus_decoder_reset(OpusDecoder *st) { return opus_decoder_ctl(st, OPUS_RESET_STATE); }
 #endif
