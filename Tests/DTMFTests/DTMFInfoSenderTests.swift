@@ -11,9 +11,7 @@ import Testing
 
     /// The INFO the sender must emit for `digit` with `duration` in a relay body.
     func info(_ digit: DTMFDigit, _ duration: Int) -> Action {
-        .sendINFO(digit: digit, body: Array("Signal=\(digit)
-Duration=\(duration)
-".utf8), contentType: .dtmfRelay)
+        .sendINFO(digit: digit, body: Array("Signal=\(digit)\r\nDuration=\(duration)\r\n".utf8), contentType: .dtmfRelay)
     }
 
     @Test func digitsGoInOrderOneTransactionAtATimeWithTheGap() {
