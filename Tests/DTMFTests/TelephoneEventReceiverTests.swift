@@ -15,7 +15,6 @@ struct ReceiverCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 }
 
-extension Seen: @unchecked Sendable {}
 
 @Suite struct TelephoneEventReceiverTests {
     static let cases: [ReceiverCase] = [

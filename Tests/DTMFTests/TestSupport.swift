@@ -45,7 +45,7 @@ func standardDigit(_ event: UInt8, timestamp: UInt32, at start: Int, millisecond
 }
 
 /// What a receiver output, in comparable form.
-struct Seen: Hashable, CustomStringConvertible {
+struct Seen: Hashable, Sendable, CustomStringConvertible {
     var digit: String
     var end: Int?
     var synthesized = false
