@@ -94,6 +94,22 @@ struct ReceiverCase: CustomTestStringConvertible, Sendable {
                          return packets
                      },
                      expected: [Seen("1"), Seen("1", end: 2000)], effectiveClockRate: 48000),
+        ReceiverCase(name: "start packet sent three times, updates reordered",
+                     packets: {
+                         var packets = standardDigit(3, timestamp: 800, at: 0, milliseconds: 140)
+                         packets.insert(contentsOf: [packets[0], packets[0]], at: 1)
+                         packets.swapAt(3, 4)
+                         return packets
+                     },
+                     expected: [Seen("3"), Seen("3", end: 140)]),
+        ReceiverCase(name: "end packet overtakes the last update",
+                     packets: {
+                         var packets = standardDigit(6, timestamp: 800, at: 0, milliseconds: 100)
+                         let end = packets.remove(at: 4)
+                         packets.insert(end, at: 3)
+                         return packets
+                     },
+                     expected: [Seen("6"), Seen("6", end: 100)]),
         ReceiverCase(name: "SSRC change starts a new stream",
                      packets: {
                          var second = standardDigit(8, timestamp: 10, at: 300, milliseconds: 100)
