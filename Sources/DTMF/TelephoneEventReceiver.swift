@@ -20,8 +20,12 @@ import RTPCore
 ///   into one digit.
 /// - Durations count units of the negotiated clock. They are checked against the packets' arrival
 ///   times: baresip 1.0 with Opus declares `telephone-event/8000` but counts 48 kHz units, which
-///   would make every digit six times too long. When the durations run at another standard rate
-///   (8, 16 or 48 kHz) the receiver adopts it (`effectiveClockRate`) for the rest of the stream.
+///   would make every digit six times too long. An event with enough packets (≥ 3 over
+///   `plausibilityEvidence`) is measured: when its durations grow at another standard rate
+///   (8, 16 or 48 kHz, within 25 %) that rate is used for it. Two consecutive measured events
+///   agreeing on a rate set `effectiveClockRate`, used for events too short to measure. One
+///   event is never enough to change the stream's rate: bursty arrival (Wi-Fi, jitter) can
+///   compress one event's arrival span, and a wrong stream-wide rate would spoil every digit.
 public struct TelephoneEventReceiver: Sendable {
     /// Per-leg settings, from that leg's SDP negotiation.
     public struct Configuration: Hashable, Sendable {
@@ -61,8 +65,10 @@ public struct TelephoneEventReceiver: Sendable {
     /// The clock rate durations are read in: the declared one, or the one measured when the
     /// peer counts in other units. Log it when it differs from `configuration.clockRate`.
     public private(set) var effectiveClockRate: Int
-    /// Whether the rate has been checked against arrival times (on an event with enough packets).
+    /// Whether two consecutive measured events agreed on `effectiveClockRate`.
     public private(set) var clockRateVerified = false
+    /// The rate measured on the last event that had enough evidence.
+    private var lastMeasuredRate: Int?
 
     private var active: ActiveEvent?
     private var ended: [EventKey] = []
@@ -118,7 +124,6 @@ public struct TelephoneEventReceiver: Sendable {
         if var event = active, event.key == key {
             event.update(duration: payload.duration, arrival: arrival)
             active = event
-            checkClockRate(event)
             return payload.isEnd ? [finishActive(at: arrival, synthesized: false)] : []
         }
 
@@ -137,7 +142,6 @@ public struct TelephoneEventReceiver: Sendable {
                 event.segmentDuration = 0
                 event.update(duration: payload.duration, arrival: arrival)
                 active = event
-                checkClockRate(event)
                 return payload.isEnd ? [finishActive(at: arrival, synthesized: false)] : []
             }
             output.append(finishActive(at: arrival, synthesized: true))
@@ -182,8 +186,17 @@ public struct TelephoneEventReceiver: Sendable {
         guard let event = active else { preconditionFailure("DTMF: no active event") }
         active = nil
         remember(event.key)
+        var rate = effectiveClockRate
+        if configuration.correctsClockRate, let measured = measuredRate(of: event) {
+            rate = measured
+            if !clockRateVerified, lastMeasuredRate == measured {
+                effectiveClockRate = measured
+                clockRateVerified = true
+            }
+            lastMeasuredRate = measured
+        }
         let units = event.totalUnits
-        var milliseconds = units > 0 ? Int((Int64(units) * 1000 + Int64(effectiveClockRate / 2)) / Int64(effectiveClockRate)) : 0
+        var milliseconds = units > 0 ? Int((Int64(units) * 1000 + Int64(rate / 2)) / Int64(rate)) : 0
         if milliseconds == 0 {
             milliseconds = Int((event.lastArrival - event.firstArrival).nanoseconds / 1_000_000)
         }
@@ -191,21 +204,17 @@ public struct TelephoneEventReceiver: Sendable {
                          time: time, endSynthesized: synthesized)
     }
 
-    /// Compares the duration growth of `event` with its arrival span; adopts a standard rate the
-    /// durations evidently count in. Decided once per stream, on the first event with evidence.
-    private mutating func checkClockRate(_ event: ActiveEvent) {
-        guard configuration.correctsClockRate, !clockRateVerified, event.packets >= 3 else { return }
+    /// The standard clock rate `event`'s durations grew at, compared with its arrival span; `nil`
+    /// without enough evidence or when the growth matches no candidate (then nothing is changed).
+    private func measuredRate(of event: ActiveEvent) -> Int? {
+        guard event.packets >= 3 else { return nil }
         let span = event.lastArrival - event.firstArrival
-        guard span >= configuration.plausibilityEvidence else { return }
+        guard span >= configuration.plausibilityEvidence else { return nil }
         let units = event.totalUnits - event.firstUnits
-        guard units > 0 else { return }
+        guard units > 0 else { return nil }
         let measured = Double(units) * 1e9 / Double(span.nanoseconds)
-        clockRateVerified = true
-        let declared = Double(configuration.clockRate)
-        if abs(measured - declared) <= declared * Self.rateTolerance { return }
-        if let rate = Self.candidateClockRates.first(where: { abs(measured - Double($0)) <= Double($0) * Self.rateTolerance }) {
-            effectiveClockRate = rate
-        }
+        let candidates = [configuration.clockRate] + Self.candidateClockRates
+        return candidates.first { abs(measured - Double($0)) <= Double($0) * Self.rateTolerance }
     }
 }
 

@@ -60,16 +60,34 @@ struct ReceiverCase: CustomTestStringConvertible, Sendable {
                      expected: [Seen("3"), Seen("3", end: 100), Seen("6"), Seen("6", end: 100)]),
         ReceiverCase(name: "baresip 1.0 + Opus: /8000 declared, 48 kHz counted",
                      packets: { standardDigit(1, timestamp: 96000, at: 0, milliseconds: 200, unitsPerSecond: 48000) },
-                     expected: [Seen("1"), Seen("1", end: 200)], effectiveClockRate: 48000),
+                     expected: [Seen("1"), Seen("1", end: 200)], effectiveClockRate: 8000),
+        ReceiverCase(name: "baresip: two digits fix the stream's rate, a short third uses it",
+                     packets: {
+                         standardDigit(1, timestamp: 96000, at: 0, milliseconds: 200, unitsPerSecond: 48000)
+                             + standardDigit(2, timestamp: 192_000, at: 1000, milliseconds: 160, unitsPerSecond: 48000)
+                             + standardDigit(3, timestamp: 288_000, at: 2000, milliseconds: 120, unitsPerSecond: 48000).suffix(3)
+                     },
+                     expected: [Seen("1"), Seen("1", end: 200), Seen("2"), Seen("2", end: 160), Seen("3"), Seen("3", end: 120)],
+                     effectiveClockRate: 48000),
+        ReceiverCase(name: "one burst-compressed event does not change the stream's rate",
+                     packets: {
+                         // 200 ms of durations arriving within 90 ms (queued then flushed by a Wi-Fi link).
+                         var burst = standardDigit(4, timestamp: 8000, at: 0, milliseconds: 200)
+                         for index in burst.indices { burst[index].arrival = burst[index].arrival * 90 / 180 }
+                         return burst + standardDigit(5, timestamp: 40000, at: 1000, milliseconds: 100)
+                             + standardDigit(6, timestamp: 80000, at: 2000, milliseconds: 60).suffix(3)
+                     },
+                     expected: [Seen("4"), Seen("4", end: 100), Seen("5"), Seen("5", end: 100), Seen("6"), Seen("6", end: 60)],
+                     effectiveClockRate: 8000),
         ReceiverCase(name: "telephone-event/48000 counted right", clockRate: 48000,
                      packets: { standardDigit(1, timestamp: 96000, at: 0, milliseconds: 200, unitsPerSecond: 48000) },
                      expected: [Seen("1"), Seen("1", end: 200)], effectiveClockRate: 48000),
         ReceiverCase(name: "/48000 declared, 8 kHz counted", clockRate: 48000,
                      packets: { standardDigit(1, timestamp: 96000, at: 0, milliseconds: 200, unitsPerSecond: 8000) },
-                     expected: [Seen("1"), Seen("1", end: 200)], effectiveClockRate: 8000),
+                     expected: [Seen("1"), Seen("1", end: 200)], effectiveClockRate: 48000),
         ReceiverCase(name: "G.722 device counting 16 kHz under /8000",
                      packets: { standardDigit(1, timestamp: 96000, at: 0, milliseconds: 300, unitsPerSecond: 16000) },
-                     expected: [Seen("1"), Seen("1", end: 300)], effectiveClockRate: 16000),
+                     expected: [Seen("1"), Seen("1", end: 300)], effectiveClockRate: 8000),
         ReceiverCase(name: "short single-packet burst is not enough evidence to correct",
                      packets: { standardDigit(1, timestamp: 96000, at: 0, milliseconds: 40, unitsPerSecond: 8000) },
                      expected: [Seen("1"), Seen("1", end: 40)], effectiveClockRate: 8000),
