@@ -16,7 +16,8 @@ import RTPCore
 /// - the final E=1 packet three times, one per interval (§2.5.1.4); `finish()` sends the three
 ///   at once when the call ends mid-digit;
 /// - events longer than the 16-bit duration are split into segments: the next segment's
-///   timestamp is the previous one plus 0xFFFF (§2.5.1.3), without a marker.
+///   timestamp is the previous one plus 0xFFFF (§2.5.1.3), without a marker; a segment's final
+///   packet (duration 0xFFFF, E clear) goes out three times.
 public struct TelephoneEventSender: Sendable {
     /// Per-leg settings, from that leg's SDP negotiation.
     public struct Configuration: Hashable, Sendable {
@@ -128,9 +129,12 @@ public struct TelephoneEventSender: Sendable {
         let reached = min(max(elapsed, event.previousSegments + event.segmentUnits), target)
         var packets: [TelephoneEventPacket] = []
         while reached - event.previousSegments > maximum {
-            // §2.5.1.3: close the full segment, continue with a new timestamp.
+            // §2.5.1.3: close the full segment (its final packet sent three times, §2.5.1.4,
+            // back to back here) and continue with a new timestamp. The event has not ended,
+            // so the E bit stays clear.
             event.segmentUnits = maximum
-            packets.append(packet(event, end: false))
+            let closing = packet(event, end: false)
+            packets.append(contentsOf: repeatElement(closing, count: Self.endPacketCount))
             event.sentFirst = true
             event.previousSegments += maximum
             event.segmentTimestamp = event.segmentTimestamp &+ UInt32(maximum)

@@ -97,6 +97,7 @@ import Testing
         #expect(segments.keys.sorted() == [5000, 5000 + 65535])
         #expect(segments[5000]?.map(\.payload.duration).max() == 65535)
         #expect(segments[5000]?.allSatisfy { !$0.payload.isEnd } == true)
+        #expect(segments[5000]?.filter { $0.payload.duration == 65535 }.count == 3, "a segment's final packet three times")
         #expect(packets.filter(\.marker).count == 1)
         let last = packets.suffix(3)
         #expect(last.allSatisfy { $0.payload.isEnd && Int($0.payload.duration) == 96000 - 65535 })
@@ -114,20 +115,20 @@ import Testing
     }
 
     /// The sender's packets through the receiver, arriving every 20 ms: the same digit and duration.
-    @Test(arguments: [8000, 48000])
-    func senderAndReceiverAgree(_ clockRate: Int) throws {
-        var sender = TelephoneEventSender(configuration: .init(payloadType: 101, clockRate: clockRate))
+    @Test(arguments: [(8000, 260), (48000, 260), (48000, 3000), (8000, 9000)])
+    func senderAndReceiverAgree(_ clockRate: Int, _ milliseconds: Int) throws {
+        var sender = TelephoneEventSender(configuration: .init(payloadType: 101, clockRate: clockRate, maximumOpenDuration: .seconds(20)))
         var receiver = TelephoneEventReceiver(configuration: .init(payloadType: 101, clockRate: clockRate))
-        sender.enqueue(.seven, duration: .milliseconds(260))
+        sender.enqueue(.seven, duration: .milliseconds(Int64(milliseconds)))
         var seen: [Seen] = []
         var sequence: UInt16 = 0
-        for (tick, packet) in drain(&sender, from: 42) {
+        for (tick, packet) in drain(&sender, from: 42, limit: 1000) {
             var buffer = ByteBuffer()
             try packet.write(to: &buffer, sequenceNumber: sequence, ssrc: 99)
             sequence &+= 1
             seen += try receiver.receive(packet: buffer, arrival: ms(tick * 20)).map(Seen.init)
         }
-        #expect(seen == [Seen("7"), Seen("7", end: 260)])
+        #expect(seen == [Seen("7"), Seen("7", end: milliseconds)])
         #expect(receiver.effectiveClockRate == clockRate)
     }
 }
