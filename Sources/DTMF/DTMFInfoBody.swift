@@ -58,6 +58,17 @@ public struct DTMFInfoBody: Hashable, Sendable {
         }
     }
 
+    /// Parses an INFO request's body given its raw `Content-Type` header value (`nil` when
+    /// absent). An empty body is no digit whatever the type (a keep-alive INFO: answer 200); a
+    /// body of another type throws `unsupportedContentType` (answer 415).
+    public static func parse(_ body: some Collection<UInt8>, contentTypeHeader: String?) throws(DTMFInfoBodyError) -> DTMFInfoBody? {
+        guard let header = contentTypeHeader, let type = DTMFInfoContentType(headerValue: header) else {
+            if body.allSatisfy(isWhitespace) { return nil }
+            throw .unsupportedContentType(contentTypeHeader ?? "")
+        }
+        return try parse(body, contentType: type)
+    }
+
     private static func parseRelay(_ bytes: [UInt8]) throws(DTMFInfoBodyError) -> DTMFInfoBody {
         var digit: DTMFDigit?
         var duration: Int?

@@ -77,12 +77,20 @@ import Testing
         #expect(hostile.reasonPhrase == "Invalid DTMF Signal ??Via: x?zzzzzzz")
     }
 
-    @Test func contentTypeHeaderIsRecognisedTolerantly() {
+    @Test func contentTypeHeaderIsRecognisedTolerantly() throws {
         #expect(DTMFInfoContentType(headerValue: "application/dtmf-relay") == .dtmfRelay)
         #expect(DTMFInfoContentType(headerValue: " Application/DTMF-Relay ; charset=utf-8") == .dtmfRelay)
         #expect(DTMFInfoContentType(headerValue: "application/dtmf") == .dtmf)
         #expect(DTMFInfoContentType(headerValue: "application/sdp") == nil)
         #expect(DTMFInfoBodyError.unsupportedContentType("application/sdp").statusCode == 415)
+        #expect(try DTMFInfoBody.parse(Array("Signal=5".utf8), contentTypeHeader: "Application/DTMF-Relay")?.digit == .five)
+        #expect(try DTMFInfoBody.parse([UInt8](), contentTypeHeader: nil) == nil, "empty INFO: 200, no digit")
+        #expect(throws: DTMFInfoBodyError.unsupportedContentType("text/plain")) {
+            try DTMFInfoBody.parse(Array("1".utf8), contentTypeHeader: "text/plain")
+        }
+        #expect(throws: DTMFInfoBodyError.unsupportedContentType("")) {
+            try DTMFInfoBody.parse(Array("1".utf8), contentTypeHeader: nil)
+        }
     }
 
     @Test func generatedBodiesClampDurationAndParseBack() throws {
