@@ -74,9 +74,11 @@ public struct TelephoneEventReceiver: Sendable {
     private var ended: [EventKey] = []
     private var newest: EventKey?
 
-    /// A receiver for one leg.
+    /// A receiver for one leg. The clock rate comes from the peer's SDP: a rate that is not
+    /// positive is read as 8000 (RFC 4733 §7.1.1's default) rather than trusted.
     public init(configuration: Configuration) {
-        precondition(configuration.clockRate > 0, "DTMF: clock rate must be positive")
+        var configuration = configuration
+        if configuration.clockRate <= 0 { configuration.clockRate = 8000 }
         self.configuration = configuration
         self.effectiveClockRate = configuration.clockRate
     }

@@ -76,9 +76,12 @@ public struct TelephoneEventSender: Sendable {
         var endsLeft: Int?
     }
 
-    /// A sender for one leg.
+    /// A sender for one leg. A clock rate that is not positive (from a broken SDP) is taken as
+    /// 8000, and a packet interval under 10 ms as 20 ms: nothing from the peer traps.
     public init(configuration: Configuration) {
-        precondition(configuration.clockRate > 0 && configuration.intervalUnits > 0, "DTMF: clock and interval must be positive")
+        var configuration = configuration
+        if configuration.clockRate <= 0 { configuration.clockRate = 8000 }
+        if configuration.packetInterval < .milliseconds(10) { configuration.packetInterval = .milliseconds(20) }
         self.configuration = configuration
     }
 

@@ -68,4 +68,14 @@ import Testing
         }
         #expect(accepted > 0)
     }
+
+    @Test func brokenNegotiatedValuesDoNotTrap() {
+        var receiver = TelephoneEventReceiver(configuration: .init(payloadType: 101, clockRate: 0))
+        #expect(receiver.configuration.clockRate == 8000)
+        #expect((try? receiver.receive(ssrc: 1, timestamp: 1, payload: .init(event: 1, isEnd: true, volume: 0, duration: 800), arrival: ms(0)))?.last?.durationMilliseconds == 100)
+        var sender = TelephoneEventSender(configuration: .init(payloadType: 101, clockRate: -1, packetInterval: .zero))
+        #expect(sender.configuration.intervalUnits == 160)
+        sender.enqueue(.one, duration: .milliseconds(40))
+        #expect(sender.tick(timestamp: 0).count == 1)
+    }
 }
