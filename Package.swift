@@ -43,6 +43,7 @@ let package = Package(
 
         // MARK: The dial plan: decode, validate, route, explain, reload. Works on plain strings, no SIPCore.
         .target(name: "DialPlan", dependencies: ["OperatorInput", .product(name: "Yams", package: "Yams")]),
+        .target(name: "DTMF", dependencies: ["RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
@@ -60,6 +61,7 @@ let package = Package(
 
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
+        .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
