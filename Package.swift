@@ -43,6 +43,9 @@ let package = Package(
         // MARK: The dial plan: decode, validate, route, explain, reload. Works on plain strings, no SIPCore.
         .target(name: "DialPlan", dependencies: ["OperatorInput", .product(name: "Yams", package: "Yams")]),
 
+        // MARK: The B2BUA: call state machine, SDP anchoring decisions, call records (pure).
+        .target(name: "B2BUA", dependencies: ["SIPCore", "SDP", "DialPlan"]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
     ],
     swiftLanguageModes: [.v6]
 )
