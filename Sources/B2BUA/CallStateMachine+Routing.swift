@@ -45,9 +45,13 @@ extension CallStateMachine {
     }
 
     /// An attempt is over without an answer: the next one starts when `next_on` covers the
-    /// outcome, else the caller gets the final response.
+    /// outcome, else the caller gets the final response. A 408 or 480 response also counts as
+    /// `no_answer` (the callee was rung and nobody took it; ``Outcome/covers(_:)`` maps the
+    /// other way).
     mutating func attemptFailed(_ index: Int, outcome: Outcome, at now: Date) -> [CallAction] {
-        let covered = decision.attempts[index].nextOn.contains { $0.covers(outcome) }
+        var outcomes = [outcome]
+        if case .status(let code) = outcome, code == 408 || code == 480 { outcomes.append(.noAnswer) }
+        let covered = decision.attempts[index].nextOn.contains { entry in outcomes.contains { entry.covers($0) } }
         if covered, index + 1 < decision.attempts.count {
             return startAttempt(index + 1, at: now)
         }

@@ -61,14 +61,15 @@ struct CallHarness {
     static let gateway = "203.0.113.1"
 
     var machine: CallStateMachine
-    var now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+    var now = CallHarness.epoch
     /// Every action so far, in order.
     var log: [CallAction] = []
 
     init(dialled: String, offline: Set<String> = [], contacts: [String: [String]]) throws {
         let result = DialPlan.load(text: Self.yaml, file: "b2bua-test.yaml")
         guard let plan = result.plan else { throw HarnessError.plan(result.diagnostics.map(\.description)) }
-        let request = CallRequest(caller: .endpoint("door"), calledNumber: dialled, time: now)
+        let request = CallRequest(caller: .endpoint("door"), calledNumber: dialled, time: Self.epoch)
         let decision = plan.route(request, state: NetworkState(offline: offline))
         let offer = try SDPParser().parse(Self.doorOffer)
         let media = MediaAllocation(address: Self.gateway, callerPorts: [30000], calleePorts: [30002, 30004],
@@ -125,12 +126,18 @@ struct CallHarness {
 
 extension [CallAction] {
     var createdLegs: [OutboundLegRequest] {
-        compactMap { if case .createOutboundLeg(let request) = $0 { request } else { nil } }
+        compactMap { action -> OutboundLegRequest? in
+            if case .createOutboundLeg(let request) = action { return request }
+            return nil
+        }
     }
 
     /// Statuses sent to the caller, in order.
     var callerStatuses: [Int] {
-        compactMap { if case .sendResponseToCaller(let status, _, _) = $0 { status } else { nil } }
+        compactMap { action -> Int? in
+            if case .sendResponseToCaller(let status, _, _) = action { return status }
+            return nil
+        }
     }
 
     var cancelled: [CallLegID: Reason] {
@@ -145,7 +152,10 @@ extension [CallAction] {
     }
 
     var mediaPlans: [MediaPlan] {
-        compactMap { if case .updateMedia(let plan) = $0 { plan } else { nil } }
+        compactMap { action -> MediaPlan? in
+            if case .updateMedia(let plan) = action { return plan }
+            return nil
+        }
     }
 
     func callerResponse(_ status: Int) -> (sdp: SessionDescription?, reason: Reason?)? {

@@ -207,4 +207,31 @@ import Testing
         #expect(answered.callerResponse(200)?.sdp == response.sdp)
         #expect(answered.mediaPlans.first?.isEarly == false)
     }
+
+    @Test func unreachableContactCountsAsOffline() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        let failover = call.record(call.machine.receiveLegFailure(.transport, from: leg1, at: call.now))
+        #expect(failover.createdLegs.map(\.target.target) == ["carrier"], "a stale registration is offline: next_on has it")
+    }
+
+    @Test func unroutedCallIsRejectedWithoutLegs() throws {
+        var call = try CallHarness(dialled: "999", contacts: alice)
+        let started = call.start()
+        #expect(started.createdLegs.isEmpty)
+        #expect(started.callerStatuses.count == 1 && started.callerStatuses[0] >= 400)
+        let cdr = try #require(started.record)
+        #expect(cdr.endedBy == .gateway && cdr.legs.isEmpty)
+    }
+
+    @Test func softphone480CountsAsNoAnswer() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        let failover = call.final(480, from: leg1)
+        #expect(failover.createdLegs.map(\.target.target) == ["carrier"])
+        _ = try call.answer(leg2, codecs: [.pcma])
+        let end = call.record(call.machine.receiveCallerBye(reason: nil, at: call.now))
+        let cdr = try #require(end.record)
+        #expect(cdr.summary == "alice:480 → carrier:200")
+    }
 }
