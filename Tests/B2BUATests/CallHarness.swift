@@ -10,9 +10,10 @@ struct CallHarness {
         timezone: Europe/Stockholm
         policy: { country: "46", trunk_classes: [door, softphone] }
         endpoints:
-          door: { class: door, auth: { source: 192.168.10.0/29 }, codecs: [PCMU, PCMA], dtmf: { mode: info, min_duration: 300ms, gap: 500ms } }
+          door: { class: door, auth: { source: 192.168.10.0/29 }, codecs: [PCMU, PCMA, H264], dtmf: { mode: info, min_duration: 300ms, gap: 500ms } }
           alice: { class: softphone, auth: { user: alice, password_env: A }, codecs: [opus, PCMU] }
           bob: { class: softphone, auth: { user: bob, password_env: B }, codecs: [PCMU] }
+          carol: { class: softphone, auth: { user: carol, password_env: E }, codecs: [PCMU, H264] }
         groups:
           both: { members: [alice, bob], strategy: parallel }
         trunks:
@@ -43,6 +44,10 @@ struct CallHarness {
             from: door
             to: "103"
             try: [{ ring: both, timeout: 20s }]
+          - name: door-carol
+            from: door
+            to: "104"
+            try: [{ ring: carol, timeout: 20s }]
         """
 
     static let doorOffer = """
@@ -58,6 +63,14 @@ struct CallHarness {
 
         """
 
+    /// The door's offer with an H.264 video stream.
+    static let doorVideoOffer = doorOffer + """
+        m=video 4002 RTP/AVP 96\r
+        a=rtpmap:96 H264/90000\r
+        a=fmtp:96 profile-level-id=42801f;packetization-mode=1\r
+
+        """
+
     static let gateway = "203.0.113.1"
 
     var machine: CallStateMachine
@@ -66,13 +79,13 @@ struct CallHarness {
     /// Every action so far, in order.
     var log: [CallAction] = []
 
-    init(dialled: String, offline: Set<String> = [], contacts: [String: [String]]) throws {
+    init(dialled: String, offline: Set<String> = [], contacts: [String: [String]], offer: String = doorOffer) throws {
         let result = DialPlan.load(text: Self.yaml, file: "b2bua-test.yaml")
         guard let plan = result.plan else { throw HarnessError.plan(result.diagnostics.map(\.description)) }
         let request = CallRequest(caller: .endpoint("door"), calledNumber: dialled, time: Self.epoch)
         let decision = plan.route(request, state: NetworkState(offline: offline))
-        let offer = try SDPParser().parse(Self.doorOffer)
-        let media = MediaAllocation(address: Self.gateway, callerPorts: [30000], calleePorts: [30002, 30004],
+        let offer = try SDPParser().parse(offer)
+        let media = MediaAllocation(address: Self.gateway, callerPorts: [30000, 30002], calleePorts: [30004, 30006],
                                     sessionID: "42")
         machine = CallStateMachine(callID: "call-1", decision: decision, callerOffer: offer, contacts: contacts,
                                    media: media)
@@ -101,14 +114,16 @@ struct CallHarness {
     }
 
     /// The leg answers 200 with an SDP answer to the offer it got, from the codecs it speaks.
-    mutating func answer(_ leg: CallLegID, codecs: [SDPCodec], address: String = "10.0.0.7") throws -> [CallAction] {
+    mutating func answer(_ leg: CallLegID, codecs: [SDPCodec], video: [SDPCodec] = [],
+                         address: String = "10.0.0.7") throws -> [CallAction] {
         let request = try self.request(leg)
-        let sdp = try Self.answer(to: request.offer, codecs: codecs, address: address)
+        let sdp = try Self.answer(to: request.offer, codecs: codecs, video: video, address: address)
         return final(200, from: leg, sdp: sdp)
     }
 
-    static func answer(to offer: SessionDescription, codecs: [SDPCodec], address: String) throws -> SessionDescription {
-        let profile = SDPMediaProfile(name: "peer", audioCodecs: codecs)
+    static func answer(to offer: SessionDescription, codecs: [SDPCodec], video: [SDPCodec] = [],
+                       address: String) throws -> SessionDescription {
+        let profile = SDPMediaProfile(name: "peer", audioCodecs: codecs, videoCodecs: video, video: video.isEmpty ? .strip : .pass)
         return try Negotiator(profile: profile)
             .answer(to: offer, local: LocalMedia(address: address, ports: [5004, 5006], sessionID: "7")).description
     }
