@@ -38,7 +38,9 @@ extension CallStateMachine {
         guard wasLive else { return [] }
         records[leg.record].outcome = String(status)
         guard case .routing(let current) = state, leg.request.attempt == current else { return [] }
-        failures.append(Failure(attempt: current, status: status, reason: reason, outcome: .status(status), fromLeg: true))
+        let alerted = leg.phase == .early && leg.request.target.kind == .trunk
+        failures.append(Failure(attempt: current, status: status, reason: reason, outcome: .status(status), fromLeg: true,
+                                alerted: alerted))
         return attemptSettled(current, at: now)
     }
 

@@ -63,8 +63,11 @@ extension CallStateMachine {
     /// of its best response.
     mutating func attemptSettled(_ index: Int, at now: Date) -> [CallAction] {
         guard !legs.values.contains(where: { $0.request.attempt == index && $0.isLive }) else { return [] }
-        let outcome = Self.selectResponse(failures.filter { $0.attempt == index })?.outcome ?? .noAnswer
-        return [.stopTimer(.ring(attempt: index))] + attemptFailed(index, outcome: outcome, at: now)
+        let best = Self.selectResponse(failures.filter { $0.attempt == index })
+        if best?.alerted == true {
+            return [.stopTimer(.ring(attempt: index))] + finishFailed(at: now)
+        }
+        return [.stopTimer(.ring(attempt: index))] + attemptFailed(index, outcome: best?.outcome ?? .noAnswer, at: now)
     }
 
     /// Every attempt failed: the route's reject when the routing ran out, else the best response.

@@ -25,6 +25,9 @@ import SIPCore
 /// - The next attempt starts exactly on the outcomes in the attempt's `next_on`.
 /// - The caller sees at most one 180 for the whole call, so failing over after a provisional
 ///   does not ring twice; a 18x with SDP (early media) is relayed with our anchored answer.
+/// - A trunk leg that sent a non-100 provisional and then fails ends the call: another trunk
+///   would ring the same destination again. The ring timeout (`no_answer`) and endpoint legs
+///   (a softphone that rang, then forwarding to a mobile) still move on per `next_on`.
 /// - The first 2xx wins; the other ringing legs get CANCEL with
 ///   `Reason: SIP;cause=200;text="Call completed elsewhere"`. A 2xx on a leg we no longer want
 ///   (cancelled, too late, or the call is over) is ACKed then BYEd (RFC 3261 §15, CANCEL/200 race).
@@ -61,6 +64,9 @@ public struct CallStateMachine: Sendable {
         var reason: Reason?
         var outcome: Outcome
         var fromLeg: Bool
+        /// A trunk leg that had sent a 18x: the destination was alerted, so another trunk would
+        /// ring it a second time (INTEROP.md: never fail over after a non-100 provisional).
+        var alerted = false
     }
 
     /// The Call-ID of the caller's leg, copied into the record and the media plan.

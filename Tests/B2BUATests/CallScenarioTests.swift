@@ -234,4 +234,20 @@ import Testing
         let cdr = try #require(end.record)
         #expect(cdr.summary == "alice:480 → carrier:200")
     }
+
+    @Test func alertedTrunkFailingDoesNotRingTheDestinationTwice() throws {
+        var call = try CallHarness(dialled: "101", offline: ["alice"], contacts: [:])
+        _ = call.start()
+        _ = call.provisional(180, from: leg1)
+        let failed = call.final(503, from: leg1)
+        #expect(failed.createdLegs.isEmpty, "the carrier alerted the destination: no second trunk")
+        #expect(failed.callerStatuses == [500])
+    }
+
+    @Test func trunkOfferLeaksNoInternalAddress() throws {
+        var call = try CallHarness(dialled: "101", offline: ["alice"], contacts: [:])
+        let invite = try #require(call.start().createdLegs.first)
+        #expect(!invite.offer.text.contains("192.168.10.2"))
+        #expect(invite.offer.text.contains("m=audio 30004"))
+    }
 }
