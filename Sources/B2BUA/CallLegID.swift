@@ -6,7 +6,9 @@ public struct CallLegID: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Creates an identifier.
     public init(_ rawValue: Int) { self.rawValue = rawValue }
 
+    /// Creation order.
     public static func < (a: CallLegID, b: CallLegID) -> Bool { a.rawValue < b.rawValue }
 
+    /// `leg1`, `leg2` …
     public var description: String { "leg\(rawValue)" }
 }

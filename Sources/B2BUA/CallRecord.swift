@@ -24,20 +24,30 @@ public struct CallRecord: Sendable, Equatable {
         public var outcome: String
         /// The final SIP status, when one was received.
         public var status: Int?
+        /// When the INVITE went out, and when the leg ended (final response, CANCEL or BYE).
         public var started: Date
+        /// Nil while the leg is still settling.
         public var ended: Date?
     }
 
+    /// The caller leg's Call-ID.
     public var callID: String
     /// The caller as the dial plan named it, and the number dialled.
+    /// The caller as the dial plan named it.
     public var caller: String
+    /// The number dialled.
     public var called: String
     /// The dial plan route that decided, if one did.
     public var route: String?
+    /// Every outbound leg in creation order.
     public var legs: [LegRecord]
+    /// When the caller's INVITE was taken, answered (nil when not), and ended.
     public var started: Date
+    /// When a leg answered.
     public var answered: Date?
+    /// When the call ended for the caller.
     public var ended: Date
+    /// Who ended it.
     public var endedBy: Party
     /// The final status the caller got (200 for an answered call).
     public var status: Int
@@ -45,6 +55,7 @@ public struct CallRecord: Sendable, Equatable {
     public var q850Cause: UInt16
     /// Negotiated audio codec on the caller's leg and on the answering leg (`PCMU/8000`).
     public var callerCodec: String?
+    /// Negotiated audio codec on the answering leg.
     public var calleeCodec: String?
 
     /// `alice:no_answer → carrier:200`: every leg's target and outcome, in order.

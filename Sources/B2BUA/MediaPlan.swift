@@ -28,8 +28,11 @@ public struct MediaPlan: Sendable, Hashable {
         case none
     }
 
+    /// The caller's side.
     public var caller: Side
+    /// The called (answering or early-media) leg's side.
     public var callee: Side
+    /// Relay or transcode.
     public var audio: AudioPath
     /// True when both sides accepted video: passed through untouched (INTEROP.md, doors).
     public var videoRelayed: Bool

@@ -11,6 +11,7 @@ public struct MediaAllocation: Sendable, Hashable {
     public var calleePorts: [UInt16]
     /// SDES keys per stream for the caller side and the called side (RFC 4568), empty without SRTP.
     public var callerCryptoKeys: [[String: String]]
+    /// SDES keys per stream for the called side.
     public var calleeCryptoKeys: [[String: String]]
     /// The `o=` session id, shared by both sides.
     public var sessionID: String
