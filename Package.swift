@@ -45,6 +45,9 @@ let package = Package(
         .target(name: "DialPlan", dependencies: ["OperatorInput", .product(name: "Yams", package: "Yams")]),
         .target(name: "DTMF", dependencies: ["RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")]),
 
+        // MARK: The B2BUA: call state machine, SDP anchoring decisions, call records (pure).
+        .target(name: "B2BUA", dependencies: ["SIPCore", "SDP", "DialPlan"]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
@@ -76,6 +79,7 @@ let package = Package(
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,62 @@
+import DialPlan
+import SDP
+import SIPCore
+
+/// A timer the call asks its handler to run.
+public enum CallTimer: Hashable, Sendable {
+    /// The ring timeout of the attempt at this index of ``RoutingDecision/attempts``.
+    case ring(attempt: Int)
+}
+
+/// Why an outbound leg could not be reached at all (no final response).
+public enum LegFailure: Hashable, Sendable {
+    /// Connection refused or reset, ICMP unreachable, TLS failure, or Timer B/F expiry.
+    case transport
+    /// RFC 3263 resolution found no usable target.
+    case dns
+    /// The trunk is marked down by OPTIONS probing.
+    case trunkDown
+}
+
+/// Everything the SIP stack needs to send the INVITE of a new outbound leg.
+public struct OutboundLegRequest: Sendable, Equatable {
+    /// The leg's identifier within the call; later events name it.
+    public var id: CallLegID
+    /// The index of the attempt in ``RoutingDecision/attempts``.
+    public var attempt: Int
+    /// The endpoint or trunk, the Request-URI user and its media profile.
+    public var target: Leg
+    /// The registered contact to send to, for an endpoint; nil for a trunk (resolved by RFC 3263).
+    public var contact: String?
+    /// From, P-Asserted-Identity, Privacy and Diversion for a trunk leg.
+    public var identity: LegIdentity?
+    /// The SDP offer for this leg, pointing at the gateway's media address.
+    public var offer: SessionDescription
+}
+
+/// What the ``CallStateMachine`` asks its handler to do, in order.
+public enum CallAction: Sendable, Equatable {
+    /// Respond on the caller's INVITE transaction (provisional or final), with our SDP answer
+    /// and a `Reason` header (RFC 6432) on failures.
+    case sendResponseToCaller(status: Int, sdp: SessionDescription?, reason: Reason?)
+    /// Send an INVITE on a new outbound leg.
+    case createOutboundLeg(OutboundLegRequest)
+    /// CANCEL a leg's pending INVITE (RFC 3261 §9.1) with this `Reason` (RFC 3326).
+    case cancelLeg(CallLegID, reason: Reason)
+    /// ACK a leg's 2xx (RFC 3261 §13.2.2.4).
+    case ackLeg(CallLegID)
+    /// BYE a leg's dialog with this `Reason`.
+    case sendByeToLeg(CallLegID, reason: Reason)
+    /// BYE the caller's dialog with this `Reason`.
+    case sendByeToCaller(reason: Reason)
+    /// Start (or restart) a timer; fire it back through ``CallStateMachine/timerFired(_:at:)``.
+    case startTimer(CallTimer, after: Duration)
+    /// Stop a timer that has not fired.
+    case stopTimer(CallTimer)
+    /// Hand a new plan to ``MediaSessionControlling/update(callID:plan:)``.
+    case updateMedia(MediaPlan)
+    /// Release the call's media (``MediaSessionControlling/release(callID:)``).
+    case releaseMedia
+    /// The call is over for the caller: store this record.
+    case callEnded(CallRecord)
+}

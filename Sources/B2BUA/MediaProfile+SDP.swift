@@ -1,0 +1,32 @@
+import DialPlan
+import SDP
+
+extension SDPMediaProfile {
+    /// The negotiator's profile for a leg of the dial plan: its codecs in order, telephone-event
+    /// when the leg's DTMF mode can use RFC 4733, its SRTP and video policy. Trunks get ptime 20
+    /// (INTEROP.md, carrier trunks).
+    public init(leg profile: PlanMediaProfile, name: String) {
+        var audio: [SDPCodec] = []
+        var video: [SDPCodec] = []
+        for codec in profile.codecs {
+            switch codec {
+            case .pcmu: audio.append(.pcmu)
+            case .pcma: audio.append(.pcma)
+            case .g722: audio.append(.g722)
+            case .opus: audio.append(.opus)
+            case .h264: video.append(.h264)
+            case .h263: video.append(SDPCodec(media: .video, name: "H263", clockRate: 90000))
+            case .vp8: video.append(SDPCodec(media: .video, name: "VP8", clockRate: 90000))
+            }
+        }
+        let srtp: SDPMediaProfile.SRTPPolicy = switch profile.srtp {
+        case .off: .off
+        case .offer: .offer
+        case .require: .require
+        }
+        self.init(name: name, audioCodecs: audio, videoCodecs: video,
+                  video: profile.video == .pass && !video.isEmpty ? .pass : .strip,
+                  telephoneEvent: profile.dtmf.mode == .rfc4733 || profile.dtmf.mode == .auto,
+                  srtp: srtp, ptime: 20)
+    }
+}

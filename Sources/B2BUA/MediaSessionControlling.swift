@@ -1,0 +1,43 @@
+import SDP
+
+/// What the media engine reserved for one call: the gateway's address and one port per stream on
+/// each side. Every leg's SDP points here, never at the other leg (the gateway anchors media).
+public struct MediaAllocation: Sendable, Hashable {
+    /// The address written in `c=` lines (the gateway's media address).
+    public var address: String
+    /// Ports facing the caller, one per `m=` line of the caller's offer (audio first).
+    public var callerPorts: [UInt16]
+    /// Ports facing the called legs, one per stream offered to them (audio, then video).
+    public var calleePorts: [UInt16]
+    /// SDES keys per stream for the caller side and the called side (RFC 4568), empty without SRTP.
+    public var callerCryptoKeys: [[String: String]]
+    /// SDES keys per stream for the called side.
+    public var calleeCryptoKeys: [[String: String]]
+    /// The `o=` session id, shared by both sides.
+    public var sessionID: String
+
+    /// Creates an allocation.
+    public init(address: String, callerPorts: [UInt16], calleePorts: [UInt16],
+                callerCryptoKeys: [[String: String]] = [], calleeCryptoKeys: [[String: String]] = [],
+                sessionID: String) {
+        self.address = address
+        self.callerPorts = callerPorts
+        self.calleePorts = calleePorts
+        self.callerCryptoKeys = callerCryptoKeys
+        self.calleeCryptoKeys = calleeCryptoKeys
+        self.sessionID = sessionID
+    }
+}
+
+/// The media engine as the B2BUA drives it. The call's handler allocates before it creates the
+/// ``CallStateMachine``, hands every ``CallAction/updateMedia(_:)`` plan to `update`, and
+/// releases on ``CallAction/releaseMedia``. A first implementation may only relay packets.
+public protocol MediaSessionControlling: Sendable {
+    /// Reserves ports for a call: `callerStreams` facing the caller, `calleeStreams` facing the
+    /// called legs.
+    func allocate(callID: String, callerStreams: Int, calleeStreams: Int) async throws -> MediaAllocation
+    /// Points both sides at their remote endpoints and sets relay or transcoding.
+    func update(callID: String, plan: MediaPlan) async throws
+    /// Frees the call's ports and codecs.
+    func release(callID: String) async
+}
