@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "SIPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "SDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "RTPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"]),
     ],
     swiftLanguageModes: [.v6]
 )
