@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
