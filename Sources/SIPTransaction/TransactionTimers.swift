@@ -97,3 +97,37 @@ public struct TransactionTimers: Sendable, Hashable {
         return capped ? min(next, t2) : next
     }
 }
+
+extension TransactionTimers {
+    /// A timer configuration the machines cannot run with.
+    public enum ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// T1 must be positive: Timers A, E and G double from it, so zero would retransmit in a
+        /// loop, and every timeout (64*T1) would be zero.
+        case t1NotPositive(Duration)
+        /// T2 caps the retransmit interval and must not be below T1 (§17.1.2.2).
+        case t2BelowT1(t1: Duration, t2: Duration)
+        /// T4 must be positive.
+        case t4NotPositive(Duration)
+        /// Timer D must be positive (RFC 3261 asks for at least 32 s over UDP, §17.1.1.2).
+        case timerDNotPositive(Duration)
+
+        public var description: String {
+            switch self {
+            case .t1NotPositive(let t1): "T1 must be greater than zero (got \(t1)); RFC 3261 default: 500 ms"
+            case .t2BelowT1(let t1, let t2): "T2 (\(t2)) must not be below T1 (\(t1)); RFC 3261 default: 4 s"
+            case .t4NotPositive(let t4): "T4 must be greater than zero (got \(t4)); RFC 3261 default: 5 s"
+            case .timerDNotPositive(let d): "Timer D must be greater than zero (got \(d)); RFC 3261: at least 32 s"
+            }
+        }
+    }
+
+    /// These values, or the first reason they cannot be used. Configuration loading calls this so
+    /// that an operator's mistake becomes an error naming the setting, never a retransmit loop.
+    public func validated() throws(ValidationError) -> TransactionTimers {
+        guard t1 > .zero else { throw .t1NotPositive(t1) }
+        guard t2 >= t1 else { throw .t2BelowT1(t1: t1, t2: t2) }
+        guard t4 > .zero else { throw .t4NotPositive(t4) }
+        guard timerDUnreliable > .zero else { throw .timerDNotPositive(timerDUnreliable) }
+        return self
+    }
+}
