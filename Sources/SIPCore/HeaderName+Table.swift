@@ -127,7 +127,7 @@ extension HeaderName {
     static func code(for bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
         let count = bytes.count
         if count == 1 {
-            let letter = ASCII.lower(bytes[0])
+            let letter = Octet.lower(bytes[0])
             guard letter &- 0x61 < 26 else { return 0 }
             return compactCodes[Int(letter &- 0x61)]
         }
@@ -135,7 +135,7 @@ extension HeaderName {
         let table = Self.table
         candidates: for code in codesByLength[count] {
             let known = table[Int(code) - 1].lowercased
-            for index in 0..<count where ASCII.lower(bytes[index]) != known[index] { continue candidates }
+            for index in 0..<count where Octet.lower(bytes[index]) != known[index] { continue candidates }
             return code
         }
         return 0

@@ -46,7 +46,7 @@ struct MessageIndexer {
             if end - pos > limits.maxStartLineLength { throw ParseFailure(.startLineTooLong(limit: limits.maxStartLineLength)) }
             throw ParseFailure(.incomplete)
         }
-        let firstEnd = firstLF > pos && buffer[firstLF - 1] == ASCII.cr ? firstLF - 1 : firstLF
+        let firstEnd = firstLF > pos && buffer[firstLF - 1] == Octet.cr ? firstLF - 1 : firstLF
         if firstEnd - pos > limits.maxStartLineLength { throw ParseFailure(.startLineTooLong(limit: limits.maxStartLineLength)) }
         startLine = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
         startLineRange = pos..<(firstLF + 1)
@@ -58,7 +58,7 @@ struct MessageIndexer {
                 if end - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
                 throw ParseFailure(.incomplete)
             }
-            let contentEnd = lf > pos && buffer[lf - 1] == ASCII.cr ? lf - 1 : lf
+            let contentEnd = lf > pos && buffer[lf - 1] == Octet.cr ? lf - 1 : lf
             if contentEnd == pos {
                 separator = pos..<(lf + 1)
                 position = lf + 1
@@ -67,14 +67,14 @@ struct MessageIndexer {
             if contentEnd - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
             let first = buffer[pos]
             var valueEnd = contentEnd
-            if first == ASCII.space || first == ASCII.tab {
+            if first == Octet.space || first == Octet.tab {
                 // RFC 3261 §7.3.1: a line starting with whitespace continues the field above.
                 guard var entry = entries.last else {
                     throw ParseFailure(.malformedHeader("continuation line before the first header field"))
                 }
                 var valueStart = pos
-                while valueStart < contentEnd && ASCII.isWhitespace(buffer[valueStart]) { valueStart += 1 }
-                while valueEnd > valueStart && ASCII.isWhitespace(buffer[valueEnd - 1]) { valueEnd -= 1 }
+                while valueStart < contentEnd && Octet.isWhitespace(buffer[valueStart]) { valueStart += 1 }
+                while valueEnd > valueStart && Octet.isWhitespace(buffer[valueEnd - 1]) { valueEnd -= 1 }
                 if valueEnd > valueStart {
                     if entry.valueStart == entry.valueEnd {
                         entry.valueStart = Int32(valueStart)
@@ -89,16 +89,16 @@ struct MessageIndexer {
                 continue
             }
             var index = pos
-            while index < contentEnd && ASCII.isTokenByte(buffer[index]) { index += 1 }
+            while index < contentEnd && Octet.isTokenByte(buffer[index]) { index += 1 }
             let nameEnd = index
             guard nameEnd > pos else { throw ParseFailure(.malformedHeader("header line does not start with a field name")) }
-            while index < contentEnd && ASCII.isWhitespace(buffer[index]) { index += 1 }
-            guard index < contentEnd, buffer[index] == ASCII.colon else {
+            while index < contentEnd && Octet.isWhitespace(buffer[index]) { index += 1 }
+            guard index < contentEnd, buffer[index] == Octet.colon else {
                 throw ParseFailure(.malformedHeader("no colon after the header field name"))
             }
             index += 1
-            while index < contentEnd && ASCII.isWhitespace(buffer[index]) { index += 1 }
-            while valueEnd > index && ASCII.isWhitespace(buffer[valueEnd - 1]) { valueEnd -= 1 }
+            while index < contentEnd && Octet.isWhitespace(buffer[index]) { index += 1 }
+            while valueEnd > index && Octet.isWhitespace(buffer[valueEnd - 1]) { valueEnd -= 1 }
             guard entries.count < limits.maxHeaderCount else { throw ParseFailure(.tooManyHeaders(limit: limits.maxHeaderCount)) }
             let code = HeaderName.code(for: UnsafeBufferPointer(rebasing: buffer[pos..<nameEnd]))
             if code < 64 { seen |= 1 << UInt64(code) }
@@ -115,20 +115,20 @@ struct MessageIndexer {
     static func unfold(_ storage: inout [UInt8], _ entries: inout [HeaderEntry]) {
         for position in entries.indices {
             let range = entries[position].valueRange
-            guard storage[range].contains(ASCII.lf) else { continue }
+            guard storage[range].contains(Octet.lf) else { continue }
             var unfolded: [UInt8] = []
             unfolded.reserveCapacity(range.count)
             var index = range.lowerBound
             while index < range.upperBound {
                 let byte = storage[index]
-                if byte == ASCII.cr || byte == ASCII.lf {
-                    while let last = unfolded.last, ASCII.isWhitespace(last) { unfolded.removeLast() }
+                if byte == Octet.cr || byte == Octet.lf {
+                    while let last = unfolded.last, Octet.isWhitespace(last) { unfolded.removeLast() }
                     while index < range.upperBound,
-                        storage[index] == ASCII.cr || storage[index] == ASCII.lf || ASCII.isWhitespace(storage[index])
+                        storage[index] == Octet.cr || storage[index] == Octet.lf || Octet.isWhitespace(storage[index])
                     {
                         index += 1
                     }
-                    unfolded.append(ASCII.space)
+                    unfolded.append(Octet.space)
                     continue
                 }
                 unfolded.append(byte)

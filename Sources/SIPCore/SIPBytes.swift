@@ -10,7 +10,7 @@ import Darwin
 #endif
 
 @usableFromInline
-enum ASCII {
+enum Octet {
     @usableFromInline static let cr: UInt8 = 0x0D
     @usableFromInline static let lf: UInt8 = 0x0A
     @usableFromInline static let space: UInt8 = 0x20
@@ -50,7 +50,7 @@ enum ASCII {
 @inline(__always)
 func findLineFeed(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
     guard from < to, let base = buffer.baseAddress else { return nil }
-    guard let hit = memchr(base + from, Int32(ASCII.lf), to - from) else { return nil }
+    guard let hit = memchr(base + from, Int32(Octet.lf), to - from) else { return nil }
     return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
 }
 
@@ -60,10 +60,10 @@ extension ArraySlice where Element == UInt8 {
     func trimmingWhitespace() -> ArraySlice<UInt8> {
         var lower = startIndex
         var upper = endIndex
-        while lower < upper, self[lower] == ASCII.space || self[lower] == ASCII.tab
-            || self[lower] == ASCII.cr || self[lower] == ASCII.lf { lower += 1 }
-        while upper > lower, self[upper - 1] == ASCII.space || self[upper - 1] == ASCII.tab
-            || self[upper - 1] == ASCII.cr || self[upper - 1] == ASCII.lf { upper -= 1 }
+        while lower < upper, self[lower] == Octet.space || self[lower] == Octet.tab
+            || self[lower] == Octet.cr || self[lower] == Octet.lf { lower += 1 }
+        while upper > lower, self[upper - 1] == Octet.space || self[upper - 1] == Octet.tab
+            || self[upper - 1] == Octet.cr || self[upper - 1] == Octet.lf { upper -= 1 }
         return self[lower..<upper]
     }
 
@@ -73,7 +73,7 @@ extension ArraySlice where Element == UInt8 {
         guard count == other.count else { return false }
         var index = startIndex
         for byte in other {
-            if ASCII.lower(self[index]) != byte { return false }
+            if Octet.lower(self[index]) != byte { return false }
             index += 1
         }
         return true
@@ -86,7 +86,7 @@ extension ArraySlice where Element == UInt8 {
         guard !isEmpty else { return nil }
         var value = 0
         for byte in self {
-            guard ASCII.isDigit(byte) else { return nil }
+            guard Octet.isDigit(byte) else { return nil }
             value = value * 10 + Int(byte &- 0x30)
             if value > limit { return nil }
         }

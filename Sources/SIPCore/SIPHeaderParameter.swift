@@ -13,35 +13,35 @@ public enum SIPHeaderParameter {
         while index < end {
             let byte = value[index]
             if inQuotes {
-                if byte == ASCII.backslash { index += 1 } else if byte == ASCII.quote { inQuotes = false }
-            } else if byte == ASCII.quote {
+                if byte == Octet.backslash { index += 1 } else if byte == Octet.quote { inQuotes = false }
+            } else if byte == Octet.quote {
                 inQuotes = true
-            } else if byte == ASCII.lessThan {
+            } else if byte == Octet.lessThan {
                 angleDepth += 1
-            } else if byte == ASCII.greaterThan {
+            } else if byte == Octet.greaterThan {
                 if angleDepth > 0 { angleDepth -= 1 }
-            } else if byte == ASCII.semicolon && angleDepth == 0 {
+            } else if byte == Octet.semicolon && angleDepth == 0 {
                 var nameStart = index + 1
-                while nameStart < end, ASCII.isWhitespace(value[nameStart]) { nameStart += 1 }
+                while nameStart < end, Octet.isWhitespace(value[nameStart]) { nameStart += 1 }
                 var nameEnd = nameStart
-                while nameEnd < end, ASCII.isTokenByte(value[nameEnd]) { nameEnd += 1 }
+                while nameEnd < end, Octet.isTokenByte(value[nameEnd]) { nameEnd += 1 }
                 if value[nameStart..<nameEnd].equalsLowercased(name.utf8) {
                     var cursor = nameEnd
-                    while cursor < end, ASCII.isWhitespace(value[cursor]) { cursor += 1 }
-                    guard cursor < end, value[cursor] == ASCII.equals else { return value[cursor..<cursor] }
+                    while cursor < end, Octet.isWhitespace(value[cursor]) { cursor += 1 }
+                    guard cursor < end, value[cursor] == Octet.equals else { return value[cursor..<cursor] }
                     cursor += 1
-                    while cursor < end, ASCII.isWhitespace(value[cursor]) { cursor += 1 }
+                    while cursor < end, Octet.isWhitespace(value[cursor]) { cursor += 1 }
                     var valueEnd = cursor
-                    if cursor < end, value[cursor] == ASCII.quote {
+                    if cursor < end, value[cursor] == Octet.quote {
                         valueEnd += 1
-                        while valueEnd < end, value[valueEnd] != ASCII.quote {
-                            if value[valueEnd] == ASCII.backslash { valueEnd += 1 }
+                        while valueEnd < end, value[valueEnd] != Octet.quote {
+                            if value[valueEnd] == Octet.backslash { valueEnd += 1 }
                             valueEnd += 1
                         }
                         valueEnd = min(valueEnd + 1, end)
                     } else {
-                        while valueEnd < end, value[valueEnd] != ASCII.semicolon, value[valueEnd] != ASCII.comma,
-                            !ASCII.isWhitespace(value[valueEnd])
+                        while valueEnd < end, value[valueEnd] != Octet.semicolon, value[valueEnd] != Octet.comma,
+                            !Octet.isWhitespace(value[valueEnd])
                         {
                             valueEnd += 1
                         }

@@ -20,14 +20,14 @@ public struct SIPHeaderValues: Sequence, IteratorProtocol, Sendable {
             while index < value.endIndex {
                 let byte = value[index]
                 if inQuotes {
-                    if byte == ASCII.backslash { index += 1 } else if byte == ASCII.quote { inQuotes = false }
-                } else if byte == ASCII.quote {
+                    if byte == Octet.backslash { index += 1 } else if byte == Octet.quote { inQuotes = false }
+                } else if byte == Octet.quote {
                     inQuotes = true
-                } else if byte == ASCII.lessThan {
+                } else if byte == Octet.lessThan {
                     angleDepth += 1
-                } else if byte == ASCII.greaterThan {
+                } else if byte == Octet.greaterThan {
                     if angleDepth > 0 { angleDepth -= 1 }
-                } else if byte == ASCII.comma && angleDepth == 0 {
+                } else if byte == Octet.comma && angleDepth == 0 {
                     break
                 }
                 index += 1

@@ -7,13 +7,13 @@ extension SIPHeaders {
         let lineStart = storage.count
         storage.append(contentsOf: name.canonicalName.utf8)
         let nameEnd = storage.count
-        storage.append(ASCII.colon)
-        storage.append(ASCII.space)
+        storage.append(Octet.colon)
+        storage.append(Octet.space)
         let valueStart = storage.count
         storage.append(contentsOf: value)
         let valueEnd = storage.count
-        storage.append(ASCII.cr)
-        storage.append(ASCII.lf)
+        storage.append(Octet.cr)
+        storage.append(Octet.lf)
         return HeaderEntry(
             lineStart: Int32(lineStart), lineEnd: Int32(storage.count), nameEnd: Int32(nameEnd),
             valueStart: Int32(valueStart), valueEnd: Int32(valueEnd), code: name.code)

@@ -74,7 +74,7 @@ extension SIPMessage {
     /// The sequence number of a CSeq value (`1*DIGIT LWS Method`, RFC 3261 §20.16).
     static func cseqNumber(_ value: ArraySlice<UInt8>) -> UInt32? {
         var end = value.startIndex
-        while end < value.endIndex, ASCII.isDigit(value[end]) { end += 1 }
+        while end < value.endIndex, Octet.isDigit(value[end]) { end += 1 }
         guard let number = value[value.startIndex..<end].parseDecimal(limit: Int(UInt32.max)) else { return nil }
         return UInt32(number)
     }

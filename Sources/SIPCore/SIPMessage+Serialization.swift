@@ -43,8 +43,8 @@ extension SIPMessage {
         if let separator = originalSeparator {
             bytes.append(contentsOf: storage[separator])
         } else {
-            bytes.append(ASCII.cr)
-            bytes.append(ASCII.lf)
+            bytes.append(Octet.cr)
+            bytes.append(Octet.lf)
         }
         bytes.append(contentsOf: body)
     }
@@ -62,25 +62,25 @@ extension SIPMessage {
         switch startLine {
         case .request(let line):
             bytes.append(contentsOf: line.method.rawValue.utf8)
-            bytes.append(ASCII.space)
+            bytes.append(Octet.space)
             bytes.append(contentsOf: line.uriBytes)
-            bytes.append(ASCII.space)
+            bytes.append(Octet.space)
             bytes.append(contentsOf: sipVersionBytes)
         case .response(let line):
             bytes.append(contentsOf: sipVersionBytes)
-            bytes.append(ASCII.space)
+            bytes.append(Octet.space)
             bytes.append(contentsOf: String(line.statusCode).utf8)
-            bytes.append(ASCII.space)
+            bytes.append(Octet.space)
             bytes.append(contentsOf: line.reasonBytes)
         }
-        bytes.append(ASCII.cr)
-        bytes.append(ASCII.lf)
+        bytes.append(Octet.cr)
+        bytes.append(Octet.lf)
     }
 
     private func writeContentLength(into bytes: inout [UInt8]) {
         bytes.append(contentsOf: "Content-Length: ".utf8)
         bytes.append(contentsOf: String(body.count).utf8)
-        bytes.append(ASCII.cr)
-        bytes.append(ASCII.lf)
+        bytes.append(Octet.cr)
+        bytes.append(Octet.lf)
     }
 }

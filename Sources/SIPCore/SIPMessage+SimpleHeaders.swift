@@ -22,7 +22,7 @@ extension SIPMessage {
     /// Expires in seconds (RFC 3261 §20.19: `delta-seconds`); nil when absent or not a number.
     /// Values above 2^32-1 are clamped to it (RFC 3261 §25.1 `delta-seconds` guidance).
     public var expires: Int? {
-        guard let value = headers.firstValue(.expires), !value.isEmpty, value.allSatisfy(ASCII.isDigit) else { return nil }
+        guard let value = headers.firstValue(.expires), !value.isEmpty, value.allSatisfy(Octet.isDigit) else { return nil }
         return value.parseDecimal(limit: Int(UInt32.max)) ?? Int(UInt32.max)
     }
 

@@ -19,7 +19,7 @@ public struct SIPParser: Sendable {
     public func parse(_ datagram: [UInt8]) throws(SIPParseError) -> SIPMessage {
         var start = 0
         // RFC 3261 §7.5: CRLFs before the start line are ignored.
-        while start < datagram.count, datagram[start] == ASCII.cr || datagram[start] == ASCII.lf { start += 1 }
+        while start < datagram.count, datagram[start] == Octet.cr || datagram[start] == Octet.lf { start += 1 }
         guard start < datagram.count else { throw SIPParseError(.empty, offset: 0) }
         let end = min(datagram.count, start + limits.maxMessageSize)
 

@@ -13,8 +13,8 @@ enum StartLineParser {
 
     /// True when the bytes at `index` are `SIP/` (any case).
     private static func isSIPSlash(_ buffer: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
-        ASCII.lower(buffer[index]) == 0x73 && ASCII.lower(buffer[index + 1]) == 0x69
-            && ASCII.lower(buffer[index + 2]) == 0x70 && buffer[index + 3] == 0x2F
+        Octet.lower(buffer[index]) == 0x73 && Octet.lower(buffer[index + 1]) == 0x69
+            && Octet.lower(buffer[index + 2]) == 0x70 && buffer[index + 3] == 0x2F
     }
 
     /// Checks `SIP-Version` (RFC 3261 §7.1: `"SIP" "/" 1*DIGIT "." 1*DIGIT`, case-insensitive).
@@ -27,11 +27,11 @@ enum StartLineParser {
         // Something else: a well-formed other version is answered 505, garbage 400.
         var index = start + 4
         var digitsBefore = 0
-        while index < end, ASCII.isDigit(buffer[index]) { index += 1; digitsBefore += 1 }
+        while index < end, Octet.isDigit(buffer[index]) { index += 1; digitsBefore += 1 }
         guard digitsBefore > 0, index < end, buffer[index] == 0x2E else { throw ParseFailure(.malformedStartLine("malformed SIP version")) }
         index += 1
         var digitsAfter = 0
-        while index < end, ASCII.isDigit(buffer[index]) { index += 1; digitsAfter += 1 }
+        while index < end, Octet.isDigit(buffer[index]) { index += 1; digitsAfter += 1 }
         guard digitsAfter > 0, index == end else { throw ParseFailure(.malformedStartLine("malformed SIP version")) }
         throw ParseFailure(.unsupportedVersion)
     }
@@ -41,21 +41,21 @@ enum StartLineParser {
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
     ) throws(ParseFailure) -> SIPStartLine {
         var index = start
-        while index < end, ASCII.isTokenByte(buffer[index]) { index += 1 }
+        while index < end, Octet.isTokenByte(buffer[index]) { index += 1 }
         let methodEnd = index
         guard methodEnd > start else { throw ParseFailure(.malformedStartLine("no method")) }
-        guard index < end, buffer[index] == ASCII.space else {
+        guard index < end, buffer[index] == Octet.space else {
             throw ParseFailure(.malformedStartLine("method is not a token followed by one space"))
         }
         let uriStart = index + 1
         var versionStart = end
-        while versionStart > uriStart, buffer[versionStart - 1] != ASCII.space { versionStart -= 1 }
+        while versionStart > uriStart, buffer[versionStart - 1] != Octet.space { versionStart -= 1 }
         guard versionStart > uriStart else { throw ParseFailure(.malformedStartLine("no Request-URI")) }
         let uriEnd = versionStart - 1
         guard uriEnd > uriStart else { throw ParseFailure(.malformedStartLine("empty Request-URI")) }
         for position in uriStart..<uriEnd {
             let byte = buffer[position]
-            guard byte > ASCII.space, byte != 0x7F else {
+            guard byte > Octet.space, byte != 0x7F else {
                 throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
             }
         }
@@ -70,7 +70,7 @@ enum StartLineParser {
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
     ) throws(ParseFailure) -> SIPStartLine {
         var index = start
-        while index < end, buffer[index] != ASCII.space { index += 1 }
+        while index < end, buffer[index] != Octet.space { index += 1 }
         try checkVersion(buffer, from: start, to: index)
         guard index + 4 <= end else { throw ParseFailure(.malformedStartLine("no status code")) }
         let codeStart = index + 1
@@ -79,7 +79,7 @@ enum StartLineParser {
         }
         var reasonStart = codeStart + 3
         if reasonStart < end {
-            guard buffer[reasonStart] == ASCII.space else {
+            guard buffer[reasonStart] == Octet.space else {
                 throw ParseFailure(.malformedStartLine("status code is not three digits from 100 to 699"))
             }
             reasonStart += 1
