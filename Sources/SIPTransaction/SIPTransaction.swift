@@ -5,7 +5,8 @@
 //
 //   socket → parse → key (ClientTransactionKey(response:) / ServerTransactionKey(request:))
 //          → look the machine up in a table (or create one for a new request; an ACK never
-//            creates one, a CANCEL also looks up ServerTransactionKey(cancelledBy:))
+//            creates one: an ACK matching nothing is the ACK for a 2xx and goes to the dialog
+//            layer; a CANCEL also looks up ServerTransactionKey(cancelledBy:), 481 if nothing)
 //          → call the event (start, receivedResponse, receivedRequestRetransmission, receivedAck,
 //            receivedCancel, tuSendsResponse, timerFired, transportError)
 //          → perform the returned actions in order, then store the machine back.

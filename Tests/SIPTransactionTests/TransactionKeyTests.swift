@@ -45,6 +45,17 @@ import Testing
         #expect(ServerTransactionKey(request: ipv6) == .rfc3261(branch: "z9hG4bKv6", sentBy: "[2001:db8::1]:5061", method: .invite))
     }
 
+    /// The top Via is the first value of the first Via field, even when one field lists several.
+    @Test func topViaIsTheFirstValueOfACommaSeparatedField() throws {
+        let invite = try fixture("invite-via-proxy.sip")
+        let combined = try replacing(
+            .via,
+            with: "SIP/2.0/TLS edge.example.com;branch=z9hG4bKedge, SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds",
+            in: invite
+        )
+        #expect(ServerTransactionKey(request: combined) == .rfc3261(branch: "z9hG4bKedge", sentBy: "edge.example.com", method: .invite))
+    }
+
     @Test func theMethodSeparatesRequestsSharingABranch() throws {
         let invite = try fixture("invite-via-proxy.sip")
         var bye = invite
