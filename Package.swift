@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: C system libraries: a module map and a shim header each (C-LIBRARIES.md).
@@ -36,6 +37,16 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
 
+        // MARK: Socket modules.
+        .target(name: "SIPTransport", dependencies: [
+            "SIPCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore",
@@ -50,6 +61,12 @@ let package = Package(
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "SIPTransportTests", dependencies: [
+            "SIPTransport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPStackTests", dependencies: ["SIPStack", .product(name: "NIOPosix", package: "swift-nio")]),

@@ -12,6 +12,8 @@ struct MessageIndexer {
     /// Bit `code` is set when a field with table code `code` (< 64) was seen.
     var seen: UInt64 = 0
     var hasFolded = false
+    /// False when the start line names a SIP version other than 2.0 (answered 505).
+    var isSIP20 = true
     /// Start of the line being read (the error offset on a defect).
     var position = 0
 
@@ -48,7 +50,7 @@ struct MessageIndexer {
         }
         let firstEnd = firstLF > pos && buffer[firstLF - 1] == Octet.cr ? firstLF - 1 : firstLF
         if firstEnd - pos > limits.maxStartLineLength { throw ParseFailure(.startLineTooLong(limit: limits.maxStartLineLength)) }
-        startLine = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
+        (startLine, isSIP20) = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
         startLineRange = pos..<(firstLF + 1)
         pos = firstLF + 1
 
@@ -155,6 +157,12 @@ struct MessageIndexer {
     /// The mandatory field missing from the message, if any (RFC 3261 §8.1.1 lists To, From,
     /// CSeq, Call-ID, Max-Forwards and Via; Max-Forwards is not enforced here because a
     /// proxy-less peer may omit it and RFC 3261 §16.3 lets the element add it).
+    /// The defect found in a complete head (version, mandatory fields), if any.
+    func headDefect() -> SIPParseError.Kind? {
+        if !isSIP20 { return .unsupportedVersion }
+        return missingMandatoryHeader().map { .missingHeader($0) }
+    }
+
     func missingMandatoryHeader() -> HeaderName? {
         let mandatory: UInt64 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5
         if seen & mandatory == mandatory { return nil }

@@ -52,7 +52,7 @@ public struct SIPParser: Sendable {
                 bodyEnd = bodyStart + declared
             }
             if bodyEnd - bodyStart > limits.maxBodySize { throw ParseFailure(.bodyTooLarge(limit: limits.maxBodySize)) }
-            if let missing = indexer.missingMandatoryHeader() { throw ParseFailure(.missingHeader(missing)) }
+            if let defect = indexer.headDefect() { throw ParseFailure(defect) }
         } catch {
             indexer.position = separator.lowerBound
             throw Self.error(error.kind, indexer, storage, start: start)

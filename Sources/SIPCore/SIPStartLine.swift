@@ -70,3 +70,12 @@ public enum SIPStartLine: Hashable, Sendable {
 
 /// The one protocol version RFC 3261 defines; others are answered with 505 (RFC 3261 §21.5.7).
 let sipVersionBytes: [UInt8] = Array("SIP/2.0".utf8)
+
+extension SIPRequestLine {
+    /// A request line for `method` to `uri` (written in its canonical form).
+    public init(method: SIPMethod, uri: URI) {
+        var bytes: [UInt8] = []
+        uri.write(into: &bytes)
+        self.init(method: method, uriBytes: bytes[...])
+    }
+}

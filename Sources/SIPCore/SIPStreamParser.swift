@@ -133,9 +133,9 @@ public struct SIPStreamParser: Sendable {
                 let headLength = bodyStart - readIndex
                 readIndex += total
                 state = .idle
-                if let missing = indexer.missingMandatoryHeader() {
+                if let defect = indexer.headDefect() {
                     // Framing is intact: report the defect and go on with the next message.
-                    throw SIPParseError(.missingHeader(missing), offset: headLength, partialMessage: message)
+                    throw SIPParseError(defect, offset: headLength, partialMessage: message)
                 }
                 return .message(message)
             }

@@ -1,9 +1,10 @@
 /// Parses the start line (RFC 3261 §7.1 Request-Line, §7.2 Status-Line) from the bytes of one
-/// line without its terminator.
+/// line without its terminator. A well-formed line with a version other than SIP/2.0 is
+/// returned with `isSIP20` false, so that the message can still be read and answered 505.
 enum StartLineParser {
     static func parse(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> SIPStartLine {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
         guard end > start else { throw ParseFailure(.malformedStartLine("empty start line")) }
         if end - start >= 4, isSIPSlash(buffer, start) {
             return try parseStatusLine(buffer, storage, from: start, to: end)
@@ -18,12 +19,13 @@ enum StartLineParser {
     }
 
     /// Checks `SIP-Version` (RFC 3261 §7.1: `"SIP" "/" 1*DIGIT "." 1*DIGIT`, case-insensitive).
+    /// Returns false for a well-formed version other than 2.0.
     private static func checkVersion(
         _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int
-    ) throws(ParseFailure) {
+    ) throws(ParseFailure) -> Bool {
         let count = end - start
         guard count >= 4, isSIPSlash(buffer, start) else { throw ParseFailure(.malformedStartLine("no SIP version")) }
-        if count == 7, buffer[start + 4] == 0x32, buffer[start + 5] == 0x2E, buffer[start + 6] == 0x30 { return }
+        if count == 7, buffer[start + 4] == 0x32, buffer[start + 5] == 0x2E, buffer[start + 6] == 0x30 { return true }
         // Something else: a well-formed other version is answered 505, garbage 400.
         var index = start + 4
         var digitsBefore = 0
@@ -33,13 +35,13 @@ enum StartLineParser {
         var digitsAfter = 0
         while index < end, Octet.isDigit(buffer[index]) { index += 1; digitsAfter += 1 }
         guard digitsAfter > 0, index == end else { throw ParseFailure(.malformedStartLine("malformed SIP version")) }
-        throw ParseFailure(.unsupportedVersion)
+        return false
     }
 
     /// `Method SP Request-URI SP SIP-Version` with exactly one SP between elements.
     private static func parseRequestLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> SIPStartLine {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
         var index = start
         while index < end, Octet.isTokenByte(buffer[index]) { index += 1 }
         let methodEnd = index
@@ -50,7 +52,7 @@ enum StartLineParser {
         let uriStart = index + 1
         var versionStart = end
         while versionStart > uriStart, buffer[versionStart - 1] != Octet.space { versionStart -= 1 }
-        guard versionStart > uriStart else { throw ParseFailure(.malformedStartLine("no Request-URI")) }
+        guard versionStart > uriStart else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
         let uriEnd = versionStart - 1
         guard uriEnd > uriStart else { throw ParseFailure(.malformedStartLine("empty Request-URI")) }
         for position in uriStart..<uriEnd {
@@ -59,19 +61,19 @@ enum StartLineParser {
                 throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
             }
         }
-        try checkVersion(buffer, from: versionStart, to: end)
-        return .request(
-            SIPRequestLine(method: SIPMethod(bytes: storage[start..<methodEnd]), uriBytes: storage[uriStart..<uriEnd]))
+        let isSIP20 = try checkVersion(buffer, from: versionStart, to: end)
+        let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<methodEnd]), uriBytes: storage[uriStart..<uriEnd])
+        return (.request(line), isSIP20)
     }
 
     /// `SIP-Version SP Status-Code SP Reason-Phrase`; a missing SP and reason after the code is
     /// accepted (seen in the field).
     private static func parseStatusLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> SIPStartLine {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
         var index = start
         while index < end, buffer[index] != Octet.space { index += 1 }
-        try checkVersion(buffer, from: start, to: index)
+        let isSIP20 = try checkVersion(buffer, from: start, to: index)
         guard index + 4 <= end else { throw ParseFailure(.malformedStartLine("no status code")) }
         let codeStart = index + 1
         guard let code = storage[codeStart..<(codeStart + 3)].parseDecimal(), (100...699).contains(code) else {
@@ -84,6 +86,6 @@ enum StartLineParser {
             }
             reasonStart += 1
         }
-        return .response(SIPStatusLine(statusCode: code, reasonBytes: storage[reasonStart..<end]))
+        return (.response(SIPStatusLine(statusCode: code, reasonBytes: storage[reasonStart..<end])), isSIP20)
     }
 }

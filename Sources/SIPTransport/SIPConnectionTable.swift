@@ -1,0 +1,59 @@
+/// The policy for finding stream connections, as a value type: the manager keeps one behind a
+/// lock and stores channels in it; tests store plain values.
+///
+/// - Every open connection, inbound (a peer connected to a listener) or outbound (we connected
+///   to a target), is entered under its `SIPConnectionKey`: remote address and port plus
+///   transport.
+/// - A message to a key reuses the open connection of that key, whichever side opened it
+///   (RFC 3261 §18.1.1: "clients SHOULD reuse connections"; RFC 5626 §5.3: a request to a
+///   UA behind NAT goes over the flow it registered on).
+/// - When a key has several connections, the newest open one is used; closing it falls back to
+///   the next newest.
+/// - A response goes to the request's connection by id (RFC 3261 §18.2.2), not by key.
+public struct SIPConnectionTable<Connection> {
+    private var byID: [SIPConnectionID: Entry] = [:]
+    private var byKey: [SIPConnectionKey: [SIPConnectionID]] = [:]
+
+    /// One table entry.
+    public struct Entry {
+        public let id: SIPConnectionID
+        public let key: SIPConnectionKey
+        public var connection: Connection
+        /// True for a connection a peer opened to one of our listeners.
+        public let isInbound: Bool
+    }
+
+    public init() {}
+
+    /// The number of open connections.
+    public var count: Int { byID.count }
+
+    /// Enters an open connection; an id already present is replaced.
+    public mutating func insert(_ connection: Connection, id: SIPConnectionID, key: SIPConnectionKey, isInbound: Bool) {
+        if byID[id] != nil { remove(id) }
+        byID[id] = Entry(id: id, key: key, connection: connection, isInbound: isInbound)
+        byKey[key, default: []].append(id)
+    }
+
+    /// Removes a closed connection; returns its entry when it was present.
+    @discardableResult
+    public mutating func remove(_ id: SIPConnectionID) -> Entry? {
+        guard let entry = byID.removeValue(forKey: id) else { return nil }
+        if var ids = byKey[entry.key] {
+            ids.removeAll { $0 == id }
+            byKey[entry.key] = ids.isEmpty ? nil : ids
+        }
+        return entry
+    }
+
+    /// The connection with `id`, if still open.
+    public func entry(_ id: SIPConnectionID) -> Entry? { byID[id] }
+
+    /// The connection to use for a message to `key`: the newest open one.
+    public func entry(for key: SIPConnectionKey) -> Entry? {
+        byKey[key]?.last.flatMap { byID[$0] }
+    }
+
+    /// All entries (for shutdown and status).
+    public var entries: [Entry] { Array(byID.values) }
+}

@@ -1,0 +1,104 @@
+import NIOCore
+import SIPCore
+
+/// One socket to listen on.
+public struct SIPListenerConfiguration: Hashable, Sendable {
+    public var transport: SIPTransportProtocol
+    /// The local address to bind: `0.0.0.0`, `::`, `127.0.0.1`, `::1`, or an interface address.
+    public var host: String
+    /// The port; 0 picks an ephemeral one (tests). Defaults to 5060, or 5061 for TLS.
+    public var port: Int
+    /// Certificate and key for a TLS listener; required when `transport` is `.tls`.
+    public var tls: SIPTLSServerConfiguration?
+
+    public init(transport: SIPTransportProtocol, host: String, port: Int? = nil, tls: SIPTLSServerConfiguration? = nil) {
+        self.transport = transport
+        self.host = host
+        self.port = port ?? transport.defaultPort
+        self.tls = tls
+    }
+}
+
+/// A TLS listener's identity and its policy for client certificates.
+public struct SIPTLSServerConfiguration: Hashable, Sendable {
+    /// PEM file holding the certificate chain, leaf first.
+    public var certificateChainFile: String
+    /// PEM file holding the private key.
+    public var privateKeyFile: String
+    /// Whether clients must present a certificate.
+    public var clientCertificates: ClientCertificatePolicy
+
+    /// Client certificate verification (RFC 3261 §26.3.2.2 mutual TLS between proxies).
+    public enum ClientCertificatePolicy: Hashable, Sendable {
+        /// No client certificate is requested.
+        case none
+        /// A client certificate is required and verified against `trustRootsFile` (PEM), or
+        /// the system trust store when nil; its host name is not checked.
+        case required(trustRootsFile: String?)
+    }
+
+    public init(certificateChainFile: String, privateKeyFile: String, clientCertificates: ClientCertificatePolicy = .none) {
+        self.certificateChainFile = certificateChainFile
+        self.privateKeyFile = privateKeyFile
+        self.clientCertificates = clientCertificates
+    }
+}
+
+/// How outbound TLS connections (to trunks) verify the server, and the identity we present.
+public struct SIPTLSClientConfiguration: Hashable, Sendable {
+    /// PEM file of trusted roots; nil uses the system trust store.
+    public var trustRootsFile: String?
+    /// When false, the certificate chain is still verified but the host name is not (for
+    /// trunks reached by IP address whose certificates name only a host).
+    public var verifyHostname: Bool
+    /// Our certificate chain and key, for trunks that require mutual TLS.
+    public var certificateChainFile: String?
+    public var privateKeyFile: String?
+
+    public init(
+        trustRootsFile: String? = nil, verifyHostname: Bool = true,
+        certificateChainFile: String? = nil, privateKeyFile: String? = nil
+    ) {
+        self.trustRootsFile = trustRootsFile
+        self.verifyHostname = verifyHostname
+        self.certificateChainFile = certificateChainFile
+        self.privateKeyFile = privateKeyFile
+    }
+}
+
+/// Everything the transport manager needs to start.
+public struct SIPTransportConfiguration: Sendable {
+    /// The sockets to listen on; several may share a transport (IPv4 and IPv6, several ports).
+    public var listeners: [SIPListenerConfiguration]
+    /// Outbound TLS policy.
+    public var tlsClient: SIPTLSClientConfiguration
+    /// Limits for datagrams.
+    public var datagramLimits: SIPParseLimits
+    /// Limits for stream messages (a stream may carry larger messages than UDP, §18.1.1).
+    public var streamLimits: SIPParseLimits
+    /// A stream connection with no traffic either way for this long is closed. RFC 5626 §4.4.1
+    /// keep-alives count as traffic.
+    public var idleTimeout: TimeAmount
+    /// How long an outbound TCP connect or TLS handshake may take.
+    public var connectTimeout: TimeAmount
+    /// The path MTU for the §18.1.1 size rule; nil when unknown (1300-byte rule).
+    public var pathMTU: Int?
+
+    public init(
+        listeners: [SIPListenerConfiguration],
+        tlsClient: SIPTLSClientConfiguration = SIPTLSClientConfiguration(),
+        datagramLimits: SIPParseLimits = .default,
+        streamLimits: SIPParseLimits = .default,
+        idleTimeout: TimeAmount = .seconds(300),
+        connectTimeout: TimeAmount = .seconds(10),
+        pathMTU: Int? = nil
+    ) {
+        self.listeners = listeners
+        self.tlsClient = tlsClient
+        self.datagramLimits = datagramLimits
+        self.streamLimits = streamLimits
+        self.idleTimeout = idleTimeout
+        self.connectTimeout = connectTimeout
+        self.pathMTU = pathMTU
+    }
+}

@@ -1,0 +1,144 @@
+import NIOCore
+import SIPCore
+
+// Sending: to a resolved target, and responses per RFC 3261 §18.2.2.
+
+extension SIPTransportManager {
+    /// Sends `message` to `target`. For TCP/TLS an open connection to the target is reused
+    /// (whichever side opened it), else one is opened; UDP datagrams leave from a UDP listener
+    /// of the target's address family, so the source port is the listening port.
+    ///
+    /// The caller applies the §18.1.1 size rule first (`sizeDecision(for:transport:)`).
+    public func send(_ message: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
+        var buffer = ByteBuffer()
+        message.write(into: &buffer)
+        return send(bytes: buffer, to: target)
+    }
+
+    /// Sends already serialized bytes to `target` (see `send(_:to:)`).
+    public func send(bytes: ByteBuffer, to target: SIPTransportTarget, from listener: SIPListener? = nil) -> EventLoopFuture<Void> {
+        let future: EventLoopFuture<Void>
+        switch target.transport {
+        case .udp:
+            future = sendDatagram(bytes, to: target.address, from: listener)
+        case .tcp, .tls:
+            future = streamChannel(for: target).flatMap { channel in channel.writeAndFlush(bytes) }
+        }
+        return counted(future)
+    }
+
+    /// Sends `message` on an open stream connection; fails with `.connectionClosed` when it is
+    /// gone.
+    public func send(_ message: SIPMessage, on connection: SIPConnectionID) -> EventLoopFuture<Void> {
+        guard let channel = state.withLockedValue({ $0.connections.entry(connection)?.connection }) else {
+            count { $0.sendFailures += 1 }
+            return group.any().makeFailedFuture(SIPTransportError.connectionClosed(connection))
+        }
+        var buffer = channel.allocator.buffer(capacity: 1_024)
+        message.write(into: &buffer)
+        return counted(channel.writeAndFlush(buffer))
+    }
+
+    /// Sends a response to a request that arrived with `context` (RFC 3261 §18.2.2): over the
+    /// request's connection while it is open; else to the address `SIPResponseRouting` picks
+    /// from the top Via. Fails with `.targetNeedsResolution` when that address is a domain
+    /// name (the caller resolves it per RFC 3263 §5 and uses `send(_:to:)`).
+    public func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
+        let via: SIPViaHop
+        do {
+            via = try SIPViaHop(topOf: response)
+        } catch {
+            count { $0.sendFailures += 1 }
+            return context.eventLoop.makeFailedFuture(SIPTransportError.unroutableResponse(reason: error.description))
+        }
+        let target = SIPResponseRouting.target(for: via, arrivedOver: context.transport, connection: context.connection)
+        if let id = target.connection, let channel = state.withLockedValue({ $0.connections.entry(id)?.connection }) {
+            var buffer = channel.allocator.buffer(capacity: 1_024)
+            response.write(into: &buffer)
+            return counted(channel.writeAndFlush(buffer))
+        }
+        guard let address = SIPAddressText.socketAddress(target.host, port: target.port) else {
+            count { $0.sendFailures += 1 }
+            return context.eventLoop.makeFailedFuture(
+                SIPTransportError.targetNeedsResolution(host: target.host, port: target.port, transport: target.transport))
+        }
+        var buffer = ByteBuffer()
+        response.write(into: &buffer)
+        let listener = context.listener?.transport == target.transport ? context.listener : nil
+        return send(bytes: buffer, to: SIPTransportTarget(address: address, transport: target.transport), from: listener)
+    }
+
+    /// Async form of `send(_:to:)`.
+    public func send(_ message: SIPMessage, to target: SIPTransportTarget) async throws {
+        try await send(message, to: target).get()
+    }
+
+    /// Async form of `sendResponse(_:for:)`.
+    public func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) async throws {
+        try await sendResponse(response, for: context).get()
+    }
+
+    private func counted(_ future: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
+        future.whenComplete { result in
+            switch result {
+            case .success: self.count { $0.messagesSent += 1 }
+            case .failure: self.count { $0.sendFailures += 1 }
+            }
+        }
+        return future
+    }
+
+    private func sendDatagram(_ bytes: ByteBuffer, to address: SocketAddress, from listener: SIPListener?) -> EventLoopFuture<Void> {
+        let wantIPv6 = address.protocol == .inet6
+        let channel: (any Channel)? = state.withLockedValue { state in
+            let udp = state.listeners.filter { $0.listener.transport == .udp }
+            if let listener, let exact = udp.first(where: { $0.listener == listener }) { return exact.channel }
+            return udp.first(where: { ($0.listener.localAddress.protocol == .inet6) == wantIPv6 })?.channel
+        }
+        guard let channel else {
+            return group.any().makeFailedFuture(SIPTransportError.noListener(.udp, ipv6: wantIPv6))
+        }
+        return channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: bytes))
+    }
+
+    /// The open connection for `target`, a pending connect to it, or a new one.
+    private func streamChannel(for target: SIPTransportTarget) -> EventLoopFuture<any Channel> {
+        let key = SIPConnectionKey(remote: target.address, transport: target.transport)
+        enum Found {
+            case open(any Channel)
+            case pending(EventLoopFuture<any Channel>)
+            case none
+            case shutDown
+        }
+        let found: Found = state.withLockedValue { state in
+            if state.isShutDown { return .shutDown }
+            if let entry = state.connections.entry(for: key) { return .open(entry.connection) }
+            if let pending = state.pendingConnects[key] { return .pending(pending) }
+            return .none
+        }
+        switch found {
+        case .open(let channel): return channel.eventLoop.makeSucceededFuture(channel)
+        case .pending(let future): return future
+        case .shutDown: return group.any().makeFailedFuture(SIPTransportError.shutDown)
+        case .none: break
+        }
+        // Two senders may race to here: the first stores a promise, both wait on it, only the
+        // first connects (outside the lock: connecting takes it again for a connection id).
+        let (future, promise): (EventLoopFuture<any Channel>, EventLoopPromise<any Channel>?) = state.withLockedValue { state in
+            if let pending = state.pendingConnects[key] { return (pending, nil) }
+            let promise = group.any().makePromise(of: (any Channel).self)
+            state.pendingConnects[key] = promise.futureResult
+            return (promise.futureResult, promise)
+        }
+        if let promise {
+            connect(target).cascade(to: promise)
+            future.whenComplete { result in
+                self.state.withLockedValue { state in
+                    state.pendingConnects[key] = nil
+                    if case .failure = result { state.counters.connectFailures += 1 }
+                }
+            }
+        }
+        return future
+    }
+}

@@ -1,0 +1,74 @@
+import NIOCore
+import SIPCore
+
+/// What a server transport writes into the top Via of a request it receives.
+///
+/// RFC 3261 §18.2.1: "When the server transport receives a request over any transport, it MUST
+/// examine the value of the sent-by parameter in the top Via header field value. If the host
+/// portion of the sent-by parameter contains a domain name, or if it contains an IP address that
+/// differs from the packet source address, the server MUST add a received parameter to that Via
+/// header field value."
+///
+/// RFC 3581 §4: when the top Via carries `rport` without a value, the server fills in the source
+/// port, and then adds `received` even when the address equals the sent-by host.
+public enum SIPViaReceipt {
+    /// The stamped top Via for a request from `source`; nil when it needs no change.
+    public static func stamp(_ via: SIPViaHop, source: SocketAddress) -> SIPViaHop? {
+        guard let sourceIP = SIPAddressText.ipString(of: source) else { return nil }
+        var stamped = via
+        var changed = false
+        let rportRequested = via.hasRport && via.rportValue == nil
+        if rportRequested, let port = source.port {
+            stamped.setParameter("rport", String(port))
+            changed = true
+        }
+        if rportRequested || !SIPAddressText.host(via.host, isAddress: sourceIP) {
+            if via.received != sourceIP {
+                stamped.setParameter("received", sourceIP)
+                changed = true
+            }
+        }
+        return changed ? stamped : nil
+    }
+
+    /// Stamps the top Via of `request`, received from `source`, in place (the field is
+    /// rewritten canonically when it changes). Throws when the top Via cannot be read: the
+    /// request is then answered 400 (RFC 3261 §8.2.6 / §18.2.1 need a readable Via).
+    public static func stamp(request: inout SIPMessage, source: SocketAddress) throws(SIPViaError) {
+        let via = try SIPViaHop(topOf: request)
+        guard let stamped = stamp(via, source: source),
+            let index = request.headers.firstIndex(of: .via)
+        else { return }
+        request.headers.removeFirstValue(.via)
+        request.headers.insert(.via, value: stamped.description, at: index)
+    }
+}
+
+/// Address text as SIP writes it in `received` and `maddr`.
+public enum SIPAddressText {
+    /// The IP address of `address` as text (IPv6 without brackets); an IPv4-mapped IPv6 source
+    /// (`::ffff:192.0.2.1`, seen on dual-stack sockets) is given as the IPv4 address.
+    public static func ipString(of address: SocketAddress) -> String? {
+        guard let ip = address.ipAddress else { return nil }
+        let mappedPrefix = "::ffff:"
+        if ip.lowercased().hasPrefix(mappedPrefix), ip.contains(".") { return String(ip.dropFirst(mappedPrefix.count)) }
+        return ip
+    }
+
+    /// True when `host` is an IP address literal (IPv4, or IPv6 with or without brackets).
+    public static func isIPLiteral(_ host: String) -> Bool { socketAddress(host, port: 0) != nil }
+
+    /// `host` as a socket address when it is an IP literal, nil for a domain name.
+    public static func socketAddress(_ host: String, port: Int) -> SocketAddress? {
+        var literal = Substring(host)
+        if literal.hasPrefix("["), literal.hasSuffix("]") { literal = literal.dropFirst().dropLast() }
+        return try? SocketAddress(ipAddress: String(literal), port: port)
+    }
+
+    /// True when `host` is an IP literal naming the same address as `ip` (compared after
+    /// normalizing both, so `::1` and `0:0::1` match).
+    public static func host(_ host: String, isAddress ip: String) -> Bool {
+        guard let left = socketAddress(host, port: 0), let right = socketAddress(ip, port: 0) else { return false }
+        return left.ipAddress == right.ipAddress
+    }
+}
