@@ -31,7 +31,7 @@ let package = Package(
 
         // MARK: SIP stack: transactions on event loops, RFC 3263 resolution.
         .target(name: "SIPStack", dependencies: [
-            "SIPCore", "SIPTransaction", "CResolv",
+            "SIPCore", "SIPTransaction", "SIPTransport", "CResolv",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
