@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "SIPTransportTests", dependencies: [
             "SIPTransport",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),

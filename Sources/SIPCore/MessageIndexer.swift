@@ -14,6 +14,10 @@ struct MessageIndexer {
     var hasFolded = false
     /// False when the start line names a SIP version other than 2.0 (answered 505).
     var isSIP20 = true
+    /// False when the request line had extra spaces: it is then written canonically.
+    var startLineIsCanonical = true
+    /// True for a datagram: the end of the bytes may stand in for a missing empty line.
+    var endsAtInputEnd = false
     /// Start of the line being read (the error offset on a defect).
     var position = 0
 
@@ -50,7 +54,7 @@ struct MessageIndexer {
         }
         let firstEnd = firstLF > pos && buffer[firstLF - 1] == Octet.cr ? firstLF - 1 : firstLF
         if firstEnd - pos > limits.maxStartLineLength { throw ParseFailure(.startLineTooLong(limit: limits.maxStartLineLength)) }
-        (startLine, isSIP20) = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
+        (startLine, isSIP20, startLineIsCanonical) = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
         startLineRange = pos..<(firstLF + 1)
         pos = firstLF + 1
 
@@ -58,6 +62,12 @@ struct MessageIndexer {
             position = pos
             guard let lf = findLineFeed(buffer, from: pos, to: end) else {
                 if end - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
+                if pos == end && endsAtInputEnd {
+                    // A datagram whose last header line is complete but not followed by the
+                    // empty line: the datagram's end frames it (liberal; nothing follows).
+                    separator = pos..<pos
+                    return
+                }
                 throw ParseFailure(.incomplete)
             }
             let contentEnd = lf > pos && buffer[lf - 1] == Octet.cr ? lf - 1 : lf

@@ -43,6 +43,10 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one name-addr or addr-spec with its parameters.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .nameAddress, at: bytes.startIndex)
         }
@@ -130,7 +134,7 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
         }
         guard tokenCount > 0, scanner.peek == UInt8(ascii: "<") else { return nil }
         if isSingleSpaced {
-            guard let name = String(validating: scanner.bytes[start..<end], as: UTF8.self) else {
+            guard let name = scanner.bytes[start..<end].validatedString else {
                 throw SIPGrammarError(.invalidUTF8, in: .displayName, at: start)
             }
             return name

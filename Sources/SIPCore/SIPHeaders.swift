@@ -41,7 +41,7 @@ public struct SIPHeaderField: Sendable {
 /// Fields that are added or changed are written canonically (`Name: value\r\n`) after the
 /// original bytes; untouched fields keep their original bytes, so a message serializes
 /// byte-identical until it is changed.
-public struct SIPHeaders: Sendable {
+public struct SIPHeaders: Sendable, RandomAccessCollection {
     /// The message bytes (the parsed message first, then lines written by mutations).
     var storage: [UInt8]
     var entries: [HeaderEntry]
@@ -62,6 +62,9 @@ public struct SIPHeaders: Sendable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { entries.count }
+
     /// The field at `index` (in message order).
     public subscript(index: Int) -> SIPHeaderField {
         let entry = entries[index]
@@ -70,9 +73,6 @@ public struct SIPHeaders: Sendable {
             name: entry.code != 0 ? HeaderName(code: entry.code) : HeaderName(bytes: rawName),
             rawName: rawName, value: storage[entry.valueRange])
     }
-
-    /// All fields in message order.
-    public var fields: [SIPHeaderField] { (0..<entries.count).map { self[$0] } }
 
     /// The indices of the fields named `name`, in message order.
     public func indices(of name: HeaderName) -> [Int] {

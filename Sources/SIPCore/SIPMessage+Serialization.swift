@@ -40,7 +40,7 @@ extension SIPMessage {
             bytes.append(contentsOf: storage[entry.lineRange])
         }
         if bodyChanged && !wroteLength { writeContentLength(into: &bytes) }
-        if let separator = originalSeparator {
+        if let separator = originalSeparator, !separator.isEmpty {
             bytes.append(contentsOf: storage[separator])
         } else {
             bytes.append(Octet.cr)

@@ -4,7 +4,7 @@
 /// start line and its body; typed header values are parsed when asked for. Serializing an
 /// untouched message gives back the exact bytes it was parsed from; changed parts are written
 /// canonically (see `SIPMessage+Serialization.swift`).
-public struct SIPMessage: Sendable {
+public struct SIPMessage: Sendable, CustomStringConvertible {
     /// The request line or status line. Setting it makes serialization write it canonically.
     public var startLine: SIPStartLine {
         didSet { originalStartLine = nil; pristineRange = nil }
@@ -91,4 +91,7 @@ public struct SIPMessage: Sendable {
 
     /// True when nothing was changed since parsing, so serialization copies the original bytes.
     public var isUnchanged: Bool { pristineRange != nil }
+
+    /// The message as it would be sent (for logs and tests).
+    public var description: String { serializedString }
 }

@@ -57,6 +57,7 @@ extension SIPParameters {
             if scanner.consumeSeparator(UInt8(ascii: "=")) {
                 value = try scanGenericValue(&scanner)
             }
+            if result.storage.isEmpty { result.storage.reserveCapacity(4) }
             result.storage.append(SIPParameter(name: scanner.string(name), value: value))
         }
         return result
@@ -66,11 +67,8 @@ extension SIPParameters {
     static func scanGenericValue(_ scanner: inout ByteScanner) throws(SIPGrammarError) -> String {
         if scanner.peek == UInt8(ascii: "\"") {
             let start = scanner.index
-            _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-            guard let text = String(validating: scanner.bytes[start..<scanner.index], as: UTF8.self) else {
-                throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
-            }
-            return text
+            let quoted = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
+            return try scanner.quotedWireString(from: start, hasFolds: quoted.hasFolds)
         }
         let range = scanner.scan(SIPChars.genValue)
         guard !range.isEmpty else {

@@ -19,7 +19,8 @@ public struct SIPParseLimits: Hashable, Sendable {
         maxMessageSize: Int = 65_535, maxHeaderCount: Int = 128, maxLineLength: Int = 8_192,
         maxStartLineLength: Int = 4_096, maxBodySize: Int = 60_000
     ) {
-        self.maxMessageSize = maxMessageSize
+        // The header index stores 32-bit positions.
+        self.maxMessageSize = min(maxMessageSize, Int(Int32.max) / 2)
         self.maxHeaderCount = maxHeaderCount
         self.maxLineLength = maxLineLength
         self.maxStartLineLength = maxStartLineLength

@@ -3,6 +3,12 @@ import NIOCore
 /// Parses whole messages from datagrams (UDP, RFC 3261 §18.3): the body is the rest of the
 /// datagram; Content-Length is optional, and when present it must not exceed the bytes
 /// received (an error) and shortens the body when smaller (the surplus is discarded).
+/// A datagram that ends right after a complete header line, without the empty line, is read as
+/// a message without body (the datagram frames it).
+///
+/// The parser checks framing, the start line, header-line syntax, limits and the presence of
+/// Via, From, To, Call-ID and CSeq; `SIPMessage.validate()` then checks the grammar of the
+/// values every element relies on.
 ///
 /// ```swift
 /// let message = try SIPParser().parse(datagram)
@@ -24,6 +30,7 @@ public struct SIPParser: Sendable {
         let end = min(datagram.count, start + limits.maxMessageSize)
 
         var indexer = MessageIndexer(limits: limits)
+        indexer.endsAtInputEnd = end == datagram.count
         do {
             try indexer.index(datagram, from: start, to: end)
         } catch {
@@ -76,10 +83,11 @@ public struct SIPParser: Sendable {
     ) -> SIPMessage {
         // The indexer only finishes after reading the start line.
         let startLine = indexer.startLine ?? .response(SIPStatusLine(statusCode: 400, reasonBytes: []))
+        let canonical = indexer.startLineIsCanonical
         return SIPMessage(
             startLine: startLine, headers: SIPHeaders(storage: storage, entries: indexer.entries),
-            body: storage[body], originalStartLine: indexer.startLineRange,
-            originalSeparator: indexer.separator, pristineRange: start..<body.upperBound)
+            body: storage[body], originalStartLine: canonical ? indexer.startLineRange : nil,
+            originalSeparator: indexer.separator, pristineRange: canonical ? start..<body.upperBound : nil)
     }
 
     /// The error for `kind`, with what was read before it as the partial message.

@@ -223,9 +223,10 @@ public struct SIPStreamParser: Sendable {
         }
         let separator = indexer.separator.map { ($0.lowerBound - base)..<($0.upperBound - base) }
         let startRange = (indexer.startLineRange.lowerBound - base)..<(indexer.startLineRange.upperBound - base)
+        let canonical = indexer.startLineIsCanonical
         return SIPMessage(
             startLine: startLine, headers: SIPHeaders(storage: storage, entries: entries),
-            body: storage[(bodyStart - base)..<total], originalStartLine: startRange,
-            originalSeparator: separator, pristineRange: 0..<total)
+            body: storage[(bodyStart - base)..<total], originalStartLine: canonical ? startRange : nil,
+            originalSeparator: separator, pristineRange: canonical ? 0..<total : nil)
     }
 }

@@ -4,7 +4,7 @@
 enum StartLineParser {
     static func parse(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool, isCanonical: Bool) {
         guard end > start else { throw ParseFailure(.malformedStartLine("empty start line")) }
         if end - start >= 4, isSIPSlash(buffer, start) {
             return try parseStatusLine(buffer, storage, from: start, to: end)
@@ -38,10 +38,14 @@ enum StartLineParser {
         return false
     }
 
-    /// `Method SP Request-URI SP SIP-Version` with exactly one SP between elements.
+    /// `Method SP Request-URI SP SIP-Version`. Liberal in one way RFC 4475 §3.1.2.9 and
+    /// §3.1.2.10 allow: several SPs between the elements and SP/HTAB after the version are
+    /// accepted, and the line is then marked not canonical (serialization rewrites it with
+    /// single SPs, as those sections require of an element that forwards it). Whitespace inside
+    /// the Request-URI (three elements become four) is rejected (§3.1.2.8).
     private static func parseRequestLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool, isCanonical: Bool) {
         var index = start
         while index < end, Octet.isTokenByte(buffer[index]) { index += 1 }
         let methodEnd = index
@@ -49,28 +53,39 @@ enum StartLineParser {
         guard index < end, buffer[index] == Octet.space else {
             throw ParseFailure(.malformedStartLine("method is not a token followed by one space"))
         }
-        let uriStart = index + 1
-        var versionStart = end
-        while versionStart > uriStart, buffer[versionStart - 1] != Octet.space { versionStart -= 1 }
-        guard versionStart > uriStart else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
-        let uriEnd = versionStart - 1
+        var isCanonical = true
+        index += 1
+        while index < end, buffer[index] == Octet.space { index += 1; isCanonical = false }
+        let uriStart = index
+        while index < end, buffer[index] != Octet.space { index += 1 }
+        let uriEnd = index
         guard uriEnd > uriStart else { throw ParseFailure(.malformedStartLine("empty Request-URI")) }
+        guard index < end else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
+        index += 1
+        while index < end, buffer[index] == Octet.space { index += 1; isCanonical = false }
+        let versionStart = index
+        while index < end, !Octet.isWhitespace(buffer[index]) { index += 1 }
+        let versionEnd = index
+        while index < end, Octet.isWhitespace(buffer[index]) { index += 1; isCanonical = false }
+        guard index == end, versionEnd > versionStart else {
+            throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
+        }
         for position in uriStart..<uriEnd {
             let byte = buffer[position]
             guard byte > Octet.space, byte != 0x7F else {
                 throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
             }
         }
-        let isSIP20 = try checkVersion(buffer, from: versionStart, to: end)
+        let isSIP20 = try checkVersion(buffer, from: versionStart, to: versionEnd)
         let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<methodEnd]), uriBytes: storage[uriStart..<uriEnd])
-        return (.request(line), isSIP20)
+        return (.request(line), isSIP20, isCanonical)
     }
 
     /// `SIP-Version SP Status-Code SP Reason-Phrase`; a missing SP and reason after the code is
     /// accepted (seen in the field).
     private static func parseStatusLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
-    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
+    ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool, isCanonical: Bool) {
         var index = start
         while index < end, buffer[index] != Octet.space { index += 1 }
         let isSIP20 = try checkVersion(buffer, from: start, to: index)
@@ -86,6 +101,6 @@ enum StartLineParser {
             }
             reasonStart += 1
         }
-        return (.response(SIPStatusLine(statusCode: code, reasonBytes: storage[reasonStart..<end])), isSIP20)
+        return (.response(SIPStatusLine(statusCode: code, reasonBytes: storage[reasonStart..<end])), isSIP20, true)
     }
 }

@@ -57,3 +57,6 @@ public struct SIPConnectionTable<Connection> {
     /// All entries (for shutdown and status).
     public var entries: [Entry] { Array(byID.values) }
 }
+
+extension SIPConnectionTable: Sendable where Connection: Sendable {}
+extension SIPConnectionTable.Entry: Sendable where Connection: Sendable {}

@@ -34,7 +34,7 @@ public enum SIPInboundProcessing {
             try SIPViaReceipt.stamp(request: &request, source: source)
             return .deliver(request)
         } catch {
-            let defect = error.description
+            let defect = "malformed Via: \(error)"
             guard request.method != .ack, request.headers.contains(.cseq) else { return .drop(defect: defect) }
             return .respond(request.makeResponse(status: 400, reason: "Bad Request (\(defect))"), defect: defect)
         }

@@ -50,13 +50,11 @@ public struct SIPRequestSizeRule: Hashable, Sendable {
     /// Rewrites the transport of `request`'s top Via (§18.1.1: "If this causes a change in the
     /// transport protocol from the one indicated in the top Via, the value in the top Via MUST
     /// be changed.").
-    public static func setTopViaTransport(_ request: inout SIPMessage, to transport: SIPTransportProtocol) throws(SIPViaError) {
-        var via = try SIPViaHop(topOf: request)
-        guard via.transportName.uppercased() != transport.viaName, let index = request.headers.firstIndex(of: .via) else { return }
-        let prefix = via.sentProtocol.dropLast(via.transportName.count)
-        via.sentProtocol = prefix + transport.viaName
-        via.transportName = transport.viaName
-        request.headers.removeFirstValue(.via)
-        request.headers.insert(.via, value: via.description, at: index)
+    public static func setTopViaTransport(_ request: inout SIPMessage, to transport: SIPTransportProtocol) throws(SIPGrammarError) {
+        guard var via = try request.topVia, via.transport.uppercased() != transport.viaName,
+            let index = request.headers.firstIndex(of: .via)
+        else { return }
+        via.transport = transport.viaName
+        SIPViaReceipt.replaceTopVia(of: &request, at: index, with: via)
     }
 }

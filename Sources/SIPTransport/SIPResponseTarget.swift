@@ -1,3 +1,5 @@
+import SIPCore
+
 /// Where a response goes (RFC 3261 §18.2.2, RFC 3581 §4): first the connection the request
 /// came on (reliable transports), else `host`:`port` over `transport`.
 public struct SIPResponseTarget: Hashable, Sendable, CustomStringConvertible {
@@ -39,21 +41,24 @@ public enum SIPResponseRouting {
     /// - Otherwise: to the sent-by host and port; a domain name is resolved by the caller
     ///   (RFC 3263 §5).
     public static func target(
-        for via: SIPViaHop, arrivedOver transport: SIPTransportProtocol, connection: SIPConnectionID?
+        for via: Via, arrivedOver transport: SIPTransportProtocol, connection: SIPConnectionID?
     ) -> SIPResponseTarget {
-        let viaTransport = via.transport ?? transport
-        let sentByPort = via.port ?? viaTransport.defaultPort
+        let viaTransport = SIPTransportProtocol(name: via.transport) ?? transport
+        let sentByPort = via.port.map(Int.init) ?? viaTransport.defaultPort
         if viaTransport.isReliable {
             return SIPResponseTarget(
-                connection: connection, host: via.received ?? via.host, port: sentByPort, transport: viaTransport)
+                connection: connection, host: via.received.map(unbracketed) ?? via.host.text, port: sentByPort,
+                transport: viaTransport)
         }
         if let maddr = via.maddr {
-            return SIPResponseTarget(host: maddr, port: sentByPort, transport: viaTransport)
+            return SIPResponseTarget(host: unbracketed(maddr), port: sentByPort, transport: viaTransport)
         }
         if let received = via.received {
-            return SIPResponseTarget(host: unbracketed(received), port: via.rportValue ?? sentByPort, transport: viaTransport)
+            var port = sentByPort
+            if case .port(let rport) = via.rport { port = Int(rport) }
+            return SIPResponseTarget(host: unbracketed(received), port: port, transport: viaTransport)
         }
-        return SIPResponseTarget(host: via.host, port: sentByPort, transport: viaTransport)
+        return SIPResponseTarget(host: via.host.text, port: sentByPort, transport: viaTransport)
     }
 
     private static func unbracketed(_ host: String) -> String {

@@ -45,6 +45,11 @@ public struct SIPTLSServerConfiguration: Hashable, Sendable {
 }
 
 /// How outbound TLS connections (to trunks) verify the server, and the identity we present.
+///
+/// The chain is verified against the trust roots; the name is the target's `serverName` (also
+/// sent as SNI), or the connected IP address when there is none. Note (swift-nio-ssl
+/// behaviour): a certificate whose IP-address SAN matches the connected address is accepted
+/// whatever name was asked for.
 public struct SIPTLSClientConfiguration: Hashable, Sendable {
     /// PEM file of trusted roots; nil uses the system trust store.
     public var trustRootsFile: String?

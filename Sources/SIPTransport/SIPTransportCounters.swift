@@ -19,7 +19,8 @@ public struct SIPTransportCounters: Hashable, Sendable {
     public var connectionsAccepted = 0
     /// Stream connections opened to targets.
     public var connectionsOpened = 0
-    /// Outbound connection attempts that failed (refused, TLS handshake, timeout).
+    /// Outbound TCP connects that failed (refused, unreachable, timeout); a failed TLS
+    /// handshake shows as a send failure.
     public var connectFailures = 0
     /// CRLFCRLF keep-alive pings answered with CRLF (RFC 5626 §3.5.1).
     public var keepAlivePingsAnswered = 0

@@ -21,12 +21,14 @@ extension SIPTransportManager {
                 }
                 .bind(host: listener.host, port: listener.port).get()
         case .tcp, .tls:
-            var serverContext: NIOSSLContext?
+            let serverContext: NIOSSLContext?
             if listener.transport == .tls {
                 guard let tls = listener.tls else {
                     throw SIPTransportError.missingTLSConfiguration(listener: "\(listener.host):\(listener.port)")
                 }
                 serverContext = try Self.makeServerContext(tls)
+            } else {
+                serverContext = nil
             }
             let transport = listener.transport
             let idleTimeout = configuration.idleTimeout

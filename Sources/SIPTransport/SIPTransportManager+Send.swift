@@ -44,12 +44,13 @@ extension SIPTransportManager {
     /// from the top Via. Fails with `.targetNeedsResolution` when that address is a domain
     /// name (the caller resolves it per RFC 3263 §5 and uses `send(_:to:)`).
     public func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
-        let via: SIPViaHop
+        let via: Via
         do {
-            via = try SIPViaHop(topOf: response)
+            guard let top = try response.topVia else { throw SIPTransportError.unroutableResponse(reason: "no Via") }
+            via = top
         } catch {
             count { $0.sendFailures += 1 }
-            return context.eventLoop.makeFailedFuture(SIPTransportError.unroutableResponse(reason: error.description))
+            return context.eventLoop.makeFailedFuture(SIPTransportError.unroutableResponse(reason: "\(error)"))
         }
         let target = SIPResponseRouting.target(for: via, arrivedOver: context.transport, connection: context.connection)
         if let id = target.connection, let channel = state.withLockedValue({ $0.connections.entry(id)?.connection }) {
@@ -107,38 +108,35 @@ extension SIPTransportManager {
         enum Found {
             case open(any Channel)
             case pending(EventLoopFuture<any Channel>)
-            case none
+            case connect(EventLoopPromise<any Channel>)
             case shutDown
         }
+        // One lock: a second sender to the same key waits on the first one's connect.
         let found: Found = state.withLockedValue { state in
             if state.isShutDown { return .shutDown }
             if let entry = state.connections.entry(for: key) { return .open(entry.connection) }
             if let pending = state.pendingConnects[key] { return .pending(pending) }
-            return .none
-        }
-        switch found {
-        case .open(let channel): return channel.eventLoop.makeSucceededFuture(channel)
-        case .pending(let future): return future
-        case .shutDown: return group.any().makeFailedFuture(SIPTransportError.shutDown)
-        case .none: break
-        }
-        // Two senders may race to here: the first stores a promise, both wait on it, only the
-        // first connects (outside the lock: connecting takes it again for a connection id).
-        let (future, promise): (EventLoopFuture<any Channel>, EventLoopPromise<any Channel>?) = state.withLockedValue { state in
-            if let pending = state.pendingConnects[key] { return (pending, nil) }
             let promise = group.any().makePromise(of: (any Channel).self)
             state.pendingConnects[key] = promise.futureResult
-            return (promise.futureResult, promise)
+            return .connect(promise)
         }
-        if let promise {
+        switch found {
+        case .open(let channel):
+            return channel.eventLoop.makeSucceededFuture(channel)
+        case .pending(let future):
+            return future
+        case .shutDown:
+            return group.any().makeFailedFuture(SIPTransportError.shutDown)
+        case .connect(let promise):
+            // Outside the lock: connecting takes it again for a connection id.
             connect(target).cascade(to: promise)
-            future.whenComplete { result in
+            promise.futureResult.whenComplete { result in
                 self.state.withLockedValue { state in
                     state.pendingConnects[key] = nil
                     if case .failure = result { state.counters.connectFailures += 1 }
                 }
             }
+            return promise.futureResult
         }
-        return future
     }
 }

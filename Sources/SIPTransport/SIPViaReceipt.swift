@@ -13,34 +13,38 @@ import SIPCore
 /// port, and then adds `received` even when the address equals the sent-by host.
 public enum SIPViaReceipt {
     /// The stamped top Via for a request from `source`; nil when it needs no change.
-    public static func stamp(_ via: SIPViaHop, source: SocketAddress) -> SIPViaHop? {
+    public static func stamp(_ via: Via, source: SocketAddress) -> Via? {
         guard let sourceIP = SIPAddressText.ipString(of: source) else { return nil }
         var stamped = via
         var changed = false
-        let rportRequested = via.hasRport && via.rportValue == nil
-        if rportRequested, let port = source.port {
-            stamped.setParameter("rport", String(port))
+        let rportRequested = via.rport == .requested
+        if rportRequested, let port = source.port.flatMap(UInt16.init(exactly:)) {
+            stamped.rport = .port(port)
             changed = true
         }
-        if rportRequested || !SIPAddressText.host(via.host, isAddress: sourceIP) {
+        if rportRequested || !SIPAddressText.host(via.host.text, isAddress: sourceIP) {
             if via.received != sourceIP {
-                stamped.setParameter("received", sourceIP)
+                stamped.received = sourceIP
                 changed = true
             }
         }
         return changed ? stamped : nil
     }
 
-    /// Stamps the top Via of `request`, received from `source`, in place (the field is
-    /// rewritten canonically when it changes). Throws when the top Via cannot be read: the
-    /// request is then answered 400 (RFC 3261 §8.2.6 / §18.2.1 need a readable Via).
-    public static func stamp(request: inout SIPMessage, source: SocketAddress) throws(SIPViaError) {
-        let via = try SIPViaHop(topOf: request)
-        guard let stamped = stamp(via, source: source),
+    /// Stamps the top Via of `request`, received from `source`, in place (that Via value is
+    /// rewritten canonically when it changes; the other values keep their bytes). Throws when
+    /// the top Via cannot be parsed: the request is then answered 400 (RFC 3261 §8.2.6).
+    public static func stamp(request: inout SIPMessage, source: SocketAddress) throws(SIPGrammarError) {
+        guard let via = try request.topVia, let stamped = stamp(via, source: source),
             let index = request.headers.firstIndex(of: .via)
         else { return }
-        request.headers.removeFirstValue(.via)
-        request.headers.insert(.via, value: stamped.description, at: index)
+        replaceTopVia(of: &request, at: index, with: stamped)
+    }
+
+    /// Replaces the first value of the first Via field (which may hold several values).
+    static func replaceTopVia(of message: inout SIPMessage, at index: Int, with via: Via) {
+        message.headers.removeFirstValue(.via)
+        message.headers.insert(.via, value: via.description, at: index)
     }
 }
 

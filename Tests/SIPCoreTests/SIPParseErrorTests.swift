@@ -42,7 +42,9 @@ import Testing
     }
 
     static let malformed: [Malformed] = [
-        Malformed(name: "two spaces after method", bytes: replacing("OPTIONS sip:", with: "OPTIONS  sip:"),
+        Malformed(name: "space inside Request-URI", bytes: replacing("sip:bob@example.com SIP", with: "sip:bob@example.com; lr SIP"),
+                  kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: false),
+        Malformed(name: "tab inside Request-URI", bytes: replacing("sip:bob@example.com SIP", with: "sip:bob@\texample.com SIP"),
                   kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: false),
         Malformed(name: "space in Request-URI", bytes: replacing("sip:bob@example.com SIP", with: "sip:bob @example.com SIP"),
                   kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: false),
@@ -64,7 +66,7 @@ import Testing
                   kind: .malformedHeader("no colon after the header field name"), canRespond: true),
         Malformed(name: "continuation before first field", bytes: replacing("SIP/2.0\nVia", with: "SIP/2.0\n Via"),
                   kind: .malformedHeader("continuation line before the first header field"), canRespond: false),
-        Malformed(name: "no empty line", bytes: Array(crlf(minimalRequest).dropLast(2)),
+        Malformed(name: "last line cut off", bytes: Array(crlf(minimalRequest).dropLast(4)),
                   kind: .incomplete, canRespond: true),
         Malformed(name: "Content-Length not a number", bytes: replacing("Content-Length: 0", with: "Content-Length: zero"),
                   kind: .invalidContentLength, canRespond: true),
@@ -115,6 +117,61 @@ import Testing
         let missing = try #require(parseError(Self.replacing("Call-ID: a84b4c76e66710\n", with: "")))
         #expect(missing.makeResponse(toTag: "t")?.statusLine?.reason == "Bad Request (missing Call-ID)")
         #expect(missing.makeResponse(toTag: "t")?.headers.contains(.callID) == false)
+    }
+
+    @Test func extraSpacesInTheRequestLineAreAcceptedAndRewritten() throws {
+        // RFC 4475 §3.1.2.9 (lwsstart) and §3.1.2.10 (trws): an element may accept these but
+        // must not forward the extra spaces.
+        let bytes = Self.replacing("OPTIONS sip:bob@example.com SIP/2.0\n", with: "OPTIONS  sip:bob@example.com  SIP/2.0 \t\n")
+        let message = try SIPParser().parse(bytes)
+        #expect(message.requestLine?.uriString == "sip:bob@example.com")
+        #expect(message.serialized() == crlf(minimalRequest))
+        var stream = SIPStreamParser()
+        stream.append(bytes)
+        guard case .message(let streamed) = try stream.next() else {
+            Issue.record("expected a message")
+            return
+        }
+        #expect(streamed.serialized() == crlf(minimalRequest))
+    }
+
+    @Test func datagramWithoutTheEmptyLineEndsAtTheDatagram() throws {
+        let bytes = Array(crlf(minimalRequest).dropLast(2))
+        let message = try SIPParser().parse(bytes)
+        #expect(message.body.isEmpty)
+        #expect(message.serialized() == bytes)
+        var changed = message
+        changed.headers.set(.maxForwards, value: "69")
+        #expect(changed.serializedString.hasSuffix("Content-Length: 0\r\n\r\n"))
+        // A stream has no such end: the message is still incomplete.
+        var stream = SIPStreamParser()
+        stream.append(bytes)
+        #expect(try stream.next() == nil)
+    }
+
+    @Test func validationFindsBadValues() throws {
+        let good = try parse(minimalRequest)
+        try good.validate()
+        let cases: [(String, String, SIPParseError.Kind?)] = [
+            ("CSeq: 63104 OPTIONS", "CSeq: 63104 INVITE", .cseqMethodMismatch),
+            ("Max-Forwards: 70", "Max-Forwards: seventy", nil),
+            ("To: <sip:bob@example.com>", "To: \"Bob <sip:bob@example.com>", nil),
+            ("OPTIONS sip:bob@example.com", "OPTIONS <sip:bob@example.com>", nil),
+        ]
+        for (old, new, kind) in cases {
+            let message = try SIPParser().parse(Self.replacing(old, with: new))
+            do {
+                try message.validate()
+                Issue.record("\(new) passed validation")
+            } catch {
+                if let kind { #expect(error.kind == kind) }
+                #expect(error.statusCode == 400)
+                #expect(error.canBuildResponse)
+                #expect(error.makeResponse()?.statusCode == 400)
+            }
+        }
+        let unknownScheme = try SIPParser().parse(Self.replacing("OPTIONS sip:bob@example.com", with: "OPTIONS urn:service:sos"))
+        try unknownScheme.validate()
     }
 
     @Test func versionErrorIsAnswered505() throws {

@@ -16,9 +16,9 @@ import Testing
             Issue.record("not delivered")
             return
         }
-        let via = try SIPViaHop(topOf: message)
+        let via = try #require(try message.topVia)
         #expect(via.received == "192.0.2.50")
-        #expect(via.rportValue == 6000)
+        #expect(via.rport == .port(UInt16(6000)))
     }
 
     @Test func answersBadContentLengthWith400() throws {
@@ -66,6 +66,6 @@ import Testing
             Issue.record("not delivered")
             return
         }
-        #expect(try SIPViaHop(topOf: message).received == nil)
+        #expect(try #require(try message.topVia).received == nil)
     }
 }

@@ -9,7 +9,7 @@ import Testing
         -> SIPResponseTarget
     {
         SIPResponseRouting.target(
-            for: try SIPViaHop(parsing: ArraySlice(via.utf8)), arrivedOver: transport, connection: connection)
+            for: try Via(parsing: via), arrivedOver: transport, connection: connection)
     }
 
     @Test func reliableUsesTheRequestConnectionThenReceivedAndSentByPort() throws {

@@ -7,12 +7,12 @@ import Testing
 @Suite struct SIPViaReceiptTests {
     let source = try! SocketAddress(ipAddress: "192.0.2.77", port: 40_123)
 
-    private func via(_ text: String) throws -> SIPViaHop { try SIPViaHop(parsing: ArraySlice(text.utf8)) }
+    private func via(_ text: String) throws -> Via { try Via(parsing: text) }
 
     @Test func addsReceivedForDomainName() throws {
         let stamped = try #require(SIPViaReceipt.stamp(try via("SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK1"), source: source))
         #expect(stamped.received == "192.0.2.77")
-        #expect(!stamped.hasRport)
+        #expect(stamped.rport == nil)
     }
 
     @Test func addsReceivedForDifferentAddress() throws {
@@ -52,7 +52,7 @@ import Testing
         ])
         // The rewritten message still parses.
         let reparsed = try SIPParser().parse(message.serialized())
-        #expect(try SIPViaHop(topOf: reparsed).rportValue == 40_123)
+        #expect(try #require(try reparsed.topVia).rport == .port(UInt16(40_123)))
     }
 
     @Test func mapsIPv4MappedSourceToIPv4() throws {

@@ -47,9 +47,9 @@ import Testing
         let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
         try await phone.write(Messages.options(via: "SIP/2.0/TCP 10.0.0.9:5060;rport;branch=z9hG4bKreg"))
         let inbound = try await harness.inbound.next("request")
-        let via = try SIPViaHop(topOf: inbound.message)
+        let via = try #require(try inbound.message.topVia)
         #expect(via.received == "127.0.0.1")
-        #expect(via.rportValue == phone.localAddress.port)
+        #expect(via.rport == .port(UInt16(phone.localAddress.port!)))
         let connection = try #require(inbound.context.connection)
         #expect(harness.manager.connection(for: try #require(inbound.context.connectionKey)) == connection)
 
@@ -66,6 +66,27 @@ import Testing
         #expect(harness.manager.counters.connectionsOpened == 0)
         await phone.close()
         await harness.stop()
+    }
+
+    /// RFC 3261 §18.2.2: when the request's connection has closed, the response opens a new
+    /// connection to `received` at the sent-by port.
+    @Test func responseOpensANewConnectionWhenTheRequestConnectionIsGone() async throws {
+        let server = try await startTCP()
+        let client = try await startTCP()
+        let phone = try await RawTCPPeer.connect(to: server.listener(.tcp).localAddress)
+        try await phone.write(Messages.options(via: "SIP/2.0/TCP 10.0.0.9:\(client.listener(.tcp).port);branch=z9hG4bKgone"))
+        let inbound = try await server.inbound.next("request")
+        await phone.close()
+        for _ in 0..<100 where server.manager.connectionCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.manager.connectionCount == 0)
+
+        try await server.manager.sendResponse(inbound.message.makeResponse(status: 200), for: inbound.context)
+        let response = try await client.inbound.next("response over a new connection")
+        #expect(response.message.statusCode == 200)
+        #expect(response.message.topViaBranch == "z9hG4bKgone")
+        #expect(server.manager.counters.connectionsOpened == 1)
+        await client.stop()
+        await server.stop()
     }
 
     @Test func garbageSendingPeerIsDisconnectedWhileAnotherKeepsWorking() async throws {
@@ -125,6 +146,24 @@ import Testing
         #expect(response.message.statusCode == 200)
         #expect(response.context.listener == nil)
         #expect(response.context.connection != nil)
+        await client.stop()
+        await server.stop()
+    }
+
+    @Test func concurrentSendsShareOneNewConnection() async throws {
+        let server = try await startTCP()
+        let client = try await Harness.start(SIPTransportConfiguration(listeners: []))
+        let target = SIPTransportTarget(address: server.listener(.tcp).localAddress, transport: .tcp)
+        let futures = try (1...10).map { index in
+            client.manager.send(
+                try Messages.parse(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKcc\(index)", cseq: index)), to: target)
+        }
+        for future in futures { try await future.get() }
+        var received: [UInt32?] = []
+        for _ in 1...10 { received.append(try await server.inbound.next("request").message.cseqNumber) }
+        #expect(Set(received) == Set((1...10).map { UInt32($0) }))
+        #expect(client.manager.counters.connectionsOpened == 1)
+        #expect(server.manager.counters.connectionsAccepted == 1)
         await client.stop()
         await server.stop()
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Real certificates made at test time with the openssl command: a CA, a server certificate
-/// for `localhost`/127.0.0.1/::1 signed by it, a client certificate signed by it, and an
+/// Real certificates made at test time with the openssl command: a CA, server certificates
+/// for `localhost` and for 127.0.0.1/::1 signed by it, a client certificate signed by it, and an
 /// unrelated CA (for verification that must fail).
 struct TestPKI: Sendable {
     let directory: String
@@ -9,6 +9,9 @@ struct TestPKI: Sendable {
     var otherCAFile: String { directory + "/other-ca.pem" }
     var serverCertificateFile: String { directory + "/server.pem" }
     var serverKeyFile: String { directory + "/server.key" }
+    /// A server certificate naming only IP addresses (127.0.0.1, ::1).
+    var ipServerCertificateFile: String { directory + "/ipserver.pem" }
+    var ipServerKeyFile: String { directory + "/ipserver.key" }
     var clientCertificateFile: String { directory + "/client.pem" }
     var clientKeyFile: String { directory + "/client.key" }
 
@@ -34,7 +37,10 @@ struct TestPKI: Sendable {
             ], in: directory)
         }
         let leaves = [
-            ("server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n"),
+            // Names only: NIOSSL accepts an IP SAN that matches the connected address whatever
+            // name was asked for, so a name check needs a certificate without IP SANs.
+            ("server", "/CN=localhost", "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n"),
+            ("ipserver", "/CN=gatehouse-ip", "subjectAltName=IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n"),
             ("client", "/CN=client.test", "subjectAltName=DNS:client.test\nextendedKeyUsage=clientAuth\n"),
         ]
         for (name, subject, extensions) in leaves {

@@ -18,6 +18,14 @@ final class Mailbox<Item: Sendable>: Sendable {
     private let closed = NIOLockedValueBox(false)
 
     func put(_ item: Item) { items.withLockedValue { $0.append(item) } }
+
+    /// Takes every item queued so far.
+    func drain() -> [Item] {
+        items.withLockedValue { items in
+            defer { items.removeAll() }
+            return items
+        }
+    }
     func close() { closed.withLockedValue { $0 = true } }
     var isClosed: Bool { closed.withLockedValue { $0 } }
     var count: Int { items.withLockedValue { $0.count } }
