@@ -53,6 +53,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        .executableTarget(name: "sipstack-peer", dependencies: [
+            "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(name: "gatehouse", dependencies: [
             "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,7 +73,9 @@ let package = Package(
         ]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SIPStackTests", dependencies: ["SIPStack", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "SIPStackTests", dependencies: [
+            "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,12 +28,14 @@ final class ServerEntry {
 /// A 2xx to INVITE waiting for its ACK (§13.3.1.4).
 final class SuccessEntry {
     let response: SIPMessage
+    let cseq: UInt32
     let context: SIPMessageContext
     var schedule: SuccessRetransmission
     var timer: Scheduled<Void>?
 
-    init(response: SIPMessage, context: SIPMessageContext, schedule: SuccessRetransmission) {
+    init(response: SIPMessage, cseq: UInt32, context: SIPMessageContext, schedule: SuccessRetransmission) {
         self.response = response
+        self.cseq = cseq
         self.context = context
         self.schedule = schedule
     }
@@ -108,14 +110,15 @@ extension StackShard {
 
     private func startSuccessRetransmission(_ response: SIPMessage, context: SIPMessageContext) {
         guard let callID = response.callIDBytes, let cseq = response.cseqNumber else { return }
-        let key = SuccessKey(callID: callID, cseq: cseq)
+        let key = callID
         pendingSuccesses[key]?.timer?.cancel()
-        let pending = SuccessEntry(response: response, context: context, schedule: SuccessRetransmission(timers: configuration.timers))
+        let pending = SuccessEntry(
+            response: response, cseq: cseq, context: context, schedule: SuccessRetransmission(timers: configuration.timers))
         pendingSuccesses[key] = pending
         scheduleSuccess(pending, key: key, after: configuration.timers.t1)
     }
 
-    private func scheduleSuccess(_ pending: SuccessEntry, key: SuccessKey, after delay: Duration) {
+    private func scheduleSuccess(_ pending: SuccessEntry, key: ArraySlice<UInt8>, after delay: Duration) {
         pending.timer = eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: TimeAmount(delay)) { [weak self, weak pending] in
             guard let self, let pending, self.pendingSuccesses[key] === pending else { return }
             guard let next = pending.schedule.fired() else {

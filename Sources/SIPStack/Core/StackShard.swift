@@ -14,14 +14,10 @@ final class StackShard: @unchecked Sendable {
 
     var clients: [ClientTransactionKey: ClientEntry] = [:]
     var servers: [ServerTransactionKey: ServerEntry] = [:]
-    /// 2xx responses to INVITE being retransmitted until their ACK, by Call-ID and CSeq number.
-    var pendingSuccesses: [SuccessKey: SuccessEntry] = [:]
+    /// 2xx responses to INVITE being retransmitted until their ACK, by Call-ID (one INVITE at a
+    /// time per dialog, §14.1).
+    var pendingSuccesses: [ArraySlice<UInt8>: SuccessEntry] = [:]
     var counters = SIPStackCounters()
-
-    struct SuccessKey: Hashable {
-        var callID: ArraySlice<UInt8>
-        var cseq: UInt32
-    }
 
     init(eventLoop: any EventLoop, transportBox: TransportBox, configuration: SIPStackConfiguration, user: SIPTransactionUser) {
         self.eventLoop = eventLoop
@@ -66,6 +62,10 @@ final class StackShard: @unchecked Sendable {
             receiveAck(inbound, key: key)
             return
         }
+        if method == .bye, let callID = request.callIDBytes, let pending = pendingSuccesses.removeValue(forKey: callID) {
+            // A BYE in the dialog means the UAC has the 2xx (its ACK was lost): stop resending.
+            pending.timer?.cancel()
+        }
         if let entry = servers[key] {
             counters.absorbedRetransmissions += 1
             perform(entry.machine.receivedRequestRetransmission(), for: entry)
@@ -96,10 +96,11 @@ final class StackShard: @unchecked Sendable {
     }
 
     func deliverSuccessAck(_ inbound: SIPInboundMessage) {
-        if let callID = inbound.message.callIDBytes, let cseq = inbound.message.cseqNumber,
-            let pending = pendingSuccesses.removeValue(forKey: SuccessKey(callID: callID, cseq: cseq))
+        if let callID = inbound.message.callIDBytes, let pending = pendingSuccesses[callID],
+            pending.cseq == inbound.message.cseqNumber
         {
             pending.timer?.cancel()
+            pendingSuccesses[callID] = nil
         }
         user.ack(inbound)
     }
