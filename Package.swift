@@ -55,6 +55,7 @@ let package = Package(
         ]),
         .executableTarget(name: "sipstack-peer", dependencies: [
             "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "gatehouse", dependencies: [
             "Gateway",

@@ -24,17 +24,24 @@ struct PeerUAC {
         headers.append(.contact, value: localContact)
         headers.append(.contentType, value: "application/sdp")
         let invite = SIPMessage(request: SIPRequestLine(method: .invite, uri: targetURI), headers: headers, body: PeerUAS.sdp)
-        var answer: SIPMessage?
-        var sentInvite = invite
-        for await event in stack.request(invite, to: target) {
-            if case .final(let response) = event, let status = response.statusCode, (200...299).contains(status) {
-                answer = response
+        // Every 2xx (retransmissions included, RFC 6026 §8.4) is ACKed; the first final ends the wait.
+        let (stack, target) = (self.stack, self.target)
+        let first = await withCheckedContinuation { (continuation: CheckedContinuation<SIPClientEvent, Never>) in
+            let resumed = NIOLockedValueBox(false)
+            stack.sendRequest(invite, to: target) { event in
+                if case .final(let response) = event, let status = response.statusCode, (200...299).contains(status) {
+                    stack.sendAck(for: invite, response: response, to: target).whenFailure { _ in }
+                }
+                guard event.isFinal else { return }
+                let already = resumed.withLockedValue { value in
+                    defer { value = true }
+                    return value
+                }
+                guard !already else { return }
+                continuation.resume(returning: event)
             }
         }
-        guard let answer else { return false }
-        // The INVITE as sent carries our Via; makeACK only needs its other fields.
-        sentInvite.headers.prepend(.via, value: "SIP/2.0/\(target.transport.viaName) \(localAddress);branch=z9hG4bKack")
-        _ = try? await stack.sendAck(for: sentInvite, response: answer, to: target).get()
+        guard case .final(let answer) = first, let status = answer.statusCode, (200...299).contains(status) else { return false }
         var bye = SIPHeaders()
         bye.append(.maxForwards, value: "70")
         bye.append(.from, value: "<sip:peer@\(localAddress)>;tag=\(fromTag)")

@@ -21,8 +21,10 @@ var listener = SIPListenerConfiguration(transport: options.transport, host: opti
 if options.transport == .tls, let certificate = options.certificate, let key = options.key {
     listener.tls = SIPTLSServerConfiguration(certificateChainFile: certificate, privateKeyFile: key)
 }
-// A UDP listener is always there too: the transport sends datagrams from a UDP listener.
+// A UDP listener is always there too: the transport sends datagrams from a UDP listener. A TLS
+// UAC without a certificate listens on UDP only: its responses come back on its own connection.
 var listeners = [listener]
+if options.transport == .tls && listener.tls == nil { listeners = [] }
 if options.transport != .udp { listeners.append(SIPListenerConfiguration(transport: .udp, host: options.host, port: 0)) }
 let transportConfiguration = SIPTransportConfiguration(
     listeners: listeners, tlsClient: SIPTLSClientConfiguration(trustRootsFile: options.trustRoots, verifyHostname: false))

@@ -65,7 +65,11 @@ extension SIPStack {
     /// response's To tag, a single Via of ours with a new branch, outside any transaction. Call
     /// it again for each retransmitted 2xx.
     public func sendAck(for invite: SIPMessage, response: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
-        guard var ack = SIPMessage.makeACK(for: invite, response: response) else {
+        var source = invite
+        // The TU's copy of the INVITE may lack our Via (the stack added it); makeACK wants one,
+        // and the ACK gets a fresh Via below anyway.
+        if !source.headers.contains(.via) { source.headers.append(.via, value: "SIP/2.0/UDP invalid") }
+        guard var ack = SIPMessage.makeACK(for: source, response: response) else {
             return shards[0].eventLoop.makeFailedFuture(SIPStackError.cannotBuildAck)
         }
         ack.headers.removeAll(.via)
