@@ -14,8 +14,8 @@ public enum SRVOrdering {
         ordered.reserveCapacity(usable.count)
         for priority in priorities {
             // Zero weights first, then the rest, as RFC 2782 orders them before the running sum.
-            var group = usable.filter { $0.priority == priority }
-            group.sort { ($0.weight == 0 ? 0 : 1) < ($1.weight == 0 ? 0 : 1) }
+            let members = usable.filter { $0.priority == priority }
+            var group = members.filter { $0.weight == 0 } + members.filter { $0.weight != 0 }
             while !group.isEmpty {
                 let total = group.reduce(UInt32(0)) { $0 + UInt32($1.weight) }
                 let pick = random(total)
