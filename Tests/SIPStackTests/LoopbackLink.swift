@@ -51,8 +51,14 @@ final class LoopbackLink: Sendable {
     struct End: SIPMessageTransport {
         let link: LoopbackLink
         let side: Int
+        /// Port 5099 stands for a dead server: every send there fails.
+        static let deadPort = 5099
+
         func send(_ message: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
-            link.deliver(message, from: side)
+            if target.address.port == Self.deadPort {
+                return link.group.any().makeFailedFuture(SIPTransportError.shutDown)
+            }
+            return link.deliver(message, from: side)
         }
         func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
             link.deliver(response, from: side)

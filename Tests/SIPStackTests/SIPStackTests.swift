@@ -153,4 +153,28 @@ import Testing
         // Timer E: 10, 20, 40, 80, 80, … ms over 640 ms: the first send and several retransmissions.
         #expect(link.dropped.withLockedValue { $0 } >= 8)
     }
+
+    @Test func failoverSkipsADeadTargetAndStopsAtTheFirstAnswer() async throws {
+        let recorder = Recorder()
+        let (uac, _, _) = LoopbackLink.pair(uas: recorder.user)
+        let targets = [
+            ResolvedTarget(address: "127.0.0.1", port: LoopbackLink.End.deadPort, transport: .udp),
+            ResolvedTarget(address: "127.0.0.1", port: 5061, transport: .udp),
+            ResolvedTarget(address: "127.0.0.1", port: 5062, transport: .udp),
+        ]
+        let (event, target) = await uac.finalResponse(
+            to: LoopbackLink.request(.register, uri: "sip:127.0.0.1"), trying: targets)
+        #expect(event.statusCode == 200)
+        #expect(target?.port == 5061)
+        #expect(recorder.requests.withLockedValue { $0 } == ["REGISTER"])
+    }
+
+    @Test func failoverPolicyFollowsRFC3263() throws {
+        let unavailable = try SIPParser().parse("SIP/2.0 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+        let busy = try SIPParser().parse("SIP/2.0 486 Busy Here\r\nContent-Length: 0\r\n\r\n")
+        #expect(FailoverPolicy.shouldTryNext(after: .timeout))
+        #expect(FailoverPolicy.shouldTryNext(after: .transportError))
+        #expect(FailoverPolicy.shouldTryNext(after: .final(unavailable)))
+        #expect(!FailoverPolicy.shouldTryNext(after: .final(busy)))
+    }
 }

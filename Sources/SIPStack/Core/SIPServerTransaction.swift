@@ -34,9 +34,10 @@ public struct SIPServerTransaction: Sendable {
     public func respond(
         status: Int, reason: String? = nil, toTag: String? = nil, headers: [(HeaderName, String)] = [], body: [UInt8] = []
     ) throws(TransactionUsageError) {
-        var response = request.makeResponse(status: status, reason: reason, toTag: toTag)
-        for (name, value) in headers { response.headers.append(name, value: value) }
-        if !body.isEmpty { response = SIPMessage(response: response.statusLine ?? SIPStatusLine(statusCode: status, reason: ""), headers: response.headers, body: body) }
-        try respond(response)
+        let base = request.makeResponse(status: status, reason: reason, toTag: toTag)
+        guard let statusLine = base.statusLine else { throw .invalidStatusCode(status) }
+        var fields = base.headers
+        for (name, value) in headers { fields.append(name, value: value) }
+        try respond(SIPMessage(response: statusLine, headers: fields, body: body))
     }
 }
