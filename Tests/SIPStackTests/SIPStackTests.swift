@@ -170,8 +170,9 @@ import Testing
     }
 
     @Test func failoverPolicyFollowsRFC3263() throws {
-        let unavailable = try SIPParser().parse("SIP/2.0 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
-        let busy = try SIPParser().parse("SIP/2.0 486 Busy Here\r\nContent-Length: 0\r\n\r\n")
+        let request = LoopbackLink.request(.register)
+        let unavailable = request.makeResponse(status: 503)
+        let busy = request.makeResponse(status: 486)
         #expect(FailoverPolicy.shouldTryNext(after: .timeout))
         #expect(FailoverPolicy.shouldTryNext(after: .transportError))
         #expect(FailoverPolicy.shouldTryNext(after: .final(unavailable)))

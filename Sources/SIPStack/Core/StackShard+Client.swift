@@ -73,8 +73,8 @@ extension StackShard {
             case .passUp(.transportError):
                 entry.onEvent(.transportError)
             case .startTimer(let timer, let delay):
-                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] in
-                    guard let self, let entry else { return }
+                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] generation in
+                    guard let self, let entry, entry.timers.fire(timer, generation: generation) else { return }
                     self.perform(entry.machine.timerFired(timer), for: entry)
                 }
             case .cancelTimer(let timer):

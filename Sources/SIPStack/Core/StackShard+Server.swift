@@ -31,7 +31,6 @@ final class SuccessEntry {
     let cseq: UInt32
     let context: SIPMessageContext
     var schedule: SuccessRetransmission
-    var timer: Scheduled<Void>?
 
     init(response: SIPMessage, cseq: UInt32, context: SIPMessageContext, schedule: SuccessRetransmission) {
         self.response = response
@@ -85,8 +84,8 @@ extension StackShard {
             case .passUp(.timeout), .passUp(.transportError):
                 break
             case .startTimer(let timer, let delay):
-                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] in
-                    guard let self, let entry else { return }
+                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] generation in
+                    guard let self, let entry, entry.timers.fire(timer, generation: generation) else { return }
                     self.perform(entry.machine.timerFired(timer), for: entry)
                 }
             case .cancelTimer(let timer):
@@ -111,7 +110,6 @@ extension StackShard {
     private func startSuccessRetransmission(_ response: SIPMessage, context: SIPMessageContext) {
         guard let callID = response.callIDBytes, let cseq = response.cseqNumber else { return }
         let key = callID
-        pendingSuccesses[key]?.timer?.cancel()
         let pending = SuccessEntry(
             response: response, cseq: cseq, context: context, schedule: SuccessRetransmission(timers: configuration.timers))
         pendingSuccesses[key] = pending
@@ -119,7 +117,9 @@ extension StackShard {
     }
 
     private func scheduleSuccess(_ pending: SuccessEntry, key: ArraySlice<UInt8>, after delay: Duration) {
-        pending.timer = eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: TimeAmount(delay)) { [weak self, weak pending] in
+        // A replaced or acknowledged entry's task fires and finds itself gone from the table
+        // (tasks are never cancelled: see TimerSet).
+        eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: TimeAmount(delay)) { [weak self, weak pending] in
             guard let self, let pending, self.pendingSuccesses[key] === pending else { return }
             guard let next = pending.schedule.fired() else {
                 // §13.3.1.4: no ACK within 64·T1; the dialog layer ends the session.

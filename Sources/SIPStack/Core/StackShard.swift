@@ -62,9 +62,9 @@ final class StackShard: @unchecked Sendable {
             receiveAck(inbound, key: key)
             return
         }
-        if method == .bye, let callID = request.callIDBytes, let pending = pendingSuccesses.removeValue(forKey: callID) {
+        if method == .bye, let callID = request.callIDBytes {
             // A BYE in the dialog means the UAC has the 2xx (its ACK was lost): stop resending.
-            pending.timer?.cancel()
+            pendingSuccesses[callID] = nil
         }
         if let entry = servers[key] {
             counters.absorbedRetransmissions += 1
@@ -99,7 +99,6 @@ final class StackShard: @unchecked Sendable {
         if let callID = inbound.message.callIDBytes, let pending = pendingSuccesses[callID],
             pending.cseq == inbound.message.cseqNumber
         {
-            pending.timer?.cancel()
             pendingSuccesses[callID] = nil
         }
         user.ack(inbound)
