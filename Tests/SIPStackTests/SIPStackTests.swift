@@ -62,7 +62,8 @@ import Testing
         let recorder = Recorder()
         let (uac, uas, _) = LoopbackLink.pair(uas: recorder.user)
         let codes = await call(uac, LoopbackLink.request(.invite))
-        #expect(codes == [100, 180, 200])
+        // The TU answers at once, so no 100 (Trying) goes out (tryingDelay, §17.2.1).
+        #expect(codes == [180, 200])
         #expect(try await eventually { recorder.acks.withLockedValue { $0 } == 1 })
         #expect(recorder.requests.withLockedValue { $0 } == ["INVITE"])
         _ = uas
@@ -177,5 +178,17 @@ import Testing
         #expect(FailoverPolicy.shouldTryNext(after: .transportError))
         #expect(FailoverPolicy.shouldTryNext(after: .final(unavailable)))
         #expect(!FailoverPolicy.shouldTryNext(after: .final(busy)))
+    }
+
+    @Test func slowTransactionUserGetsATryingSentForIt() async throws {
+        let (uac, _, _) = LoopbackLink.pair(uas: SIPTransactionUser(request: { _ in }))
+        let first: Int = await withCheckedContinuation { continuation in
+            let done = NIOLockedValueBox(false)
+            uac.sendRequest(LoopbackLink.request(.invite), to: LoopbackLink.target) { event in
+                guard !done.withLockedValue({ value in defer { value = true }; return value }) else { return }
+                continuation.resume(returning: event.statusCode)
+            }
+        }
+        #expect(first == 100)
     }
 }

@@ -18,11 +18,16 @@ public struct SIPStackConfiguration: Sendable {
     /// How many shards (event loops) transactions spread over, by Call-ID. 0 uses every loop of
     /// the group.
     public var shardCount: Int
+    /// How long an INVITE server transaction waits for the TU's first response before it sends
+    /// 100 (Trying) itself; nil sends it at once. RFC 3261 §17.2.1 requires the 100 when the TU
+    /// will not answer within 200 ms; a TU that answers sooner saves a datagram per call.
+    public var tryingDelay: Duration?
 
     public init(
         sentBy: [SIPTransportProtocol: String], timers: TransactionTimers = .rfc3261, localHosts: Set<String> = [],
-        options: OptionsResponder = OptionsResponder(), shardCount: Int = 0
+        options: OptionsResponder = OptionsResponder(), shardCount: Int = 0, tryingDelay: Duration? = .milliseconds(100)
     ) {
+        self.tryingDelay = tryingDelay
         self.sentBy = sentBy
         self.timers = timers
         self.localHosts = localHosts

@@ -5,9 +5,9 @@ enum ServerMachine {
     case invite(ServerInviteTransaction)
     case nonInvite(ServerNonInviteTransaction)
 
-    init(isInvite: Bool, transport: TransportReliability, timers: TransactionTimers) {
+    init(isInvite: Bool, transport: TransportReliability, timers: TransactionTimers, sendsTrying: Bool) {
         self = isInvite
-            ? .invite(ServerInviteTransaction(transport: transport, timers: timers))
+            ? .invite(ServerInviteTransaction(transport: transport, timers: timers, sendsTrying: sendsTrying))
             : .nonInvite(ServerNonInviteTransaction(transport: transport, timers: timers))
     }
 

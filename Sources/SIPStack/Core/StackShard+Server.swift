@@ -14,13 +14,14 @@ final class ServerEntry {
     var lastResponse: SIPMessage?
     var timers: TimerSet
 
-    init(request: SIPMessage, context: SIPMessageContext, key: ServerTransactionKey, timers: TransactionTimers) {
+    init(request: SIPMessage, context: SIPMessageContext, key: ServerTransactionKey, timers: TransactionTimers, sendsTrying: Bool) {
         self.request = request
         self.context = context
         self.key = key
         self.isInvite = request.method == .invite
         self.machine = ServerMachine(
-            isInvite: isInvite, transport: context.transport.isReliable ? .reliable : .unreliable, timers: timers)
+            isInvite: isInvite, transport: context.transport.isReliable ? .reliable : .unreliable, timers: timers,
+            sendsTrying: sendsTrying)
         self.timers = TimerSet()
     }
 }
@@ -41,6 +42,14 @@ final class SuccessEntry {
 }
 
 extension StackShard {
+    /// §17.2.1: a 100 (Trying) when the TU has not answered the INVITE within `delay`.
+    func scheduleTrying(for entry: ServerEntry, after delay: Duration) {
+        eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: TimeAmount(delay)) { [weak self, weak entry] in
+            guard let self, let entry, entry.lastResponse == nil, self.servers[entry.key] === entry else { return }
+            try? self.respond(entry: entry, response: entry.request.makeResponse(status: 100))
+        }
+    }
+
     func handle(for entry: ServerEntry) -> SIPServerTransaction {
         SIPServerTransaction(request: entry.request, context: entry.context, key: entry.key, shard: self)
     }

@@ -76,13 +76,16 @@ final class StackShard: @unchecked Sendable {
             transport.sendResponse(configuration.options.response(to: request), for: inbound.context).whenFailure { _ in }
             return
         }
-        let entry = ServerEntry(request: request, context: inbound.context, key: key, timers: configuration.timers)
+        let delay = method == .invite ? configuration.tryingDelay : nil
+        let entry = ServerEntry(
+            request: request, context: inbound.context, key: key, timers: configuration.timers, sendsTrying: delay == nil)
         servers[key] = entry
         if method == .cancel {
             receiveCancel(entry)
             return
         }
         perform(entry.machine.start(), for: entry)
+        if let delay { scheduleTrying(for: entry, after: delay) }
     }
 
     /// The ACK for a non-2xx goes to its INVITE transaction; the ACK for a 2xx (a new branch, or
