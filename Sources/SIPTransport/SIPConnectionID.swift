@@ -3,6 +3,7 @@ import NIOCore
 /// Names one stream connection (TCP or TLS) for as long as it is open; never reused within a
 /// `SIPTransportManager`.
 public struct SIPConnectionID: Hashable, Sendable, CustomStringConvertible {
+    /// A counter value, unique per manager.
     public let rawValue: UInt64
 
     public init(rawValue: UInt64) { self.rawValue = rawValue }

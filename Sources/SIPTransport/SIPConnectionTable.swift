@@ -13,11 +13,16 @@
 public struct SIPConnectionTable<Connection> {
     private var byID: [SIPConnectionID: Entry] = [:]
     private var byKey: [SIPConnectionKey: [SIPConnectionID]] = [:]
+    /// The number of open connections that peers opened to us.
+    public private(set) var inboundCount = 0
 
     /// One table entry.
     public struct Entry {
+        /// The connection's id.
         public let id: SIPConnectionID
+        /// The peer address and transport it is found by.
         public let key: SIPConnectionKey
+        /// The connection itself (a channel in the manager).
         public var connection: Connection
         /// True for a connection a peer opened to one of our listeners.
         public let isInbound: Bool
@@ -32,6 +37,7 @@ public struct SIPConnectionTable<Connection> {
     public mutating func insert(_ connection: Connection, id: SIPConnectionID, key: SIPConnectionKey, isInbound: Bool) {
         if byID[id] != nil { remove(id) }
         byID[id] = Entry(id: id, key: key, connection: connection, isInbound: isInbound)
+        if isInbound { inboundCount += 1 }
         byKey[key, default: []].append(id)
     }
 
@@ -39,6 +45,7 @@ public struct SIPConnectionTable<Connection> {
     @discardableResult
     public mutating func remove(_ id: SIPConnectionID) -> Entry? {
         guard let entry = byID.removeValue(forKey: id) else { return nil }
+        if entry.isInbound { inboundCount -= 1 }
         if var ids = byKey[entry.key] {
             ids.removeAll { $0 == id }
             byKey[entry.key] = ids.isEmpty ? nil : ids

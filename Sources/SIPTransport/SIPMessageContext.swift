@@ -3,6 +3,7 @@ import SIPCore
 
 /// A bound listening socket.
 public struct SIPListener: Hashable, Sendable, CustomStringConvertible {
+    /// UDP, TCP or TLS.
     public let transport: SIPTransportProtocol
     /// The bound address, with the port actually chosen (useful when configured as 0).
     public let localAddress: SocketAddress
@@ -23,6 +24,7 @@ public struct SIPListener: Hashable, Sendable, CustomStringConvertible {
 public struct SIPMessageContext: Sendable, CustomStringConvertible {
     /// The packet's source address and port (the NAT-mapped one for a peer behind NAT).
     public let source: SocketAddress
+    /// The transport it arrived over.
     public let transport: SIPTransportProtocol
     /// The listener the message arrived on; nil for a message on a connection we opened.
     public let listener: SIPListener?
@@ -55,7 +57,9 @@ public struct SIPMessageContext: Sendable, CustomStringConvertible {
 /// A message handed to the layer above, with where it came from. For a request, the top Via
 /// already carries `received` and `rport` (RFC 3261 §18.2.1, RFC 3581 §4).
 public struct SIPInboundMessage: Sendable {
+    /// The parsed message.
     public var message: SIPMessage
+    /// How it arrived.
     public let context: SIPMessageContext
 
     public init(message: SIPMessage, context: SIPMessageContext) {
@@ -66,7 +70,9 @@ public struct SIPInboundMessage: Sendable {
 
 /// Where to send a message; target resolution (RFC 3263) is already done by the caller.
 public struct SIPTransportTarget: Hashable, Sendable, CustomStringConvertible {
+    /// The resolved address and port.
     public var address: SocketAddress
+    /// The transport to use.
     public var transport: SIPTransportProtocol
     /// For TLS: the name sent in SNI and verified against the certificate (RFC 5922 §4: the
     /// domain of the SIP URI). Nil verifies the certificate against the IP address.

@@ -7,7 +7,9 @@ public struct SIPResponseTarget: Hashable, Sendable, CustomStringConvertible {
     public var connection: SIPConnectionID?
     /// An IP literal, or a domain name that must be resolved per RFC 3263 §5 first.
     public var host: String
+    /// The port (RFC 3581 rport, sent-by port, or the transport's default).
     public var port: Int
+    /// The transport named in the Via.
     public var transport: SIPTransportProtocol
 
     public init(connection: SIPConnectionID? = nil, host: String, port: Int, transport: SIPTransportProtocol) {

@@ -3,6 +3,7 @@ import SIPCore
 
 /// One socket to listen on.
 public struct SIPListenerConfiguration: Hashable, Sendable {
+    /// UDP, TCP or TLS.
     public var transport: SIPTransportProtocol
     /// The local address to bind: `0.0.0.0`, `::`, `127.0.0.1`, `::1`, or an interface address.
     public var host: String
@@ -58,6 +59,7 @@ public struct SIPTLSClientConfiguration: Hashable, Sendable {
     public var verifyHostname: Bool
     /// Our certificate chain and key, for trunks that require mutual TLS.
     public var certificateChainFile: String?
+    /// PEM file of the key for `certificateChainFile`.
     public var privateKeyFile: String?
 
     public init(
@@ -88,6 +90,8 @@ public struct SIPTransportConfiguration: Sendable {
     public var connectTimeout: TimeAmount
     /// The path MTU for the §18.1.1 size rule; nil when unknown (1300-byte rule).
     public var pathMTU: Int?
+    /// Inbound stream connections beyond this many open ones are closed on arrival.
+    public var maxInboundConnections: Int
 
     public init(
         listeners: [SIPListenerConfiguration],
@@ -96,7 +100,8 @@ public struct SIPTransportConfiguration: Sendable {
         streamLimits: SIPParseLimits = .default,
         idleTimeout: TimeAmount = .seconds(300),
         connectTimeout: TimeAmount = .seconds(10),
-        pathMTU: Int? = nil
+        pathMTU: Int? = nil,
+        maxInboundConnections: Int = 10_000
     ) {
         self.listeners = listeners
         self.tlsClient = tlsClient
@@ -105,5 +110,6 @@ public struct SIPTransportConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.connectTimeout = connectTimeout
         self.pathMTU = pathMTU
+        self.maxInboundConnections = maxInboundConnections
     }
 }

@@ -17,6 +17,9 @@ public struct SIPTransportCounters: Hashable, Sendable {
     public var connectionsClosedIdle = 0
     /// Stream connections accepted on listeners.
     public var connectionsAccepted = 0
+    /// Inbound stream connections closed on arrival: shut down, or over
+    /// `SIPTransportConfiguration.maxInboundConnections`.
+    public var connectionsRefused = 0
     /// Stream connections opened to targets.
     public var connectionsOpened = 0
     /// Outbound TCP connects that failed (refused, unreachable, timeout); a failed TLS

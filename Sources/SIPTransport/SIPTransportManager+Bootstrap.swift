@@ -11,8 +11,14 @@ extension SIPTransportManager {
         switch listener.transport {
         case .udp:
             let parser = SIPParser(limits: configuration.datagramLimits)
+            // NIO's default datagram buffer is 2048 bytes and would cut larger messages: size it
+            // to hold the largest accepted message plus one byte (so an oversized one is seen
+            // as such), up to the largest UDP payload.
+            let capacity = min(65_536, max(2_048, configuration.datagramLimits.maxMessageSize + 1))
             return try await DatagramBootstrap(group: group)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: capacity))
+                .channelOption(.maxMessagesPerRead, value: 16)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(

@@ -39,6 +39,15 @@ extension SIPTransportManager {
         return counted(channel.writeAndFlush(buffer))
     }
 
+    /// Sends a CRLFCRLF keep-alive ping on a stream connection (RFC 5626 §3.5.1, §4.4.1), for
+    /// example to keep a trunk connection's NAT binding alive; the peer answers with CRLF.
+    public func sendKeepAlivePing(on connection: SIPConnectionID) -> EventLoopFuture<Void> {
+        guard let channel = state.withLockedValue({ $0.connections.entry(connection)?.connection }) else {
+            return group.any().makeFailedFuture(SIPTransportError.connectionClosed(connection))
+        }
+        return channel.writeAndFlush(ByteBuffer(string: "\r\n\r\n"))
+    }
+
     /// Sends a response to a request that arrived with `context` (RFC 3261 §18.2.2): over the
     /// request's connection while it is open; else to the address `SIPResponseRouting` picks
     /// from the top Via. Fails with `.targetNeedsResolution` when that address is a domain

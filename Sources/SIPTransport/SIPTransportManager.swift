@@ -25,6 +25,7 @@ public final class SIPTransportManager: Sendable {
     /// The callback for inbound messages; called on the receiving event loop.
     public typealias InboundHandler = @Sendable (SIPInboundMessage) -> Void
 
+    /// The configuration the manager was created with.
     public let configuration: SIPTransportConfiguration
     let group: any EventLoopGroup
     let logger: Logger
@@ -125,13 +126,26 @@ public final class SIPTransportManager: Sendable {
     }
 
     func registerConnection(_ channel: any Channel, id: SIPConnectionID, key: SIPConnectionKey, isInbound: Bool) {
+        let limit = configuration.maxInboundConnections
         let accepted = state.withLockedValue { state -> Bool in
             guard !state.isShutDown else { return false }
+            if isInbound {
+                guard state.connections.inboundCount < limit else {
+                    state.counters.connectionsRefused += 1
+                    return false
+                }
+                state.counters.connectionsAccepted += 1
+            } else {
+                state.counters.connectionsOpened += 1
+            }
             state.connections.insert(channel, id: id, key: key, isInbound: isInbound)
-            if isInbound { state.counters.connectionsAccepted += 1 } else { state.counters.connectionsOpened += 1 }
             return true
         }
-        if !accepted { channel.close(promise: nil) }
+        guard accepted else {
+            logger.info("SIP connection refused", metadata: ["peer": "\(key)"])
+            channel.close(promise: nil)
+            return
+        }
         logger.debug("SIP connection open", metadata: ["connection": "\(id)", "peer": "\(key)"])
     }
 

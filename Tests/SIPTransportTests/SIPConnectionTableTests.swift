@@ -17,6 +17,9 @@ import Testing
         // Same address, other transport: not the same flow.
         #expect(table.entry(for: SIPConnectionKey(remote: phone.remote, transport: .tls)) == nil)
         #expect(table.count == 2)
+        #expect(table.inboundCount == 1)
+        table.remove(SIPConnectionID(rawValue: 1))
+        #expect(table.inboundCount == 0)
     }
 
     @Test func newestConnectionWinsAndOlderOneTakesOverOnClose() {

@@ -42,6 +42,23 @@ import Testing
         await harness.stop()
     }
 
+    @Test func sendsKeepAlivePingsOnItsConnections() async throws {
+        let server = try await startTCP()
+        let client = try await Harness.start(SIPTransportConfiguration(listeners: []))
+        let target = SIPTransportTarget(address: server.listener(.tcp).localAddress, transport: .tcp)
+        try await client.manager.send(try Messages.parse(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKka")), to: target)
+        _ = try await server.inbound.next("request")
+        let connection = try #require(client.manager.connection(for: SIPConnectionKey(remote: target.address, transport: .tcp)))
+        try await client.manager.sendKeepAlivePing(on: connection).get()
+        for _ in 0..<200 where server.manager.counters.keepAlivePingsAnswered == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.manager.counters.keepAlivePingsAnswered == 1)
+        await #expect(throws: SIPTransportError.connectionClosed(SIPConnectionID(rawValue: 999))) {
+            try await client.manager.sendKeepAlivePing(on: SIPConnectionID(rawValue: 999)).get()
+        }
+        await client.stop()
+        await server.stop()
+    }
+
     @Test func responsesAndNewRequestsReuseTheConnectionThePeerOpened() async throws {
         let harness = try await startTCP()
         let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
@@ -166,6 +183,52 @@ import Testing
         #expect(server.manager.counters.connectionsAccepted == 1)
         await client.stop()
         await server.stop()
+    }
+
+    @Test func inboundConnectionsOverTheLimitAreClosed() async throws {
+        var configuration = SIPTransportConfiguration(listeners: [.init(transport: .tcp, host: "127.0.0.1", port: 0)])
+        configuration.maxInboundConnections = 1
+        let harness = try await Harness.start(configuration)
+        let first = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        try await first.write(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKfirst"))
+        _ = try await harness.inbound.next("first request")
+        let second = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        #expect(await second.collector.bytes.waitUntilClosed())
+        #expect(harness.manager.counters.connectionsRefused == 1)
+        // The first connection is unaffected.
+        try await first.write("\r\n\r\n")
+        #expect(try await first.read(until: { $0 == "\r\n" }) == "\r\n")
+        await first.close()
+        await harness.stop()
+    }
+
+    /// Many messages back to back on one connection arrive complete and in order (TCP
+    /// coalesces and splits them arbitrarily). Prints the rate as a rough figure.
+    @Test func manyMessagesOnOneConnectionArriveInOrder() async throws {
+        let harness = try await startTCP()
+        let phone = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        let count = 5_000
+        var batch = ""
+        let clock = ContinuousClock()
+        let start = clock.now
+        for index in 1...count {
+            batch += Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKn\(index)", callID: "load", cseq: index)
+            if index % 100 == 0 {
+                try await phone.write(batch)
+                batch = ""
+            }
+        }
+        var expected: UInt32 = 1
+        for _ in 1...count {
+            let inbound = try await harness.inbound.next("message \(expected)")
+            #expect(inbound.message.cseqNumber == expected)
+            expected += 1
+        }
+        let elapsed = clock.now - start
+        print("SIPTransport TCP inbound: \(count) messages in \(elapsed)")
+        #expect(harness.manager.counters.messagesReceived == count)
+        await phone.close()
+        await harness.stop()
     }
 
     @Test func idleConnectionIsClosed() async throws {

@@ -79,6 +79,20 @@ import Testing
         await harness.stop()
     }
 
+    @Test func largeDatagramArrivesWhole() async throws {
+        let harness = try await Harness.start(SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)]))
+        let phone = try await RawUDPPeer.bind()
+        let body = String(repeating: "a=x-filler:0123456789abcdef0123456789abcdef\r\n", count: 200)
+        try await phone.send(
+            Messages.options(via: "SIP/2.0/UDP 127.0.0.1:\(phone.port);branch=z9hG4bKlarge", body: body),
+            to: harness.listener(.udp).localAddress)
+        let inbound = try await harness.inbound.next("large datagram")
+        #expect(inbound.message.body.count == body.utf8.count)
+        #expect(inbound.message.body.count > 8_000)
+        await phone.close()
+        await harness.stop()
+    }
+
     @Test func sendsRequestsFromTheListeningPort() async throws {
         let harness = try await Harness.start(SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)]))
         let trunk = try await RawUDPPeer.bind()
