@@ -22,12 +22,22 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CResolv"),
 
         // MARK: Pure protocol modules.
         .target(name: "SIPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "SDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "RTPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Transcoding", dependencies: ["RTPCore", "CSpanDSP", "COpus"]),
+        .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
+
+        // MARK: SIP stack: transactions on event loops, RFC 3263 resolution.
+        .target(name: "SIPStack", dependencies: [
+            "SIPCore", "SIPTransaction", "SIPTransport", "CResolv",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
 
         // MARK: Socket modules.
         .target(name: "SIPTransport", dependencies: [
@@ -53,6 +63,10 @@ let package = Package(
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "sipstack-peer", dependencies: [
+            "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "gatehouse", dependencies: [
             "Gateway",
@@ -80,6 +94,10 @@ let package = Package(
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPStackTests", dependencies: [
+            "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,92 @@
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// Identifies a client INVITE transaction to cancel.
+public struct SIPClientTransactionID: Sendable, Hashable {
+    let key: ClientTransactionKey
+    let callID: ArraySlice<UInt8>?
+}
+
+extension SIPStack {
+    /// Sends `request` through a new client transaction (RFC 3261 §17.1) to `target`. The stack
+    /// puts its Via on top (sent-by from the configuration, a new branch, `rport`, RFC 3581).
+    /// `onEvent` runs on the Call-ID's event loop for each provisional and final response, or
+    /// once for a timeout or transport error.
+    @discardableResult
+    public func sendRequest(
+        _ request: SIPMessage, to target: SIPTransportTarget, onEvent: @escaping @Sendable (SIPClientEvent) -> Void
+    ) -> SIPClientTransactionID? {
+        let branch = ClientTransactionKey.makeBranch()
+        let outgoing = withVia(request, transport: target.transport, branch: branch)
+        guard let method = outgoing.method else { return nil }
+        let shard = shard(for: outgoing)
+        onLoop(of: shard) { shard.startClient(outgoing, to: target, onEvent: onEvent) }
+        return SIPClientTransactionID(key: ClientTransactionKey(branch: branch, method: method), callID: outgoing.callIDBytes)
+    }
+
+    /// The responses to `request` as an async sequence; it ends after the final response (for
+    /// INVITE, after the first final response: later 2xx from forking are not delivered here).
+    public func request(_ request: SIPMessage, to target: SIPTransportTarget) -> AsyncStream<SIPClientEvent> {
+        AsyncStream { continuation in
+            sendRequest(request, to: target) { event in
+                continuation.yield(event)
+                if event.isFinal { continuation.finish() }
+            }
+        }
+    }
+
+    /// The final outcome of `request`: the final response, or a timeout / transport error.
+    public func finalResponse(to request: SIPMessage, at target: SIPTransportTarget) async -> SIPClientEvent {
+        for await event in self.request(request, to: target) where event.isFinal { return event }
+        return .transportError
+    }
+
+    /// Cancels a pending INVITE (§9.1). `onEvent` receives the CANCEL's own responses; the
+    /// INVITE's 487 arrives on the INVITE's handler.
+    public func cancel(_ id: SIPClientTransactionID, onEvent: @escaping @Sendable (SIPClientEvent) -> Void = { _ in }) {
+        let shard = shards[SIPStack.shardIndex(id.callID, count: shards.count)]
+        onLoop(of: shard) { shard.cancelClient(id.key, onEvent: onEvent) }
+    }
+
+    /// Sends `request` without a transaction (§8.1.1: no retransmission, no matching), with our
+    /// Via on top.
+    public func sendStateless(_ request: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
+        transport.send(withVia(request, transport: target.transport, branch: ClientTransactionKey.makeBranch()), to: target)
+    }
+
+    /// Sends a response without a transaction, routed per §18.2.2 from `context`.
+    public func sendStatelessResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
+        transport.sendResponse(response, for: context)
+    }
+
+    /// Sends the ACK for a 2xx `response` to `invite` (§13.2.2.4): built from the INVITE with the
+    /// response's To tag, a single Via of ours with a new branch, outside any transaction. Call
+    /// it again for each retransmitted 2xx.
+    public func sendAck(for invite: SIPMessage, response: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
+        var source = invite
+        // The TU's copy of the INVITE may lack our Via (the stack added it); makeACK wants one,
+        // and the ACK gets a fresh Via below anyway.
+        if !source.headers.contains(.via) { source.headers.append(.via, value: "SIP/2.0/UDP invalid") }
+        guard var ack = SIPMessage.makeACK(for: source, response: response) else {
+            return shards[0].eventLoop.makeFailedFuture(SIPStackError.cannotBuildAck)
+        }
+        ack.headers.removeAll(.via)
+        return sendStateless(ack, to: target)
+    }
+
+    /// `request` with our Via on top.
+    func withVia(_ request: SIPMessage, transport: SIPTransportProtocol, branch: String) -> SIPMessage {
+        var outgoing = request
+        let sentBy = configuration.sentBy[transport] ?? configuration.sentBy.values.first ?? "127.0.0.1"
+        outgoing.headers.prepend(.via, value: "SIP/2.0/\(transport.viaName) \(sentBy);branch=\(branch);rport")
+        return outgoing
+    }
+}
+
+/// Errors of the TU API.
+public enum SIPStackError: Error, Sendable, Hashable {
+    /// The INVITE or the 2xx lacked a field the ACK needs (Call-ID, From, To, CSeq, Via).
+    case cannotBuildAck
+}

@@ -1,0 +1,98 @@
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// A client transaction's machine with the request, the target, the ACK it built and its
+/// timers (RFC 3261 §17.1).
+final class ClientEntry {
+    var machine: ClientMachine
+    let request: SIPMessage
+    let target: SIPTransportTarget
+    let key: ClientTransactionKey
+    var lastResponse: SIPMessage?
+    var ack: SIPMessage?
+    var timers = TimerSet()
+    let onEvent: @Sendable (SIPClientEvent) -> Void
+
+    init(request: SIPMessage, target: SIPTransportTarget, key: ClientTransactionKey, timers: TransactionTimers,
+         onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
+        self.request = request
+        self.target = target
+        self.key = key
+        self.onEvent = onEvent
+        self.machine = ClientMachine(
+            isInvite: request.method == .invite, transport: target.transport.isReliable ? .reliable : .unreliable, timers: timers)
+    }
+}
+
+extension StackShard {
+    /// Starts a client transaction for `request` (which already carries our Via).
+    func startClient(_ request: SIPMessage, to target: SIPTransportTarget, onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
+        guard let key = ClientTransactionKey(request: request) else {
+            onEvent(.transportError)
+            return
+        }
+        let entry = ClientEntry(request: request, target: target, key: key, timers: configuration.timers, onEvent: onEvent)
+        clients[key] = entry
+        counters.clientTransactions += 1
+        perform(entry.machine.start(), for: entry)
+    }
+
+    /// Sends a CANCEL for the INVITE transaction `key` (§9.1): only once a provisional response
+    /// arrived; the CANCEL is its own non-INVITE transaction to the same target.
+    func cancelClient(_ key: ClientTransactionKey, onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
+        guard let entry = clients[key], case .invite = entry.machine,
+            let cancel = SIPMessage.makeCancel(for: entry.request)
+        else {
+            onEvent(.final(SIPMessage(response: SIPStatusLine(statusCode: 481, reason: "Call/Transaction Does Not Exist"))))
+            return
+        }
+        perform(entry.machine.cancelSent(), for: entry)
+        startClient(cancel, to: entry.target, onEvent: onEvent)
+    }
+
+    /// Runs a client machine's actions in order.
+    func perform(_ actions: TransactionActions<ClientTransactionAction>, for entry: ClientEntry) {
+        for action in actions {
+            switch action {
+            case .sendRequest, .retransmitRequest:
+                send(entry.request, for: entry)
+            case .sendAck:
+                if let response = entry.lastResponse, let ack = SIPMessage.makeACK(for: entry.request, response: response) {
+                    entry.ack = ack
+                    send(ack, for: entry)
+                }
+            case .retransmitAck:
+                if let ack = entry.ack { send(ack, for: entry) }
+            case .passUp(.response):
+                guard let response = entry.lastResponse, let status = response.statusCode else { break }
+                entry.onEvent(status < 200 ? .provisional(response) : .final(response))
+            case .passUp(.timeout):
+                entry.onEvent(.timeout)
+            case .passUp(.transportError):
+                entry.onEvent(.transportError)
+            case .startTimer(let timer, let delay):
+                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] generation in
+                    guard let self, let entry, entry.timers.fire(timer, generation: generation) else { return }
+                    self.perform(entry.machine.timerFired(timer), for: entry)
+                }
+            case .cancelTimer(let timer):
+                entry.timers.cancel(timer)
+            case .terminate:
+                entry.timers.cancelAll()
+                if clients[entry.key] === entry { clients[entry.key] = nil }
+            }
+        }
+    }
+
+    private func send(_ message: SIPMessage, for entry: ClientEntry) {
+        let key = entry.key
+        transport.send(message, to: entry.target).whenFailure { [self] _ in
+            eventLoop.execute { [self] in
+                guard let entry = clients[key] else { return }
+                perform(entry.machine.transportError(), for: entry)
+            }
+        }
+    }
+}

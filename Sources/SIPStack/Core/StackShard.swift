@@ -1,0 +1,147 @@
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// The transactions of the Call-IDs that hash to one event loop. Every member is touched on
+/// `eventLoop` only, so nothing here takes a lock (ARCHITECTURE.md: a call lives on one loop).
+final class StackShard: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let transportBox: TransportBox
+    var transport: any SIPMessageTransport { transportBox.transport }
+    let configuration: SIPStackConfiguration
+    let user: SIPTransactionUser
+
+    var clients: [ClientTransactionKey: ClientEntry] = [:]
+    var servers: [ServerTransactionKey: ServerEntry] = [:]
+    /// 2xx responses to INVITE being retransmitted until their ACK, by Call-ID (one INVITE at a
+    /// time per dialog, §14.1).
+    var pendingSuccesses: [ArraySlice<UInt8>: SuccessEntry] = [:]
+    var counters = SIPStackCounters()
+
+    init(eventLoop: any EventLoop, transportBox: TransportBox, configuration: SIPStackConfiguration, user: SIPTransactionUser) {
+        self.eventLoop = eventLoop
+        self.transportBox = transportBox
+        self.configuration = configuration
+        self.user = user
+    }
+
+    // MARK: Inbound
+
+    /// A request or response from the transport, on this loop.
+    func receive(_ inbound: SIPInboundMessage) {
+        eventLoop.assertInEventLoop()
+        if inbound.message.isRequest {
+            receiveRequest(inbound)
+        } else {
+            receiveResponse(inbound.message)
+        }
+    }
+
+    /// §17.1.3: a response goes to the client transaction whose key it matches; one that
+    /// matches none is dropped (§18.1.2).
+    func receiveResponse(_ response: SIPMessage) {
+        guard let key = ClientTransactionKey(response: response), let entry = clients[key],
+            let status = response.statusCode
+        else {
+            counters.strayResponses += 1
+            return
+        }
+        entry.lastResponse = response
+        perform(entry.machine.receivedResponse(statusCode: status), for: entry)
+    }
+
+    /// §17.2.3 matching, then ACK, CANCEL (§9.2), stateless OPTIONS, or a new transaction.
+    func receiveRequest(_ inbound: SIPInboundMessage) {
+        let request = inbound.message
+        guard let method = request.method, let key = ServerTransactionKey(request: request) else {
+            counters.unmatchableRequests += 1
+            return
+        }
+        if method == .ack {
+            receiveAck(inbound, key: key)
+            return
+        }
+        if method == .bye, let callID = request.callIDBytes {
+            // A BYE in the dialog means the UAC has the 2xx (its ACK was lost): stop resending.
+            pendingSuccesses[callID] = nil
+        }
+        if let entry = servers[key] {
+            counters.absorbedRetransmissions += 1
+            perform(entry.machine.receivedRequestRetransmission(), for: entry)
+            return
+        }
+        if method == .options, configuration.options.isAimedAtGateway(request, localHosts: configuration.localHosts) {
+            counters.statelessOptions += 1
+            transport.sendResponse(configuration.options.response(to: request), for: inbound.context).whenFailure { _ in }
+            return
+        }
+        let delay = method == .invite ? configuration.tryingDelay : nil
+        let entry = ServerEntry(
+            request: request, context: inbound.context, key: key, timers: configuration.timers, sendsTrying: delay == nil)
+        servers[key] = entry
+        if method == .cancel {
+            receiveCancel(entry)
+            return
+        }
+        perform(entry.machine.start(), for: entry)
+        if let delay { scheduleTrying(for: entry, after: delay) }
+    }
+
+    /// The ACK for a non-2xx goes to its INVITE transaction; the ACK for a 2xx (a new branch, or
+    /// the INVITE's transaction in Accepted) goes to the TU and stops the 2xx retransmission.
+    private func receiveAck(_ inbound: SIPInboundMessage, key: ServerTransactionKey) {
+        if let entry = servers[key], entry.isInvite {
+            perform(entry.machine.receivedAck(), for: entry, ack: inbound)
+            return
+        }
+        deliverSuccessAck(inbound)
+    }
+
+    func deliverSuccessAck(_ inbound: SIPInboundMessage) {
+        if let callID = inbound.message.callIDBytes, let pending = pendingSuccesses[callID],
+            pending.cseq == inbound.message.cseqNumber
+        {
+            pendingSuccesses[callID] = nil
+        }
+        user.ack(inbound)
+    }
+
+    /// §9.2: a CANCEL gets its own transaction and a 200 when it matches a pending INVITE (which
+    /// the TU then answers 487), a 481 when it matches nothing.
+    private func receiveCancel(_ entry: ServerEntry) {
+        perform(entry.machine.start(), for: entry, passUpRequest: false)
+        let invite = ServerTransactionKey(cancelledBy: entry.request).flatMap { servers[$0] }
+        try? respond(entry: entry, response: entry.request.makeResponse(status: invite == nil ? 481 : 200))
+        if let invite {
+            perform(invite.machine.receivedCancel(), for: invite)
+        }
+    }
+}
+
+/// What the stack counted, per shard (summed by ``SIPStack/counters()``).
+public struct SIPStackCounters: Sendable, Hashable {
+    public var strayResponses = 0
+    public var unmatchableRequests = 0
+    public var absorbedRetransmissions = 0
+    public var statelessOptions = 0
+    public var serverTransactions = 0
+    public var clientTransactions = 0
+    public var successRetransmissions = 0
+    public var unacknowledgedSuccesses = 0
+
+    public init() {}
+
+    static func + (lhs: Self, rhs: Self) -> Self {
+        var sum = lhs
+        sum.strayResponses += rhs.strayResponses
+        sum.unmatchableRequests += rhs.unmatchableRequests
+        sum.absorbedRetransmissions += rhs.absorbedRetransmissions
+        sum.statelessOptions += rhs.statelessOptions
+        sum.serverTransactions += rhs.serverTransactions
+        sum.clientTransactions += rhs.clientTransactions
+        sum.successRetransmissions += rhs.successRetransmissions
+        sum.unacknowledgedSuccesses += rhs.unacknowledgedSuccesses
+        return sum
+    }
+}
