@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Pure protocol modules.
         .target(name: "SIPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -42,6 +43,9 @@ let package = Package(
 
         // MARK: The dial plan: decode, validate, route, explain, reload. Works on plain strings, no SIPCore.
         .target(name: "DialPlan", dependencies: ["OperatorInput", .product(name: "Yams", package: "Yams")]),
+
+        // MARK: Registrar, digest authentication, location service and presence (issue 4).
+        .target(name: "Registrar", dependencies: ["SIPCore", "COpenSSL", "CSQLite3"]),
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
@@ -71,6 +75,7 @@ let package = Package(
         ]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
