@@ -52,6 +52,9 @@ public enum DigestHash: Sendable {
         return DigestHash.sha256.digest(block.map { $0 ^ 0x5C } + inner)
     }
 
+    /// `count` random bytes as lowercase hex (cnonces, Call-IDs).
+    public static func randomHex(_ count: Int) -> String { Hex.encode(randomBytes(count)) }
+
     /// `count` cryptographically random bytes (OpenSSL `RAND_bytes`).
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

@@ -37,7 +37,7 @@ public struct Registrar: Sendable {
     /// lowercased, parameters dropped (§10.3 step 5).
     public static func addressOfRecord(of request: SIPMessage) throws(RegistrarError) -> String {
         guard let to = try? request.to, let sip = to.sipURI, let user = sip.user, !user.isEmpty else {
-            throw .missingOrInvalidHeader("To")
+            throw RegistrarError.missingOrInvalidHeader("To")
         }
         return "\(sip.scheme):\(user)@\(sip.host.description.lowercased())"
     }
@@ -48,10 +48,10 @@ public struct Registrar: Sendable {
     ///   - source: where the request came from (stored for NAT traversal).
     public func process(_ request: SIPMessage, aor: String, existing: [Binding], source: BindingSource,
                         now: Int64) throws(RegistrarError) -> RegisterOutcome {
-        guard let callID = request.callID, !callID.isEmpty else { throw .missingOrInvalidHeader("Call-ID") }
-        guard let cseq = request.cseqNumber else { throw .missingOrInvalidHeader("CSeq") }
+        guard let callID = request.callID, !callID.isEmpty else { throw RegistrarError.missingOrInvalidHeader("Call-ID") }
+        guard let cseq = request.cseqNumber else { throw RegistrarError.missingOrInvalidHeader("CSeq") }
         let contacts: [ContactValue]
-        do { contacts = try request.contact } catch { throw .invalidContact }
+        do { contacts = try request.contact } catch { throw RegistrarError.invalidContact }
 
         var bindings = existing.filter { $0.aor == aor && $0.expiresAt > now }
         let expired = existing.filter { $0.aor == aor && $0.expiresAt <= now }.map(\.key)
@@ -65,24 +65,24 @@ public struct Registrar: Sendable {
 
         // §10.3 step 6: `*` only alone and with Expires: 0.
         if contacts.contains(.wildcard) {
-            guard contacts.count == 1, headerExpires == 0 else { throw .invalidWildcard }
-            for binding in bindings where binding.callID == callID && cseq <= binding.cseq { throw .outOfOrder }
+            guard contacts.count == 1, headerExpires == 0 else { throw RegistrarError.invalidWildcard }
+            for binding in bindings where binding.callID == callID && cseq <= binding.cseq { throw RegistrarError.outOfOrder }
             change.removals += bindings.map(\.key)
             return RegisterOutcome(aor: aor, bindings: [], change: change)
         }
 
         // §10.3 step 7, per contact; nothing is applied unless every contact passes.
-        let path = request.headers.values(.path).map { String(sipBytes: $0) }
-        let userAgent = request.headers.firstValue(.userAgent).map { String(sipBytes: $0) }
+        let path = request.headers.values(.path).map { String(decoding: $0, as: UTF8.self) }
+        let userAgent = request.headers.firstValue(.userAgent).map { String(decoding: $0, as: UTF8.self) }
         var upserts: [Binding] = []
         var removals: [String] = []
         for contact in contacts {
-            guard let address = contact.nameAddress else { throw .invalidContact }
+            guard let address = contact.nameAddress else { throw RegistrarError.invalidContact }
             let requested = contact.expires ?? headerExpires ?? policy.defaultExpires
-            if requested != 0 && requested < policy.minExpires { throw .intervalTooBrief(minimum: policy.minExpires) }
+            if requested != 0 && requested < policy.minExpires { throw RegistrarError.intervalTooBrief(minimum: policy.minExpires) }
             let key = Binding.key(contactURI: address.uri, instance: contact.instance, regID: contact.regID)
             if let current = bindings.first(where: { $0.key == key }), current.callID == callID, cseq <= current.cseq {
-                throw .outOfOrder
+                throw RegistrarError.outOfOrder
             }
             upserts.removeAll { $0.key == key }
             removals.removeAll { $0 == key }
@@ -98,7 +98,7 @@ public struct Registrar: Sendable {
         }
         bindings.removeAll { binding in removals.contains(binding.key) || upserts.contains { $0.key == binding.key } }
         bindings += upserts
-        guard bindings.count <= policy.maxContactsPerAOR else { throw .tooManyContacts(limit: policy.maxContactsPerAOR) }
+        guard bindings.count <= policy.maxContactsPerAOR else { throw RegistrarError.tooManyContacts(limit: policy.maxContactsPerAOR) }
         change.upserts = upserts
         change.removals += removals.filter { key in existing.contains { $0.key == key } }
         return RegisterOutcome(aor: aor, bindings: Self.ordered(bindings), change: change)

@@ -50,7 +50,7 @@ public final class SQLiteBindingStore: BindingStore {
         try db.execute("PRAGMA busy_timeout=5000")
         try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
         let current = try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { $0.int(0) }.first ?? 0
-        for (index, sql) in Self.migrations.enumerated() where index + 1 > current {
+        for (index, sql) in Self.migrations.enumerated() where Int64(index + 1) > current {
             try db.transaction {
                 try db.execute(sql)
                 try db.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))",
