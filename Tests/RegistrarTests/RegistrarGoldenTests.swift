@@ -42,8 +42,9 @@ func run(_ request: SIPMessage, registrar: Registrar, bindings: inout [Binding],
     do {
         let aor = try Registrar.addressOfRecord(of: request)
         let outcome = try registrar.process(request, aor: aor, existing: bindings, source: source, now: now)
-        bindings.removeAll { $0.aor == aor && (outcome.change.removals.contains($0.key)
-            || outcome.change.upserts.contains { up in up.key == $0.key }) }
+        bindings.removeAll { old in
+            old.aor == aor && (outcome.change.removals.contains(old.key) || outcome.change.upserts.contains { $0.key == old.key })
+        }
         bindings += outcome.change.upserts
         return registrar.response(to: request, outcome: outcome, now: now, toTag: "reg")
     } catch {

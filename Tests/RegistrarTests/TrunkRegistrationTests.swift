@@ -52,7 +52,8 @@ func registersThroughAChallengeAndRefreshesEarly(proxy: Bool) throws {
     // Granted 300 s: refresh 60 s before expiry.
     #expect(wakeUp(actions) == 1_241)
     #expect(trunk.isRegistered(now: 1_240))
-    #expect(trunk.timerFired(now: 1_100).isEmpty)
+    let early = trunk.timerFired(now: 1_100)
+    #expect(early.isEmpty)
     let refresh = try #require(sent(trunk.timerFired(now: 1_241)))
     #expect(refresh.cseqNumber == 3)
     #expect(refresh.callID == "trunk-call")
@@ -94,21 +95,22 @@ func registersThroughAChallengeAndRefreshesEarly(proxy: Bool) throws {
 
 @Test func probeHealthFollowsTheTrunkRules() {
     var health = ProbeHealth()
-    #expect(!health.record(.timeout))
-    #expect(!health.record(.timeout))
-    #expect(health.isUp)
-    #expect(health.record(.timeout))
-    #expect(!health.isUp)
-    #expect(!health.record(.answered(status: 200)))
-    #expect(health.record(.answered(status: 404)))
-    #expect(health.isUp)
+    var trace: [String] = []
+    func step(_ result: ProbeHealth.Result) {
+        let changed = health.record(result)
+        trace.append("\(health.isUp ? "up" : "down")\(changed ? "!" : "")")
+    }
+    // Three misses take it down; two answers (any status but 503/408) bring it up.
+    for _ in 0..<3 { step(.timeout) }
+    step(.answered(status: 200))
+    step(.answered(status: 404))
     // A miss in between resets the count; 503 and 408 take it down at once.
-    #expect(!health.record(.timeout))
-    #expect(!health.record(.answered(status: 200)))
-    #expect(health.record(.answered(status: 503)))
-    #expect(!health.isUp)
-    #expect(!health.record(.answered(status: 200)))
-    #expect(!health.record(.answered(status: 408)))
-    #expect(!health.record(.answered(status: 200)))
-    #expect(health.record(.answered(status: 200)))
+    step(.timeout)
+    step(.answered(status: 200))
+    step(.answered(status: 503))
+    step(.answered(status: 200))
+    step(.answered(status: 408))
+    step(.answered(status: 200))
+    step(.answered(status: 200))
+    #expect(trace == ["up", "up", "down!", "down", "up!", "up", "up", "down!", "down", "down", "down", "up!"])
 }
