@@ -88,13 +88,12 @@ public struct DigestAuthenticator: Sendable {
         if let requestURI, uri != requestURI { return .failed }
 
         // The same hashing work whether or not the user exists.
-        let secret = lookup(username)
-        let ha1 = secret?.ha1(hash, username: username, realm: realm)
-            ?? DigestResponse.ha1(hash, username: username, realm: realm, password: Self.dummyPassword)
+        let stored = lookup(username)?.ha1(hash, username: username, realm: realm)
+        let ha1 = stored ?? DigestResponse.ha1(hash, username: username, realm: realm, password: Self.dummyPassword)
         let expected = DigestResponse.compute(hash, ha1: ha1, method: method, uri: uri, nonce: nonce,
                                               nonceCount: ncText, cnonce: cnonce, qop: "auth")
         let matches = Hex.constantTimeEquals(expected, response.lowercased())
-        guard matches, secret?.ha1(hash, username: username, realm: realm) != nil else { return .failed }
+        guard matches, stored != nil else { return .failed }
         if nonceCheck == .stale { return .stale }
         switch nonceCounts.accept(nonce: nonce, count: nc) {
         case .accepted: return .authenticated(username: username, algorithm: hash.algorithm)
