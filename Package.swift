@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CResolv"),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Pure protocol modules.
         .target(name: "SIPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -58,6 +59,9 @@ let package = Package(
         // MARK: The B2BUA: call state machine, SDP anchoring decisions, call records (pure).
         .target(name: "B2BUA", dependencies: ["SIPCore", "SDP", "DialPlan"]),
 
+        // MARK: Registrar, digest authentication, location service and presence (issue 4).
+        .target(name: "Registrar", dependencies: ["SIPCore", "COpenSSL", "CSQLite3"]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
@@ -92,6 +96,7 @@ let package = Package(
         ]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,133 @@
+import CSQLite3
+import Synchronization
+
+/// An SQLite error with the library's code and message.
+public struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The SQLite result code.
+    public var code: Int32
+    /// The library's message.
+    public var message: String
+    /// `code: message`.
+    public var description: String { "SQLite \(code): \(message)" }
+}
+
+/// The embedded binding store: one SQLite file (`registrar.sqlite`) in the data directory,
+/// WAL journal, schema versions recorded in `schema_migrations`.
+///
+/// Each ``apply(_:)`` is one transaction committed before it returns (with `synchronous=FULL` by
+/// default, so even a power loss after the 200 OK keeps the binding). Expiry times are absolute
+/// Unix seconds, so reopening the store expires nothing early.
+public final class SQLiteBindingStore: BindingStore {
+    /// The file name inside the data directory.
+    public static let fileName = "registrar.sqlite"
+    /// Schema migrations, applied in order; index + 1 is the version.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE bindings (
+            aor TEXT NOT NULL, binding_key TEXT NOT NULL, contact TEXT NOT NULL, q INTEGER,
+            expires_at INTEGER NOT NULL, call_id TEXT NOT NULL, cseq INTEGER NOT NULL,
+            instance TEXT, reg_id INTEGER, path TEXT NOT NULL, transport TEXT NOT NULL,
+            source_address TEXT NOT NULL, source_port INTEGER NOT NULL, connection_id TEXT,
+            user_agent TEXT, updated_at INTEGER NOT NULL,
+            PRIMARY KEY (aor, binding_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX bindings_expires_at ON bindings (expires_at);
+        """,
+    ]
+
+    private let connection: Mutex<SQLiteConnection>
+    /// The database file's path.
+    public let path: String
+
+    /// Opens (creating when needed) the store in `dataDirectory`, which must exist.
+    /// - Parameter durable: `synchronous=FULL` when true, `NORMAL` (safe against a crash of the
+    ///   process, not of the machine) when false.
+    public init(dataDirectory: String, durable: Bool = true) throws {
+        path = dataDirectory.hasSuffix("/") ? dataDirectory + Self.fileName : dataDirectory + "/" + Self.fileName
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
+        try db.execute("PRAGMA busy_timeout=5000")
+        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        let current = try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { $0.int(0) }.first ?? 0
+        for (index, sql) in Self.migrations.enumerated() where Int64(index + 1) > current {
+            try db.transaction {
+                try db.execute(sql)
+                try db.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))",
+                           [.int(Int64(index + 1))])
+            }
+        }
+        connection = Mutex(db)
+    }
+
+    /// The schema version in the file.
+    public func schemaVersion() throws -> Int64 {
+        try connection.withLock { db in
+            try db.query("SELECT MAX(version) FROM schema_migrations") { $0.int(0) }.first ?? 0
+        }
+    }
+
+    /// The journal mode in force (`wal`).
+    public func journalMode() throws -> String {
+        try connection.withLock { db in try db.query("PRAGMA journal_mode") { $0.text(0) ?? "" }.first ?? "" }
+    }
+
+    public func bindings(for aor: String, now: Int64) throws -> [Binding] {
+        try connection.withLock { db in
+            try db.query("SELECT \(Self.columns) FROM bindings WHERE aor = ? AND expires_at > ?", [.text(aor), .int(now)],
+                         Self.binding)
+        }
+    }
+
+    public func apply(_ change: BindingChange) throws {
+        try connection.withLock { db in
+            try db.transaction {
+                for key in change.removals {
+                    try db.run("DELETE FROM bindings WHERE aor = ? AND binding_key = ?", [.text(change.aor), .text(key)])
+                }
+                for binding in change.upserts {
+                    try db.run("INSERT OR REPLACE INTO bindings (\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               Self.values(binding))
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    public func removeExpired(now: Int64) throws -> Int {
+        try connection.withLock { db in
+            try db.run("DELETE FROM bindings WHERE expires_at <= ?", [.int(now)])
+            return db.changes
+        }
+    }
+
+    public func allBindings(now: Int64) throws -> [Binding] {
+        try connection.withLock { db in
+            try db.query("SELECT \(Self.columns) FROM bindings WHERE expires_at > ? ORDER BY aor", [.int(now)], Self.binding)
+        }
+    }
+
+    private static let columns = """
+        aor, binding_key, contact, q, expires_at, call_id, cseq, instance, reg_id, path, transport, \
+        source_address, source_port, connection_id, user_agent, updated_at
+        """
+
+    private static func values(_ b: Binding) -> [SQLiteValue] {
+        [.text(b.aor), .text(b.key), .text(b.contact), b.q.map { .int(Int64($0)) } ?? .null, .int(b.expiresAt),
+         .text(b.callID), .int(Int64(b.cseq)), b.instance.map { .text($0) } ?? .null, b.regID.map { .int(Int64($0)) } ?? .null,
+         .text(b.path.joined(separator: "\n")), .text(b.source.transport), .text(b.source.address), .int(Int64(b.source.port)),
+         b.source.connectionID.map { .text($0) } ?? .null, b.userAgent.map { .text($0) } ?? .null, .int(b.updatedAt)]
+    }
+
+    private static func binding(_ row: SQLiteRow) -> Binding {
+        let path = row.text(9) ?? ""
+        return Binding(
+            aor: row.text(0) ?? "", key: row.text(1) ?? "", contact: row.text(2) ?? "",
+            q: row.isNull(3) ? nil : UInt16(clamping: row.int(3)), expiresAt: row.int(4), callID: row.text(5) ?? "",
+            cseq: UInt32(clamping: row.int(6)), instance: row.text(7), regID: row.isNull(8) ? nil : UInt32(clamping: row.int(8)),
+            path: path.isEmpty ? [] : path.split(separator: "\n").map(String.init),
+            source: BindingSource(transport: row.text(10) ?? "", address: row.text(11) ?? "", port: Int(row.int(12)),
+                                  connectionID: row.text(13)),
+            userAgent: row.text(14), updatedAt: row.int(15))
+    }
+}

@@ -1,0 +1,97 @@
+import CSQLite3
+
+/// A value bound to a statement parameter.
+enum SQLiteValue {
+    case int(Int64)
+    case text(String)
+    case null
+}
+
+/// One result row while a statement steps.
+struct SQLiteRow {
+    let statement: OpaquePointer
+
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(statement, column) else { return nil }
+        return String(cString: pointer)
+    }
+}
+
+/// A thin owner of an `sqlite3*` handle. Not thread-safe: ``SQLiteBindingStore`` guards it with a mutex.
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+
+    init(path: String) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+            sqlite3_close(db)
+            throw SQLiteError(code: status, message: message)
+        }
+        handle = db
+    }
+
+    deinit { sqlite3_close(handle) }
+
+    /// Rows changed by the last statement.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs SQL without parameters (may hold several statements).
+    func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &error)
+        if status != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error"
+            sqlite3_free(error)
+            throw SQLiteError(code: status, message: message)
+        }
+    }
+
+    /// Runs one statement with parameters, ignoring rows.
+    func run(_ sql: String, _ values: [SQLiteValue] = []) throws {
+        _ = try query(sql, values) { _ in () }
+    }
+
+    /// Runs one statement and maps each row.
+    func query<T>(_ sql: String, _ values: [SQLiteValue] = [], _ map: (SQLiteRow) -> T) throws -> [T] {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw lastError() }
+        defer { sqlite3_finalize(statement) }
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            let status = switch value {
+            case .int(let number): sqlite3_bind_int64(statement, position, number)
+            case .text(let text): sqlite3_bind_text(statement, position, text, -1, GH_SQLITE_TRANSIENT)
+            case .null: sqlite3_bind_null(statement, position)
+            }
+            guard status == SQLITE_OK else { throw lastError() }
+        }
+        var rows: [T] = []
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return rows }
+            guard status == SQLITE_ROW else { throw lastError() }
+            rows.append(map(SQLiteRow(statement: statement)))
+        }
+    }
+
+    /// Runs `body` in a transaction, rolled back when it throws.
+    func transaction(_ body: () throws -> Void) throws {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            try body()
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func lastError() -> SQLiteError {
+        SQLiteError(code: sqlite3_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+}
