@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/hmac.h>
 
 static inline long gh_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) { return SSL_CTX_set_min_proto_version(ctx, version); }
 static inline long gh_SSL_CTX_set_options_no_query_mtu(SSL_CTX *ctx) { return (long)SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU); }

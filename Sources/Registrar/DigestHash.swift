@@ -2,7 +2,7 @@ import COpenSSL
 import SIPCore
 
 /// The hash functions digest authentication needs (RFC 7616 §3.2), over the system OpenSSL
-/// `libcrypto` (`EVP_Digest`), plus HMAC-SHA-256 (RFC 2104) for stateless nonces.
+/// `libcrypto` (`EVP_Digest`), plus HMAC-SHA-256 (RFC 2104, OpenSSL `HMAC`) for stateless nonces.
 ///
 /// All hashing in the Registrar goes through this one type so the backend can be swapped (for
 /// swift-crypto) in one file.
@@ -44,12 +44,21 @@ public enum DigestHash: Sendable {
     /// The lowercase hex digest of a string's UTF-8 bytes (RFC 7616 §3.4.1 `H(data)`).
     public func hex(_ text: String) -> String { Hex.encode(digest(Array(text.utf8))) }
 
-    /// HMAC-SHA-256 of `message` under `key` (RFC 2104, block size 64).
+    /// HMAC-SHA-256 of `message` under `key` (RFC 2104), by OpenSSL's one-shot `HMAC`.
     public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var block = key.count > 64 ? DigestHash.sha256.digest(key) : key
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        let inner = DigestHash.sha256.digest(block.map { $0 ^ 0x36 } + message)
-        return DigestHash.sha256.digest(block.map { $0 ^ 0x5C } + inner)
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var size: UInt32 = 0
+        let result = key.withUnsafeBytes { rawKey in
+            message.withUnsafeBufferPointer { data in
+                output.withUnsafeMutableBufferPointer { out in
+                    HMAC(EVP_sha256(), rawKey.baseAddress, Int32(rawKey.count), data.baseAddress, data.count,
+                         out.baseAddress, &size)
+                }
+            }
+        }
+        // HMAC with a built-in digest fails only on allocation failure.
+        guard result != nil else { return [] }
+        return Array(output.prefix(Int(size)))
     }
 
     /// `count` random bytes as lowercase hex (cnonces, Call-IDs).
