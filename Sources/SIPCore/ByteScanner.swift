@@ -181,7 +181,7 @@ struct ByteScanner {
                 let before = index
                 skipLWS()
                 if index == before { throw SIPGrammarError(.unexpectedByte(byte), in: .quotedString, at: index) }
-            } else if byte < 0x20 && byte != 0x09 || byte == 0x7F {
+            } else if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
                 throw SIPGrammarError(.unexpectedByte(byte), in: .quotedString, at: index)
             } else {
                 index += 1
@@ -248,11 +248,20 @@ enum ASCII {
         }
     }
 
-    /// Writes `text` as an RFC 3261 quoted-string, escaping `"` and `\`.
+    /// Writes `text` as an RFC 3261 quoted-string: `"`, `\` and control characters become
+    /// quoted-pairs; CR and LF, which no quoted-pair may carry, become spaces.
     static func writeQuoted(_ text: String, into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { buffer.append(UInt8(ascii: "\\")) }
+            switch byte {
+            case 0x0A, 0x0D:
+                buffer.append(UInt8(ascii: " "))
+                continue
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F:
+                buffer.append(UInt8(ascii: "\\"))
+            default:
+                break
+            }
             buffer.append(byte)
         }
         buffer.append(UInt8(ascii: "\""))
