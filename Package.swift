@@ -36,6 +36,8 @@ let package = Package(
             "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
+        .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
 
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
