@@ -7,7 +7,8 @@ import SIPCore
 /// Promises checked:
 /// - `message`: `SIPParser` never traps; every typed accessor either parses or throws; a parsed
 ///   message serializes to bytes that parse again and serialize identically; an error's
-///   response (when one can be built) serializes and parses.
+///   response (when one can be built) serializes, and parses when the request had every
+///   mandatory header.
 /// - `stream`: `SIPStreamParser` gives the same events whatever the chunking (STYLE.md habit 4).
 /// - `uri`: each value grammar either throws or parses; a parsed value's canonical form parses
 ///   again to the same canonical form.
@@ -34,7 +35,11 @@ enum FuzzHarness {
             _ = error.description
             if let response = error.makeResponse(toTag: "fuzz") {
                 let wire = response.serialized()
-                guard (try? parser.parse(wire)) != nil else { fatalError("error response does not parse: \(error)") }
+                // The response copies Via, From, To, Call-ID and CSeq: it is a valid message
+                // when the request had all five (RFC 3261 §8.2.6.2).
+                let mandatory: [HeaderName] = [.via, .from, .to, .callID, .cseq]
+                let complete = error.partialMessage.map { partial in mandatory.allSatisfy { partial.headers.contains($0) } } ?? false
+                if complete, (try? parser.parse(wire)) == nil { fatalError("error response does not parse: \(error)") }
             }
             return
         }
