@@ -13,7 +13,7 @@ struct AuthParameterList {
 
     /// Parses `scheme LWS auth-param *(COMMA auth-param)`; empty list elements are skipped
     /// (RFC 7230 §7 `#rule`).
-    static func parse(_ bytes: ArraySlice<UInt8>, element: SIPGrammarError.Element) throws(SIPGrammarError) -> AuthParameterList {
+    static func parse(_ bytes: ByteView, element: SIPGrammarError.Element) throws(SIPGrammarError) -> AuthParameterList {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: element, at: bytes.startIndex)
         }
@@ -27,6 +27,13 @@ struct AuthParameterList {
             return AuthParameterList(scheme: scanner.string(scheme), parameters: parameters)
         }
         guard scanner.index > beforeSpace else { throw scanner.unexpected() }
+        parameters = try scanParameters(&scanner)
+        return AuthParameterList(scheme: scanner.string(scheme), parameters: parameters)
+    }
+
+    /// `[auth-param *(COMMA auth-param)]` to the end of the value, empty elements skipped.
+    static func scanParameters(_ scanner: inout ByteScanner) throws(SIPGrammarError) -> SIPParameters {
+        var parameters = SIPParameters()
         scanner.element = .authParameter
         repeat {
             scanner.skipLWS()
@@ -39,11 +46,8 @@ struct AuthParameterList {
             let value: String
             if scanner.peek == UInt8(ascii: "\"") {
                 let start = scanner.index
-                _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-                guard let text = String(validating: scanner.bytes[start..<scanner.index], as: UTF8.self) else {
-                    throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
-                }
-                value = text
+                let quoted = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
+                value = try scanner.quotedWireString(from: start, hasFolds: quoted.hasFolds)
             } else {
                 value = scanner.string(try scanner.token())
             }
@@ -51,7 +55,15 @@ struct AuthParameterList {
             scanner.skipLWS()
         } while scanner.consume(UInt8(ascii: ","))
         try scanner.expectEnd()
-        return AuthParameterList(scheme: scanner.string(scheme), parameters: parameters)
+        return parameters
+    }
+
+    /// Decodes an RFC 8187 `ext-value` (`UTF-8'[language]'pct-encoded`), as in RFC 7616 §3.4.4
+    /// `username*`; nil for another charset or a malformed value.
+    static func decodeExtendedValue(_ text: String) -> String? {
+        let parts = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, ASCII.equalsIgnoringCase(String(parts[0]), "UTF-8") else { return nil }
+        return SIPEscaping.unescape(String(parts[2]))
     }
 
     /// Writes `scheme name=value, name=value`.

@@ -1,10 +1,10 @@
 /// A cursor over a byte slice that keeps absolute indices; the workhorse of the value parsers.
 struct ByteScanner {
-    let bytes: ArraySlice<UInt8>
+    let bytes: ByteView
     var index: Int
     var element: SIPGrammarError.Element
 
-    init(_ bytes: ArraySlice<UInt8>, element: SIPGrammarError.Element) {
+    init(_ bytes: ByteView, element: SIPGrammarError.Element) {
         self.bytes = bytes
         self.index = bytes.startIndex
         self.element = element
@@ -12,7 +12,7 @@ struct ByteScanner {
 
     var isAtEnd: Bool { index >= bytes.endIndex }
 
-    var peek: UInt8? { index < bytes.endIndex ? bytes[index] : nil }
+    var peek: UInt8? { index < bytes.endIndex ? bytes.unchecked(index) : nil }
 
     func peek(at offset: Int) -> UInt8? {
         let position = index + offset
@@ -31,7 +31,7 @@ struct ByteScanner {
 
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
-        if index < bytes.endIndex && bytes[index] == byte {
+        if index < bytes.endIndex && bytes.unchecked(index) == byte {
             index += 1
             return true
         }
@@ -60,7 +60,7 @@ struct ByteScanner {
     @inline(__always)
     mutating func scan(_ characters: ByteClass) -> Range<Int> {
         let start = index
-        while index < bytes.endIndex && characters.contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex && characters.contains(bytes.unchecked(index)) { index += 1 }
         return start..<index
     }
 
@@ -68,7 +68,7 @@ struct ByteScanner {
     mutating func scanEscaped(_ characters: ByteClass) throws(SIPGrammarError) -> Range<Int> {
         let start = index
         while index < bytes.endIndex {
-            let byte = bytes[index]
+            let byte = bytes.unchecked(index)
             if characters.contains(byte) {
                 index += 1
             } else if byte == UInt8(ascii: "%") {
@@ -88,7 +88,7 @@ struct ByteScanner {
     @inline(__always)
     mutating func skipLWS() {
         while index < bytes.endIndex {
-            switch bytes[index] {
+            switch bytes.unchecked(index) {
             case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 index += 1
             case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
@@ -132,7 +132,7 @@ struct ByteScanner {
     }
 
     func string(_ range: Range<Int>) -> String {
-        String(decoding: bytes[range], as: UTF8.self)
+        bytes[range].string
     }
 
     /// A decimal number of at most ``SIPGrammarLimits/maxNumberDigits`` digits not above `maximum`.
@@ -152,19 +152,21 @@ struct ByteScanner {
     }
 
     /// `quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE` (RFC 3261 §25.1), cursor on
-    /// the opening quote. Returns the range *inside* the quotes (escapes still in place) and whether
-    /// it holds any quoted-pair.
-    mutating func quotedString(limit: Int) throws(SIPGrammarError) -> (range: Range<Int>, hasEscapes: Bool) {
+    /// the opening quote. Returns the range *inside* the quotes (escapes still in place), whether
+    /// it holds a quoted-pair or a folded line (then ``unquote(_:hasEscapes:)`` must rewrite it),
+    /// and whether it holds a folded line.
+    mutating func quotedString(limit: Int) throws(SIPGrammarError) -> (range: Range<Int>, hasEscapes: Bool, hasFolds: Bool) {
         let opening = index
         try expect(UInt8(ascii: "\""))
         let start = index
         var hasEscapes = false
+        var hasFolds = false
         while index < bytes.endIndex {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let range = start..<index
                 index += 1
-                return (range, hasEscapes)
+                return (range, hasEscapes, hasFolds)
             }
             if index - start >= limit {
                 throw SIPGrammarError(.limitExceeded(limit), in: .quotedString, at: opening)
@@ -181,6 +183,8 @@ struct ByteScanner {
                 let before = index
                 skipLWS()
                 if index == before { throw SIPGrammarError(.unexpectedByte(byte), in: .quotedString, at: index) }
+                hasEscapes = true
+                hasFolds = true
             } else if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
                 throw SIPGrammarError(.unexpectedByte(byte), in: .quotedString, at: index)
             } else {
@@ -190,10 +194,23 @@ struct ByteScanner {
         throw SIPGrammarError(.unexpectedEnd, in: .quotedString, at: index)
     }
 
+    /// The wire form of a quoted string from its opening quote to `end`, with the CR and LF of
+    /// folded lines removed (RFC 3261 §7.3.1: a fold is equivalent to its white space).
+    func quotedWireString(from start: Int, hasFolds: Bool) throws(SIPGrammarError) -> String {
+        let text: String?
+        if hasFolds {
+            text = String(validating: bytes[start..<index].filter { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+        } else {
+            text = bytes[start..<index].validatedString
+        }
+        guard let text else { throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start) }
+        return text
+    }
+
     /// The text of a quoted string's inside with quoted-pairs resolved; must be UTF-8.
     func unquote(_ range: Range<Int>, hasEscapes: Bool) throws(SIPGrammarError) -> String {
         if !hasEscapes {
-            guard let text = String(validating: bytes[range], as: UTF8.self) else {
+            guard let text = bytes[range].validatedString else {
                 throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: range.lowerBound)
             }
             return text
@@ -204,6 +221,10 @@ struct ByteScanner {
         while position < range.upperBound {
             if bytes[position] == UInt8(ascii: "\\") && position + 1 < range.upperBound {
                 position += 1
+            } else if bytes[position] == 0x0D || bytes[position] == 0x0A {
+                // A folded line (the only way CR or LF gets here) is its white space alone.
+                position += 1
+                continue
             }
             unescaped.append(bytes[position])
             position += 1
@@ -224,28 +245,39 @@ enum ASCII {
 
     /// ASCII-case-insensitive equality of two strings.
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?) where lower(a) == lower(b): continue
-            default: return false
-            }
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        if lhs == rhs { return true }
+        var leftIndex = left.startIndex
+        var rightIndex = right.startIndex
+        while leftIndex != left.endIndex {
+            if lower(left[leftIndex]) != lower(right[rightIndex]) { return false }
+            left.formIndex(after: &leftIndex)
+            right.formIndex(after: &rightIndex)
         }
+        return true
+    }
+
+    /// Exact equality of bytes and a literal.
+    @inline(__always)
+    static func equals(_ bytes: ByteView, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let lhs = bytes.buffer
+        let rhs = literal.utf8Start
+        for offset in 0..<count where lhs[offset] != rhs[offset] { return false }
+        return true
     }
 
     /// ASCII-case-insensitive equality of bytes and a literal.
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
-        guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        return literal.withUTF8Buffer { buffer in
-            var offset = 0
-            for byte in bytes {
-                if lower(byte) != lower(buffer[offset]) { return false }
-                offset += 1
-            }
-            return true
-        }
+    static func equalsIgnoringCase(_ bytes: ByteView, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let lhs = bytes.buffer
+        let rhs = literal.utf8Start
+        for offset in 0..<count where lower(lhs[offset]) != lower(rhs[offset]) { return false }
+        return true
     }
 
     /// Writes `text` as an RFC 3261 quoted-string: `"`, `\` and control characters become

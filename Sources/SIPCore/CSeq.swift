@@ -15,6 +15,10 @@ public struct CSeq: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses `1*DIGIT LWS Method`.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .cseq)
         scanner.skipLWS()
         scanner.element = .number
@@ -30,13 +34,29 @@ public struct CSeq: Hashable, Sendable, SIPGrammarValue {
     }
 
     /// The RFC 3261 and common extension methods as literals, so parsing allocates nothing.
-    static func internedMethod(_ bytes: ArraySlice<UInt8>) -> String {
-        for literal in ["INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK", "UPDATE",
-                        "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE", "PUBLISH"]
-        where bytes.elementsEqual(literal.utf8) {
-            return literal
+    static func internedMethod(_ bytes: ByteView) -> String {
+        switch bytes.count {
+        case 3:
+            if ASCII.equals(bytes, "ACK") { return "ACK" }
+            if ASCII.equals(bytes, "BYE") { return "BYE" }
+        case 6:
+            if ASCII.equals(bytes, "INVITE") { return "INVITE" }
+            if ASCII.equals(bytes, "CANCEL") { return "CANCEL" }
+            if ASCII.equals(bytes, "UPDATE") { return "UPDATE" }
+            if ASCII.equals(bytes, "NOTIFY") { return "NOTIFY" }
+        case 8:
+            if ASCII.equals(bytes, "REGISTER") { return "REGISTER" }
+        case 7:
+            if ASCII.equals(bytes, "OPTIONS") { return "OPTIONS" }
+            if ASCII.equals(bytes, "MESSAGE") { return "MESSAGE" }
+            if ASCII.equals(bytes, "PUBLISH") { return "PUBLISH" }
+        case 5:
+            if ASCII.equals(bytes, "PRACK") { return "PRACK" }
+            if ASCII.equals(bytes, "REFER") { return "REFER" }
+        default:
+            break
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.string
     }
 
     /// Appends `number method`.

@@ -42,6 +42,10 @@ public enum ContactValue: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses `*` or one contact-param.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .contact, at: bytes.startIndex)
         }
@@ -88,6 +92,10 @@ public struct QValue: Hashable, Comparable, Sendable, SIPGrammarValue {
 
     /// Parses a qvalue.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .headerParameter)
         scanner.skipLWS()
         let start = scanner.index

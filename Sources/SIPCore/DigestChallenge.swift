@@ -65,6 +65,10 @@ public struct DigestChallenge: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one challenge.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         let list = try AuthParameterList.parse(bytes, element: .challenge)
         if ASCII.equalsIgnoringCase(list.scheme, "Digest") {
             guard list.parameters.contains("nonce"), list.parameters.contains("realm") else {

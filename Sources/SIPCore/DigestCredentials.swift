@@ -43,8 +43,10 @@ public struct DigestCredentials: Hashable, Sendable, SIPGrammarValue {
     /// An auth-param's value, unquoted.
     public func value(_ name: String) -> String? { parameters.parameter(named: name)?.unquotedValue }
 
-    /// `username`.
-    public var username: String? { value("username") }
+    /// `username`, or the decoded `username*` (RFC 7616 §3.4.4) for names beyond ASCII.
+    public var username: String? {
+        value("username") ?? value("username*").flatMap(AuthParameterList.decodeExtendedValue)
+    }
     /// `realm`.
     public var realm: String? { value("realm") }
     /// `nonce`.
@@ -72,9 +74,16 @@ public struct DigestCredentials: Hashable, Sendable, SIPGrammarValue {
     /// Parses one set of credentials. For Digest, username, realm, nonce, uri and response are
     /// required (RFC 7616 §3.4).
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         let list = try AuthParameterList.parse(bytes, element: .credentials)
         if ASCII.equalsIgnoringCase(list.scheme, "Digest") {
-            for required in ["username", "realm", "nonce", "uri", "response"] where !list.parameters.contains(required) {
+            for required in ["realm", "nonce", "uri", "response"] where !list.parameters.contains(required) {
+                throw SIPGrammarError(.missingParameter, in: .credentials, at: bytes.startIndex)
+            }
+            guard list.parameters.contains("username") || list.parameters.contains("username*") else {
                 throw SIPGrammarError(.missingParameter, in: .credentials, at: bytes.startIndex)
             }
         }

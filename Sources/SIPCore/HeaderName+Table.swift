@@ -106,41 +106,6 @@ extension HeaderName {
         KnownHeader("Session-ID"),
     ]
 
-    /// `compactCodes[letter - 0x61]` is the code of the header whose compact form is `letter`.
-    static let compactCodes: [UInt8] = {
-        var codes = [UInt8](repeating: 0, count: 26)
-        for (offset, header) in table.enumerated() {
-            if let compact = header.compact { codes[Int(compact - 0x61)] = UInt8(offset + 1) }
-        }
-        return codes
-    }()
-
-    /// Codes of the table grouped by name length, for byte lookups.
-    static let codesByLength: [[UInt8]] = {
-        var buckets = [[UInt8]](repeating: [], count: 32)
-        for (offset, header) in table.enumerated() { buckets[header.lowercased.count].append(UInt8(offset + 1)) }
-        return buckets
-    }()
-
-    /// The table code for a header name written as `bytes` (any case, full or compact), 0 when
-    /// the name is not in the table.
-    static func code(for bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        let count = bytes.count
-        if count == 1 {
-            let letter = Octet.lower(bytes[0])
-            guard letter &- 0x61 < 26 else { return 0 }
-            return compactCodes[Int(letter &- 0x61)]
-        }
-        guard count < codesByLength.count else { return 0 }
-        let table = Self.table
-        candidates: for code in codesByLength[count] {
-            let known = table[Int(code) - 1].lowercased
-            for index in 0..<count where Octet.lower(bytes[index]) != known[index] { continue candidates }
-            return code
-        }
-        return 0
-    }
-
     static func code(for bytes: ArraySlice<UInt8>) -> UInt8 {
         bytes.withUnsafeBufferPointer { code(for: $0) }
     }

@@ -43,6 +43,10 @@ public struct MediaType: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one media-type.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .mediaType, at: bytes.startIndex)
         }

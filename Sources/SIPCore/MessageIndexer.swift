@@ -12,8 +12,10 @@ struct MessageIndexer {
     /// Bit `code` is set when a field with table code `code` (< 64) was seen.
     var seen: UInt64 = 0
     var hasFolded = false
-    /// False when the start line names a SIP version other than 2.0 (answered 505).
-    var isSIP20 = true
+    /// A defect of the start line found while the header fields were still read: a version
+    /// other than SIP/2.0 (answered 505), or a malformed request line (answered 400 when Via
+    /// and CSeq follow).
+    var startLineDefect: SIPParseError.Kind?
     /// Start of the line being read (the error offset on a defect).
     var position = 0
 
@@ -50,14 +52,35 @@ struct MessageIndexer {
         }
         let firstEnd = firstLF > pos && buffer[firstLF - 1] == Octet.cr ? firstLF - 1 : firstLF
         if firstEnd - pos > limits.maxStartLineLength { throw ParseFailure(.startLineTooLong(limit: limits.maxStartLineLength)) }
-        (startLine, isSIP20) = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
+        do {
+            let (line, isSIP20) = try StartLineParser.parse(buffer, storage, from: pos, to: firstEnd)
+            startLine = line
+            if !isSIP20 { startLineDefect = .unsupportedVersion }
+        } catch {
+            guard let salvaged = StartLineParser.salvageRequestLine(buffer, storage, from: pos, to: firstEnd) else {
+                throw error
+            }
+            startLine = salvaged
+            startLineDefect = error.kind
+        }
         startLineRange = pos..<(firstLF + 1)
         pos = firstLF + 1
+
+        // The loop works on locals (kept in registers), written back however it ends.
+        var entries = self.entries
+        self.entries = []
+        var seen: UInt64 = 0
+        let maxLineLength = limits.maxLineLength
+        let maxHeaderCount = limits.maxHeaderCount
+        defer {
+            self.entries = entries
+            self.seen = seen
+        }
 
         while true {
             position = pos
             guard let lf = findLineFeed(buffer, from: pos, to: end) else {
-                if end - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
+                if end - pos > maxLineLength { throw ParseFailure(.lineTooLong(limit: maxLineLength)) }
                 throw ParseFailure(.incomplete)
             }
             let contentEnd = lf > pos && buffer[lf - 1] == Octet.cr ? lf - 1 : lf
@@ -66,7 +89,7 @@ struct MessageIndexer {
                 position = lf + 1
                 return
             }
-            if contentEnd - pos > limits.maxLineLength { throw ParseFailure(.lineTooLong(limit: limits.maxLineLength)) }
+            if contentEnd - pos > maxLineLength { throw ParseFailure(.lineTooLong(limit: maxLineLength)) }
             let first = buffer[pos]
             var valueEnd = contentEnd
             if first == Octet.space || first == Octet.tab {
@@ -101,7 +124,7 @@ struct MessageIndexer {
             index += 1
             while index < contentEnd && Octet.isWhitespace(buffer[index]) { index += 1 }
             while valueEnd > index && Octet.isWhitespace(buffer[valueEnd - 1]) { valueEnd -= 1 }
-            guard entries.count < limits.maxHeaderCount else { throw ParseFailure(.tooManyHeaders(limit: limits.maxHeaderCount)) }
+            guard entries.count < maxHeaderCount else { throw ParseFailure(.tooManyHeaders(limit: maxHeaderCount)) }
             let code = HeaderName.code(for: UnsafeBufferPointer(rebasing: buffer[pos..<nameEnd]))
             if code < 64 { seen |= 1 << UInt64(code) }
             entries.append(
@@ -159,7 +182,7 @@ struct MessageIndexer {
     /// proxy-less peer may omit it and RFC 3261 §16.3 lets the element add it).
     /// The defect found in a complete head (version, mandatory fields), if any.
     func headDefect() -> SIPParseError.Kind? {
-        if !isSIP20 { return .unsupportedVersion }
+        if let startLineDefect { return startLineDefect }
         return missingMandatoryHeader().map { .missingHeader($0) }
     }
 

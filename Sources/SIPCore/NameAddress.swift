@@ -43,12 +43,17 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one name-addr or addr-spec with its parameters.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .nameAddress, at: bytes.startIndex)
         }
         var scanner = ByteScanner(bytes, element: .nameAddress)
-        self = try NameAddress.scan(&scanner)
+        let address = try NameAddress.scan(&scanner)
         try scanner.expectEnd()
+        self = address
     }
 
     /// Appends the canonical wire form: `"Display" <uri>;params` or `<uri>;params`.
@@ -76,24 +81,32 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
         scanner.skipLWS()
         let start = scanner.index
         var displayName: String?
+        let uri: URI
         if scanner.peek == UInt8(ascii: "\"") {
             scanner.element = .displayName
             let quoted = try scanner.quotedString(limit: SIPGrammarLimits.maxDisplayNameLength)
             displayName = try scanner.unquote(quoted.range, hasEscapes: quoted.hasEscapes)
             scanner.skipLWS()
             guard scanner.peek == UInt8(ascii: "<") else { throw scanner.unexpected() }
-        } else if scanner.peek != UInt8(ascii: "<") {
-            displayName = try scanTokenDisplayName(&scanner)
-            if displayName == nil {
-                // addr-spec form: the URI ends where header parameters begin.
-                scanner.index = start
-                scanner.element = .uri
-                let uri = try URI.scan(&scanner, addrSpec: true)
-                scanner.element = .headerParameter
-                let parameters = try SIPParameters.scanHeaderParameters(&scanner)
-                return NameAddress(uri: uri, parameters: parameters)
-            }
+            uri = try scanBracketedURI(&scanner)
+        } else if scanner.peek == UInt8(ascii: "<") {
+            uri = try scanBracketedURI(&scanner)
+        } else if let tokens = try scanTokenDisplayName(&scanner) {
+            displayName = tokens
+            uri = try scanBracketedURI(&scanner)
+        } else {
+            // addr-spec form: the URI ends where header parameters begin.
+            scanner.index = start
+            scanner.element = .uri
+            uri = try URI.scan(&scanner, addrSpec: true)
         }
+        scanner.element = .headerParameter
+        let parameters = try SIPParameters.scanHeaderParameters(&scanner)
+        return NameAddress(displayName: displayName, uri: uri, parameters: parameters)
+    }
+
+    /// `LAQUOT addr-spec RAQUOT` at the cursor.
+    private static func scanBracketedURI(_ scanner: inout ByteScanner) throws(SIPGrammarError) -> URI {
         scanner.element = .nameAddress
         try scanner.expect(UInt8(ascii: "<"))
         // RFC 4475 §3.1.2.14 (badaspec): white space inside the brackets is not in the grammar,
@@ -104,9 +117,7 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
         scanner.element = .nameAddress
         scanner.skipLWS()
         try scanner.expect(UInt8(ascii: ">"))
-        scanner.element = .headerParameter
-        let parameters = try SIPParameters.scanHeaderParameters(&scanner)
-        return NameAddress(displayName: displayName, uri: uri, parameters: parameters)
+        return uri
     }
 
     /// `*(token LWS)` followed by `<`; returns nil (cursor anywhere) when the text is not followed
@@ -130,7 +141,7 @@ public struct NameAddress: Hashable, Sendable, SIPGrammarValue {
         }
         guard tokenCount > 0, scanner.peek == UInt8(ascii: "<") else { return nil }
         if isSingleSpaced {
-            guard let name = String(validating: scanner.bytes[start..<end], as: UTF8.self) else {
+            guard let name = scanner.bytes[start..<end].validatedString else {
                 throw SIPGrammarError(.invalidUTF8, in: .displayName, at: start)
             }
             return name

@@ -35,6 +35,10 @@ public struct OptionTags: Hashable, Sendable, SIPGrammarValue, RandomAccessColle
 
     /// Parses `[option-tag *(COMMA option-tag)]`.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .optionTag, at: bytes.startIndex)
         }

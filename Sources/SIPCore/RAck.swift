@@ -17,6 +17,10 @@ public struct RAck: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one value.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .rack)
         scanner.skipLWS()
         let response = try scanner.number(maximum: UInt64(UInt32.max))

@@ -42,6 +42,10 @@ public struct Reason: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one reason-value; `cause` must be a number and `text` a quoted-string.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .reason, at: bytes.startIndex)
         }

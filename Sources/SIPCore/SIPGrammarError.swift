@@ -24,7 +24,7 @@ public struct SIPGrammarError: Error, Hashable, Sendable, CustomStringConvertibl
         case unsupportedScheme
         /// A named limit of ``SIPGrammarLimits`` was exceeded; the payload is the limit's value.
         case limitExceeded(Int)
-        /// A parameter the grammar requires is missing (for example `phone-context` of a local tel number).
+        /// A parameter the grammar requires is missing (for example `nonce` in a Digest challenge).
         case missingParameter
         /// A parameter appears with a value the grammar does not allow.
         case invalidParameterValue

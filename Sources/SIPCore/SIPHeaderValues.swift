@@ -5,12 +5,16 @@
 public struct SIPHeaderValues: Sequence, IteratorProtocol, Sendable {
     private let value: ArraySlice<UInt8>
     private var position: Int
+    /// Bit set of the bytes below 64 that matter to splitting: `"` `,` `<` `>`.
+    private static let specialLow: UInt64 = 1 << 34 | 1 << 44 | 1 << 60 | 1 << 62
 
+    /// A splitter over one header value.
     public init(_ value: ArraySlice<UInt8>) {
         self.value = value
         self.position = value.startIndex
     }
 
+    /// The next non-empty element, trimmed; nil after the last.
     public mutating func next() -> ArraySlice<UInt8>? {
         while position < value.endIndex {
             let start = position
@@ -19,6 +23,11 @@ public struct SIPHeaderValues: Sequence, IteratorProtocol, Sendable {
             var index = start
             while index < value.endIndex {
                 let byte = value[index]
+                // Most bytes are none of `"` `,` `<` `>` `\`: one bit test skips them.
+                if byte < 64 ? (Self.specialLow >> UInt64(byte)) & 1 == 0 : byte != Octet.backslash {
+                    index += 1
+                    continue
+                }
                 if inQuotes {
                     if byte == Octet.backslash { index += 1 } else if byte == Octet.quote { inQuotes = false }
                 } else if byte == Octet.quote {

@@ -41,7 +41,7 @@ public struct SIPHeaderField: Sendable {
 /// Fields that are added or changed are written canonically (`Name: value\r\n`) after the
 /// original bytes; untouched fields keep their original bytes, so a message serializes
 /// byte-identical until it is changed.
-public struct SIPHeaders: Sendable {
+public struct SIPHeaders: Sendable, RandomAccessCollection {
     /// The message bytes (the parsed message first, then lines written by mutations).
     var storage: [UInt8]
     var entries: [HeaderEntry]
@@ -60,7 +60,13 @@ public struct SIPHeaders: Sendable {
     /// The number of header fields (a field with several comma-separated values counts once).
     public var count: Int { entries.count }
 
+    /// True when there is no header field.
     public var isEmpty: Bool { entries.isEmpty }
+
+    /// The position of the first field (0).
+    public var startIndex: Int { 0 }
+    /// One past the position of the last field.
+    public var endIndex: Int { entries.count }
 
     /// The field at `index` (in message order).
     public subscript(index: Int) -> SIPHeaderField {
@@ -70,9 +76,6 @@ public struct SIPHeaders: Sendable {
             name: entry.code != 0 ? HeaderName(code: entry.code) : HeaderName(bytes: rawName),
             rawName: rawName, value: storage[entry.valueRange])
     }
-
-    /// All fields in message order.
-    public var fields: [SIPHeaderField] { (0..<entries.count).map { self[$0] } }
 
     /// The indices of the fields named `name`, in message order.
     public func indices(of name: HeaderName) -> [Int] {

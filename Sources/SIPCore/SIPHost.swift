@@ -31,6 +31,10 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a host as written in a URI or sent-by (IPv6 in brackets).
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .host)
         self = try SIPHost.scan(&scanner)
         guard scanner.isAtEnd else { throw scanner.unexpected() }
@@ -44,13 +48,17 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
     /// Parses a bare IP address (IPv4 or unbracketed IPv6), as in Via `received` (RFC 3261 §20.42).
     /// A bracketed IPv6 reference is accepted too (RFC 5118 §4.5: implementations send it).
     public init(parsingAddress bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try SIPHost(addressView: view) }
+    }
+
+    init(addressView bytes: ByteView) throws(SIPGrammarError) {
         if bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"), bytes.count > 2,
            IPv6Address(bytes.dropFirst().dropLast()) != nil {
-            self = .ipv6(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
+            self = .ipv6(bytes.dropFirst().dropLast().string)
         } else if SIPHost.isIPv4(bytes) {
-            self = .ipv4(String(decoding: bytes, as: UTF8.self))
+            self = .ipv4(bytes.string)
         } else if IPv6Address(bytes) != nil {
-            self = .ipv6(String(decoding: bytes, as: UTF8.self))
+            self = .ipv6(bytes.string)
         } else {
             throw SIPGrammarError(.invalidHost, in: .host, at: bytes.startIndex)
         }
@@ -77,7 +85,7 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
         case (.ipv4(let lhs), .ipv4(let rhs)):
             SIPHost.ipv4Value(lhs) == SIPHost.ipv4Value(rhs)
         case (.ipv6(let lhs), .ipv6(let rhs)):
-            IPv6Address(ArraySlice(lhs.utf8)) == IPv6Address(ArraySlice(rhs.utf8))
+            ByteView.with(lhs, { IPv6Address($0) }) == ByteView.with(rhs, { IPv6Address($0) })
         default:
             false
         }
@@ -94,7 +102,7 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
             }
             return .ipv6(scanner.string(inner))
         }
-        let range = scanner.scan(SIPHost.nameChars)
+        let range = scanner.scan(SIPChars.nameChar)
         guard !range.isEmpty else { throw SIPGrammarError(.invalidHost, in: .host, at: start) }
         let text = scanner.bytes[range]
         if isIPv4(text) { return .ipv4(scanner.string(range)) }
@@ -102,9 +110,7 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
         return .name(scanner.string(range))
     }
 
-    private static let nameChars = ByteClass("-.", alphanumeric: true)
-
-    static func isIPv4(_ bytes: ArraySlice<UInt8>) -> Bool {
+    static func isIPv4(_ bytes: ByteView) -> Bool {
         var parts = 0
         var digits = 0
         var value = 0
@@ -141,29 +147,30 @@ public enum SIPHost: Hashable, Sendable, CustomStringConvertible {
 
     /// `hostname = *( domainlabel "." ) toplabel [ "." ]`; labels are alphanumerics with inner
     /// hyphens and the top label starts with a letter.
-    static func isHostname(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var labelStart = bytes.startIndex
-        var lastLabel = labelStart..<labelStart
-        var position = bytes.startIndex
-        while position <= bytes.endIndex {
-            if position == bytes.endIndex || bytes[position] == UInt8(ascii: ".") {
-                let label = labelStart..<position
-                if label.isEmpty {
+    static func isHostname(_ bytes: ByteView) -> Bool {
+        let buffer = bytes.buffer
+        let count = buffer.count
+        let characters = SIPChars.nameChar
+        var labelStart = 0
+        var topLabelStart = -1
+        var position = 0
+        while position <= count {
+            if position == count || buffer[position] == UInt8(ascii: ".") {
+                if position == labelStart {
                     // Only a single trailing dot may leave an empty label.
-                    guard position == bytes.endIndex, labelStart > bytes.startIndex, !lastLabel.isEmpty else {
-                        return false
-                    }
+                    guard position == count, labelStart > 0 else { return false }
                 } else {
-                    guard bytes[label.lowerBound] != UInt8(ascii: "-"),
-                          bytes[label.upperBound - 1] != UInt8(ascii: "-") else { return false }
-                    lastLabel = label
+                    guard buffer[labelStart] != UInt8(ascii: "-"), buffer[position - 1] != UInt8(ascii: "-") else { return false }
+                    topLabelStart = labelStart
                 }
                 labelStart = position + 1
+            } else if !characters.contains(buffer[position]) {
+                return false
             }
             position += 1
         }
-        guard !lastLabel.isEmpty else { return false }
-        let first = ASCII.lower(bytes[lastLabel.lowerBound])
+        guard topLabelStart >= 0 else { return false }
+        let first = buffer[topLabelStart] | 0x20
         return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")
     }
 }
@@ -174,7 +181,7 @@ struct IPv6Address: Equatable {
     var high: UInt64
     var low: UInt64
 
-    init?(_ bytes: ArraySlice<UInt8>) {
+    init?(_ bytes: ByteView) {
         var groups: [UInt16] = []
         groups.reserveCapacity(8)
         var gapAt: Int?

@@ -13,6 +13,7 @@ extension SIPMessage {
         let source = request.headers
         var headers = SIPHeaders()
         headers.storage.reserveCapacity(512)
+        headers.entries.reserveCapacity(12)
         for index in source.indices(of: .via) { headers.append(.via, bytes: source[index].value) }
         if let from = source.firstValue(.from) { headers.append(.from, bytes: from) }
         if let to = source.firstValue(.to) {
@@ -61,6 +62,7 @@ extension SIPMessage {
         else { return nil }
         var headers = SIPHeaders()
         headers.storage.reserveCapacity(512)
+        headers.entries.reserveCapacity(12)
         headers.append(.via, bytes: via)
         for index in source.indices(of: .route) { headers.append(.route, bytes: source[index].value) }
         headers.append(.maxForwards, value: "70")

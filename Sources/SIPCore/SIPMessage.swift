@@ -4,7 +4,7 @@
 /// start line and its body; typed header values are parsed when asked for. Serializing an
 /// untouched message gives back the exact bytes it was parsed from; changed parts are written
 /// canonically (see `SIPMessage+Serialization.swift`).
-public struct SIPMessage: Sendable {
+public struct SIPMessage: Sendable, CustomStringConvertible {
     /// The request line or status line. Setting it makes serialization write it canonically.
     public var startLine: SIPStartLine {
         didSet { originalStartLine = nil; pristineRange = nil }
@@ -91,4 +91,15 @@ public struct SIPMessage: Sendable {
 
     /// True when nothing was changed since parsing, so serialization copies the original bytes.
     public var isUnchanged: Bool { pristineRange != nil }
+
+    /// Replaces the body and its Content-Type (RFC 3261 §20.15); a nil `contentType` removes
+    /// the field. Content-Length is written from the new body when serialized (also when the
+    /// original message had none, as a stream transport needs, RFC 3261 §18.3).
+    public mutating func setBody(_ newBody: [UInt8], contentType: String?) {
+        body = newBody[...]
+        if let contentType { headers.set(.contentType, value: contentType) } else { headers.removeAll(.contentType) }
+    }
+
+    /// The message as it would be sent (for logs and tests).
+    public var description: String { serializedString }
 }

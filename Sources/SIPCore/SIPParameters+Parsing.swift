@@ -16,9 +16,43 @@ extension SIPParameters {
                 guard !range.isEmpty else { throw SIPGrammarError(.empty, in: .uriParameter, at: scanner.index) }
                 value = scanner.string(range)
             }
-            result.storage.append(SIPParameter(name: scanner.string(name), value: value))
+            result.storage.append(SIPParameter(name: internedName(scanner.bytes[name]), value: value))
         }
         return result
+    }
+
+    /// The common parameter names as literals when spelled in lower case, so that parsing them
+    /// creates no String; any other name is copied.
+    static func internedName(_ bytes: ByteView) -> String {
+        switch bytes.count {
+        case 1:
+            if ASCII.equals(bytes, "q") { return "q" }
+        case 2:
+            if ASCII.equals(bytes, "lr") { return "lr" }
+            if ASCII.equals(bytes, "ob") { return "ob" }
+        case 3:
+            if ASCII.equals(bytes, "tag") { return "tag" }
+            if ASCII.equals(bytes, "ttl") { return "ttl" }
+        case 4:
+            if ASCII.equals(bytes, "user") { return "user" }
+        case 5:
+            if ASCII.equals(bytes, "rport") { return "rport" }
+            if ASCII.equals(bytes, "maddr") { return "maddr" }
+        case 6:
+            if ASCII.equals(bytes, "branch") { return "branch" }
+            if ASCII.equals(bytes, "method") { return "method" }
+            if ASCII.equals(bytes, "reg-id") { return "reg-id" }
+        case 7:
+            if ASCII.equals(bytes, "expires") { return "expires" }
+        case 8:
+            if ASCII.equals(bytes, "received") { return "received" }
+        case 9:
+            if ASCII.equals(bytes, "transport") { return "transport" }
+            if ASCII.equals(bytes, "refresher") { return "refresher" }
+        default:
+            break
+        }
+        return bytes.string
     }
 
     /// URI headers at the cursor: `[ "?" hname "=" hvalue *( "&" hname "=" hvalue ) ]`.
@@ -57,7 +91,8 @@ extension SIPParameters {
             if scanner.consumeSeparator(UInt8(ascii: "=")) {
                 value = try scanGenericValue(&scanner)
             }
-            result.storage.append(SIPParameter(name: scanner.string(name), value: value))
+            if result.storage.isEmpty { result.storage.reserveCapacity(4) }
+            result.storage.append(SIPParameter(name: internedName(scanner.bytes[name]), value: value))
         }
         return result
     }
@@ -66,11 +101,8 @@ extension SIPParameters {
     static func scanGenericValue(_ scanner: inout ByteScanner) throws(SIPGrammarError) -> String {
         if scanner.peek == UInt8(ascii: "\"") {
             let start = scanner.index
-            _ = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
-            guard let text = String(validating: scanner.bytes[start..<scanner.index], as: UTF8.self) else {
-                throw SIPGrammarError(.invalidUTF8, in: .quotedString, at: start)
-            }
-            return text
+            let quoted = try scanner.quotedString(limit: SIPGrammarLimits.maxValueLength)
+            return try scanner.quotedWireString(from: start, hasFolds: quoted.hasFolds)
         }
         let range = scanner.scan(SIPChars.genValue)
         guard !range.isEmpty else {

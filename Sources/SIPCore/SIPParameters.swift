@@ -18,10 +18,12 @@ public struct SIPParameter: Hashable, Sendable {
     /// The value with surrounding quotes removed and quoted-pairs resolved.
     public var unquotedValue: String? {
         guard let value, value.utf8.first == UInt8(ascii: "\""), value.utf8.count >= 2 else { return value }
-        var scanner = ByteScanner(ArraySlice(value.utf8), element: .quotedString)
-        guard let quoted = try? scanner.quotedString(limit: SIPGrammarLimits.maxValueLength),
-              scanner.isAtEnd else { return value }
-        return try? scanner.unquote(quoted.range, hasEscapes: quoted.hasEscapes)
+        return ByteView.with(value) { view -> String? in
+            var scanner = ByteScanner(view, element: .quotedString)
+            guard let quoted = try? scanner.quotedString(limit: SIPGrammarLimits.maxValueLength),
+                  scanner.isAtEnd else { return value }
+            return try? scanner.unquote(quoted.range, hasEscapes: quoted.hasEscapes)
+        }
     }
 }
 

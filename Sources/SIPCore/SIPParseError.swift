@@ -37,17 +37,26 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         /// A header every request and response carries is missing (RFC 3261 §8.1.1: To, From,
         /// CSeq, Call-ID, Via).
         case missingHeader(HeaderName)
+        /// A header value every element relies on does not follow its grammar (found by
+        /// `SIPMessage.validate()`).
+        case invalidHeaderValue(HeaderName, SIPGrammarError)
+        /// The Request-URI does not follow RFC 3261 §19.1.1 / §25.1 (`SIPMessage.validate()`).
+        case invalidRequestURI(SIPGrammarError)
+        /// The CSeq method differs from the request method (RFC 3261 §8.1.1.5, §8.2).
+        case cseqMethodMismatch
     }
 
     /// What is wrong.
     public let kind: Kind
-    /// Byte offset from the start of the message (after any leading CRLFs) where the defect
-    /// was found.
+    /// Where the defect was found: for the parsers, the byte offset from the start of the
+    /// message (after any leading CRLFs); for `SIPMessage.validate()`, the position in the
+    /// message's byte storage (the grammar error's offset).
     public let offset: Int
     /// What was read before the defect: the start line and the header fields before it, with
     /// an empty body. Nil when not even the start line could be read.
     public let partialMessage: SIPMessage?
 
+    /// An error of `kind` found at `offset`, with what was read before it.
     public init(_ kind: Kind, offset: Int, partialMessage: SIPMessage? = nil) {
         self.kind = kind
         self.offset = offset
@@ -85,6 +94,9 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         case .missingContentLength: "Bad Request (missing Content-Length)"
         case .bodyShorterThanContentLength: "Bad Request (body shorter than Content-Length)"
         case .missingHeader(let name): "Bad Request (missing \(name.canonicalName))"
+        case .invalidHeaderValue(let name, _): "Bad Request (invalid \(name.canonicalName))"
+        case .invalidRequestURI: "Bad Request (invalid Request-URI)"
+        case .cseqMethodMismatch: "Bad Request (CSeq method does not match the request method)"
         }
     }
 
@@ -105,6 +117,7 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         return SIPMessage.makeResponse(to: request, status: statusCode, reason: reasonPhrase, toTag: toTag)
     }
 
+    /// Where and what, for logs.
     public var description: String {
         "SIP parse error at byte \(offset): \(reasonPhrase)"
     }

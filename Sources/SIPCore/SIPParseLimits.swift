@@ -15,11 +15,13 @@ public struct SIPParseLimits: Hashable, Sendable {
     /// 413 (RFC 3261 §21.4.11).
     public var maxBodySize: Int
 
+    /// Limits with the given values (each defaults to the value in `.default`).
     public init(
         maxMessageSize: Int = 65_535, maxHeaderCount: Int = 128, maxLineLength: Int = 8_192,
         maxStartLineLength: Int = 4_096, maxBodySize: Int = 60_000
     ) {
-        self.maxMessageSize = maxMessageSize
+        // The header index stores 32-bit positions.
+        self.maxMessageSize = min(maxMessageSize, Int(Int32.max) / 2)
         self.maxHeaderCount = maxHeaderCount
         self.maxLineLength = maxLineLength
         self.maxStartLineLength = maxStartLineLength

@@ -3,6 +3,9 @@ import NIOCore
 /// Parses whole messages from datagrams (UDP, RFC 3261 §18.3): the body is the rest of the
 /// datagram; Content-Length is optional, and when present it must not exceed the bytes
 /// received (an error) and shortens the body when smaller (the surplus is discarded).
+/// The parser checks framing, the start line, header-line syntax, limits and the presence of
+/// Via, From, To, Call-ID and CSeq; `SIPMessage.validate()` then checks the grammar of the
+/// values every element relies on.
 ///
 /// ```swift
 /// let message = try SIPParser().parse(datagram)
@@ -11,6 +14,7 @@ public struct SIPParser: Sendable {
     /// The limits every message must keep.
     public var limits: SIPParseLimits
 
+    /// A parser enforcing `limits`.
     public init(limits: SIPParseLimits = .default) {
         self.limits = limits
     }
@@ -29,6 +33,7 @@ public struct SIPParser: Sendable {
         } catch {
             var kind = error.kind
             if kind == .incomplete && end < datagram.count { kind = .messageTooLarge(limit: limits.maxMessageSize) }
+            if kind == .incomplete, let defect = indexer.startLineDefect { kind = defect }
             throw Self.error(kind, indexer, datagram, start: start)
         }
         guard let separator = indexer.separator else {
@@ -36,6 +41,10 @@ public struct SIPParser: Sendable {
         }
         if datagram.count - start > limits.maxMessageSize {
             throw Self.error(.messageTooLarge(limit: limits.maxMessageSize), indexer, datagram, start: start)
+        }
+        if let defect = indexer.startLineDefect {
+            indexer.position = start
+            throw Self.error(defect, indexer, datagram, start: start)
         }
         var storage = datagram
         var entries = indexer.entries

@@ -1,10 +1,12 @@
 /// The first line of a request: `Method SP Request-URI SP SIP-Version CRLF` (RFC 3261 §7.1).
 public struct SIPRequestLine: Hashable, Sendable {
+    /// The method (RFC 3261 §7.1).
     public var method: SIPMethod
     /// The Request-URI exactly as written (RFC 3261 §7.1). The typed form is
     /// `SIPMessage.requestURI`.
     public var uriBytes: ArraySlice<UInt8>
 
+    /// A request line for `method` to `uri`, written as given.
     public init(method: SIPMethod, uri: String) {
         self.method = method
         self.uriBytes = ArraySlice(uri.utf8)
@@ -18,10 +20,12 @@ public struct SIPRequestLine: Hashable, Sendable {
     /// The Request-URI as text.
     public var uriString: String { String(sipBytes: uriBytes) }
 
+    /// Equal when method and Request-URI bytes are equal.
     public static func == (lhs: SIPRequestLine, rhs: SIPRequestLine) -> Bool {
         lhs.method == rhs.method && lhs.uriBytes.elementsEqual(rhs.uriBytes)
     }
 
+    /// Hashes consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(method)
         hasher.combine(uriBytes.count)
@@ -36,6 +40,7 @@ public struct SIPStatusLine: Hashable, Sendable {
     /// The reason phrase exactly as written (may be empty, may be UTF-8).
     public var reasonBytes: ArraySlice<UInt8>
 
+    /// A status line with `statusCode` and `reason`.
     public init(statusCode: Int, reason: String) {
         self.statusCode = statusCode
         self.reasonBytes = ArraySlice(reason.utf8)
@@ -52,10 +57,12 @@ public struct SIPStatusLine: Hashable, Sendable {
         set { reasonBytes = ArraySlice(newValue.utf8) }
     }
 
+    /// Equal when code and reason bytes are equal.
     public static func == (lhs: SIPStatusLine, rhs: SIPStatusLine) -> Bool {
         lhs.statusCode == rhs.statusCode && lhs.reasonBytes.elementsEqual(rhs.reasonBytes)
     }
 
+    /// Hashes consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(statusCode)
         hasher.combine(reasonBytes.count)

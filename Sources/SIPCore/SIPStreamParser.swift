@@ -47,6 +47,7 @@ public struct SIPStreamParser: Sendable {
     /// True after one CRLF between messages, until the next byte that is not part of a CRLF.
     private var pendingCRLF = false
 
+    /// A parser enforcing `limits`.
     public init(limits: SIPParseLimits = .default) {
         self.limits = limits
     }
@@ -190,7 +191,7 @@ public struct SIPStreamParser: Sendable {
         do throws(ParseFailure) {
             try indexer.index(buffer, from: readIndex, to: min(end, readIndex + limits.maxMessageSize))
         } catch {
-            if error.kind != .incomplete { found = error.kind }
+            if error.kind != .incomplete { found = error.kind } else if let defect = indexer.startLineDefect { found = defect }
         }
         state = .failed(SIPParser.error(found, indexer, buffer, start: readIndex))
     }

@@ -36,9 +36,11 @@ extension SIPURI {
     }
 
     /// Every parameter of `lhs` either matches its namesake in `rhs` or, when `rhs` lacks it, is
-    /// one that may be ignored.
+    /// one that may be ignored. A repeated name counts once, by its first occurrence (the one
+    /// lookups return), on both sides.
     private static func parametersMatch(_ lhs: SIPParameters, _ rhs: SIPParameters) -> Bool {
-        for parameter in lhs {
+        for (position, parameter) in lhs.enumerated()
+        where !lhs[..<position].contains(where: { SIPEscaping.componentsEqual($0.name, parameter.name, caseInsensitive: true) }) {
             let namesake = rhs.first {
                 SIPEscaping.componentsEqual($0.name, parameter.name, caseInsensitive: true)
             }

@@ -1,6 +1,10 @@
 extension SIPURI {
     /// Parses a whole `sip:`/`sips:` URI; surrounding white space is ignored.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .uri)
         scanner.skipLWS()
         guard let uri = try SIPURI.scanWithScheme(&scanner, addrSpec: false) else {
@@ -13,11 +17,16 @@ extension SIPURI {
     /// Scans `sip:`/`sips:` and the rest; returns nil (consuming nothing) for another scheme.
     static func scanWithScheme(_ scanner: inout ByteScanner, addrSpec: Bool) throws(SIPGrammarError) -> SIPURI? {
         let start = scanner.index
+        // "sip:" or "sips:", any case, compared byte by byte: this runs for every address.
+        guard let s = scanner.peek, let i = scanner.peek(at: 1), let p = scanner.peek(at: 2),
+              s | 0x20 == UInt8(ascii: "s"), i | 0x20 == UInt8(ascii: "i"), p | 0x20 == UInt8(ascii: "p") else { return nil }
         let secure: Bool
-        if scanner.consumeCaseInsensitive("sips:") {
-            secure = true
-        } else if scanner.consumeCaseInsensitive("sip:") {
+        if scanner.peek(at: 3) == UInt8(ascii: ":") {
             secure = false
+            scanner.index += 4
+        } else if let fourth = scanner.peek(at: 3), fourth | 0x20 == UInt8(ascii: "s"), scanner.peek(at: 4) == UInt8(ascii: ":") {
+            secure = true
+            scanner.index += 5
         } else {
             return nil
         }
@@ -35,7 +44,7 @@ extension SIPURI {
         var password: String?
         if hasUserinfo(scanner, addrSpec: addrSpec) {
             scanner.element = .user
-            let userRange = try scanner.scanEscaped(addrSpec ? userCharsInAddrSpec : SIPChars.user)
+            let userRange = try scanner.scanEscaped(addrSpec ? SIPChars.userInAddrSpec : SIPChars.user)
             guard !userRange.isEmpty else { throw SIPGrammarError(.empty, in: .user, at: scanner.index) }
             user = scanner.string(userRange)
             if scanner.consume(UInt8(ascii: ":")) {
@@ -61,14 +70,11 @@ extension SIPURI {
                       parameters: parameters, headers: headers)
     }
 
-    private static let userinfoChars = SIPChars.user.union(SIPChars.password).union(ByteClass(":%"))
-    private static let userinfoCharsInAddrSpec = ByteClass("-_.!~*'()&=+$,/:%", alphanumeric: true)
-    private static let userCharsInAddrSpec = ByteClass("-_.!~*'()&=+$,/", alphanumeric: true)
 
     /// Whether an `@` ends a run of userinfo characters at the cursor (user and password cannot
     /// hold a literal `@`, and neither can anything after the host).
     private static func hasUserinfo(_ scanner: ByteScanner, addrSpec: Bool) -> Bool {
-        let characters = addrSpec ? userinfoCharsInAddrSpec : userinfoChars
+        let characters = addrSpec ? SIPChars.userinfoInAddrSpec : SIPChars.userinfo
         var position = scanner.index
         let bytes = scanner.bytes
         while position < bytes.endIndex {

@@ -32,6 +32,10 @@ public struct SessionExpires: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one value; a refresher other than `uac`/`uas` is an error.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .sessionExpires)
         scanner.skipLWS()
         let seconds = try scanner.number(maximum: UInt64(UInt32.max))

@@ -12,6 +12,20 @@ enum StartLineParser {
         return try parseRequestLine(buffer, storage, from: start, to: end)
     }
 
+    /// For a request line that failed to parse: its method and the rest of the line as the
+    /// Request-URI, when it starts with `token SP` (so the header fields can still be read and
+    /// the request answered 400); nil when it does not look like a request line at all.
+    static func salvageRequestLine(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
+    ) -> SIPStartLine? {
+        guard !(end - start >= 4 && isSIPSlash(buffer, start)) else { return nil }
+        var index = start
+        while index < end, Octet.isTokenByte(buffer[index]) { index += 1 }
+        guard index > start, index < end, buffer[index] == Octet.space else { return nil }
+        let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<index]), uriBytes: storage[(index + 1)..<end])
+        return .request(line)
+    }
+
     /// True when the bytes at `index` are `SIP/` (any case).
     private static func isSIPSlash(_ buffer: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
         Octet.lower(buffer[index]) == 0x73 && Octet.lower(buffer[index + 1]) == 0x69
@@ -38,7 +52,8 @@ enum StartLineParser {
         return false
     }
 
-    /// `Method SP Request-URI SP SIP-Version` with exactly one SP between elements.
+    /// `Method SP Request-URI SP SIP-Version`, exactly one SP between the elements and none at
+    /// the end (RFC 3261 §7.1; RFC 4475 §3.1.2.8-10 let an element reject anything else).
     private static func parseRequestLine(
         _ buffer: UnsafeBufferPointer<UInt8>, _ storage: [UInt8], from start: Int, to end: Int
     ) throws(ParseFailure) -> (line: SIPStartLine, isSIP20: Bool) {
@@ -49,17 +64,32 @@ enum StartLineParser {
         guard index < end, buffer[index] == Octet.space else {
             throw ParseFailure(.malformedStartLine("method is not a token followed by one space"))
         }
-        let uriStart = index + 1
-        var versionStart = end
-        while versionStart > uriStart, buffer[versionStart - 1] != Octet.space { versionStart -= 1 }
-        guard versionStart > uriStart else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
-        let uriEnd = versionStart - 1
-        guard uriEnd > uriStart else { throw ParseFailure(.malformedStartLine("empty Request-URI")) }
-        for position in uriStart..<uriEnd {
-            let byte = buffer[position]
+        index += 1
+        let uriStart = index
+        while index < end {
+            let byte = buffer[index]
+            if byte == Octet.space { break }
             guard byte > Octet.space, byte != 0x7F else {
                 throw ParseFailure(.malformedStartLine("whitespace or control character in the Request-URI"))
             }
+            index += 1
+        }
+        let uriEnd = index
+        guard uriEnd > uriStart else {
+            throw ParseFailure(.malformedStartLine(uriEnd < end ? "more than one space between request-line elements" : "empty Request-URI"))
+        }
+        guard uriEnd < end else { throw ParseFailure(.malformedStartLine("no SIP version after the Request-URI")) }
+        let versionStart = uriEnd + 1
+        index = versionStart
+        while index < end, !Octet.isWhitespace(buffer[index]) { index += 1 }
+        if index < end {
+            // Another SP: either extra spaces (RFC 4475 §3.1.2.9, §3.1.2.10) or a space inside
+            // the Request-URI (§3.1.2.8).
+            var rest = index
+            while rest < end, Octet.isWhitespace(buffer[rest]) { rest += 1 }
+            let extra = index == versionStart || rest == end
+            throw ParseFailure(.malformedStartLine(
+                extra ? "more than one space between request-line elements" : "whitespace or control character in the Request-URI"))
         }
         let isSIP20 = try checkVersion(buffer, from: versionStart, to: end)
         let line = SIPRequestLine(method: SIPMethod(bytes: storage[start..<methodEnd]), uriBytes: storage[uriStart..<uriEnd])

@@ -10,7 +10,9 @@
 /// ```
 ///
 /// The number keeps its visual separators as written (`+1-201-555-0123`); ``normalizedNumber``
-/// drops them. A local number must carry `phone-context` (RFC 3966 §5.1.5).
+/// drops them. RFC 3966 §5.1.5 requires `phone-context` on a local number; we accept a local
+/// number without one (PBXs and door stations send `tel:1001`), leaving ``phoneContext`` nil,
+/// because rejecting it would fail the whole From or P-Asserted-Identity header.
 public struct TelURI: Hashable, Sendable, SIPGrammarValue {
     /// The number as written, with `+` for a global number and any visual separators.
     public var number: String
@@ -40,21 +42,31 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses `tel:` and a telephone-subscriber; surrounding white space is ignored.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .uri)
         scanner.skipLWS()
         let start = scanner.index
         guard scanner.consumeCaseInsensitive("tel:") else {
             throw SIPGrammarError(.unsupportedScheme, in: .scheme, at: start)
         }
-        self = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: start)
+        let uri = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: start)
         try scanner.expectEnd()
+        self = uri
     }
 
     /// Parses a bare telephone-subscriber (as in the user part of a SIP URI with `user=phone`).
     public init(parsingSubscriber bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try TelURI(subscriberView: view) }
+    }
+
+    init(subscriberView bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .telephoneNumber)
-        self = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: bytes.startIndex)
+        let uri = try TelURI.scanSubscriber(&scanner, addrSpec: false, start: bytes.startIndex)
         guard scanner.isAtEnd else { throw scanner.unexpected() }
+        self = uri
     }
 
     /// Appends the wire form.
@@ -112,9 +124,6 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
         var parameters = SIPParameters()
         if !addrSpec {
             parameters = try scanParameters(&scanner)
-            if !isGlobal && !parameters.contains("phone-context") {
-                throw SIPGrammarError(.missingParameter, in: .telephoneNumber, at: numberStart)
-            }
         }
         guard scanner.index - start <= SIPGrammarLimits.maxURILength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxURILength), in: .uri, at: start)
@@ -150,7 +159,7 @@ public struct TelURI: Hashable, Sendable, SIPGrammarValue {
     }
 
     /// `descriptor = domainname / global-number-digits` (RFC 3966 §3).
-    private static func validateContext(_ bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+    private static func validateContext(_ bytes: ByteView) throws(SIPGrammarError) {
         if bytes.first == UInt8(ascii: "+") {
             let digits = bytes.dropFirst()
             let valid = digits.allSatisfy(globalDigits.contains) && digits.contains { !visualSeparators.contains($0) }

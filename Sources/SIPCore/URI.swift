@@ -31,10 +31,15 @@ public enum URI: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses a whole URI; surrounding white space is ignored.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         var scanner = ByteScanner(bytes, element: .uri)
         scanner.skipLWS()
-        self = try URI.scan(&scanner, addrSpec: false)
+        let uri = try URI.scan(&scanner, addrSpec: false)
         try scanner.expectEnd()
+        self = uri
     }
 
     /// Appends the wire form.

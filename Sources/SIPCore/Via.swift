@@ -43,11 +43,12 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
         set { setOrRemove("branch", newValue) }
     }
 
-    /// Whether the branch starts with the magic cookie `z9hG4bK` (RFC 3261 §8.1.1.7, §17.2.3):
-    /// only then may it be used alone to match transactions.
+    /// Whether the branch starts with the magic cookie `z9hG4bK` (RFC 3261 §8.1.1.7, §17.2.3)
+    /// and has an identifier after it: only then may it be used alone to match transactions.
+    /// A bare cookie (RFC 4475 §3.2.1, badbranch) is not one; matching falls back to RFC 2543 rules.
     public var isRFC3261Branch: Bool {
         guard let branch else { return false }
-        return branch.utf8.starts(with: Via.magicCookie.utf8)
+        return branch.utf8.count > Via.magicCookie.utf8.count && branch.utf8.starts(with: Via.magicCookie.utf8)
     }
 
     /// The `received` parameter: the source address the next hop saw (§18.2.1).
@@ -92,6 +93,10 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
 
     /// Parses one via-parm.
     public init(parsing bytes: ArraySlice<UInt8>) throws(SIPGrammarError) {
+        self = try ByteView.with(bytes) { (view) throws(SIPGrammarError) in try Self(view: view) }
+    }
+
+    init(view bytes: ByteView) throws(SIPGrammarError) {
         guard bytes.count <= SIPGrammarLimits.maxValueLength else {
             throw SIPGrammarError(.limitExceeded(SIPGrammarLimits.maxValueLength), in: .via, at: bytes.startIndex)
         }
@@ -116,8 +121,8 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
         let parameters = try SIPParameters.scanHeaderParameters(&scanner)
         scanner.element = .via
         try scanner.expectEnd()
-        protocolName = Via.interned(scanner.bytes[name], "SIP")
-        protocolVersion = Via.interned(scanner.bytes[version], "2.0")
+        protocolName = ASCII.equals(scanner.bytes[name], "SIP") ? "SIP" : scanner.string(name)
+        protocolVersion = ASCII.equals(scanner.bytes[version], "2.0") ? "2.0" : scanner.string(version)
         self.transport = Via.internedTransport(scanner.bytes[transport])
         self.host = host
         self.port = port
@@ -129,11 +134,13 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
     private func validateParameters(start: Int) throws(SIPGrammarError) {
         for parameter in parameters {
             let name = parameter.name
+            let length = name.utf8.count
+            guard length == 3 || length == 5 || length == 6 || length == 8 else { continue }
             if ASCII.equalsIgnoringCase(name, "ttl") {
                 guard let value = parameter.value, UInt8(value) != nil else { throw invalid(start) }
             } else if ASCII.equalsIgnoringCase(name, "received") {
                 guard let value = parameter.value,
-                      (try? SIPHost(parsingAddress: ArraySlice(value.utf8))) != nil else { throw invalid(start) }
+                      ByteView.with(value, { (try? SIPHost(addressView: $0)) != nil }) else { throw invalid(start) }
             } else if ASCII.equalsIgnoringCase(name, "rport") {
                 if let value = parameter.value, UInt16(value) == nil { throw invalid(start) }
             } else if ASCII.equalsIgnoringCase(name, "branch") || ASCII.equalsIgnoringCase(name, "maddr") {
@@ -146,16 +153,12 @@ public struct Via: Hashable, Sendable, SIPGrammarValue {
         SIPGrammarError(.invalidParameterValue, in: .via, at: start)
     }
 
-    /// Returns the literal when the bytes spell it exactly, avoiding a new String.
-    private static func interned(_ bytes: ArraySlice<UInt8>, _ literal: String) -> String {
-        bytes.elementsEqual(literal.utf8) ? literal : String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func internedTransport(_ bytes: ArraySlice<UInt8>) -> String {
-        for literal in ["UDP", "TCP", "TLS", "WSS", "WS", "SCTP"] where bytes.elementsEqual(literal.utf8) {
-            return literal
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    private static func internedTransport(_ bytes: ByteView) -> String {
+        if ASCII.equals(bytes, "UDP") { return "UDP" }
+        if ASCII.equals(bytes, "TCP") { return "TCP" }
+        if ASCII.equals(bytes, "TLS") { return "TLS" }
+        if ASCII.equals(bytes, "WSS") { return "WSS" }
+        return bytes.string
     }
 
     /// Appends the canonical wire form: `SIP/2.0/UDP host:port;params`.

@@ -64,6 +64,29 @@ import Testing
         #expect(DigestAlgorithm("md5-SESS").isSession)
     }
 
+    @Test func extendedUsername() throws {
+        // RFC 7616 §3.4.4: username* carries a name beyond ASCII.
+        let credentials = try DigestCredentials(parsing: "Digest username*=UTF-8''J%C3%A4s%C3%B8n%20Doe, realm=\"r\", "
+                                                + "nonce=\"n\", uri=\"sip:r\", response=\"00\", userhash=false")
+        #expect(credentials.username == "Jäsøn Doe")
+        #expect(AuthParameterList.decodeExtendedValue("ISO-8859-1'en'x") == nil)
+        #expect(AuthParameterList.decodeExtendedValue("utf-8''%41") == "A")
+    }
+
+    @Test func authenticationInfo() throws {
+        let info = try AuthenticationInfo(parsing: "nextnonce=\"47364c23432d2e131a5fb210812c\", qop=auth, "
+                                          + "rspauth=\"6629fae49393a05397450978507c4ef1\", cnonce=\"0a4f113b\", nc=00000001")
+        #expect(info.nextNonce == "47364c23432d2e131a5fb210812c")
+        #expect(info.qop == "auth")
+        #expect(info.responseAuth == "6629fae49393a05397450978507c4ef1")
+        #expect(info.cnonce == "0a4f113b")
+        #expect(info.nonceCount == 1)
+        #expect(try AuthenticationInfo(parsing: info.description) == info)
+        #expect(AuthenticationInfo(nextNonce: "abc").description == "nextnonce=\"abc\"")
+        #expect(throws: SIPGrammarError(.empty, in: .authParameter, at: 0)) { try AuthenticationInfo(parsing: " ") }
+        #expect(throws: SIPGrammarError(.unexpectedEnd, in: .authParameter, at: 9)) { try AuthenticationInfo(parsing: "nextnonce") }
+    }
+
     @Test func otherSchemesAreKept() throws {
         // RFC 4475 §3.3.7 (regaut01): an unknown authorization scheme.
         let other = try DigestCredentials(parsing: "NoOneKnowsThisScheme opaque-data=here")

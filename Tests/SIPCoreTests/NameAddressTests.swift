@@ -89,6 +89,18 @@ import Testing
         }
     }
 
+    @Test func foldsInsideQuotedStringsBecomeTheirWhiteSpace() throws {
+        let address = try NameAddress(parsing: "\"Alice\r\n Smith\" <sip:a@b.c>;x=\"one\r\n\ttwo\"")
+        #expect(address.displayName == "Alice Smith")
+        #expect(address.parameters["x"] == "\"one\ttwo\"")
+        #expect(address.description == "\"Alice Smith\" <sip:a@b.c>;x=\"one\ttwo\"")
+        let challenge = try DigestChallenge(parsing: "Digest realm=\"a\r\n b\", nonce=\"n\"")
+        #expect(challenge.realm == "a b")
+        #expect(throws: SIPGrammarError(.unexpectedByte(0x0D), in: .quotedString, at: 6)) {
+            try NameAddress(parsing: "\"Alice\r\nSmith\" <sip:a@b.c>")
+        }
+    }
+
     @Test func flagParametersHaveNoValue() throws {
         let address = try NameAddress(parsing: "<sip:a@b.c>;tag;x=1")
         #expect(address.parameters.contains("TAG"))

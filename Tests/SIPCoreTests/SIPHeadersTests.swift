@@ -17,6 +17,22 @@ import Testing
         #expect(full.compactForm == Character(compact))
     }
 
+    @Test func lookupMatchesTheTable() {
+        for (offset, known) in HeaderName.table.enumerated() {
+            let code = UInt8(offset + 1)
+            #expect(HeaderName.code(for: ArraySlice(known.name.utf8)) == code, "\(known.name)")
+            #expect(HeaderName.code(for: ArraySlice(known.name.uppercased().utf8)) == code, "\(known.name)")
+            if known.name.count > 2 { #expect(HeaderName.code(for: ArraySlice(known.name.dropLast().utf8)) != code, "\(known.name)") }
+            #expect(HeaderName.code(for: ArraySlice((known.name + "x").utf8)) == 0, "\(known.name)")
+            if let compact = known.compact {
+                #expect(HeaderName.code(for: [compact][...]) == code, "\(known.name)")
+            }
+        }
+        #expect(HeaderName.code(for: ArraySlice("".utf8)) == 0)
+        #expect(HeaderName.code(for: ArraySlice("Via_".utf8)) == 0)
+        #expect(HeaderName.code(for: ArraySlice("Vib".utf8)) == 0)
+    }
+
     @Test func namesCompareCaseInsensitively() {
         #expect(HeaderName("cALL-id") == .callID)
         #expect(HeaderName("CALL-ID").canonicalName == "Call-ID")
@@ -52,6 +68,10 @@ import Testing
         #expect(message.headers[0].name == .via)
         #expect(message.headers[8].name == HeaderName("x-custom"))
         #expect(message.headers.indices(of: .to) == [2])
+        #expect(message.headers.map(\.name) == [
+            .via, .maxForwards, .to, .from, .callID, .cseq, .contact, .subject, HeaderName("X-Custom"), .contentLength,
+        ])
+        #expect(message.headers.map(\.valueString).last == "0")
     }
 
     @Test func foldedValuesReadAsOneLine() throws {

@@ -42,16 +42,26 @@ import Testing
     }
 
     static let malformed: [Malformed] = [
+        // A malformed request line that still starts with `method SP` is read on, so that the
+        // 400 can be sent when Via and CSeq follow (RFC 4475 §3.1.2.8-10 ask for a 400).
+        Malformed(name: "space inside Request-URI", bytes: replacing("sip:bob@example.com SIP", with: "sip:bob@example.com; lr SIP"),
+                  kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: true),
+        Malformed(name: "tab inside Request-URI", bytes: replacing("sip:bob@example.com SIP", with: "sip:bob@\texample.com SIP"),
+                  kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: true),
         Malformed(name: "two spaces after method", bytes: replacing("OPTIONS sip:", with: "OPTIONS  sip:"),
-                  kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: false),
-        Malformed(name: "space in Request-URI", bytes: replacing("sip:bob@example.com SIP", with: "sip:bob @example.com SIP"),
-                  kind: .malformedStartLine("whitespace or control character in the Request-URI"), canRespond: false),
+                  kind: .malformedStartLine("more than one space between request-line elements"), canRespond: true),
+        Malformed(name: "two spaces before version", bytes: replacing("example.com SIP/2.0\nVia", with: "example.com  SIP/2.0\nVia"),
+                  kind: .malformedStartLine("more than one space between request-line elements"), canRespond: true),
+        Malformed(name: "space after version", bytes: replacing("SIP/2.0\nVia", with: "SIP/2.0 \nVia"),
+                  kind: .malformedStartLine("more than one space between request-line elements"), canRespond: true),
         Malformed(name: "version 7.0", bytes: replacing("SIP/2.0\nVia", with: "SIP/7.0\nVia"),
                   kind: .unsupportedVersion, canRespond: true),
         Malformed(name: "no version", bytes: replacing(" SIP/2.0\nVia", with: "\nVia"),
-                  kind: .malformedStartLine("no SIP version after the Request-URI"), canRespond: false),
+                  kind: .malformedStartLine("no SIP version after the Request-URI"), canRespond: true),
         Malformed(name: "garbage version", bytes: replacing("SIP/2.0\nVia", with: "SIP/2.x\nVia"),
-                  kind: .malformedStartLine("malformed SIP version"), canRespond: false),
+                  kind: .malformedStartLine("malformed SIP version"), canRespond: true),
+        Malformed(name: "bad start line and no empty line", bytes: Array(replacing("SIP/2.0\nVia", with: "SIP/2.x\nVia").dropLast(2)),
+                  kind: .malformedStartLine("malformed SIP version"), canRespond: true),
         Malformed(name: "method not a token", bytes: replacing("OPTIONS sip:", with: "OPT@ONS sip:"),
                   kind: .malformedStartLine("method is not a token followed by one space"), canRespond: false),
         Malformed(name: "two-digit status", bytes: crlf("SIP/2.0 20 OK\n\n"),
@@ -65,6 +75,8 @@ import Testing
         Malformed(name: "continuation before first field", bytes: replacing("SIP/2.0\nVia", with: "SIP/2.0\n Via"),
                   kind: .malformedHeader("continuation line before the first header field"), canRespond: false),
         Malformed(name: "no empty line", bytes: Array(crlf(minimalRequest).dropLast(2)),
+                  kind: .incomplete, canRespond: true),
+        Malformed(name: "last line cut off", bytes: Array(crlf(minimalRequest).dropLast(4)),
                   kind: .incomplete, canRespond: true),
         Malformed(name: "Content-Length not a number", bytes: replacing("Content-Length: 0", with: "Content-Length: zero"),
                   kind: .invalidContentLength, canRespond: true),
@@ -115,6 +127,41 @@ import Testing
         let missing = try #require(parseError(Self.replacing("Call-ID: a84b4c76e66710\n", with: "")))
         #expect(missing.makeResponse(toTag: "t")?.statusLine?.reason == "Bad Request (missing Call-ID)")
         #expect(missing.makeResponse(toTag: "t")?.headers.contains(.callID) == false)
+    }
+
+    @Test func malformedRequestLineOnAStreamSkipsOnlyThatMessage() {
+        let bad = Self.replacing("OPTIONS sip:", with: "OPTIONS  sip:")
+        let good = crlf(minimalRequest)
+        for (name, chunks) in chunkings(of: [bad, good]) where name == "all at once" || name == "byte at a time" {
+            #expect(runStream(chunks) == [
+                .error(.malformedStartLine("more than one space between request-line elements")), .message(good),
+            ], "chunking: \(name)")
+        }
+    }
+
+    @Test func validationFindsBadValues() throws {
+        let good = try parse(minimalRequest)
+        try good.validate()
+        let cases: [(String, String, SIPParseError.Kind?)] = [
+            ("CSeq: 63104 OPTIONS", "CSeq: 63104 INVITE", .cseqMethodMismatch),
+            ("Max-Forwards: 70", "Max-Forwards: seventy", nil),
+            ("To: <sip:bob@example.com>", "To: \"Bob <sip:bob@example.com>", nil),
+            ("OPTIONS sip:bob@example.com", "OPTIONS <sip:bob@example.com>", nil),
+        ]
+        for (old, new, kind) in cases {
+            let message = try SIPParser().parse(Self.replacing(old, with: new))
+            do {
+                try message.validate()
+                Issue.record("\(new) passed validation")
+            } catch {
+                if let kind { #expect(error.kind == kind) }
+                #expect(error.statusCode == 400)
+                #expect(error.canBuildResponse)
+                #expect(error.makeResponse()?.statusCode == 400)
+            }
+        }
+        let unknownScheme = try SIPParser().parse(Self.replacing("OPTIONS sip:bob@example.com", with: "OPTIONS urn:service:sos"))
+        try unknownScheme.validate()
     }
 
     @Test func versionErrorIsAnswered505() throws {

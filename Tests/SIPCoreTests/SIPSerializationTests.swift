@@ -69,6 +69,15 @@ import Testing
         #expect(reparsed.serialized() == message.serialized())
     }
 
+    @Test func settingTheBodyWritesContentTypeAndLength() throws {
+        // A datagram without Content-Length gets one once its body is set.
+        var message = try parse(minimalRequest.replacingOccurrences(of: "Content-Length: 0\n", with: ""))
+        message.setBody(Array("v=0\r\n".utf8), contentType: "application/sdp")
+        #expect(message.serializedString.hasSuffix("Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n"))
+        message.setBody([], contentType: nil)
+        #expect(message.serializedString.hasSuffix("CSeq: 63104 OPTIONS\r\nContent-Length: 0\r\n\r\n"))
+    }
+
     @Test func changedStartLineIsWrittenCanonically() throws {
         var message = try parse(minimalRequest)
         message.startLine = .request(SIPRequestLine(method: .options, uri: "sip:carol@example.org"))

@@ -88,6 +88,49 @@ import Testing
         }
     }
 
+    @Test func bodyIsFramedByContentLengthOnly() {
+        // A body holding an empty line, a start line and CRLFs must not end the message early.
+        let body = "first\r\n\r\nINVITE sip:x SIP/2.0\r\n\r\n\u{0}\u{FF}"
+        let message = crlf(minimalRequest.replacingOccurrences(of: "Content-Length: 0\n\n", with: ""))
+            + Array("Content-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        let options = crlf(minimalRequest)
+        for (name, chunks) in chunkings(of: [message, options, message]) {
+            #expect(runStream(chunks) == [.message(message), .message(options), .message(message)], "chunking: \(name)")
+        }
+    }
+
+    @Test func framingErrorsStopTheStream() {
+        let options = crlf(minimalRequest)
+        let cases: [(String, SIPParseError.Kind)] = [
+            ("Content-Length: x", .invalidContentLength),
+            ("Content-Length: 0\nl: 1", .conflictingContentLength),
+            ("Content-Length: 0\n Bad", .invalidContentLength),
+        ]
+        for (header, kind) in cases {
+            let bad = crlf(minimalRequest.replacingOccurrences(of: "Content-Length: 0", with: header))
+            for (name, chunks) in chunkings(of: [options, bad, options]) where name == "all at once" || name == "byte at a time" {
+                #expect(runStream(chunks) == [.message(options), .error(kind)], "\(header), chunking: \(name)")
+            }
+        }
+        let garbage = Array("HELLO\r\n\r\n".utf8)
+        #expect(runStream([(garbage + options)[...]]) == [.error(.malformedStartLine("method is not a token followed by one space"))])
+    }
+
+    @Test func foldedHeadersOnAStream() throws {
+        let text = crlf(minimalRequest.replacingOccurrences(of: "Max-Forwards: 70", with: "Subject: one\n two\n\tthree"))
+        for (name, chunks) in chunkings(of: [text, text]) where name == "all at once" || name == "byte at a time" {
+            #expect(runStream(chunks) == [.message(text), .message(text)], "chunking: \(name)")
+        }
+        var parser = SIPStreamParser()
+        parser.append(text)
+        guard case .message(let message) = try parser.next() else {
+            Issue.record("expected a message")
+            return
+        }
+        #expect(message.headers[.subject] == "one two three")
+        #expect(message.callID == "a84b4c76e66710")
+    }
+
     @Test func strayBareLineFeedsBetweenMessagesAreKeepAlives() throws {
         let options = crlf(minimalRequest)
         #expect(runStream([(Array("\n\n".utf8) + options)[...]]) == [.pong, .ping, .message(options)])

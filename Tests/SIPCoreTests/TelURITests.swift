@@ -43,8 +43,6 @@ import Testing
         ("tel:", SIPGrammarError(.unexpectedEnd, in: .telephoneNumber, at: 4)),
         ("tel:+", SIPGrammarError(.unexpectedEnd, in: .telephoneNumber, at: 5)),
         ("tel:+--", SIPGrammarError(.unexpectedEnd, in: .telephoneNumber, at: 7)),
-        // RFC 3966 §5.1.5: a local number needs a phone-context.
-        ("tel:1234", SIPGrammarError(.missingParameter, in: .telephoneNumber, at: 4)),
         ("tel:1234;phone-context=", SIPGrammarError(.empty, in: .uriParameter, at: 23)),
         ("tel:1234;phone-context=-bad-", SIPGrammarError(.invalidParameterValue, in: .uriParameter, at: 23)),
         ("tel:1234;phone-context=+", SIPGrammarError(.invalidParameterValue, in: .uriParameter, at: 23)),
@@ -56,6 +54,14 @@ import Testing
         for (text, error) in Self.invalid {
             #expect(throws: error, "\(text)") { try TelURI(parsing: text) }
         }
+    }
+
+    @Test func acceptsALocalNumberWithoutContext() throws {
+        // RFC 3966 §5.1.5 asks for phone-context; we accept its absence (see TelURI's doc).
+        let local = try TelURI(parsing: "tel:1001")
+        #expect(!local.isGlobal)
+        #expect(local.phoneContext == nil)
+        #expect(try NameAddress(parsing: "<tel:1001>;tag=x").uri.telURI == local)
     }
 
     @Test func equivalenceIgnoresVisualSeparatorsAndParameterOrder() throws {

@@ -96,7 +96,9 @@ import Testing
     @Test func branchMagicCookieIsCaseSensitive() throws {
         #expect(!(try Via(parsing: "SIP/2.0/UDP h;branch=Z9HG4BK123")).isRFC3261Branch)
         #expect(!(try Via(parsing: "SIP/2.0/UDP h;branch=z9hG4b")).isRFC3261Branch)
-        #expect(try Via(parsing: "SIP/2.0/UDP h;branch=z9hG4bK").isRFC3261Branch)
+        #expect(try Via(parsing: "SIP/2.0/UDP h;branch=z9hG4bKx").isRFC3261Branch)
+        // RFC 4475 §3.2.1 (badbranch): the cookie without an identifier.
+        #expect(!(try Via(parsing: "SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK")).isRFC3261Branch)
     }
 
     @Test func serverFillsInReceivedAndRPort() throws {
