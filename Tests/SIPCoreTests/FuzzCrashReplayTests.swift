@@ -15,11 +15,7 @@ struct FuzzCrashReplayTests {
     }
 
     /// Inputs whose promise SIPCore still breaks, with why.
-    static let knownIssues: [String: String] = [
-        "uri-crash-47066941c233bef4b1cdece399ad65d57962cc27":
-            "NameAddress and ContactValue accept the addr-spec `tel:*E` (a local number without phone-context) but reject "
-            + "its canonical form `<tel:*E>`: the tel grammar is lenient only in addr-spec form",
-    ]
+    static let knownIssues: [String: String] = [:]
 
     static let crashes: [Crash] = {
         guard let directory = Bundle.module.url(forResource: "Fixtures/fuzz-crashes", withExtension: nil),

@@ -57,9 +57,7 @@ struct TortureLayerTests {
     func badbranch() throws {
         let via = try #require(try parsedTorture("badbranch").topVia)
         #expect(via.branch == "z9hG4bK")
-        withKnownIssue("Via.isRFC3261Branch is true for a branch that is only the magic cookie") {
-            #expect(!via.isRFC3261Branch)
-        }
+        #expect(!via.isRFC3261Branch)
     }
 
     @Test("3.3.2-4 unkscm, novelsc, unksm2: unknown schemes parse as URI.other")
