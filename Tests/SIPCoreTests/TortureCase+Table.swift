@@ -113,9 +113,9 @@ extension TortureCase {
               choice: "Parsed as URI.other; the routing layer answers 416."),
         .init("novelsc", "3.3.3", .application, rfc: "Request-URI soap.beep: a known but atypical scheme; a proxy "
               + "may handle it, else 416.", .parses, choice: "Parsed as URI.other; the routing layer decides."),
-        .init("unksm2", "3.3.4", .application, rfc: "Unknown schemes in To, From and Contact: parse them; a "
-              + "registrar may reject (416 for Contact).", .parses,
-              choice: "Parsed as URI.other in all three; the registrar decides."),
+        .init("unksm2", "3.3.4", .application, rfc: "REGISTER with unknown schemes in To, From and Contact: must "
+              + "not break; a registrar rejects it with 400, as the To of a REGISTER must be a SIP or SIPS AOR.",
+              .parses, choice: "Parsed as URI.other in all three; the registrar checks the AOR's scheme."),
         .init("bext01", "3.3.5", .application, rfc: "Unsupported Require and Proxy-Require: proxy answers 420 for "
               + "Proxy-Require, UAS 420 for Require.", .parses,
               choice: "Both read as OptionTags; the B2BUA answers 420 with Unsupported."),
@@ -133,14 +133,15 @@ extension TortureCase {
         .init("bcast", "3.3.10", .application, rfc: "200 OK whose second Via is 255.255.255.255: a proxy must not "
               + "send the response to a broadcast address.", .parses,
               choice: "Parsed; the response path checks the Via host (TortureApplicationTests)."),
-        .init("zeromf", "3.3.11", .application, rfc: "OPTIONS with Max-Forwards 0: a proxy answers 483 (or answers "
-              + "the OPTIONS itself).", .parses, choice: "Parsed; maxForwards reads 0."),
+        .init("zeromf", "3.3.11", .application, rfc: "Max-Forwards 0 is legal: a proxy answers 483 instead of "
+              + "forwarding; an endpoint processes the request normally.", .parses,
+              choice: "Parsed; maxForwards reads 0."),
         .init("cparam01", "3.3.12", .application, rfc: "Contact without <> whose ;unknownparam is a Contact (header) "
               + "parameter; accept.", .parses),
         .init("cparam02", "3.3.13", .application, rfc: "Contact with <> whose ;unknownparam is a URI parameter; accept.",
               .parses),
         .init("regescrt", "3.3.14", .application, rfc: "Contact URI with an escaped Route header inside <>: "
-              + "well-formed; a registrar may store it or reject it.", .parses,
+              + "well-formed; the registrar stores the contact with its header.", .parses,
               choice: "Parsed; the header is kept in SIPURI.headers for the registrar to judge."),
         .init("sdp01", "3.3.15", .application, rfc: "Accept text/nobodyKnowsThis with an SDP offer: UAS answers 406 "
               + "(or uses the offer).", .parses, choice: "Parsed; Accept is read by the UAS."),
