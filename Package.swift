@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "dialplan-bench", targets: ["DialPlanBenchmark"]),
+        // For the separate Benchmarks/ package (scripts/bench-sip-parse).
+        .library(name: "SIPCore", targets: ["SIPCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -76,6 +78,8 @@ let package = Package(
             "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
+        .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "DialPlanBenchmark", dependencies: ["DialPlan", .product(name: "Yams", package: "Yams")]),
