@@ -3,7 +3,7 @@
 // (RFC 3261 §8.2 "a UAS ... MUST respond 400 to a request it cannot parse"; §16.3 for proxies).
 
 extension SIPMessage {
-    /// Checks the Request-URI, every Via value, From, To, CSeq (and that its method is the
+    /// Checks that To, From, Call-ID, CSeq and Max-Forwards appear once, then the Request-URI, every Via value, From, To, CSeq (and that its method is the
     /// request's, RFC 3261 §8.1.1.5), Max-Forwards, every Contact value and, when there is a
     /// body, Content-Type. Throws a `SIPParseError` whose `makeResponse()` builds the 400 (its
     /// offset is the defect's position in the message bytes).
@@ -11,6 +11,13 @@ extension SIPMessage {
     /// An unknown URI scheme is not a defect here (it is answered 416 by the element, RFC 3261
     /// §8.2.2.1); neither is a method the element does not know (501, §8.2.1).
     public func validate() throws(SIPParseError) {
+        for name in Self.singleValueHeaders {
+            let found = headers.indices(of: name)
+            if found.count > 1 {
+                throw SIPParseError(.repeatedSingleValueHeader(name), offset: headers[found[1]].rawName.startIndex,
+                                    partialMessage: self)
+            }
+        }
         if isRequest {
             do {
                 _ = try requestURI
@@ -34,6 +41,9 @@ extension SIPMessage {
             throw SIPParseError(.cseqMethodMismatch, offset: headers.firstValue(.cseq)?.startIndex ?? 0, partialMessage: self)
         }
     }
+
+    /// The fields RFC 3261 §7.3.1 allows once in a message that an element relies on.
+    static let singleValueHeaders: [HeaderName] = [.to, .from, .callID, .cseq, .maxForwards]
 
     private func check(
         _ name: HeaderName, _ body: (SIPMessage) throws(SIPGrammarError) -> Void

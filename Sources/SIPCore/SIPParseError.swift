@@ -44,6 +44,9 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         case invalidRequestURI(SIPGrammarError)
         /// The CSeq method differs from the request method (RFC 3261 §8.1.1.5, §8.2).
         case cseqMethodMismatch
+        /// A field that may appear once (To, From, Call-ID, CSeq, Max-Forwards) appears again
+        /// (RFC 3261 §7.3.1, RFC 4475 §3.3.8 multi01; `SIPMessage.validate()`).
+        case repeatedSingleValueHeader(HeaderName)
     }
 
     /// What is wrong.
@@ -97,6 +100,7 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         case .invalidHeaderValue(let name, _): "Bad Request (invalid \(name.canonicalName))"
         case .invalidRequestURI: "Bad Request (invalid Request-URI)"
         case .cseqMethodMismatch: "Bad Request (CSeq method does not match the request method)"
+        case .repeatedSingleValueHeader(let name): "Bad Request (more than one \(name.canonicalName))"
         }
     }
 

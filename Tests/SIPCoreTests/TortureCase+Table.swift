@@ -83,8 +83,9 @@ extension TortureCase {
         .init("badvers", "3.1.2.16", .invalid, rfc: "SIP/7.0: respond 505 Version Not Supported.",
               .rejected(.unsupportedVersion, status: 505)),
         .init("mismatch01", "3.1.2.17", .invalid, rfc: "Request method OPTIONS, CSeq method INVITE: respond 400.",
-              .rejectedSomehow,
-              knownIssue: "SIPParser does not compare the CSeq method with the request method (RFC 3261 §8.1.1.5)"),
+              .rejectedByValidation(.cseqMethodMismatch),
+              choice: "framing is sound, so SIPParser returns it; SIPMessage.validate() compares the CSeq method "
+              + "with the request method (RFC 3261 §8.1.1.5) and builds the 400"),
         .init("mismatch02", "3.1.2.18", .invalid, rfc: "Unknown method NEWMETHOD with CSeq INVITE: respond 501 "
               + "(400 acceptable).", .parses,
               choice: "Parsed: the method is unknown to every element above SIPCore, which answers 501 as the RFC "
@@ -125,9 +126,9 @@ extension TortureCase {
               + "and challenges (401).", .parses,
               choice: "Read as DigestCredentials with scheme NoOneKnowsThisScheme (isDigest false)."),
         .init("multi01", "3.3.8", .application, rfc: "Several values in single-value fields (CSeq, Call-ID, To, From, "
-              + "Max-Forwards): respond 400.", .rejectedSomehow,
-              knownIssue: "SIPParser accepts a second To, From, Call-ID, CSeq or Max-Forwards field and reads the "
-              + "first (RFC 3261 §7.3.1 allows one)"),
+              + "Max-Forwards): respond 400.", .rejectedByValidation(.repeatedSingleValueHeader(.to)),
+              choice: "SIPParser indexes every field; SIPMessage.validate() refuses a second To, From, Call-ID, "
+              + "CSeq or Max-Forwards (RFC 3261 §7.3.1) and builds the 400"),
         .init("mcl01", "3.3.9", .application, rfc: "Two Content-Length values: respond 400; over TCP close the "
               + "connection.", .rejected(.conflictingContentLength, status: 400)),
         .init("bcast", "3.3.10", .application, rfc: "200 OK whose second Via is 255.255.255.255: a proxy must not "

@@ -58,6 +58,9 @@ enum TortureOutcome: Sendable {
     /// `SIPParser` returns the message (header values are parsed when read); reading `field`
     /// throws a grammar error in `element`. The element reading it answers 400.
     case headerRejected(TypedField, SIPGrammarError.Element)
+    /// `SIPParser` returns the message; `SIPMessage.validate()` (what an element runs before
+    /// acting on it) throws this defect, answered 400.
+    case rejectedByValidation(SIPParseError.Kind)
     /// `SIPParser` throws, whatever the defect (only for known issues).
     case rejectedSomehow
 }

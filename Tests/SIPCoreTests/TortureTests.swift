@@ -64,6 +64,14 @@ struct TortureTests {
             } catch {
                 #expect(error.element == element, "\(error)", sourceLocation: sourceLocation)
             }
+        case (.rejectedByValidation(let kind), .success(let message)):
+            do {
+                try message.validate()
+                Issue.record("validated; the RFC says it is malformed", sourceLocation: sourceLocation)
+            } catch {
+                #expect(error.kind == kind, "\(error.kind)", sourceLocation: sourceLocation)
+                #expect(error.makeResponse()?.statusCode == 400, sourceLocation: sourceLocation)
+            }
         case (.rejectedSomehow, .failure):
             break
         case (_, .success):
