@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SIPCore
 
-/// Replays every input the value-grammar fuzzer (scripts/fuzz-value-grammars) ever failed on,
+/// Replays every input the earlier value-grammar fuzzer (now `scripts/fuzz uri`) ever failed on,
 /// kept in Fixtures/value-fuzz/, with the fuzz target's checks: the first byte selects the grammar;
 /// parsing may fail but whatever parses has a stable canonical form.
 @Suite struct ValueFuzzReplayTests {
