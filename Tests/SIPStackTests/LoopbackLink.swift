@@ -14,6 +14,10 @@ final class LoopbackLink: Sendable {
     let stacks = NIOLockedValueBox<[SIPStack]>([])
     let dropRule: NIOLockedValueBox<DropRule>
     let dropped = NIOLockedValueBox(0)
+    /// The transport of every request sent through the link, in order.
+    let requestTransports = NIOLockedValueBox<[SIPTransportProtocol]>([])
+    /// When set, every send over TCP fails, as a refused connection does.
+    let refusesTCP = NIOLockedValueBox(false)
 
     init(group: MultiThreadedEventLoopGroup, drop: @escaping DropRule = { _ in false }) {
         self.group = group
@@ -55,7 +59,8 @@ final class LoopbackLink: Sendable {
         static let deadPort = 5099
 
         func send(_ message: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
-            if target.address.port == Self.deadPort {
+            if message.isRequest { link.requestTransports.withLockedValue { $0.append(target.transport) } }
+            if target.address.port == Self.deadPort || (target.transport == .tcp && link.refusesTCP.withLockedValue { $0 }) {
                 return link.group.any().makeFailedFuture(SIPTransportError.shutDown)
             }
             return link.deliver(message, from: side)
@@ -67,12 +72,15 @@ final class LoopbackLink: Sendable {
 
     /// A UAC-side stack (side 0) and a UAS-side stack (side 1) with `user` as the UAS's TU.
     static func pair(
-        t1: Duration = .milliseconds(40), uas user: SIPTransactionUser, drop: @escaping DropRule = { _ in false }
+        t1: Duration = .milliseconds(40), uas user: SIPTransactionUser, drop: @escaping DropRule = { _ in false },
+        tcp: Bool = false
     ) -> (uac: SIPStack, uas: SIPStack, link: LoopbackLink) {
         let link = LoopbackLink(group: MultiThreadedEventLoopGroup.singleton, drop: drop)
         let timers = TransactionTimers(t1: t1, t2: t1 * 8, t4: t1 * 10, timerDUnreliable: t1 * 64)
         func configuration(_ port: Int) -> SIPStackConfiguration {
-            SIPStackConfiguration(sentBy: [.udp: "127.0.0.1:\(port)"], timers: timers, localHosts: ["127.0.0.1"])
+            var sentBy: [SIPTransportProtocol: String] = [.udp: "127.0.0.1:\(port)"]
+            if tcp { sentBy[.tcp] = "127.0.0.1:\(port)" }
+            return SIPStackConfiguration(sentBy: sentBy, timers: timers, localHosts: ["127.0.0.1"])
         }
         let uac = SIPStack(group: link.group, configuration: configuration(5060), user: SIPTransactionUser(request: { _ in })) { _ in
             End(link: link, side: 0)

@@ -19,10 +19,21 @@ extension SIPStack {
         _ request: SIPMessage, to target: SIPTransportTarget, onEvent: @escaping @Sendable (SIPClientEvent) -> Void
     ) -> SIPClientTransactionID? {
         let branch = ClientTransactionKey.makeBranch()
-        let outgoing = withVia(request, transport: target.transport, branch: branch)
+        var outgoing = withVia(request, transport: target.transport, branch: branch)
         guard let method = outgoing.method else { return nil }
+        var target = target
+        var udpFallback: ClientEntry.Fallback?
+        if target.transport == .udp, configuration.sentBy[.tcp] != nil,
+            configuration.requestSizeRule.decision(for: outgoing, transport: .udp) == .switchToTCP
+        {
+            // §18.1.1: too large for UDP; TCP with the top Via saying so, UDP again if refused.
+            udpFallback = ClientEntry.Fallback(request: outgoing, target: target)
+            target.transport = .tcp
+            outgoing = withVia(request, transport: .tcp, branch: branch)
+        }
         let shard = shard(for: outgoing)
-        onLoop(of: shard) { shard.startClient(outgoing, to: target, onEvent: onEvent) }
+        let (message, destination, fallback) = (outgoing, target, udpFallback)
+        onLoop(of: shard) { shard.startClient(message, to: destination, udpFallback: fallback, onEvent: onEvent) }
         return SIPClientTransactionID(key: ClientTransactionKey(branch: branch, method: method), callID: outgoing.callIDBytes)
     }
 

@@ -22,6 +22,10 @@ public struct SIPStackConfiguration: Sendable {
     /// 100 (Trying) itself; nil sends it at once. RFC 3261 §17.2.1 requires the 100 when the TU
     /// will not answer within 200 ms; a TU that answers sooner saves a datagram per call.
     public var tryingDelay: Duration?
+    /// The RFC 3261 §18.1.1 size rule: a request that resolution put on UDP but that is larger
+    /// than 1300 bytes (or within 200 bytes of a configured path MTU) goes over TCP instead, when
+    /// the stack has a TCP sent-by, and falls back to UDP if the connection fails.
+    public var requestSizeRule = SIPRequestSizeRule()
 
     public init(
         sentBy: [SIPTransportProtocol: String], timers: TransactionTimers = .rfc3261, localHosts: Set<String> = [],

@@ -14,12 +14,21 @@ final class ClientEntry {
     var ack: SIPMessage?
     var timers = TimerSet()
     let onEvent: @Sendable (SIPClientEvent) -> Void
+    /// The UDP request and target to fall back to when a request moved to TCP by the §18.1.1
+    /// size rule cannot be sent ("the element SHOULD retry the request, using UDP").
+    let udpFallback: Fallback?
+
+    struct Fallback: Sendable {
+        let request: SIPMessage
+        let target: SIPTransportTarget
+    }
 
     init(request: SIPMessage, target: SIPTransportTarget, key: ClientTransactionKey, timers: TransactionTimers,
-         onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
+         udpFallback: Fallback?, onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
         self.request = request
         self.target = target
         self.key = key
+        self.udpFallback = udpFallback
         self.onEvent = onEvent
         self.machine = ClientMachine(
             isInvite: request.method == .invite, transport: target.transport.isReliable ? .reliable : .unreliable, timers: timers)
@@ -28,12 +37,17 @@ final class ClientEntry {
 
 extension StackShard {
     /// Starts a client transaction for `request` (which already carries our Via).
-    func startClient(_ request: SIPMessage, to target: SIPTransportTarget, onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
+    func startClient(
+        _ request: SIPMessage, to target: SIPTransportTarget, udpFallback: ClientEntry.Fallback? = nil,
+        onEvent: @escaping @Sendable (SIPClientEvent) -> Void
+    ) {
         guard let key = ClientTransactionKey(request: request) else {
             onEvent(.transportError)
             return
         }
-        let entry = ClientEntry(request: request, target: target, key: key, timers: configuration.timers, onEvent: onEvent)
+        let entry = ClientEntry(
+            request: request, target: target, key: key, timers: configuration.timers, udpFallback: udpFallback,
+            onEvent: onEvent)
         clients[key] = entry
         counters.clientTransactions += 1
         perform(entry.machine.start(), for: entry)
@@ -91,6 +105,13 @@ extension StackShard {
         transport.send(message, to: entry.target).whenFailure { [self] _ in
             eventLoop.execute { [self] in
                 guard let entry = clients[key] else { return }
+                if let fallback = entry.udpFallback {
+                    // The same branch, so the same key: the UDP transaction replaces this one.
+                    entry.timers.cancelAll()
+                    clients[key] = nil
+                    startClient(fallback.request, to: fallback.target, onEvent: entry.onEvent)
+                    return
+                }
                 perform(entry.machine.transportError(), for: entry)
             }
         }
