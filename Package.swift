@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "SDP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "RTPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Transcoding", dependencies: ["RTPCore", "CSpanDSP", "COpus"]),
+        .target(name: "SecureRTP", dependencies: ["RTPCore", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: Socket modules.
         .target(name: "SIPTransport", dependencies: [
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
+        .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransportTests", dependencies: [
