@@ -39,6 +39,12 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MediaRelay", dependencies: [
+            "RTPCore", "SecureRTP", "Transcoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // MARK: Operator input: positioned YAML reading shared by the config and the dial plan.
         .target(name: "OperatorInput", dependencies: [.product(name: "Yams", package: "Yams")]),
 
@@ -64,6 +70,11 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "MediaRelayTests", dependencies: [
+            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransportTests", dependencies: [
