@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
         .executable(name: "dialplan-bench", targets: ["DialPlanBenchmark"]),
+        .executable(name: "media-bench", targets: ["MediaRelayBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -63,6 +64,12 @@ let package = Package(
         ]),
 
         // MARK: Benchmarks (scripts/bench-*).
+        .executableTarget(name: "MediaRelayBenchmark", dependencies: [
+            "MediaRelay", "Transcoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(name: "DialPlanBenchmark", dependencies: ["DialPlan", .product(name: "Yams", package: "Yams")]),
 
         // MARK: Tests: one target per module.
