@@ -8,12 +8,15 @@ public struct MediaCodec: Hashable, Sendable {
     public var format: CodecFormat
     /// Packet duration in milliseconds the leg expects (SDP `a=ptime`).
     public var packetDuration: Int
+    /// The leg's RFC 4733 `telephone-event` payload type at the codec's clock, if negotiated.
+    public var telephoneEventPayloadType: UInt8?
 
     /// A codec with `payloadType` for `format` and a `packetDuration` ms ptime.
-    public init(payloadType: UInt8, format: CodecFormat, packetDuration: Int = 20) {
+    public init(payloadType: UInt8, format: CodecFormat, packetDuration: Int = 20, telephoneEventPayloadType: UInt8? = nil) {
         self.payloadType = payloadType
         self.format = format
         self.packetDuration = packetDuration
+        self.telephoneEventPayloadType = telephoneEventPayloadType
     }
 
     /// Whether RTP payloads of `self` can be relayed unchanged to a leg using `other`: same
@@ -50,10 +53,19 @@ public struct PayloadRouter: Hashable, Sendable {
         self.needsTranscoding = !ingress.isRelayCompatible(with: egress)
     }
 
-    /// The decision for an ingress packet with `payloadType`.
+    /// The decision for an ingress packet with `payloadType`. RFC 4733 events are relayed
+    /// (with the egress leg's event payload type) only between same-codec legs, where they
+    /// share the stream's clock and sequence space; a transcoded direction drops them (the
+    /// DTMF work regenerates them there).
     @inlinable
     public func route(payloadType: UInt8) -> Decision {
-        guard payloadType == ingress.payloadType else { return .drop }
-        return needsTranscoding ? .transcode : .forward(payloadType: egress.payloadType)
+        if payloadType == ingress.payloadType {
+            return needsTranscoding ? .transcode : .forward(payloadType: egress.payloadType)
+        }
+        if !needsTranscoding, let event = ingress.telephoneEventPayloadType, payloadType == event,
+           let egressEvent = egress.telephoneEventPayloadType {
+            return .forward(payloadType: egressEvent)
+        }
+        return .drop
     }
 }

@@ -89,6 +89,21 @@ import Transcoding
         #expect(router.route(payloadType: 0) == .drop)
     }
 
+    @Test func telephoneEventsFollowTheEgressPayloadType() {
+        let same = PayloadRouter(
+            ingress: MediaCodec(payloadType: 0, format: .pcmu, telephoneEventPayloadType: 101),
+            egress: MediaCodec(payloadType: 0, format: .pcmu, telephoneEventPayloadType: 96))
+        #expect(same.route(payloadType: 101) == .forward(payloadType: 96))
+        let noEvents = PayloadRouter(
+            ingress: MediaCodec(payloadType: 0, format: .pcmu, telephoneEventPayloadType: 101),
+            egress: MediaCodec(payloadType: 0, format: .pcmu))
+        #expect(noEvents.route(payloadType: 101) == .drop)
+        let transcoded = PayloadRouter(
+            ingress: MediaCodec(payloadType: 0, format: .pcmu, telephoneEventPayloadType: 101),
+            egress: MediaCodec(payloadType: 111, format: .opus, telephoneEventPayloadType: 101))
+        #expect(transcoded.route(payloadType: 101) == .drop)
+    }
+
     @Test func differentCodecsTranscode() {
         let router = PayloadRouter(ingress: MediaCodec(payloadType: 0, format: .pcmu), egress: MediaCodec(payloadType: 111, format: .opus))
         #expect(router.needsTranscoding)
