@@ -14,8 +14,11 @@ public final class MediaEngine: Sendable {
         public var portRange: ClosedRange<Int>
         /// No RTP from a configured leg for this long raises `MediaEvent.mediaTimeout`.
         public var mediaTimeout: TimeAmount
-        /// How often timeouts and transcoder deadlines are checked.
+        /// How often transcoder jitter-buffer deadlines are checked (only sessions that transcode
+        /// run this timer).
         public var tickInterval: TimeAmount
+        /// How often media timeouts are checked.
+        public var timeoutCheckInterval: TimeAmount
         /// Consecutive packets a new source must send to take over a leg (latching probation).
         public var probationPackets: Int
         /// The time those packets may take.
@@ -29,6 +32,7 @@ public final class MediaEngine: Sendable {
         public init(
             bindHost: String = "127.0.0.1", portRange: ClosedRange<Int> = 20000...29999,
             mediaTimeout: TimeAmount = .seconds(30), tickInterval: TimeAmount = .milliseconds(10),
+            timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
             codecs: CodecRegistry = .standard
         ) {
@@ -36,6 +40,7 @@ public final class MediaEngine: Sendable {
             self.portRange = portRange
             self.mediaTimeout = mediaTimeout
             self.tickInterval = tickInterval
+            self.timeoutCheckInterval = timeoutCheckInterval
             self.probationPackets = probationPackets
             self.probationWindow = probationWindow
             self.vectorReadCount = vectorReadCount
@@ -65,7 +70,7 @@ public final class MediaEngine: Sendable {
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
         let core = try await loop.submit {
-            NIOLoopBound(RelayCore(settings: settings, rtcpMux: rtcpMux, events: continuation), eventLoop: loop)
+            NIOLoopBound(RelayCore(settings: settings, rtcpMux: rtcpMux, events: continuation, eventLoop: loop), eventLoop: loop)
         }.get()
         var ports: [Int] = []
         var channels: [any Channel] = []

@@ -25,9 +25,9 @@ public final class MediaSession: Sendable {
         self.ports = ports
         self.rtcpMux = rtcpMux
         self.events = events
-        let interval = engine.configuration.tickInterval
+        let interval = engine.configuration.timeoutCheckInterval
         let timer = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            core.value.tick(now: NIODeadline.now().uptimeNanoseconds)
+            core.value.checkTimeouts(now: NIODeadline.now().uptimeNanoseconds)
         }
         self.state = NIOLockedValueBox((false, timer))
     }

@@ -33,9 +33,15 @@ final class RelayCore {
     /// The transcoder from each leg when its codec differs from the other's.
     var pipelines: [TranscodingPipeline?] = [nil, nil]
     let allocator = ByteBufferAllocator()
+    /// The transcoders' jitter-buffer timer: runs only while a direction transcodes, so a
+    /// same-codec session costs no timer wake-ups.
+    var pollTask: RepeatedTask?
 
-    init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation) {
+    let eventLoop: any EventLoop
+
+    init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation, eventLoop: any EventLoop) {
         self.settings = settings
+        self.eventLoop = eventLoop
         self.rtcpMux = rtcpMux
         self.events = events
         let latch = SymmetricLatch<SocketAddress>(
@@ -82,6 +88,7 @@ final class RelayCore {
         }
         // This leg's media source may have moved: the other leg's stream re-anchors.
         continuity[leg.other.rawValue]?.sourceWillChange()
+        defer { updatePollTimer() }
         try rebuildRoutes()
     }
 
@@ -125,14 +132,16 @@ final class RelayCore {
             legs[index].rtcpChannel = nil
         }
         pipelines = [nil, nil]
+        pollTask?.cancel()
+        pollTask = nil
         events.finish()
         return channels
     }
 
     // MARK: Timers
 
-    /// Media timeout check and jitter-buffer deadlines of the transcoders.
-    func tick(now: UInt64) {
+    /// Raises `mediaTimeout` for a configured leg silent for longer than the media timeout.
+    func checkTimeouts(now: UInt64) {
         let timeout = UInt64(settings.mediaTimeout.nanoseconds)
         for index in legs.indices where legs[index].configuration != nil && !legs[index].timedOut {
             if now &- legs[index].lastReceived > timeout {
@@ -140,6 +149,25 @@ final class RelayCore {
                 events.yield(.mediaTimeout(leg: MediaLeg(rawValue: index) ?? .a))
             }
         }
+    }
+
+    /// Starts or stops the transcoders' poll timer to match whether any direction transcodes.
+    func updatePollTimer() {
+        let loop = eventLoop
+        let needed = pipelines.contains { $0 != nil }
+        if needed, pollTask == nil {
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            pollTask = loop.scheduleRepeatedTask(initialDelay: settings.tickInterval, delay: settings.tickInterval) { _ in
+                bound.value.pollTranscoders(now: NIODeadline.now().uptimeNanoseconds)
+            }
+        } else if !needed, let task = pollTask {
+            task.cancel()
+            pollTask = nil
+        }
+    }
+
+    /// Releases what the transcoders' jitter buffers held past their deadlines.
+    func pollTranscoders(now: UInt64) {
         for index in pipelines.indices {
             guard let pipeline = pipelines[index], let deadline = pipeline.nextDeadline, deadline <= now else { continue }
             let egress = MediaLeg(rawValue: index)?.other ?? .a
