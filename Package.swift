@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "dialplan-bench", targets: ["DialPlanBenchmark"]),
         // For the separate Benchmarks/ package (scripts/bench-sip-parse).
         .library(name: "SIPCore", targets: ["SIPCore"]),
+        .executable(name: "media-bench", targets: ["MediaRelayBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -41,6 +42,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        .target(name: "SecureRTP", dependencies: ["RTPCore", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: Socket modules.
         .target(name: "SIPTransport", dependencies: [
@@ -50,6 +52,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MediaRelay", dependencies: [
+            "RTPCore", "SecureRTP", "Transcoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // MARK: Operator input: positioned YAML reading shared by the config and the dial plan.
         .target(name: "OperatorInput", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -82,6 +90,12 @@ let package = Package(
         .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
 
         // MARK: Benchmarks (scripts/bench-*).
+        .executableTarget(name: "MediaRelayBenchmark", dependencies: [
+            "MediaRelay", "Transcoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(name: "DialPlanBenchmark", dependencies: ["DialPlan", .product(name: "Yams", package: "Yams")]),
 
         // MARK: Tests: one target per module.
@@ -89,6 +103,12 @@ let package = Package(
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
+        .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "MediaRelayTests", dependencies: [
+            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransportTests", dependencies: [

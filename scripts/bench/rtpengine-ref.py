@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Reference for scripts/bench-media: the same load (N PCMU calls, 50 packets/s per direction,
+172-byte packets) relayed by rtpengine userspace (--table=-1) driven over its ng protocol.
+Prints rtpengine's CPU (utime+stime of its process) per call and per packet, and loss.
+Usage: rtpengine-ref.py CALLS SECONDS. Starts and stops its own rtpengine by PID."""
+import os, random, select, socket, subprocess, sys, time
+
+calls, seconds = int(sys.argv[1]), int(sys.argv[2])
+NG = ("127.0.0.1", 22299)
+
+def bencode(value):
+    if isinstance(value, int): return b"i%de" % value
+    if isinstance(value, str): value = value.encode()
+    if isinstance(value, bytes): return b"%d:%s" % (len(value), value)
+    if isinstance(value, list): return b"l" + b"".join(bencode(v) for v in value) + b"e"
+    if isinstance(value, dict):
+        return b"d" + b"".join(bencode(k) + bencode(value[k]) for k in sorted(value)) + b"e"
+    raise TypeError(value)
+
+def ng(sock, command):
+    cookie = b"%x" % random.getrandbits(48)
+    sock.sendto(cookie + b" " + bencode(command), NG)
+    reply, _ = sock.recvfrom(65535)
+    return reply.split(b" ", 1)[1]
+
+def sdp_port(reply):
+    for line in reply.split(b"\r\n"):
+        if line.startswith(b"m=audio "): return int(line.split()[1])
+    raise RuntimeError(reply[:300])
+
+def sdp(port):
+    return ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n" % port)
+
+def cpu(pid):
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+engine = subprocess.Popen(["rtpengine", "--foreground", "--table=-1", "--interface=127.0.0.1",
+                           "--listen-ng=%s:%d" % NG, "--port-min=44000", "--port-max=46000",
+                           "--log-level=3", "--log-stderr", "--num-threads=1"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    time.sleep(1.5)
+    control = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    control.settimeout(3)
+    peers = []  # (socket, relay port to send to)
+    for n in range(calls):
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 0))
+        common = {"call-id": "bench-%d" % n, "from-tag": "a%d" % n}
+        offer = ng(control, dict(common, command="offer", sdp=sdp(a.getsockname()[1])))
+        answer = ng(control, dict(common, command="answer", sdp=sdp(b.getsockname()[1]), **{"to-tag": "b%d" % n}))
+        peers.append((a, sdp_port(answer)))  # A sends to the port in the answer rtpengine gave A
+        peers.append((b, sdp_port(offer)))   # B sends to the port in the offer rtpengine gave B
+    for s, _ in peers: s.setblocking(False)
+    packets_each, sent, received = seconds * 50, 0, 0
+    start_cpu, start = cpu(engine.pid), time.monotonic()
+    for tick in range(packets_each):
+        deadline = start + tick * 0.02
+        for index, (s, port) in enumerate(peers):
+            header = bytes([0x80, 0, (tick >> 8) & 0xFF, tick & 0xFF]) + (tick * 160).to_bytes(4, "big") + (index + 1).to_bytes(4, "big")
+            try: s.sendto(header + b"\xff" * 160, ("127.0.0.1", port)); sent += 1
+            except BlockingIOError: pass
+        while True:
+            wait = deadline + 0.02 - time.monotonic()
+            ready = select.select([s for s, _ in peers], [], [], max(0, wait))[0]
+            for s in ready:
+                while True:
+                    try: s.recv(2048); received += 1
+                    except BlockingIOError: break
+            if wait <= 0: break
+    end = time.monotonic() + 0.5
+    while time.monotonic() < end:
+        for s in select.select([s for s, _ in peers], [], [], 0.1)[0]:
+            while True:
+                try: s.recv(2048); received += 1
+                except BlockingIOError: break
+    used, wall = cpu(engine.pid) - start_cpu, time.monotonic() - start
+    print("rtpengine calls=%d seconds=%.1f sent=%d relayed=%d loss=%.3f%% cpu=%.2fs (%.1f%% of a core) "
+          "cpu/call=%.3f%% of a core cpu/packet=%.2fus" % (calls, wall, sent, received,
+          100 * (sent - received) / max(sent, 1), used, 100 * used / wall, 100 * used / wall / calls,
+          used / max(sent, 1) * 1e6))
+finally:
+    engine.terminate()
+    try: engine.wait(5)
+    except subprocess.TimeoutExpired: engine.kill()
