@@ -1,8 +1,12 @@
 import CSRTP
+import SecureRTP
 import Testing
 
-/// libsrtp2 must be initialised once per process before any session is created.
-let srtpLibraryStatus: srtp_err_status_t = srtp_init()
+/// libsrtp2 must be initialised exactly once per process before any session is created; the
+/// test process also runs SecureRTP's tests, so both go through SecureRTP's one initialisation.
+var srtpLibraryStatus: srtp_err_status_t {
+    (try? SRTPLibrary.ensureInitialized()) != nil ? srtp_err_status_ok : srtp_err_status_init_fail
+}
 
 /// Owns one libsrtp session (`srtp_t` imports as an untyped `OpaquePointer`).
 final class SRTPTestSession {
