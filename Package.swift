@@ -64,7 +64,9 @@ let package = Package(
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
-            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -75,6 +77,7 @@ let package = Package(
         .executableTarget(name: "gatehouse", dependencies: [
             "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // MARK: Benchmarks (scripts/bench-*).
