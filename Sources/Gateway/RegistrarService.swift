@@ -78,8 +78,9 @@ public final class RegistrarService: Sendable {
         let credentials = (try? request.authorization) ?? []
         let requestURI = request.requestLine.map { String(decoding: $0.uriBytes, as: UTF8.self) }
         let (outcome, failure): (DigestAuthenticator.Outcome, SIPMessage?) = authenticator.withLock { auth in
+            let realm = auth.realm
             let outcome = auth.verify(credentials, method: "REGISTER", requestURI: requestURI, now: now) { username in
-                Self.secret(of: username, in: plan)
+                Self.secret(of: username, in: plan, realm: realm)
             }
             return (outcome, auth.response(to: request, outcome: outcome, now: now))
         }
@@ -112,10 +113,12 @@ public final class RegistrarService: Sendable {
     }
 
     /// The digest secret of `username` from the plan's endpoints: `password_env` and
-    /// `password_file` give the password, a stored `ha1` is MD5 (32 hex) or SHA-256 (64 hex).
-    static func secret(of username: String, in plan: DialPlan) -> DigestSecret? {
+    /// `password_file` give the password, a stored `ha1` is MD5 (32 hex) or SHA-256 (64 hex) and
+    /// only serves when it was computed for our `realm` (RFC 7616 §3.4.2: A1 contains the realm).
+    static func secret(of username: String, in plan: DialPlan, realm: String) -> DigestSecret? {
         for endpoint in plan.endpoints.values {
-            guard case .digest(let user, let secret, _) = endpoint.authentication, user == username else { continue }
+            guard case .digest(let user, let secret, let endpointRealm) = endpoint.authentication, user == username
+            else { continue }
             switch secret {
             case .environment(let name):
                 guard let password = ProcessInfo.processInfo.environment[name], !password.isEmpty else { return nil }
@@ -126,6 +129,7 @@ public final class RegistrarService: Sendable {
                 else { return nil }
                 return .password(String(line))
             case .ha1(let hex):
+                guard endpointRealm == nil || endpointRealm == realm else { return nil }
                 if hex.count == 32 { return .ha1(md5: hex, sha256: nil) }
                 if hex.count == 64 { return .ha1(md5: nil, sha256: hex) }
                 return nil

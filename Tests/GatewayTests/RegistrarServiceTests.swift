@@ -32,7 +32,7 @@ import Testing
               bob:
                 class: phone
                 number: "102"
-                auth: { user: bob, ha1: 0123456789abcdef0123456789abcdef }
+                auth: { user: bob, ha1: 0123456789abcdef0123456789abcdef, realm: unit }
             routes:
               - name: internal
                 to: "101"
@@ -109,12 +109,23 @@ import Testing
         #expect(try store.allBindings(now: 0).isEmpty)
     }
 
+    @Test func tooBriefAnExpiryIs423WithMinExpires() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let response = try authenticatedRegister(user: "alice", password: Self.password,
+                                                 contact: "<sip:alice@192.0.2.10:5062>;expires=10")
+        #expect(response.statusCode == 423)
+        #expect(response.headers.firstValue(.minExpires).map { String(decoding: $0, as: UTF8.self) } == "60")
+        #expect(try store.allBindings(now: 0).isEmpty)
+    }
+
     @Test func secretsComeFromTheDialPlan() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let plan = service.dialPlans.current.plan
-        #expect(RegistrarService.secret(of: "alice", in: plan) == .password(Self.password))
-        #expect(RegistrarService.secret(of: "bob", in: plan) == .ha1(md5: "0123456789abcdef0123456789abcdef", sha256: nil))
-        #expect(RegistrarService.secret(of: "mallory", in: plan) == nil)
+        #expect(RegistrarService.secret(of: "alice", in: plan, realm: "unit") == .password(Self.password))
+        #expect(RegistrarService.secret(of: "bob", in: plan, realm: "unit") == .ha1(md5: "0123456789abcdef0123456789abcdef", sha256: nil))
+        // An HA1 computed for another realm cannot verify anything here.
+        #expect(RegistrarService.secret(of: "bob", in: plan, realm: "other") == nil)
+        #expect(RegistrarService.secret(of: "mallory", in: plan, realm: "unit") == nil)
         #expect(RegistrarService.owns(aor: "sip:101@example.test", username: "alice", plan: plan))
         #expect(RegistrarService.owns(aor: "sip:alice@example.test", username: "alice", plan: plan))
         #expect(!RegistrarService.owns(aor: "sip:102@example.test", username: "alice", plan: plan))
