@@ -74,7 +74,9 @@ let package = Package(
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
-            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -85,6 +87,7 @@ let package = Package(
         .executableTarget(name: "gatehouse", dependencies: [
             "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
         .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
@@ -101,7 +104,10 @@ let package = Package(
         // MARK: Tests: one target per module.
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport",
+            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MediaRelayTests", dependencies: [

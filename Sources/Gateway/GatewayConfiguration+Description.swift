@@ -10,6 +10,7 @@ extension GatewayConfiguration: CustomStringConvertible {
         lines.append("admin       http://\(adminAddress):\(adminPort)")
         lines.append("log level   \(logLevel)")
         lines.append("dial plan   \(dialPlan)")
+        lines.append("registrar   realm \(realm) digest \(digestAlgorithms.map(\.rawValue).joined(separator: ","))")
         return lines.joined(separator: "\n")
     }
 }

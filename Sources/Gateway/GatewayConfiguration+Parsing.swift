@@ -8,7 +8,7 @@ public typealias ConfigurationError = InputError
 public typealias ConfigurationErrors = InputErrors
 
 extension GatewayConfiguration {
-    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan"]
+    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Parses a configuration, reporting every error with file:line:column.
@@ -31,7 +31,7 @@ extension GatewayConfiguration {
                 let transport = reader.enumeration(map["transport"], in: map, key: "transport",
                                                    Listener.Transport.self) ?? .udp
                 let address = reader.string(map["address"], in: map, key: "address") ?? "127.0.0.1"
-                let port = reader.integer(map["port"], in: map, key: "port", range: 1...65535) ?? 5060
+                let port = reader.integer(map["port"], in: map, key: "port", range: 0...65535) ?? 5060
                 config.listeners.append(Listener(transport: transport, address: address, port: port))
             }
         }
@@ -52,6 +52,14 @@ extension GatewayConfiguration {
             }
         }
         if let value = top["dial_plan"] { config.dialPlan = reader.string(value, in: top, key: "dial_plan") ?? config.dialPlan }
+        if let registrar = top["registrar"], let map = reader.mapping(registrar, what: "registrar") {
+            reader.rejectUnknownKeys(map, known: ["realm", "digest"])
+            if let value = map["realm"] { config.realm = reader.string(value, in: map, key: "realm") ?? config.realm }
+            if let value = map["digest"], let items = reader.sequence(value, what: "digest") {
+                let names = items.compactMap { reader.enumeration($0, in: map, key: "digest", DigestAlgorithmName.self) }
+                if !names.isEmpty { config.digestAlgorithms = names }
+            }
+        }
         if config.listeners.isEmpty, reader.errors.isEmpty {
             reader.error(at: top["listen"] ?? root, "no SIP listener is configured",
                          fix: "add `listen: [{ transport: udp, address: 0.0.0.0, port: 5060 }]`")

@@ -20,6 +20,16 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var adminPort: Int
     public var logLevel: String
     public var dialPlan: String
+    /// The digest realm offered in REGISTER challenges (RFC 3261 §22.1).
+    public var realm: String = "gatehouse"
+    /// Digest algorithms offered, strongest first (RFC 8760 §2.4); `[md5]` for clients that only
+    /// know RFC 2617 (sipp 3.6 among them).
+    public var digestAlgorithms: [DigestAlgorithmName] = [.sha256, .md5]
+
+    /// A digest algorithm as written in the configuration.
+    public enum DigestAlgorithmName: String, Sendable, CaseIterable {
+        case md5, sha256
+    }
 
     /// The configuration `gatehouse run` uses when no file is given: everything on loopback.
     public static let embeddedDefaultYAML = """

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import Logging
 
 @main
-struct Gatehouse: ParsableCommand {
+struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "SIP trunk gateway and back-to-back user agent.",
@@ -16,7 +17,7 @@ struct Version: ParsableCommand {
     func run() { print("gatehouse \(GatewayVersion.current)") }
 }
 
-struct Run: ParsableCommand {
+struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Start the gateway.")
 
     @Option(name: .shortAndLong, help: "The service configuration file (YAML). Without it, the embedded default.")
@@ -25,7 +26,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the embedded default configuration and exit.")
     var printDefaultConfig = false
 
-    func run() throws {
+    func run() async throws {
         if printDefaultConfig {
             print(GatewayConfiguration.embeddedDefaultYAML)
             return
@@ -42,7 +43,34 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data((errors.description + "\n").utf8))
             throw ExitCode(2)
         }
-        print("gatehouse \(GatewayVersion.current)")
-        print(configuration)
+        // Unbuffered: a script reads the listening lines while the service runs.
+        let out = FileHandle.standardOutput
+        out.write(Data("gatehouse \(GatewayVersion.current)\n\(configuration)\n".utf8))
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "gatehouse")
+        do throws(GatewayService.StartError) {
+            let service = try GatewayService(configuration: configuration, logger: logger)
+            try await service.run { listeners in
+                for listener in listeners {
+                    let address = listener.localAddress.ipAddress ?? "?"
+                    out.write(Data("listening \(listener.transport.rawValue.lowercased()) \(address):\(listener.port)\n".utf8))
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("gatehouse: \(error)\n".utf8))
+            throw ExitCode(error.isConfigurationError ? 2 : 1)
+        }
+    }
+}
+
+extension GatewayService.StartError {
+    /// Operator input errors (the dial plan) exit 2, like configuration errors; the rest 1.
+    var isConfigurationError: Bool {
+        if case .dialPlan = self { return true }
+        return false
     }
 }
