@@ -1,0 +1,101 @@
+import Testing
+@testable import SIPTrace
+
+@Suite struct CallTraceBufferTests {
+    let local = TraceEndpoint(ipv4: 198, 51, 100, 1, port: 5060)
+    let remote = TraceEndpoint(ipv4: 192, 0, 2, 10, port: 5060)
+
+    func invite(_ callID: String, body: String = "") -> [UInt8] {
+        CallFixture.message("INVITE sip:bob@example.com SIP/2.0", cseq: "1 INVITE", callID: callID, body: body)
+    }
+
+    func record(_ buffer: CallTraceBuffer, _ message: [UInt8], at millis: UInt64 = 0) -> CallTraceBuffer.RecordOutcome {
+        buffer.record(direction: .inbound, message: message, local: local, remote: remote, transport: .udp, time: CallFixture.time(millis))
+    }
+
+    @Test func oldestCallIsEvictedBeyondMaxCalls() {
+        let buffer = CallTraceBuffer(limits: .init(maxCalls: 3))
+        for index in 1...4 { #expect(record(buffer, invite("call-\(index)")) == .recorded) }
+        #expect(buffer.callIDs == ["call-2", "call-3", "call-4"])
+        #expect(buffer.pcap(for: "call-1") == nil)
+        #expect(buffer.trace(for: "call-4")?.messageCount == 1)
+    }
+
+    @Test func messagesBeyondThePerCallLimitAreCountedNotKept() {
+        let buffer = CallTraceBuffer(limits: .init(maxMessagesPerCall: 2))
+        #expect(record(buffer, invite("c")) == .recorded)
+        #expect(record(buffer, invite("c")) == .recorded)
+        #expect(record(buffer, invite("c")) == .callFull)
+        let trace = buffer.trace(for: "c")
+        #expect(trace?.messageCount == 2)
+        #expect(trace?.droppedMessages == 1)
+    }
+
+    @Test func byteLimitEvictsOldestCallsButKeepsTheGrowingOne() {
+        let size = invite("call-1").count
+        let buffer = CallTraceBuffer(limits: .init(maxBytes: size * 3))
+        for index in 1...3 { #expect(record(buffer, invite("call-\(index)")) == .recorded) }
+        #expect(buffer.byteCount == size * 3)
+        // call-3 grows: the two oldest calls make room, call-3 itself stays.
+        #expect(record(buffer, invite("call-3")) == .recorded)
+        #expect(buffer.callIDs == ["call-2", "call-3"])
+        #expect(record(buffer, invite("call-3")) == .recorded)
+        #expect(buffer.callIDs == ["call-3"])
+        #expect(buffer.byteCount == size * 3)
+        #expect(record(buffer, invite("call-3")) == .tooLarge)
+        #expect(record(buffer, [UInt8](repeating: 0x41, count: size * 4)) == .noCallID)
+    }
+
+    @Test func callIDComesFromTheHeaderInAnyCaseOrCompactForm() {
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\nCALL-ID:  abc@h \r\n\r\n".utf8)) == "abc@h")
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\nTo: <sip:b>\r\ni:xyz\r\n\r\n".utf8)) == "xyz")
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\n\r\nCall-ID: body\r\n".utf8)) == nil)
+        #expect(CallIDScanner.callID(in: Array("Call-ID: start-line\r\n\r\n".utf8)) == nil)
+        #expect(CallIDScanner.callID(in: [0xFF, 0x0A, 0x3A, 0x0A]) == nil)
+    }
+
+    @Test func associatedLegSharesTheTraceAndLeavesWithIt() throws {
+        let buffer = CallTraceBuffer(limits: .init(maxCalls: 1))
+        #expect(record(buffer, invite("a-leg")) == .recorded)
+        buffer.associate("b-leg", with: "a-leg")
+        #expect(record(buffer, invite("b-leg")) == .recorded)
+        #expect(buffer.trace(for: "b-leg")?.messageCount == 2)
+        let both = try TsharkReader.fields(of: try #require(buffer.pcap(for: "b-leg")), ["sip.Call-ID"])
+        #expect(both == [["a-leg"], ["b-leg"]])
+        #expect(record(buffer, invite("other")) == .recorded)
+        #expect(buffer.trace(for: "b-leg") == nil)
+        #expect(record(buffer, invite("b-leg")) == .recorded)
+        #expect(buffer.callIDs == ["b-leg"])
+    }
+
+    @Test func rtpIsKeptOnlyInItsWindow() {
+        let buffer = CallTraceBuffer(limits: .init(maxRTPPacketsPerCall: 10, rtpWindowMicroseconds: 1_000_000))
+        let rtp: [UInt8] = [0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]
+        func send(_ millis: UInt64, _ id: String = "c") -> CallTraceBuffer.RecordOutcome {
+            buffer.recordRTP(callID: id, direction: .outbound, packet: rtp, local: local, remote: remote, time: CallFixture.time(millis))
+        }
+        #expect(send(0, "unknown") == .unknownCall)
+        #expect(record(buffer, invite("c")) == .recorded)
+        #expect(send(500) == .recorded)
+        #expect(send(1500) == .recorded)
+        #expect(send(1501) == .callFull)
+        #expect(buffer.trace(for: "c")?.rtpCount == 2)
+    }
+
+    @Test func concurrentRecordingKeepsTheBounds() async {
+        let buffer = CallTraceBuffer(limits: .init(maxCalls: 50, maxMessagesPerCall: 5))
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in 0..<200 {
+                        let message = CallFixture.message("OPTIONS sip:a SIP/2.0", cseq: "1 OPTIONS", callID: "w\(worker)-\(index % 60)")
+                        buffer.record(direction: .inbound, message: message, local: local, remote: remote, transport: .udp, time: CallFixture.time(UInt64(index)))
+                    }
+                }
+            }
+        }
+        #expect(buffer.callIDs.count == 50)
+        #expect(buffer.callIDs.allSatisfy { (buffer.trace(for: $0)?.messageCount ?? 0) <= 5 })
+        #expect(buffer.byteCount == buffer.callIDs.compactMap { buffer.trace(for: $0)?.byteCount }.reduce(0, +))
+    }
+}
