@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "RTPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Transcoding", dependencies: ["RTPCore", "CSpanDSP", "COpus"]),
         .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
+        .target(name: "SIPSecurity", dependencies: ["SIPCore"]),
 
         // MARK: SIP stack: transactions on event loops, RFC 3263 resolution.
         .target(name: "SIPStack", dependencies: [
@@ -124,6 +125,7 @@ let package = Package(
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPSecurityTests", dependencies: ["SIPSecurity", "SIPCore"]),
         .testTarget(name: "SIPStackTests", dependencies: [
             "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
         ]),

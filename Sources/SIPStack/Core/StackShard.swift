@@ -58,6 +58,7 @@ final class StackShard: @unchecked Sendable {
             counters.unmatchableRequests += 1
             return
         }
+        if let filter = configuration.inboundFilter, !admit(inbound, method: method, filter: filter) { return }
         if method == .ack {
             receiveAck(inbound, key: key)
             return
@@ -86,6 +87,26 @@ final class StackShard: @unchecked Sendable {
         }
         perform(entry.machine.start(), for: entry)
         if let delay { scheduleTrying(for: entry, after: delay) }
+    }
+
+    /// Applies the inbound filter; false when the request is dropped or answered statelessly.
+    private func admit(_ inbound: SIPInboundMessage, method: SIPMethod, filter: SIPInboundFilter) -> Bool {
+        switch filter(inbound.message, inbound.context) {
+        case .accept:
+            return true
+        case .drop:
+            counters.filteredDrops += 1
+            return false
+        case .reject(let status, let reason):
+            guard method != .ack, (300...699).contains(status) else {
+                counters.filteredDrops += 1
+                return false
+            }
+            counters.filteredRejects += 1
+            let response = inbound.message.makeResponse(status: status, reason: reason, toTag: SIPMessage.makeTag())
+            transport.sendResponse(response, for: inbound.context).whenFailure { _ in }
+            return false
+        }
     }
 
     /// The ACK for a non-2xx goes to its INVITE transaction; the ACK for a 2xx (a new branch, or
@@ -129,6 +150,10 @@ public struct SIPStackCounters: Sendable, Hashable {
     public var clientTransactions = 0
     public var successRetransmissions = 0
     public var unacknowledgedSuccesses = 0
+    /// Requests the inbound filter dropped (no response).
+    public var filteredDrops = 0
+    /// Requests the inbound filter answered statelessly.
+    public var filteredRejects = 0
 
     public init() {}
 
@@ -142,6 +167,8 @@ public struct SIPStackCounters: Sendable, Hashable {
         sum.clientTransactions += rhs.clientTransactions
         sum.successRetransmissions += rhs.successRetransmissions
         sum.unacknowledgedSuccesses += rhs.unacknowledgedSuccesses
+        sum.filteredDrops += rhs.filteredDrops
+        sum.filteredRejects += rhs.filteredRejects
         return sum
     }
 }
