@@ -74,8 +74,9 @@ public struct SourceRateLimiter: Sendable {
         entry.updated = now
         entry.generation = nextGeneration
         let decision: Decision
-        if entry.tokens >= 1 {
-            entry.tokens -= 1
+        // The tolerance absorbs Date's floating-point rounding (0.1 s at 10/s is one token).
+        if entry.tokens >= 1 - 1e-6 {
+            entry.tokens = max(0, entry.tokens - 1)
             decision = .allow
         } else {
             if now.timeIntervalSince(entry.windowStart) > configuration.rejectionWindow.seconds {

@@ -18,6 +18,11 @@ final class StackShard: @unchecked Sendable {
     /// time per dialog, §14.1).
     var pendingSuccesses: [ArraySlice<UInt8>: SuccessEntry] = [:]
     var counters = SIPStackCounters()
+    /// INVITEs the inbound filter answered statelessly, so their ACK (§17.1.1.3, same key) is
+    /// absorbed instead of reaching the TU as a stray ACK. Bounded: oldest forgotten first.
+    var filterRejectedInvites = Set<ServerTransactionKey>()
+    var filterRejectedOrder: [ServerTransactionKey] = []
+    static let filterRejectedLimit = 1024
 
     init(eventLoop: any EventLoop, transportBox: TransportBox, configuration: SIPStackConfiguration, user: SIPTransactionUser) {
         self.eventLoop = eventLoop
@@ -103,9 +108,18 @@ final class StackShard: @unchecked Sendable {
                 return false
             }
             counters.filteredRejects += 1
+            if method == .invite, let key = ServerTransactionKey(request: inbound.message) { rememberFilterRejected(key) }
             let response = inbound.message.makeResponse(status: status, reason: reason, toTag: SIPMessage.makeTag())
             transport.sendResponse(response, for: inbound.context).whenFailure { _ in }
             return false
+        }
+    }
+
+    private func rememberFilterRejected(_ key: ServerTransactionKey) {
+        guard filterRejectedInvites.insert(key).inserted else { return }
+        filterRejectedOrder.append(key)
+        if filterRejectedOrder.count > Self.filterRejectedLimit {
+            filterRejectedInvites.remove(filterRejectedOrder.removeFirst())
         }
     }
 
@@ -114,6 +128,10 @@ final class StackShard: @unchecked Sendable {
     private func receiveAck(_ inbound: SIPInboundMessage, key: ServerTransactionKey) {
         if let entry = servers[key], entry.isInvite {
             perform(entry.machine.receivedAck(), for: entry, ack: inbound)
+            return
+        }
+        if filterRejectedInvites.contains(key) {
+            counters.filteredDrops += 1
             return
         }
         deliverSuccessAck(inbound)
