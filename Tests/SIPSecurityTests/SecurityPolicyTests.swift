@@ -65,3 +65,22 @@ struct SecurityPolicyTests {
         #expect(policy.counters.bansIssued == [.manual: 1])
     }
 }
+
+struct SharedSecurityPolicyTests {
+    @Test func bansArePersistedWhenIssuedAndLifted() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bans-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let configuration = SecurityPolicy.Configuration(bans: .init(maxFailures: 1, banDuration: .seconds(60)))
+        let attacker = address("203.0.113.5")
+        let shared = try SharedSecurityPolicy(configuration: configuration, store: BanStore(url: url), now: at(0))
+        #expect(shared.recordAuthenticationFailure(from: attacker, now: at(0)) != nil)
+
+        let restarted = try SharedSecurityPolicy(configuration: configuration, store: BanStore(url: url), now: at(10))
+        #expect(restarted.inspect(request(), source: attacker, now: at(10)) == .dropSilently(.banned))
+        #expect(restarted.counters.dropped == [.banned: 1])
+        #expect(try restarted.lift(attacker, now: at(11)))
+
+        let again = try SharedSecurityPolicy(configuration: configuration, store: BanStore(url: url), now: at(12))
+        #expect(again.activeBans(now: at(12)).isEmpty)
+    }
+}
