@@ -38,6 +38,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        .target(name: "SIPSecurity", dependencies: ["SIPCore"]),
 
         // MARK: SIP stack: transactions on event loops, RFC 3263 resolution.
         .target(name: "SIPStack", dependencies: [
@@ -135,6 +136,7 @@ let package = Package(
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTraceTests", dependencies: ["SIPTrace", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SIPSecurityTests", dependencies: ["SIPSecurity", "SIPCore"]),
         .testTarget(name: "SIPStackTests", dependencies: [
             "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
         ]),

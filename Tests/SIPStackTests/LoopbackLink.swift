@@ -73,7 +73,7 @@ final class LoopbackLink: Sendable {
     /// A UAC-side stack (side 0) and a UAS-side stack (side 1) with `user` as the UAS's TU.
     static func pair(
         t1: Duration = .milliseconds(40), uas user: SIPTransactionUser, drop: @escaping DropRule = { _ in false },
-        tcp: Bool = false
+        tcp: Bool = false, uasFilter: SIPInboundFilter? = nil
     ) -> (uac: SIPStack, uas: SIPStack, link: LoopbackLink) {
         let link = LoopbackLink(group: MultiThreadedEventLoopGroup.singleton, drop: drop)
         let timers = TransactionTimers(t1: t1, t2: t1 * 8, t4: t1 * 10, timerDUnreliable: t1 * 64)
@@ -85,7 +85,9 @@ final class LoopbackLink: Sendable {
         let uac = SIPStack(group: link.group, configuration: configuration(5060), user: SIPTransactionUser(request: { _ in })) { _ in
             End(link: link, side: 0)
         }
-        let uas = SIPStack(group: link.group, configuration: configuration(5061), user: user) { _ in End(link: link, side: 1) }
+        var uasConfiguration = configuration(5061)
+        uasConfiguration.inboundFilter = uasFilter
+        let uas = SIPStack(group: link.group, configuration: uasConfiguration, user: user) { _ in End(link: link, side: 1) }
         link.stacks.withLockedValue { $0 = [uac, uas] }
         return (uac, uas, link)
     }

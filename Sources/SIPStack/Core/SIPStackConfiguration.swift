@@ -26,6 +26,9 @@ public struct SIPStackConfiguration: Sendable {
     /// than 1300 bytes (or within 200 bytes of a configured path MTU) goes over TCP instead, when
     /// the stack has a TCP sent-by, and falls back to UDP if the connection fails.
     public var requestSizeRule = SIPRequestSizeRule()
+    /// Runs on every inbound request before transaction matching (toll-fraud defences: scanner
+    /// drop, rate limits, bans); nil accepts everything. See ``SIPInboundVerdict``.
+    public var inboundFilter: SIPInboundFilter?
 
     public init(
         sentBy: [SIPTransportProtocol: String], timers: TransactionTimers = .rfc3261, localHosts: Set<String> = [],

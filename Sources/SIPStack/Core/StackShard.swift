@@ -18,6 +18,11 @@ final class StackShard: @unchecked Sendable {
     /// time per dialog, §14.1).
     var pendingSuccesses: [ArraySlice<UInt8>: SuccessEntry] = [:]
     var counters = SIPStackCounters()
+    /// INVITEs the inbound filter answered statelessly, so their ACK (§17.1.1.3, same key) is
+    /// absorbed instead of reaching the TU as a stray ACK. Bounded: oldest forgotten first.
+    var filterRejectedInvites = Set<ServerTransactionKey>()
+    var filterRejectedOrder: [ServerTransactionKey] = []
+    static let filterRejectedLimit = 1024
 
     init(eventLoop: any EventLoop, transportBox: TransportBox, configuration: SIPStackConfiguration, user: SIPTransactionUser) {
         self.eventLoop = eventLoop
@@ -58,6 +63,7 @@ final class StackShard: @unchecked Sendable {
             counters.unmatchableRequests += 1
             return
         }
+        if let filter = configuration.inboundFilter, !admit(inbound, method: method, filter: filter) { return }
         if method == .ack {
             receiveAck(inbound, key: key)
             return
@@ -88,11 +94,44 @@ final class StackShard: @unchecked Sendable {
         if let delay { scheduleTrying(for: entry, after: delay) }
     }
 
+    /// Applies the inbound filter; false when the request is dropped or answered statelessly.
+    private func admit(_ inbound: SIPInboundMessage, method: SIPMethod, filter: SIPInboundFilter) -> Bool {
+        switch filter(inbound.message, inbound.context) {
+        case .accept:
+            return true
+        case .drop:
+            counters.filteredDrops += 1
+            return false
+        case .reject(let status, let reason):
+            guard method != .ack, (300...699).contains(status) else {
+                counters.filteredDrops += 1
+                return false
+            }
+            counters.filteredRejects += 1
+            if method == .invite, let key = ServerTransactionKey(request: inbound.message) { rememberFilterRejected(key) }
+            let response = inbound.message.makeResponse(status: status, reason: reason, toTag: SIPMessage.makeTag())
+            transport.sendResponse(response, for: inbound.context).whenFailure { _ in }
+            return false
+        }
+    }
+
+    private func rememberFilterRejected(_ key: ServerTransactionKey) {
+        guard filterRejectedInvites.insert(key).inserted else { return }
+        filterRejectedOrder.append(key)
+        if filterRejectedOrder.count > Self.filterRejectedLimit {
+            filterRejectedInvites.remove(filterRejectedOrder.removeFirst())
+        }
+    }
+
     /// The ACK for a non-2xx goes to its INVITE transaction; the ACK for a 2xx (a new branch, or
     /// the INVITE's transaction in Accepted) goes to the TU and stops the 2xx retransmission.
     private func receiveAck(_ inbound: SIPInboundMessage, key: ServerTransactionKey) {
         if let entry = servers[key], entry.isInvite {
             perform(entry.machine.receivedAck(), for: entry, ack: inbound)
+            return
+        }
+        if filterRejectedInvites.contains(key) {
+            counters.filteredDrops += 1
             return
         }
         deliverSuccessAck(inbound)
@@ -129,6 +168,10 @@ public struct SIPStackCounters: Sendable, Hashable {
     public var clientTransactions = 0
     public var successRetransmissions = 0
     public var unacknowledgedSuccesses = 0
+    /// Requests the inbound filter dropped (no response).
+    public var filteredDrops = 0
+    /// Requests the inbound filter answered statelessly.
+    public var filteredRejects = 0
 
     public init() {}
 
@@ -142,6 +185,8 @@ public struct SIPStackCounters: Sendable, Hashable {
         sum.clientTransactions += rhs.clientTransactions
         sum.successRetransmissions += rhs.successRetransmissions
         sum.unacknowledgedSuccesses += rhs.unacknowledgedSuccesses
+        sum.filteredDrops += rhs.filteredDrops
+        sum.filteredRejects += rhs.filteredRejects
         return sum
     }
 }
