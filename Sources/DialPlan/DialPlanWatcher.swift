@@ -53,7 +53,8 @@ public struct DialPlanWatcher: Sendable {
 public final class SignalHook: @unchecked Sendable {
     private let source: any DispatchSourceSignal
 
-    init(signal number: Int32, handler: @escaping @Sendable () -> Void) {
+    /// Ignores `number`'s default action and calls `handler` on a queue of its own for each one.
+    public init(signal number: Int32, handler: @escaping @Sendable () -> Void) {
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "gatehouse.signal.\(number)"))
         source.setEventHandler(handler: handler)

@@ -11,8 +11,8 @@ import SIPTransport
 /// The running gateway (the composition root): the dial plan, the binding store, the SIP
 /// listeners and stack, and the registrar on top. `gatehouse run` builds one and calls ``run(onListening:)``.
 ///
-/// Signals: SIGHUP reloads the dial plan; SIGTERM and SIGINT shut down (listeners closed, event
-/// loops stopped, the store closed when the service is released). Plain Dispatch signal sources,
+/// Signals: SIGHUP (and a change of the dial-plan file, polled every 2 s) reloads the dial plan;
+/// SIGTERM and SIGINT shut down (listeners closed, event loops stopped, the store closed when the service is released). Plain Dispatch signal sources,
 /// no swift-service-lifecycle.
 @available(macOS 15.0, *)
 public final class GatewayService: Sendable {
@@ -117,7 +117,7 @@ public final class GatewayService: Sendable {
     /// the dial plan meanwhile.
     public func run(onListening: ([SIPListener]) -> Void) async throws(StartError) {
         let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let hooks = [SIGTERM, SIGINT].map { number in ServiceSignal(number) { continuation.yield(number) } }
+        let hooks = [SIGTERM, SIGINT].map { number in SignalHook(signal: number) { continuation.yield(number) } }
         let hangup = DialPlanWatcher.onHangup { [self] in
             logger.notice("SIGHUP: reloading the dial plan")
             reloadDialPlan()
@@ -130,31 +130,23 @@ public final class GatewayService: Sendable {
         logger.notice("gatehouse \(GatewayVersion.current) started", metadata: [
             "dialPlanVersion": "\(dialPlans.current.number)", "endpoints": "\(dialPlans.current.plan.endpoints.count)"])
         onListening(listeners)
+        // The dial plan also reloads when its file changes (DIALPLAN.md: "on SIGHUP and on file
+        // change"); an invalid edit is logged and the running version stays.
+        let watcher = Task { [self] in
+            await DialPlanWatcher(store: dialPlans).run { outcome in
+                for line in outcome.logLines { logger.notice("\(line)") }
+            }
+        }
         var received: Int32 = 0
         for await number in signals {
             received = number
             break
         }
         logger.notice("signal \(received): shutting down")
+        watcher.cancel()
         hangup.cancel()
         hooks.forEach { $0.cancel() }
         await shutdown()
         logger.notice("stopped")
     }
-}
-
-/// A termination signal delivered to a handler on a dispatch queue instead of its default action.
-// Unchecked: the only state is a dispatch source set once in init; `cancel()` is thread-safe.
-final class ServiceSignal: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
-
-    init(_ number: Int32, handler: @escaping @Sendable () -> Void) {
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "gatehouse.service.\(number)"))
-        source.setEventHandler(handler: handler)
-        source.resume()
-        self.source = source
-    }
-
-    func cancel() { source.cancel() }
 }

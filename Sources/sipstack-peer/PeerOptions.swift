@@ -17,11 +17,14 @@ struct PeerOptions {
     var trustRoots: String?
     var portFile: String?
     var maxSeconds = 0
+    /// uac: seconds to keep connections open after the last call (sipp's built-in uas pauses
+    /// 4 s after each BYE and counts a call whose TCP connection closes meanwhile as failed).
+    var lingerSeconds = 0
 
     static let usage = """
         usage: sipstack-peer [--mode uas|uac] [--transport udp|tcp|tls] [--host IP] [--port N]
                              [--target IP:PORT] [--calls N] [--concurrency N] [--t1 MS] [--threads N]
-                             [--cert PEM --key PEM] [--trust PEM] [--port-file PATH] [--max-seconds N]
+                             [--cert PEM --key PEM] [--trust PEM] [--port-file PATH] [--max-seconds N] [--linger N]
           uas: answers INVITE 180/200 (ACK, BYE 200, CANCEL 487), REGISTER and OPTIONS 200.
           uac: places --calls calls (INVITE, ACK, BYE) to --target; exit 0 when all succeed.
         """
@@ -58,6 +61,7 @@ struct PeerOptions {
                 }
                 target = (String(text[..<colon]), port)
             case "--calls": calls = try number(argument)
+            case "--linger": lingerSeconds = try number(argument)
             case "--concurrency": concurrency = max(1, try number(argument))
             case "--t1": t1Milliseconds = try number(argument)
             case "--threads": threads = max(1, try number(argument))

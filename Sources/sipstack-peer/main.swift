@@ -68,6 +68,7 @@ do {
         let succeeded = await uac.run(calls: options.calls, concurrency: options.concurrency)
         print("sipstack-peer: calls \(options.calls) successful \(succeeded) failed \(options.calls - succeeded)")
         print("sipstack-peer: \(try await stack.counters())")
+        if options.lingerSeconds > 0 { try await Task.sleep(for: .seconds(options.lingerSeconds)) }
         await transport.shutdown()
         exit(succeeded == options.calls ? 0 : 1)
     }
