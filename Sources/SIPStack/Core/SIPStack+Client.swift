@@ -73,8 +73,8 @@ extension SIPStack {
     }
 
     /// Sends the ACK for a 2xx `response` to `invite` (§13.2.2.4): built from the INVITE with the
-    /// response's To tag, a single Via of ours with a new branch, outside any transaction. Call
-    /// it again for each retransmitted 2xx.
+    /// response's To tag, a single Via of ours, outside any transaction. Call it again for each
+    /// retransmitted 2xx: the ACK it sends is the same each time (``ackBranch(for:)``).
     public func sendAck(for invite: SIPMessage, response: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
         var source = invite
         // The TU's copy of the INVITE may lack our Via (the stack added it); makeACK wants one,
@@ -84,7 +84,28 @@ extension SIPStack {
             return shards[0].eventLoop.makeFailedFuture(SIPStackError.cannotBuildAck)
         }
         ack.headers.removeAll(.via)
-        return sendStateless(ack, to: target)
+        return transport.send(withVia(ack, transport: target.transport, branch: Self.ackBranch(for: ack)), to: target)
+    }
+
+    /// The branch of the ACK for a 2xx: the same for every retransmission of that 2xx, so that
+    /// the re-sent ACK is a retransmission of the first one and not a new request (§13.2.2.4:
+    /// "the UAC core ... MUST retransmit the ACK"; sipp's uas aborts a call on a second,
+    /// different ACK). Derived from Call-ID, CSeq number and To tag with FNV-1a (not Swift's
+    /// per-process seeded hasher).
+    static func ackBranch(for ack: SIPMessage) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            hash ^= 0xff
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        mix(ack.callIDBytes ?? [])
+        mix(String(ack.cseqNumber ?? 0).utf8)
+        mix((ack.toTag ?? "").utf8)
+        return "z9hG4bKack" + String(hash, radix: 16)
     }
 
     /// `request` with our Via on top.
