@@ -20,15 +20,11 @@ struct PeerOptions {
     /// uac: seconds to keep connections open after the last call (sipp's built-in uas pauses
     /// 4 s after each BYE and counts a call whose TCP connection closes meanwhile as failed).
     var lingerSeconds = 0
-    /// uac: milliseconds between the ACK and the BYE. Over a lossy link a lost ACK is repaired
-    /// only when the UAS retransmits its 2xx (T1, 2·T1, 4·T1 …); sipp's built-in uas treats a BYE
-    /// that overtakes the ACK as an unexpected message and fails the call.
-    var holdMilliseconds = 0
 
     static let usage = """
         usage: sipstack-peer [--mode uas|uac] [--transport udp|tcp|tls] [--host IP] [--port N]
                              [--target IP:PORT] [--calls N] [--concurrency N] [--t1 MS] [--threads N]
-                             [--cert PEM --key PEM] [--trust PEM] [--port-file PATH] [--max-seconds N] [--linger N] [--hold-ms N]
+                             [--cert PEM --key PEM] [--trust PEM] [--port-file PATH] [--max-seconds N] [--linger N]
           uas: answers INVITE 180/200 (ACK, BYE 200, CANCEL 487), REGISTER and OPTIONS 200.
           uac: places --calls calls (INVITE, ACK, BYE) to --target; exit 0 when all succeed.
         """
@@ -66,7 +62,6 @@ struct PeerOptions {
                 target = (String(text[..<colon]), port)
             case "--calls": calls = try number(argument)
             case "--linger": lingerSeconds = try number(argument)
-            case "--hold-ms": holdMilliseconds = try number(argument)
             case "--concurrency": concurrency = max(1, try number(argument))
             case "--t1": t1Milliseconds = try number(argument)
             case "--threads": threads = max(1, try number(argument))

@@ -9,8 +9,6 @@ struct PeerUAC {
     let target: SIPTransportTarget
     let localContact: String
     let localAddress: String
-    /// Time between the ACK and the BYE.
-    var hold: Duration = .zero
 
     /// Places one call; true when INVITE got a 2xx and BYE a 2xx.
     func call(number: Int) async -> Bool {
@@ -44,7 +42,6 @@ struct PeerUAC {
             }
         }
         guard case .final(let answer) = first, let status = answer.statusCode, (200...299).contains(status) else { return false }
-        if hold > .zero { try? await Task.sleep(for: hold) }
         var bye = SIPHeaders()
         bye.append(.maxForwards, value: "70")
         bye.append(.from, value: "<sip:peer@\(localAddress)>;tag=\(fromTag)")

@@ -64,9 +64,7 @@ do {
     case .uac:
         guard let target = options.target else { exit(2) }
         let destination = try SIPTransportTarget(host: target.host, port: target.port, transport: options.transport)
-        let uac = PeerUAC(
-            stack: stack, target: destination, localContact: contact, localAddress: sentBy,
-            hold: .milliseconds(options.holdMilliseconds))
+        let uac = PeerUAC(stack: stack, target: destination, localContact: contact, localAddress: sentBy)
         let succeeded = await uac.run(calls: options.calls, concurrency: options.concurrency)
         print("sipstack-peer: calls \(options.calls) successful \(succeeded) failed \(options.calls - succeeded)")
         print("sipstack-peer: \(try await stack.counters())")
