@@ -1,0 +1,83 @@
+# Shared by the signalling benchmarks (scripts/bench-sipstack, scripts/bench-b2bua): a sipp `uac`
+# call-rate ladder against a system under test, with CPU per call from /proc.
+#
+# The caller sets: STEP (seconds per step), RATES (the ladder), WORK (temp dir), PIDS (array of
+# processes to stop on exit), UAC_IP / UAC_PORT / UAC_MEDIA_PORT (where sipp's uac binds), and
+# declares `declare -A RESULT`. A step passes with < 0.1% failed or missing calls and an achieved
+# rate ≥ 97% of the target (BENCHMARKING.md).
+
+TICKS=$(getconf CLK_TCK)
+
+# cpu_ticks PID...: utime+stime of the processes (children included once they are reaped).
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# wait_quiet: up to 10 s for the 1-minute load to fall under 1.5; prints the load seen.
+wait_quiet() {
+    local load
+    for _ in $(seq 1 10); do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        awk -v l="$load" 'BEGIN { exit !(l < 1.5) }' && break
+        sleep 1
+    done
+    cut -d' ' -f1 /proc/loadavg
+}
+
+# sipp_field LOG ROW: the cumulative column of a row of sipp's final statistics screen.
+sipp_field() { grep -E "$2" "$1" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}'; }
+
+# run_step NAME TARGET RATE PIDS...: one step of RATE calls/s for STEP seconds; sets STEP_OK,
+# STEP_FAILED, STEP_MISSING, STEP_ACHIEVED, STEP_US (CPU µs per successful call of PIDS) and
+# prints the row. Extra sipp options come from UAC_OPTIONS.
+run_step() {
+    local name=$1 target=$2 rate=$3
+    shift 3
+    local calls=$((rate * STEP)) load log="$WORK/$name-$rate.log" before after status=0
+    load=$(wait_quiet)
+    before=$(cpu_ticks "$@")
+    # shellcheck disable=SC2086
+    timeout $((STEP * 3 + 40)) sipp -sn uac "$target" -i "$UAC_IP" -p "$UAC_PORT" -mp "$UAC_MEDIA_PORT" \
+        -r "$rate" -rp 1000 -m "$calls" -nostdin -timeout $((STEP * 3 + 30)) -timeout_error \
+        -buff_size 4194304 -default_behaviors all,-abortunexp -max_socket 4096 ${UAC_OPTIONS:-} >"$log" 2>&1 || status=$?
+    after=$(cpu_ticks "$@")
+    STEP_OK=$(sipp_field "$log" "Successful call"); STEP_OK=${STEP_OK:-0}
+    STEP_FAILED=$(sipp_field "$log" "Failed call"); STEP_FAILED=${STEP_FAILED:-0}
+    STEP_MISSING=$((calls - STEP_OK - STEP_FAILED))
+    STEP_ACHIEVED=$(sipp_field "$log" "Call Rate" | sed 's/cps//' | awk '{ printf "%d", $1 }')
+    STEP_ACHIEVED=${STEP_ACHIEVED:-0}
+    STEP_US=$(awk -v d=$((after - before)) -v k="$TICKS" -v ok="$STEP_OK" 'BEGIN { if (ok > 0) printf "%.1f", d / k * 1e6 / ok; else print "-" }')
+    printf "%8d %10d %10d %8d %8d %12s %8s\n" "$rate" "$STEP_ACHIEVED" "$STEP_OK" "$STEP_FAILED" "$STEP_MISSING" "$STEP_US" "$load"
+}
+
+# step_passed RATE: whether the last step met the pass rule.
+step_passed() {
+    local bad=$((STEP_FAILED + STEP_MISSING))
+    awk -v bad="$bad" -v calls=$(($1 * STEP)) -v a="$STEP_ACHIEVED" -v r="$1" \
+        'BEGIN { exit !(bad * 1000 < calls && a >= 0.97 * r) }'
+}
+
+# ladder NAME TARGET PIDS...: steps RATES until a step fails; RESULT[NAME]="best µs/call".
+ladder() {
+    local name=$1 target=$2
+    shift 2
+    local best=0 best_cpu="-" rate
+    echo
+    echo "== $name (measured pids $*)"
+    printf "%8s %10s %10s %8s %8s %12s %8s\n" target achieved successful failed missing "µs CPU/call" load
+    for rate in $RATES; do
+        run_step "$name" "$target" "$rate" "$@"
+        if step_passed "$rate"; then
+            best=$rate
+            best_cpu=$STEP_US
+        else
+            break
+        fi
+    done
+    echo "$name: highest sustained rate $best calls/s (CPU ${best_cpu} µs/call at that rate)"
+    RESULT[$name]="$best $best_cpu"
+}
