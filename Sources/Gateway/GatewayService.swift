@@ -37,6 +37,8 @@ public final class GatewayService: Sendable {
     public let configuration: GatewayConfiguration
     public let dialPlans: DialPlanStore
     public let registrar: RegistrarService
+    /// Trunk registration and OPTIONS probing; its health query is for the call layer.
+    public let trunks: TrunkService
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -83,6 +85,8 @@ public final class GatewayService: Sendable {
         // The closure above always runs once, synchronously, in SIPStack.init.
         guard let created else { preconditionFailure("SIPStack did not create its transport") }
         transport = created
+        let resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup()))
+        trunks = TrunkService(dialPlans: dialPlans, signaling: StackTrunkSignaling(stack: stack, resolver: resolver), logger: logger)
     }
 
     static func transport(_ transport: GatewayConfiguration.Listener.Transport) -> SIPTransportProtocol {
@@ -137,6 +141,7 @@ public final class GatewayService: Sendable {
                 for line in outcome.logLines { logger.notice("\(line)") }
             }
         }
+        let trunkTask = Task { [trunks] in await trunks.run() }
         var received: Int32 = 0
         for await number in signals {
             received = number
@@ -144,6 +149,7 @@ public final class GatewayService: Sendable {
         }
         logger.notice("signal \(received): shutting down")
         watcher.cancel()
+        trunkTask.cancel()
         hangup.cancel()
         hooks.forEach { $0.cancel() }
         await shutdown()
