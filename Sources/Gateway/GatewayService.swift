@@ -39,6 +39,8 @@ public final class GatewayService: Sendable {
     public let registrar: RegistrarService
     /// Trunk registration and OPTIONS probing; its health query is for the call layer.
     public let trunks: TrunkService
+    /// Keep-alive and presence probing of registered contacts; its reachability query is for the call layer.
+    public let presence: ContactProbeService
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -87,6 +89,10 @@ public final class GatewayService: Sendable {
         transport = created
         let resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup()))
         trunks = TrunkService(dialPlans: dialPlans, signaling: StackTrunkSignaling(stack: stack, resolver: resolver), logger: logger)
+        presence = ContactProbeService(
+            store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack),
+            settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
+            logger: logger)
     }
 
     static func transport(_ transport: GatewayConfiguration.Listener.Transport) -> SIPTransportProtocol {
@@ -142,6 +148,9 @@ public final class GatewayService: Sendable {
             }
         }
         let trunkTask = Task { [trunks] in await trunks.run() }
+        let probeTask = Task { [presence, configuration] in
+            if configuration.contactProbeInterval != nil { await presence.run() }
+        }
         var received: Int32 = 0
         for await number in signals {
             received = number
@@ -150,6 +159,7 @@ public final class GatewayService: Sendable {
         logger.notice("signal \(received): shutting down")
         watcher.cancel()
         trunkTask.cancel()
+        probeTask.cancel()
         hangup.cancel()
         hooks.forEach { $0.cancel() }
         await shutdown()
