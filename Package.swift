@@ -75,7 +75,9 @@ let package = Package(
         .target(name: "B2BUA", dependencies: ["SIPCore", "SDP", "DialPlan"]),
 
         // MARK: Registrar, digest authentication, location service and presence (issue 4).
-        .target(name: "Registrar", dependencies: ["SIPCore", "COpenSSL", "CSQLite3"]),
+        .target(name: "Registrar", dependencies: ["SIPCore", "COpenSSL", "SQLiteSupport"]),
+        // MARK: The SQLite connection shared by the embedded stores (bindings, call records).
+        .target(name: "SQLiteSupport", dependencies: ["CSQLite3"]),
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
