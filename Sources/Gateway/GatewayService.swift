@@ -1,3 +1,4 @@
+import CallRecords
 import DialPlan
 import Foundation
 import Logging
@@ -41,6 +42,9 @@ public final class GatewayService: Sendable {
     public let trunks: TrunkService
     /// Keep-alive and presence probing of registered contacts; its reachability query is for the call layer.
     public let presence: ContactProbeService
+    /// Call detail records (`calls.sqlite` in the data directory); calls a crash left open are
+    /// closed as interrupted when the service is created.
+    public let callRecords: any CallRecordStore
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -55,6 +59,14 @@ public final class GatewayService: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
             store = try SQLiteBindingStore(dataDirectory: configuration.dataDirectory)
+        } catch {
+            throw .store(path: configuration.dataDirectory, underlying: error)
+        }
+        do {
+            let records = try SQLiteCallRecordStore(dataDirectory: configuration.dataDirectory)
+            let interrupted = try records.closeInterrupted(at: Date())
+            if interrupted > 0 { logger.warning("calls open at the last stop closed as interrupted", metadata: ["calls": "\(interrupted)"]) }
+            callRecords = records
         } catch {
             throw .store(path: configuration.dataDirectory, underlying: error)
         }
