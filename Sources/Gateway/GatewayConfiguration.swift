@@ -30,6 +30,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var contactProbeInterval: Duration? = .seconds(30)
     /// Missed probes that mark a contact unreachable.
     public var contactProbeMisses: Int = 2
+    /// The shortest registration accepted (RFC 3261 §10.3 step 7: shorter draws 423 with Min-Expires).
+    public var minimumExpires: UInt32 = 60
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

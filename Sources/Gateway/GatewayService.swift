@@ -74,7 +74,9 @@ public final class GatewayService: Sendable {
         let hosts = Set(configuration.listeners.map(\.address))
         let options = OptionsResponder()
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
-                                     algorithms: algorithms, options: options, logger: logger)
+                                     algorithms: algorithms,
+                                     registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires)),
+                                     options: options, logger: logger)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
         }

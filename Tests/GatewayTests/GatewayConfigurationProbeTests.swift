@@ -1,7 +1,7 @@
 import Testing
 @testable import Gateway
 
-/// The `registrar:` contact-probe keys.
+/// The `registrar:` contact-probe and expiry keys.
 @Suite struct GatewayConfigurationProbeTests {
     static let base = "listen:\n  - { transport: udp, address: 127.0.0.1, port: 0 }\n"
 
@@ -12,6 +12,11 @@ import Testing
         #expect(custom.contactProbeMisses == 3)
         let off = try GatewayConfiguration.parse(Self.base + "registrar: { probe_interval: off }", file: "gw.yaml")
         #expect(off.contactProbeInterval == nil)
+    }
+
+    @Test func minimumExpires() throws {
+        #expect(try GatewayConfiguration.parse(Self.base, file: "gw.yaml").minimumExpires == 60)
+        #expect(try GatewayConfiguration.parse(Self.base + "registrar: { min_expires: 10 }", file: "gw.yaml").minimumExpires == 10)
     }
 
     @Test func aTooShortIntervalIsAnError() {
