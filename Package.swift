@@ -75,11 +75,15 @@ let package = Package(
         .target(name: "B2BUA", dependencies: ["SIPCore", "SDP", "DialPlan"]),
 
         // MARK: Registrar, digest authentication, location service and presence (issue 4).
-        .target(name: "Registrar", dependencies: ["SIPCore", "COpenSSL", "CSQLite3"]),
+        .target(name: "Registrar", dependencies: ["SIPCore", "COpenSSL", "SQLiteSupport"]),
+        // MARK: The SQLite connection shared by the embedded stores (bindings, call records).
+        .target(name: "SQLiteSupport", dependencies: ["CSQLite3"]),
+        // MARK: Call detail records: the store protocol and its SQLite implementation.
+        .target(name: "CallRecords", dependencies: ["B2BUA", "SQLiteSupport"]),
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
-            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "CallRecords",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -131,6 +135,7 @@ let package = Package(
         ]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
+        .testTarget(name: "CallRecordsTests", dependencies: ["CallRecords", "B2BUA"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DialPlanTests", dependencies: ["DialPlan"], resources: [.copy("Fixtures")]),
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),

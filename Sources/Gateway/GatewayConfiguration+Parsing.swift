@@ -53,7 +53,19 @@ extension GatewayConfiguration {
         }
         if let value = top["dial_plan"] { config.dialPlan = reader.string(value, in: top, key: "dial_plan") ?? config.dialPlan }
         if let registrar = top["registrar"], let map = reader.mapping(registrar, what: "registrar") {
-            reader.rejectUnknownKeys(map, known: ["realm", "digest"])
+            reader.rejectUnknownKeys(map, known: ["realm", "digest", "probe_interval", "probe_down_after", "min_expires"])
+            if let value = map["min_expires"], let seconds = reader.integer(value, in: map, key: "min_expires", range: 1...3600) {
+                config.minimumExpires = UInt32(seconds)
+            }
+            if let value = map["probe_interval"] {
+                if value.scalar?.string == "off" { config.contactProbeInterval = nil } else if let interval =
+                    reader.duration(value, key: "probe_interval", range: .seconds(5)...Duration.seconds(3600)) {
+                    config.contactProbeInterval = interval
+                }
+            }
+            if let value = map["probe_down_after"] {
+                config.contactProbeMisses = reader.integer(value, in: map, key: "probe_down_after", range: 1...10) ?? 2
+            }
             if let value = map["realm"] { config.realm = reader.string(value, in: map, key: "realm") ?? config.realm }
             if let value = map["digest"], let items = reader.sequence(value, what: "digest") {
                 let names = items.compactMap { reader.enumeration($0, in: map, key: "digest", DigestAlgorithmName.self) }

@@ -25,6 +25,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Digest algorithms offered, strongest first (RFC 8760 §2.4); `[md5]` for clients that only
     /// know RFC 2617 (sipp 3.6 among them).
     public var digestAlgorithms: [DigestAlgorithmName] = [.sha256, .md5]
+    /// How often registered UDP contacts get an OPTIONS keep-alive / presence probe; nil: never
+    /// (`registrar: { probe_interval: off }`).
+    public var contactProbeInterval: Duration? = .seconds(30)
+    /// Missed probes that mark a contact unreachable.
+    public var contactProbeMisses: Int = 2
+    /// The shortest registration accepted (RFC 3261 §10.3 step 7: shorter draws 423 with Min-Expires).
+    public var minimumExpires: UInt32 = 60
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+import CallRecords
 import DialPlan
 import Foundation
 import Logging
@@ -37,6 +38,13 @@ public final class GatewayService: Sendable {
     public let configuration: GatewayConfiguration
     public let dialPlans: DialPlanStore
     public let registrar: RegistrarService
+    /// Trunk registration and OPTIONS probing; its health query is for the call layer.
+    public let trunks: TrunkService
+    /// Keep-alive and presence probing of registered contacts; its reachability query is for the call layer.
+    public let presence: ContactProbeService
+    /// Call detail records (`calls.sqlite` in the data directory); calls a crash left open are
+    /// closed as interrupted when the service is created.
+    public let callRecords: any CallRecordStore
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -54,11 +62,21 @@ public final class GatewayService: Sendable {
         } catch {
             throw .store(path: configuration.dataDirectory, underlying: error)
         }
+        do {
+            let records = try SQLiteCallRecordStore(dataDirectory: configuration.dataDirectory)
+            let interrupted = try records.closeInterrupted(at: Date())
+            if interrupted > 0 { logger.warning("calls open at the last stop closed as interrupted", metadata: ["calls": "\(interrupted)"]) }
+            callRecords = records
+        } catch {
+            throw .store(path: configuration.dataDirectory, underlying: error)
+        }
         let algorithms: [DigestHash] = configuration.digestAlgorithms.map { $0 == .md5 ? .md5 : .sha256 }
         let hosts = Set(configuration.listeners.map(\.address))
         let options = OptionsResponder()
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
-                                     algorithms: algorithms, options: options, logger: logger)
+                                     algorithms: algorithms,
+                                     registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires)),
+                                     options: options, logger: logger)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
         }
@@ -83,6 +101,12 @@ public final class GatewayService: Sendable {
         // The closure above always runs once, synchronously, in SIPStack.init.
         guard let created else { preconditionFailure("SIPStack did not create its transport") }
         transport = created
+        let resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup()))
+        trunks = TrunkService(dialPlans: dialPlans, signaling: StackTrunkSignaling(stack: stack, resolver: resolver), logger: logger)
+        presence = ContactProbeService(
+            store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack),
+            settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
+            logger: logger)
     }
 
     static func transport(_ transport: GatewayConfiguration.Listener.Transport) -> SIPTransportProtocol {
@@ -137,6 +161,10 @@ public final class GatewayService: Sendable {
                 for line in outcome.logLines { logger.notice("\(line)") }
             }
         }
+        let trunkTask = Task { [trunks] in await trunks.run() }
+        let probeTask = Task { [presence, configuration] in
+            if configuration.contactProbeInterval != nil { await presence.run() }
+        }
         var received: Int32 = 0
         for await number in signals {
             received = number
@@ -144,6 +172,8 @@ public final class GatewayService: Sendable {
         }
         logger.notice("signal \(received): shutting down")
         watcher.cancel()
+        trunkTask.cancel()
+        probeTask.cancel()
         hangup.cancel()
         hooks.forEach { $0.cancel() }
         await shutdown()

@@ -44,7 +44,9 @@ public final class RegistrarService: Sendable {
         let response: SIPMessage
         switch request.method {
         case .register?:
-            response = register(request, context: transaction.context)
+            // SQLite work runs on the thread pool, never on the event loop (RegistrarService+Storage).
+            registerOffLoop(transaction)
+            return
         case .options?:
             response = options.response(to: request)
         case .invite?:

@@ -16,6 +16,12 @@ public struct Reachability: Hashable, Sendable {
     public var contacts: [Binding]
     /// Whether at least one contact is usable.
     public var isReachable: Bool { !contacts.isEmpty }
+
+    /// Creates a reachability answer.
+    public init(aor: String, contacts: [Binding]) {
+        self.aor = aor
+        self.contacts = contacts
+    }
 }
 
 /// Presence from bindings plus per-contact probe health. A value type: the stack holds one,

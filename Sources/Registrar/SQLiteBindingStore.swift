@@ -1,15 +1,5 @@
-import CSQLite3
+import SQLiteSupport
 import Synchronization
-
-/// An SQLite error with the library's code and message.
-public struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The SQLite result code.
-    public var code: Int32
-    /// The library's message.
-    public var message: String
-    /// `code: message`.
-    public var description: String { "SQLite \(code): \(message)" }
-}
 
 /// The embedded binding store: one SQLite file (`registrar.sqlite`) in the data directory,
 /// WAL journal, schema versions recorded in `schema_migrations`.
@@ -45,31 +35,19 @@ public final class SQLiteBindingStore: BindingStore {
     public init(dataDirectory: String, durable: Bool = true) throws {
         path = dataDirectory.hasSuffix("/") ? dataDirectory + Self.fileName : dataDirectory + "/" + Self.fileName
         let db = try SQLiteConnection(path: path)
-        try db.execute("PRAGMA journal_mode=WAL")
-        try db.execute("PRAGMA synchronous=\(durable ? "FULL" : "NORMAL")")
-        try db.execute("PRAGMA busy_timeout=5000")
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        let current = try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") { $0.int(0) }.first ?? 0
-        for (index, sql) in Self.migrations.enumerated() where Int64(index + 1) > current {
-            try db.transaction {
-                try db.execute(sql)
-                try db.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))",
-                           [.int(Int64(index + 1))])
-            }
-        }
+        try db.configureForStore(durable: durable)
+        try db.migrate(Self.migrations)
         connection = Mutex(db)
     }
 
     /// The schema version in the file.
     public func schemaVersion() throws -> Int64 {
-        try connection.withLock { db in
-            try db.query("SELECT MAX(version) FROM schema_migrations") { $0.int(0) }.first ?? 0
-        }
+        try connection.withLock { db in try db.schemaVersion() }
     }
 
     /// The journal mode in force (`wal`).
     public func journalMode() throws -> String {
-        try connection.withLock { db in try db.query("PRAGMA journal_mode") { $0.text(0) ?? "" }.first ?? "" }
+        try connection.withLock { db in try db.journalMode() }
     }
 
     public func bindings(for aor: String, now: Int64) throws -> [Binding] {

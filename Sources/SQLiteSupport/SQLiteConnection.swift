@@ -1,29 +1,47 @@
 import CSQLite3
 
+/// An SQLite error with the library's code and message.
+public struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The SQLite result code.
+    public var code: Int32
+    /// The library's message.
+    public var message: String
+    /// `code: message`.
+    public var description: String { "SQLite \(code): \(message)" }
+}
+
 /// A value bound to a statement parameter.
-enum SQLiteValue {
+public enum SQLiteValue: Sendable, Hashable {
+    /// An INTEGER.
     case int(Int64)
+    /// A TEXT (UTF-8).
     case text(String)
+    /// NULL.
     case null
 }
 
 /// One result row while a statement steps.
-struct SQLiteRow {
+public struct SQLiteRow {
     let statement: OpaquePointer
 
-    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-    func text(_ column: Int32) -> String? {
+    /// The integer in `column` (0 for NULL).
+    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    /// Whether `column` is NULL.
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    /// The text in `column`; nil for NULL.
+    public func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
         return String(cString: pointer)
     }
 }
 
-/// A thin owner of an `sqlite3*` handle. Not thread-safe: ``SQLiteBindingStore`` guards it with a mutex.
-final class SQLiteConnection {
+/// A thin owner of an `sqlite3*` handle, shared by the embedded stores (bindings, call records).
+/// Not thread-safe: each store guards its connection with a mutex.
+public final class SQLiteConnection {
     private let handle: OpaquePointer
 
-    init(path: String) throws {
+    /// Opens (creating when needed) the database file at `path`.
+    public init(path: String) throws {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
@@ -38,10 +56,10 @@ final class SQLiteConnection {
     deinit { sqlite3_close(handle) }
 
     /// Rows changed by the last statement.
-    var changes: Int { Int(sqlite3_changes(handle)) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Runs SQL without parameters (may hold several statements).
-    func execute(_ sql: String) throws {
+    public func execute(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
         let status = sqlite3_exec(handle, sql, nil, nil, &error)
         if status != SQLITE_OK {
@@ -52,12 +70,12 @@ final class SQLiteConnection {
     }
 
     /// Runs one statement with parameters, ignoring rows.
-    func run(_ sql: String, _ values: [SQLiteValue] = []) throws {
+    public func run(_ sql: String, _ values: [SQLiteValue] = []) throws {
         _ = try query(sql, values) { _ in () }
     }
 
     /// Runs one statement and maps each row.
-    func query<T>(_ sql: String, _ values: [SQLiteValue] = [], _ map: (SQLiteRow) -> T) throws -> [T] {
+    public func query<T>(_ sql: String, _ values: [SQLiteValue] = [], _ map: (SQLiteRow) -> T) throws -> [T] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw lastError() }
         defer { sqlite3_finalize(statement) }
@@ -80,7 +98,7 @@ final class SQLiteConnection {
     }
 
     /// Runs `body` in a transaction, rolled back when it throws.
-    func transaction(_ body: () throws -> Void) throws {
+    public func transaction(_ body: () throws -> Void) throws {
         try execute("BEGIN IMMEDIATE")
         do {
             try body()

@@ -1,0 +1,104 @@
+import B2BUA
+import Foundation
+import SQLiteSupport
+import Synchronization
+
+/// The embedded call-record store: `calls.sqlite` in the data directory (a file of its own, so
+/// call records never wait on a REGISTER's write), WAL journal, schema versions in
+/// `schema_migrations`. Times are stored in milliseconds since 1970; legs as a JSON array.
+public final class SQLiteCallRecordStore: CallRecordStore {
+    /// The file name inside the data directory.
+    public static let fileName = "calls.sqlite"
+    /// Schema migrations, applied in order; index + 1 is the version.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE call_records (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            call_id TEXT NOT NULL, outcome TEXT NOT NULL, caller TEXT NOT NULL, called TEXT NOT NULL, route TEXT,
+            started_ms INTEGER NOT NULL, answered_ms INTEGER, ended_ms INTEGER, ended_by TEXT, status INTEGER,
+            q850_cause INTEGER, caller_codec TEXT, callee_codec TEXT, legs TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX call_records_started ON call_records (started_ms);
+        CREATE INDEX call_records_open ON call_records (call_id) WHERE outcome = 'in_progress';
+        """,
+    ]
+
+    private let connection: Mutex<SQLiteConnection>
+    /// The database file's path.
+    public let path: String
+
+    /// Opens (creating when needed) the store in `dataDirectory`, which must exist.
+    /// - Parameter durable: `synchronous=FULL` when true, `NORMAL` (safe against a crash of the
+    ///   process, not of the machine) when false.
+    public init(dataDirectory: String, durable: Bool = true) throws {
+        path = dataDirectory.hasSuffix("/") ? dataDirectory + Self.fileName : dataDirectory + "/" + Self.fileName
+        let db = try SQLiteConnection(path: path)
+        try db.configureForStore(durable: durable)
+        try db.migrate(Self.migrations)
+        connection = Mutex(db)
+    }
+
+    /// The schema version in the file.
+    public func schemaVersion() throws -> Int64 { try connection.withLock { try $0.schemaVersion() } }
+
+    /// The journal mode in force (`wal`).
+    public func journalMode() throws -> String { try connection.withLock { try $0.journalMode() } }
+
+    public func callStarted(_ start: CallStart) throws {
+        try connection.withLock { db in
+            try db.run("""
+                INSERT INTO call_records (call_id, outcome, caller, called, route, started_ms) VALUES (?, ?, ?, ?, ?, ?)
+                """, [.text(start.callID), .text(CallOutcome.inProgress.rawValue), .text(start.caller), .text(start.called),
+                      Self.text(start.route), .int(Self.milliseconds(start.started))])
+        }
+    }
+
+    public func callEnded(_ record: CallRecord) throws {
+        let legs = try Self.encodeLegs(record.legs.map(StoredCallRecord.Leg.init))
+        let values: [SQLiteValue] = [
+            .text(CallOutcome(record).rawValue), .text(record.caller), .text(record.called), Self.text(record.route),
+            .int(Self.milliseconds(record.started)), record.answered.map { .int(Self.milliseconds($0)) } ?? .null,
+            .int(Self.milliseconds(record.ended)), .text(record.endedBy.rawValue), .int(Int64(record.status)),
+            .int(Int64(record.q850Cause)), Self.text(record.callerCodec), Self.text(record.calleeCodec), .text(legs),
+        ]
+        try connection.withLock { db in
+            try db.transaction {
+                try db.run("""
+                    UPDATE call_records SET outcome = ?, caller = ?, called = ?, route = ?, started_ms = ?, answered_ms = ?,
+                        ended_ms = ?, ended_by = ?, status = ?, q850_cause = ?, caller_codec = ?, callee_codec = ?, legs = ?
+                    WHERE id = (SELECT MAX(id) FROM call_records WHERE call_id = ? AND outcome = 'in_progress')
+                    """, values + [.text(record.callID)])
+                if db.changes == 0 {
+                    try db.run("""
+                        INSERT INTO call_records (outcome, caller, called, route, started_ms, answered_ms, ended_ms, ended_by,
+                            status, q850_cause, caller_codec, callee_codec, legs, call_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, values + [.text(record.callID)])
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    public func closeInterrupted(at time: Date) throws -> Int {
+        try connection.withLock { db in
+            try db.run("UPDATE call_records SET outcome = ?, ended_ms = ? WHERE outcome = 'in_progress'",
+                       [.text(CallOutcome.interrupted.rawValue), .int(Self.milliseconds(time))])
+            return db.changes
+        }
+    }
+
+    public func records(matching filter: CallRecordFilter) throws -> [StoredCallRecord] {
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        if let from = filter.from { conditions.append("started_ms >= ?"); values.append(.int(Self.milliseconds(from))) }
+        if let until = filter.until { conditions.append("started_ms < ?"); values.append(.int(Self.milliseconds(until))) }
+        if let caller = filter.caller { conditions.append("caller = ?"); values.append(.text(caller)) }
+        if let called = filter.called { conditions.append("called = ?"); values.append(.text(called)) }
+        if let outcome = filter.outcome { conditions.append("outcome = ?"); values.append(.text(outcome.rawValue)) }
+        let limit = max(0, min(filter.limit, CallRecordFilter.maximumLimit))
+        let condition = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(Self.columns) FROM call_records\(condition) ORDER BY started_ms DESC, id DESC LIMIT \(limit)"
+        return try connection.withLock { db in try db.query(sql, values, Self.record) }
+    }
+}

@@ -1,0 +1,102 @@
+import DialPlan
+import Foundation
+import Registrar
+import SIPCore
+import SIPStack
+
+@available(macOS 15.0, *)
+extension TrunkService {
+    /// The registration of one trunk, until cancelled: performs the ``TrunkRegistration``
+    /// machine's actions (RFC 3261 §10.2) and records the outcome in the trunk's health.
+    func runRegistration(_ trunk: Trunk, _ registration: Trunk.Registration) async {
+        guard let configuration = registrationConfiguration(trunk, registration) else {
+            logger.error("trunk registration cannot start: no usable secret", metadata: ["trunk": "\(trunk.name)"])
+            updateHealth(trunk) { $0.registration = .failed(retryAt: .max, failures: 1) }
+            return
+        }
+        var machine = TrunkRegistration(configuration: configuration)
+        var actions = machine.start(now: now())
+        while !Task.isCancelled {
+            guard let action = actions.first else {
+                // The machine always asks for a send or a wake-up; never spin if it did not.
+                actions = [.wakeUp(at: now() + 1)]
+                continue
+            }
+            switch action {
+            case .send(let request):
+                let event = await signaling.send(request, to: trunk)
+                if Task.isCancelled { return }
+                let wasRegistered = machine.isRegistered(now: now())
+                switch event {
+                case .final(let response): actions = machine.handle(response: response, now: now())
+                case .timeout, .transportError, .provisional: actions = machine.transactionFailed(now: now())
+                }
+                record(machine, trunk: trunk, status: event.statusCode, wasRegistered: wasRegistered)
+            case .wakeUp(let time):
+                await sleep(until: time)
+                if Task.isCancelled { return }
+                actions = machine.timerFired(now: now())
+                if actions.isEmpty { actions = [.wakeUp(at: now() + 1)] }
+            }
+        }
+    }
+
+    /// The machine's configuration from the dial plan: Request-URI `sip:server[:port]`, AOR
+    /// `sip:user@server`, Contact `sip:user@<our sent-by>`.
+    func registrationConfiguration(_ trunk: Trunk, _ registration: Trunk.Registration) -> TrunkRegistration.Configuration? {
+        guard let secret = registration.secret.digestSecret else { return nil }
+        let host = trunk.server.contains(":") && !trunk.server.hasPrefix("[") ? "[\(trunk.server)]" : trunk.server
+        let transport = trunk.transport == .udp ? "" : ";transport=\(trunk.transport.rawValue)"
+        return TrunkRegistration.Configuration(
+            registrar: trunk.serverURIText, aor: "sip:\(registration.user)@\(host)",
+            contact: "sip:\(registration.user)@\(signaling.contactHost(for: trunk))\(transport)",
+            username: registration.user, secret: secret, expires: UInt32(clamping: registration.expiry.components.seconds),
+            initialBackoff: timing.initialBackoff, maxBackoff: timing.maxBackoff)
+    }
+
+    /// Copies the machine's state into the trunk's health and logs transitions.
+    func record(_ machine: TrunkRegistration, trunk: Trunk, status: Int, wasRegistered: Bool) {
+        let time = now()
+        switch machine.state {
+        case .registered(let until):
+            updateHealth(trunk) { $0.registration = .registered(until: until) }
+            if !wasRegistered {
+                logger.notice("trunk registered", metadata: ["trunk": "\(trunk.name)", "expires": "\(until - time)"])
+            } else {
+                logger.debug("trunk registration refreshed", metadata: ["trunk": "\(trunk.name)", "expires": "\(until - time)"])
+            }
+        case .backingOff(let until, let failures):
+            updateHealth(trunk) { $0.registration = .failed(retryAt: until, failures: failures) }
+            logger.warning("trunk registration failed", metadata: [
+                "trunk": "\(trunk.name)", "status": "\(status)", "failures": "\(failures)", "retryIn": "\(until - time)"])
+        case .registering:
+            // A challenge is being answered; a refresh keeps the registration it refreshes.
+            updateHealth(trunk) { health in
+                if !health.isRegistered(now: time) { health.registration = .registering }
+            }
+        case .idle:
+            break
+        }
+    }
+}
+
+extension Secret {
+    /// The digest secret a trunk registration answers challenges with: the password from the
+    /// environment variable or the secrets file (first line), or a stored MD5 HA1.
+    var digestSecret: DigestSecret? {
+        switch self {
+        case .environment(let name):
+            guard let password = ProcessInfo.processInfo.environment[name], !password.isEmpty else { return nil }
+            return .password(password)
+        case .file(let path):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                  let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, !line.isEmpty
+            else { return nil }
+            return .password(String(line))
+        case .ha1(let hex):
+            if hex.count == 32 { return .ha1(md5: hex, sha256: nil) }
+            if hex.count == 64 { return .ha1(md5: nil, sha256: hex) }
+            return nil
+        }
+    }
+}
