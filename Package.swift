@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .target(name: "SIPSecurity", dependencies: ["SIPCore"]),
+        .target(name: "SIPSecurity", dependencies: ["SIPCore", "CSQLite3"]),
 
         // MARK: SIP stack: transactions on event loops, RFC 3263 resolution.
         .target(name: "SIPStack", dependencies: [
@@ -79,7 +79,7 @@ let package = Package(
 
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
-            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "SIPSecurity",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport",
+            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity",
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),

@@ -25,6 +25,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Digest algorithms offered, strongest first (RFC 8760 §2.4); `[md5]` for clients that only
     /// know RFC 2617 (sipp 3.6 among them).
     public var digestAlgorithms: [DigestAlgorithmName] = [.sha256, .md5]
+    /// Toll-fraud defences (the `security:` section); on by default.
+    public var security = Security()
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

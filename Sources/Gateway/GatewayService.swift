@@ -37,6 +37,8 @@ public final class GatewayService: Sendable {
     public let configuration: GatewayConfiguration
     public let dialPlans: DialPlanStore
     public let registrar: RegistrarService
+    /// The toll-fraud defences: bans, allow-list, counters (``SecurityAdministration``).
+    public let security: SecurityService
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -54,11 +56,17 @@ public final class GatewayService: Sendable {
         } catch {
             throw .store(path: configuration.dataDirectory, underlying: error)
         }
+        do {
+            security = try SecurityService(configuration: configuration.security, dialPlans: dialPlans,
+                                           dataDirectory: configuration.dataDirectory, logger: logger)
+        } catch {
+            throw .store(path: configuration.dataDirectory, underlying: error)
+        }
         let algorithms: [DigestHash] = configuration.digestAlgorithms.map { $0 == .md5 ? .md5 : .sha256 }
         let hosts = Set(configuration.listeners.map(\.address))
         let options = OptionsResponder()
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
-                                     algorithms: algorithms, options: options, logger: logger)
+                                     algorithms: algorithms, options: options, security: security, logger: logger)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
         }
@@ -67,7 +75,8 @@ public final class GatewayService: Sendable {
         for listener in configuration.listeners { sentBy[Self.transport(listener.transport)] = "\(listener.address):\(listener.port)" }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         self.group = group
-        let stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
+        var stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
+        stackConfiguration.inboundFilter = security.inboundFilter
         var created: SIPTransportManager?
         do {
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
@@ -137,6 +146,12 @@ public final class GatewayService: Sendable {
                 for line in outcome.logLines { logger.notice("\(line)") }
             }
         }
+        let housekeeping = Task { [security] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                security.removeExpired()
+            }
+        }
         var received: Int32 = 0
         for await number in signals {
             received = number
@@ -144,6 +159,7 @@ public final class GatewayService: Sendable {
         }
         logger.notice("signal \(received): shutting down")
         watcher.cancel()
+        housekeeping.cancel()
         hangup.cancel()
         hooks.forEach { $0.cancel() }
         await shutdown()
