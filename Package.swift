@@ -96,6 +96,8 @@ let package = Package(
         ]),
         // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
         .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
+        // libFuzzer targets for SDP, the dial plan, RTP/RTCP and DTMF parsers (scripts/fuzz).
+        .executableTarget(name: "GatehouseFuzz", dependencies: ["SDP", "DialPlan", "RTPCore", "DTMF"]),
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "MediaRelayBenchmark", dependencies: [
@@ -136,6 +138,7 @@ let package = Package(
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTraceTests", dependencies: ["SIPTrace", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "GatehouseFuzzTests", dependencies: ["GatehouseFuzz"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPSecurityTests", dependencies: ["SIPSecurity", "SIPCore"]),
         .testTarget(name: "SIPStackTests", dependencies: [
             "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),
