@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .target(name: "SIPSecurity", dependencies: ["SIPCore"]),
+        .target(name: "SIPSecurity", dependencies: ["SIPCore", "CSQLite3"]),
 
         // MARK: SIP stack: transactions on event loops, RFC 3263 resolution.
         .target(name: "SIPStack", dependencies: [
@@ -84,6 +84,7 @@ let package = Package(
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "CallRecords",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "SIPSecurity",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -100,6 +101,8 @@ let package = Package(
         ]),
         // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
         .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
+        // libFuzzer targets for SDP, the dial plan, RTP/RTCP and DTMF parsers (scripts/fuzz).
+        .executableTarget(name: "GatehouseFuzz", dependencies: ["SDP", "DialPlan", "RTPCore", "DTMF"]),
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "MediaRelayBenchmark", dependencies: [
@@ -114,7 +117,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport",
+            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity",
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
@@ -141,6 +144,7 @@ let package = Package(
         .testTarget(name: "B2BUATests", dependencies: ["B2BUA", "SDP", "DialPlan"]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTraceTests", dependencies: ["SIPTrace", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "GatehouseFuzzTests", dependencies: ["GatehouseFuzz"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPSecurityTests", dependencies: ["SIPSecurity", "SIPCore"]),
         .testTarget(name: "SIPStackTests", dependencies: [
             "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),

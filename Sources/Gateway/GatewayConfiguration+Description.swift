@@ -11,6 +11,7 @@ extension GatewayConfiguration: CustomStringConvertible {
         lines.append("log level   \(logLevel)")
         lines.append("dial plan   \(dialPlan)")
         lines.append("registrar   realm \(realm) digest \(digestAlgorithms.map(\.rawValue).joined(separator: ","))")
+        lines.append("security    \(security.summary)")
         return lines.joined(separator: "\n")
     }
 }

@@ -32,6 +32,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var contactProbeMisses: Int = 2
     /// The shortest registration accepted (RFC 3261 §10.3 step 7: shorter draws 423 with Min-Expires).
     public var minimumExpires: UInt32 = 60
+    /// Toll-fraud defences (the `security:` section); on by default.
+    public var security = Security()
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

@@ -45,6 +45,8 @@ public final class GatewayService: Sendable {
     /// Call detail records (`calls.sqlite` in the data directory); calls a crash left open are
     /// closed as interrupted when the service is created.
     public let callRecords: any CallRecordStore
+    /// The toll-fraud defences: bans, allow-list, counters (``SecurityAdministration``).
+    public let security: SecurityService
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -67,6 +69,8 @@ public final class GatewayService: Sendable {
             let interrupted = try records.closeInterrupted(at: Date())
             if interrupted > 0 { logger.warning("calls open at the last stop closed as interrupted", metadata: ["calls": "\(interrupted)"]) }
             callRecords = records
+            security = try SecurityService(configuration: configuration.security, dialPlans: dialPlans,
+                                           dataDirectory: configuration.dataDirectory, logger: logger)
         } catch {
             throw .store(path: configuration.dataDirectory, underlying: error)
         }
@@ -76,7 +80,7 @@ public final class GatewayService: Sendable {
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
                                      algorithms: algorithms,
                                      registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires)),
-                                     options: options, logger: logger)
+                                     options: options, security: security, logger: logger)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
         }
@@ -85,7 +89,8 @@ public final class GatewayService: Sendable {
         for listener in configuration.listeners { sentBy[Self.transport(listener.transport)] = "\(listener.address):\(listener.port)" }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         self.group = group
-        let stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
+        var stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
+        stackConfiguration.inboundFilter = security.inboundFilter
         var created: SIPTransportManager?
         do {
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
@@ -164,6 +169,11 @@ public final class GatewayService: Sendable {
         let trunkTask = Task { [trunks] in await trunks.run() }
         let probeTask = Task { [presence, configuration] in
             if configuration.contactProbeInterval != nil { await presence.run() }
+        let housekeeping = Task { [security] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                security.removeExpired()
+            }
         }
         var received: Int32 = 0
         for await number in signals {
@@ -174,6 +184,7 @@ public final class GatewayService: Sendable {
         watcher.cancel()
         trunkTask.cancel()
         probeTask.cancel()
+        housekeeping.cancel()
         hangup.cancel()
         hooks.forEach { $0.cancel() }
         await shutdown()

@@ -20,12 +20,16 @@ public final class RegistrarService: Sendable {
     let registrar: Registrar
     let options: OptionsResponder
     let logger: Logger
+    /// Hears every digest outcome (failures count towards a ban of the source).
+    let security: SecurityService?
     /// Nonce issue and replay tracking, shared by every event loop.
     let authenticator: Mutex<DigestAuthenticator>
 
     /// Creates the service; `algorithms` are offered strongest first.
     public init(dialPlans: DialPlanStore, store: any BindingStore, realm: String, algorithms: [DigestHash],
-                registrar: Registrar = Registrar(), options: OptionsResponder = OptionsResponder(), logger: Logger) {
+                registrar: Registrar = Registrar(), options: OptionsResponder = OptionsResponder(),
+                security: SecurityService? = nil, logger: Logger) {
+        self.security = security
         self.dialPlans = dialPlans
         self.store = store
         self.registrar = registrar
@@ -87,6 +91,7 @@ public final class RegistrarService: Sendable {
             return (outcome, auth.response(to: request, outcome: outcome, now: now))
         }
         let source = context.source
+        security?.reportAuthentication(outcome, from: source)
         guard case .authenticated(let username, _) = outcome else {
             // Only the outcome is logged: never the Authorization header (it carries the response hash).
             logger.info("REGISTER not authenticated", metadata: [

@@ -68,13 +68,21 @@ public struct AuthFailureBanList: Sendable {
         }
     }
 
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     /// Failure times per source, oldest first, within the window.
     var failures: [SourceAddress: [Date]] = [:]
     var bans: [SourceAddress: Ban] = [:]
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+    }
+
+    /// Replaces the allow-list (the dial plan's trunks and doors change on reload); bans and
+    /// failure counts of sources now on the list are dropped.
+    public mutating func replaceAllowList(_ allowList: [AddressPrefix]) {
+        configuration.allowList = allowList
+        bans = bans.filter { !isAllowListed($0.key) }
+        failures = failures.filter { !isAllowListed($0.key) }
     }
 
     /// Whether `source` is on the allow-list.

@@ -57,7 +57,7 @@ public struct SecurityPolicy: Sendable {
         public init() {}
     }
 
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     public let scannerFilter: ScannerFilter
     public private(set) var rateLimiter: SourceRateLimiter
     public private(set) var banList: AuthFailureBanList
@@ -98,6 +98,17 @@ public struct SecurityPolicy: Sendable {
             return .reject(status: 503, .rateLimited)
         }
     }
+
+    /// Replaces the sources never banned nor rate limited (see
+    /// ``AuthFailureBanList/replaceAllowList(_:)``).
+    public mutating func replaceAllowList(_ allowList: [AddressPrefix]) {
+        configuration.bans.allowList = allowList
+        banList.replaceAllowList(allowList)
+        for prefix in allowList where prefix.length == prefix.network.bytes.count * 8 { rateLimiter.forget(prefix.network) }
+    }
+
+    /// The sources never banned nor rate limited.
+    public var allowList: [AddressPrefix] { configuration.bans.allowList }
 
     /// Reports a real authentication failure (not the first challenge); returns the ban it caused.
     @discardableResult
