@@ -1,5 +1,6 @@
 import DialPlan
 import Foundation
+import CoreMetrics
 import Logging
 import Registrar
 import SIPCore
@@ -22,10 +23,14 @@ public final class RegistrarService: Sendable {
     let logger: Logger
     /// Nonce issue and replay tracking, shared by every event loop.
     let authenticator: Mutex<DigestAuthenticator>
+    /// Counts wrong credentials (not the first, credential-less challenge).
+    let authFailures: CoreMetrics.Counter?
 
     /// Creates the service; `algorithms` are offered strongest first.
     public init(dialPlans: DialPlanStore, store: any BindingStore, realm: String, algorithms: [DigestHash],
-                registrar: Registrar = Registrar(), options: OptionsResponder = OptionsResponder(), logger: Logger) {
+                registrar: Registrar = Registrar(), options: OptionsResponder = OptionsResponder(), logger: Logger,
+                authFailures: CoreMetrics.Counter? = nil) {
+        self.authFailures = authFailures
         self.dialPlans = dialPlans
         self.store = store
         self.registrar = registrar
@@ -86,6 +91,7 @@ public final class RegistrarService: Sendable {
         }
         let source = context.source
         guard case .authenticated(let username, _) = outcome else {
+            if case .failed = outcome { authFailures?.increment() }
             // Only the outcome is logged: never the Authorization header (it carries the response hash).
             logger.info("REGISTER not authenticated", metadata: [
                 "outcome": "\(outcome)", "source": "\(source.ipAddress ?? "?"):\(source.port ?? 0)"])

@@ -59,6 +59,9 @@ struct Run: AsyncParsableCommand {
                     let address = listener.localAddress.ipAddress ?? "?"
                     out.write(Data("listening \(listener.transport.rawValue.lowercased()) \(address):\(listener.port)\n".utf8))
                 }
+            } onAdminListening: { admin in
+                out.write(Data("listening admin \(admin.address.ipAddress ?? "?"):\(admin.address.port ?? 0)\n".utf8))
+                out.write(Data("admin token from \(admin.tokenOrigin)\n".utf8))
             }
         } catch {
             FileHandle.standardError.write(Data("gatehouse: \(error)\n".utf8))
