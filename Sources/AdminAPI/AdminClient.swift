@@ -24,6 +24,18 @@ public struct AdminClient: Sendable {
         }
     }
 
+    /// The request methods the admin API uses.
+    public enum Method: Sendable {
+        case get, post
+
+        var http: HTTPMethod {
+            switch self {
+            case .get: .GET
+            case .post: .POST
+            }
+        }
+    }
+
     /// Why a request failed before an HTTP answer arrived.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -45,7 +57,7 @@ public struct AdminClient: Sendable {
     }
 
     /// Sends one request and returns the answer, whatever its status.
-    public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil,
+    public func send(_ method: Method, _ path: String, body: [UInt8]? = nil,
                      group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Response {
         let promise = group.next().makePromise(of: Response.self)
         let timeout = self.timeout
@@ -66,7 +78,7 @@ public struct AdminClient: Sendable {
             promise.fail(Failure(description: "no answer from \(host):\(port) within \(timeout)"))
             channel.close(promise: nil)
         }
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+        var head = HTTPRequestHead(version: .http1_1, method: method.http, uri: path)
         head.headers.add(name: "Host", value: "\(host):\(port)")
         head.headers.add(name: "Authorization", value: "Bearer \(token)")
         head.headers.add(name: "Connection", value: "close")

@@ -43,7 +43,7 @@ import Testing
         #expect(registrations.first?.transport == "udp")
         #expect((registrations.first?.expiresIn ?? 0) > 590)
 
-        let metrics = try await gateway.admin.send(.GET, "/metrics").text
+        let metrics = try await gateway.admin.send(.get, "/metrics").text
         #expect(metrics.contains("gatehouse_auth_failures_total 1\n"))
         #expect(metrics.contains("gatehouse_registrations 1.0\n"))
         #expect(metrics.contains("gatehouse_sip_transactions_total{role=\"server\"} 3\n"))
@@ -54,41 +54,41 @@ import Testing
     @Test func theTraceOfARegisterIsAPcapOfBothDirections() async throws {
         let gateway = try await GatewayHarness.start()
         try await registerAlice(gateway, callID: "live-trace-1")
-        let response = try await gateway.admin.send(.GET, "/calls/live-trace-1/pcap")
+        let response = try await gateway.admin.send(.get, "/calls/live-trace-1/pcap")
         #expect(response.status == 200)
         let records = Self.pcapRecords(response.body)
         #expect(records.count == 6)
         // Each record: IPv4 + UDP headers (28 bytes), then the SIP message.
         let texts = records.map { String(decoding: $0.dropFirst(28), as: UTF8.self) }
         #expect(texts.map { $0.prefix(11) } == ["REGISTER si", "SIP/2.0 401", "REGISTER si", "SIP/2.0 403", "REGISTER si", "SIP/2.0 200"])
-        #expect(try await gateway.admin.send(.GET, "/calls/unknown-call/pcap").status == 404)
+        #expect(try await gateway.admin.send(.get, "/calls/unknown-call/pcap").status == 404)
         try await gateway.stop()
     }
 
     @Test func reloadAndExplainUseTheRunningPlan() async throws {
         let gateway = try await GatewayHarness.start()
-        let unchanged = try await gateway.admin.send(.POST, "/reload")
+        let unchanged = try await gateway.admin.send(.post, "/reload")
         #expect(unchanged.status == 200)
         #expect(try AdminJSON.decoder.decode(AdminReloadResult.self, from: Data(unchanged.body)).outcome == "unchanged")
         try "endpoints: {".write(toFile: gateway.directory + "/plan.yaml", atomically: true, encoding: .utf8)
-        let rejected = try await gateway.admin.send(.POST, "/reload")
+        let rejected = try await gateway.admin.send(.post, "/reload")
         #expect(rejected.status == 422)
         let result = try AdminJSON.decoder.decode(AdminReloadResult.self, from: Data(rejected.body))
         #expect(result.version == 1)
         #expect(result.messages.first?.hasPrefix(gateway.directory + "/plan.yaml:") == true)
         // The running version (1) still routes 101.
         let query = try AdminJSON.encoder.encode(AdminExplainQuery(from: "alice", to: "101"))
-        let explained = try await gateway.admin.send(.POST, "/route/explain", body: Array(query))
+        let explained = try await gateway.admin.send(.post, "/route/explain", body: Array(query))
         #expect(explained.status == 200)
         #expect(try AdminJSON.decoder.decode(AdminExplainResult.self, from: Data(explained.body)).text.contains("ring alice"))
-        #expect(try await gateway.admin.send(.GET, "/metrics").text.contains("gatehouse_dial_plan_reloads_total{outcome=\"rejected\"} 1\n"))
+        #expect(try await gateway.admin.send(.get, "/metrics").text.contains("gatehouse_dial_plan_reloads_total{outcome=\"rejected\"} 1\n"))
         try await gateway.stop()
     }
 
     @Test func aWrongTokenIs401OverTheWire() async throws {
         let gateway = try await GatewayHarness.start()
         let stranger = AdminClient(host: gateway.admin.host, port: gateway.admin.port, token: "guess")
-        let response = try await stranger.send(.GET, "/status")
+        let response = try await stranger.send(.get, "/status")
         #expect(response.status == 401)
         #expect(response.errorMessage == "missing or wrong bearer token")
         try await gateway.stop()

@@ -86,7 +86,7 @@ struct GatewayHarness {
 
     /// GETs `path` and decodes the JSON answer.
     func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
-        let response = try await admin.send(.GET, path)
+        let response = try await admin.send(.get, path)
         return try AdminJSON.decoder.decode(T.self, from: Data(response.body))
     }
 
