@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C system libraries: a module map and a shim header each (C-LIBRARIES.md).
@@ -81,10 +85,24 @@ let package = Package(
         // MARK: Call detail records: the store protocol and its SQLite implementation.
         .target(name: "CallRecords", dependencies: ["B2BUA", "SQLiteSupport"]),
 
+        // MARK: The admin HTTP API (Hummingbird) and its client, behind the AdminDataSource protocol.
+        .target(name: "AdminAPI", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "CallRecords",
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "SIPSecurity",
+            "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar",
+            "AdminAPI", "SIPTrace",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -95,7 +113,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "gatehouse", dependencies: [
-            "Gateway",
+            "Gateway", "AdminAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -145,6 +163,11 @@ let package = Package(
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTraceTests", dependencies: ["SIPTrace", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "GatehouseFuzzTests", dependencies: ["GatehouseFuzz"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AdminAPITests", dependencies: [
+            "AdminAPI", "Gateway", "Registrar", "SIPCore", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "SIPSecurityTests", dependencies: ["SIPSecurity", "SIPCore"]),
         .testTarget(name: "SIPStackTests", dependencies: [
             "SIPStack", "SIPTransport", .product(name: "NIOPosix", package: "swift-nio"),

@@ -8,7 +8,7 @@ public typealias ConfigurationError = InputError
 public typealias ConfigurationErrors = InputErrors
 
 extension GatewayConfiguration {
-    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar", "security"]
+    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar", "security", "shutdown"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Parses a configuration, reporting every error with file:line:column.
@@ -42,9 +42,16 @@ extension GatewayConfiguration {
         }
         if let value = top["data_directory"] { config.dataDirectory = reader.string(value, in: top, key: "data_directory") ?? config.dataDirectory }
         if let admin = top["admin"], let map = reader.mapping(admin, what: "admin") {
-            reader.rejectUnknownKeys(map, known: ["address", "port"])
+            reader.rejectUnknownKeys(map, known: ["address", "port", "token"])
             if let value = map["address"] { config.adminAddress = reader.string(value, in: map, key: "address") ?? config.adminAddress }
-            if let value = map["port"] { config.adminPort = reader.integer(value, in: map, key: "port", range: 1...65535) ?? config.adminPort }
+            if let value = map["port"] { config.adminPort = reader.integer(value, in: map, key: "port", range: 0...65535) ?? config.adminPort }
+            if let value = map["token"] { config.adminToken = reader.string(value, in: map, key: "token") }
+        }
+        if let shutdown = top["shutdown"], let map = reader.mapping(shutdown, what: "shutdown") {
+            reader.rejectUnknownKeys(map, known: ["drain_seconds"])
+            if let value = map["drain_seconds"], let seconds = reader.integer(value, in: map, key: "drain_seconds", range: 0...3600) {
+                config.drainTime = .seconds(seconds)
+            }
         }
         if let value = top["log_level"], let level = reader.string(value, in: top, key: "log_level") {
             if logLevels.contains(level) { config.logLevel = level } else {

@@ -18,6 +18,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var dataDirectory: String
     public var adminAddress: String
     public var adminPort: Int
+    /// The admin API's bearer token; nil: `$GATEHOUSE_ADMIN_TOKEN`, else `<data directory>/admin.token`.
+    public var adminToken: String? = nil
+    /// How long a shutdown lets calls in progress finish before ending them.
+    public var drainTime: Duration = .seconds(30)
     public var logLevel: String
     public var dialPlan: String
     /// The digest realm offered in REGISTER challenges (RFC 3261 §22.1).

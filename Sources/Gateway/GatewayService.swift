@@ -12,9 +12,9 @@ import SIPTransport
 /// The running gateway (the composition root): the dial plan, the binding store, the SIP
 /// listeners and stack, and the registrar on top. `gatehouse run` builds one and calls ``run(onListening:)``.
 ///
-/// Signals: SIGHUP (and a change of the dial-plan file, polled every 2 s) reloads the dial plan;
-/// SIGTERM and SIGINT shut down (listeners closed, event loops stopped, the store closed when the service is released). Plain Dispatch signal sources,
-/// no swift-service-lifecycle.
+/// Running it (`GatewayService+Lifecycle.swift`): every long-running part is a swift-service-lifecycle
+/// `Service` in one `ServiceGroup`; SIGHUP (and a change of the dial-plan file) reloads the dial plan;
+/// SIGTERM and SIGINT drain the call layer, stop the admin API and close the listeners last.
 @available(macOS 15.0, *)
 public final class GatewayService: Sendable {
     /// Why the service could not start.
@@ -25,12 +25,18 @@ public final class GatewayService: Sendable {
         case store(path: String, underlying: any Error)
         /// A listener could not be bound.
         case listen(any Error)
+        /// The admin API could not get its token.
+        case admin(String)
+        /// A service failed while running (the admin API could not bind, for one).
+        case service(String)
 
         public var description: String {
             switch self {
             case .dialPlan(let errors): errors.description
             case .store(let path, let error): "cannot open the binding store in \(path): \(error)"
             case .listen(let error): "cannot listen: \(error)"
+            case .admin(let problem): "admin API: \(problem)"
+            case .service(let problem): "stopped on an error: \(problem)"
             }
         }
     }
@@ -51,6 +57,8 @@ public final class GatewayService: Sendable {
     let transport: SIPTransportManager
     let stack: SIPStack
     let logger: Logger
+    /// Start time, metrics, SIP traces, the call layer slot.
+    public let runtime = GatewayRuntime()
 
     /// Loads the dial plan, opens the binding store and prepares (does not bind) the listeners.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(StartError) {
@@ -80,7 +88,8 @@ public final class GatewayService: Sendable {
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
                                      algorithms: algorithms,
                                      registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires)),
-                                     options: options, security: security, logger: logger)
+                                     options: options, security: security, logger: logger,
+                                     authFailures: runtime.metrics.authFailures)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
         }
@@ -93,11 +102,15 @@ public final class GatewayService: Sendable {
         stackConfiguration.inboundFilter = security.inboundFilter
         var created: SIPTransportManager?
         do {
+            let trace = runtime.trace
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
-                                                      group: group, logger: logger, onInbound: inbound)
+                                                      group: group, logger: logger) { message in
+                    TracingTransport.recordInbound(message, in: trace)
+                    inbound(message)
+                }
                 created = manager
-                return manager
+                return TracingTransport(base: manager, trace: trace)
             }
         } catch {
             try? group.syncShutdownGracefully()
@@ -132,6 +145,7 @@ public final class GatewayService: Sendable {
     @discardableResult
     public func reloadDialPlan() -> DialPlanStore.ReloadOutcome {
         let outcome = dialPlans.reload()
+        runtime.metrics.recordReload(outcome: outcome.name)
         for line in outcome.logLines { logger.notice("\(line)") }
         return outcome
     }
@@ -140,54 +154,5 @@ public final class GatewayService: Sendable {
     public func shutdown() async {
         await transport.shutdown()
         try? await group.shutdownGracefully()
-    }
-
-    /// Starts, reports the bound listeners, then serves until SIGTERM or SIGINT; SIGHUP reloads
-    /// the dial plan meanwhile.
-    public func run(onListening: ([SIPListener]) -> Void) async throws(StartError) {
-        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let hooks = [SIGTERM, SIGINT].map { number in SignalHook(signal: number) { continuation.yield(number) } }
-        let hangup = DialPlanWatcher.onHangup { [self] in
-            logger.notice("SIGHUP: reloading the dial plan")
-            reloadDialPlan()
-        }
-        let listeners: [SIPListener]
-        do { listeners = try await start() } catch {
-            await shutdown()
-            throw error
-        }
-        logger.notice("gatehouse \(GatewayVersion.current) started", metadata: [
-            "dialPlanVersion": "\(dialPlans.current.number)", "endpoints": "\(dialPlans.current.plan.endpoints.count)"])
-        onListening(listeners)
-        // The dial plan also reloads when its file changes (DIALPLAN.md: "on SIGHUP and on file
-        // change"); an invalid edit is logged and the running version stays.
-        let watcher = Task { [self] in
-            await DialPlanWatcher(store: dialPlans).run { outcome in
-                for line in outcome.logLines { logger.notice("\(line)") }
-            }
-        }
-        let trunkTask = Task { [trunks] in await trunks.run() }
-        let probeTask = Task { [presence, configuration] in
-            if configuration.contactProbeInterval != nil { await presence.run() }
-        let housekeeping = Task { [security] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(60))
-                security.removeExpired()
-            }
-        }
-        var received: Int32 = 0
-        for await number in signals {
-            received = number
-            break
-        }
-        logger.notice("signal \(received): shutting down")
-        watcher.cancel()
-        trunkTask.cancel()
-        probeTask.cancel()
-        housekeeping.cancel()
-        hangup.cancel()
-        hooks.forEach { $0.cancel() }
-        await shutdown()
-        logger.notice("stopped")
     }
 }

@@ -1,5 +1,6 @@
 import DialPlan
 import Foundation
+import CoreMetrics
 import Logging
 import Registrar
 import SIPCore
@@ -24,12 +25,15 @@ public final class RegistrarService: Sendable {
     let security: SecurityService?
     /// Nonce issue and replay tracking, shared by every event loop.
     let authenticator: Mutex<DigestAuthenticator>
+    /// Counts wrong credentials (not the first, credential-less challenge).
+    let authFailures: CoreMetrics.Counter?
 
     /// Creates the service; `algorithms` are offered strongest first.
     public init(dialPlans: DialPlanStore, store: any BindingStore, realm: String, algorithms: [DigestHash],
                 registrar: Registrar = Registrar(), options: OptionsResponder = OptionsResponder(),
-                security: SecurityService? = nil, logger: Logger) {
+                security: SecurityService? = nil, logger: Logger, authFailures: CoreMetrics.Counter? = nil) {
         self.security = security
+        self.authFailures = authFailures
         self.dialPlans = dialPlans
         self.store = store
         self.registrar = registrar
@@ -93,6 +97,7 @@ public final class RegistrarService: Sendable {
         let source = context.source
         security?.reportAuthentication(outcome, from: source)
         guard case .authenticated(let username, _) = outcome else {
+            if case .failed = outcome { authFailures?.increment() }
             // Only the outcome is logged: never the Authorization header (it carries the response hash).
             logger.info("REGISTER not authenticated", metadata: [
                 "outcome": "\(outcome)", "source": "\(source.ipAddress ?? "?"):\(source.port ?? 0)"])

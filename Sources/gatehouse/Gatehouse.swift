@@ -8,7 +8,7 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "SIP trunk gateway and back-to-back user agent.",
-        subcommands: [Run.self, Check.self, RouteCommand.self, Version.self],
+        subcommands: [Run.self, Check.self, RouteCommand.self, Status.self, Registrations.self, Calls.self, Reload.self, Trace.self, Version.self],
         defaultSubcommand: Run.self)
 }
 
@@ -59,6 +59,9 @@ struct Run: AsyncParsableCommand {
                     let address = listener.localAddress.ipAddress ?? "?"
                     out.write(Data("listening \(listener.transport.rawValue.lowercased()) \(address):\(listener.port)\n".utf8))
                 }
+            } onAdminListening: { admin in
+                out.write(Data("listening admin \(admin.address.ipAddress ?? "?"):\(admin.address.port ?? 0)\n".utf8))
+                out.write(Data("admin token from \(admin.tokenOrigin)\n".utf8))
             }
         } catch {
             FileHandle.standardError.write(Data("gatehouse: \(error)\n".utf8))

@@ -1,0 +1,74 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The admin HTTP API: a Hummingbird application on a local address, every route behind the
+/// bearer token, data from an ``AdminDataSource``. The application is a swift-service-lifecycle
+/// `Service`: put it in the gateway's `ServiceGroup`.
+///
+/// | Route | Answer |
+/// |---|---|
+/// | `GET /status` | ``AdminStatus`` |
+/// | `GET /registrations` | `[AdminRegistration]` |
+/// | `GET /calls`, `GET /calls/{id}` | `[AdminCall]`, ``AdminCall`` (404 when unknown) |
+/// | `GET /calls/{id}/pcap` | the call's SIP trace, `application/vnd.tcpdump.pcap` (404 when not traced) |
+/// | `POST /reload` | ``AdminReloadResult`` (422 when rejected) |
+/// | `POST /route/explain` | ``AdminExplainResult`` for an ``AdminExplainQuery`` body (422 when it cannot) |
+/// | `GET /metrics` | Prometheus text format 0.0.4 |
+public enum AdminServer {
+    /// Largest request body read (an explain query is a few hundred bytes).
+    public static let maxRequestBody = 64 * 1024
+
+    /// The router with every route and the token check.
+    public static func router(source: any AdminDataSource, token: String) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: BearerTokenMiddleware(token: token))
+        router.get("status") { _, _ in AdminResponses.json(await source.status()) }
+        router.get("registrations") { _, _ in AdminResponses.json(await source.registrations()) }
+        router.get("calls") { _, _ in AdminResponses.json(await source.calls()) }
+        router.get("calls/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let call = await source.call(id: id) else { return AdminResponses.error(.notFound, "no call \(id)") }
+            return AdminResponses.json(call)
+        }
+        router.get("calls/:id/pcap") { _, context in
+            let id = try context.parameters.require("id")
+            guard let pcap = await source.pcap(callID: id) else { return AdminResponses.error(.notFound, "no trace for call \(id)") }
+            let name = String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
+            return AdminResponses.bytes(pcap, contentType: "application/vnd.tcpdump.pcap",
+                                        headers: [.contentDisposition: "attachment; filename=\"\(name).pcap\""])
+        }
+        router.post("reload") { _, _ in
+            let result = await source.reload()
+            return AdminResponses.json(result, status: result.outcome == "rejected" ? .unprocessableContent : .ok)
+        }
+        router.post("route/explain") { request, _ in
+            let body = try await request.body.collect(upTo: maxRequestBody)
+            let query: AdminExplainQuery
+            do { query = try AdminJSON.decoder.decode(AdminExplainQuery.self, from: body) } catch {
+                return AdminResponses.error(.badRequest, "expected {\"from\": ..., \"to\": ...}: \(error)")
+            }
+            let result = await source.explain(query)
+            return AdminResponses.json(result, status: result.ok ? .ok : .unprocessableContent)
+        }
+        router.get("metrics") { _, _ in
+            AdminResponses.bytes(Array(await source.metrics().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        return router
+    }
+
+    /// The application listening on `host:port` (port 0: an ephemeral one); `onListening` gets
+    /// the bound address once the socket is open.
+    public static func application(
+        host: String, port: Int, source: any AdminDataSource, token: String, logger: Logger,
+        onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
+        Application(
+            router: router(source: source, token: token),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "gatehouse"),
+            onServerRunning: { channel in
+                if let address = channel.localAddress { await onListening(address) }
+            },
+            logger: logger)
+    }
+}
