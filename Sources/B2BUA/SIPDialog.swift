@@ -108,7 +108,8 @@ public struct SIPDialog: Sendable, Hashable {
     /// 1xx/2xx updates the remote target (§12.1.2, target refresh §12.2.1.2).
     public mutating func update(with response: SIPMessage) {
         guard let status = response.statusCode, (101..<300).contains(status) else { return }
-        if let target = Self.contactURI(of: response) { remoteTarget = target }
+        // A UAS dialog's own responses change nothing but its state.
+        if role == .uac, let target = Self.contactURI(of: response) { remoteTarget = target }
         if role == .uac, isEarly, status >= 200 {
             routeSet = ((try? response.recordRoute) ?? []).reversed()
         }

@@ -1,6 +1,7 @@
 import DialPlan
 import Foundation
 import Logging
+import MediaRelay
 import NIOCore
 import NIOPosix
 import OperatorInput
@@ -37,6 +38,8 @@ public final class GatewayService: Sendable {
     public let configuration: GatewayConfiguration
     public let dialPlans: DialPlanStore
     public let registrar: RegistrarService
+    /// Calls: INVITE and in-dialog requests (issue 6).
+    public let calls: CallService
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -67,10 +70,17 @@ public final class GatewayService: Sendable {
         for listener in configuration.listeners { sentBy[Self.transport(listener.transport)] = "\(listener.address):\(listener.port)" }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         self.group = group
+        do {
+            calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
+                                         registrar: registrar, logger: logger)
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw .listen(error)
+        }
         let stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
         var created: SIPTransportManager?
         do {
-            stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
+            stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
                                                       group: group, logger: logger, onInbound: inbound)
                 created = manager
@@ -83,6 +93,7 @@ public final class GatewayService: Sendable {
         // The closure above always runs once, synchronously, in SIPStack.init.
         guard let created else { preconditionFailure("SIPStack did not create its transport") }
         transport = created
+        calls.attach(stack)
     }
 
     static func transport(_ transport: GatewayConfiguration.Listener.Transport) -> SIPTransportProtocol {
@@ -96,7 +107,10 @@ public final class GatewayService: Sendable {
     /// Binds every listener; returns them with their real ports (port 0 in the configuration
     /// binds an ephemeral one).
     public func start() async throws(StartError) -> [SIPListener] {
-        do { return try await transport.start() } catch { throw .listen(error) }
+        let listeners: [SIPListener]
+        do { listeners = try await transport.start() } catch { throw .listen(error) }
+        calls.didStart(listeners: listeners, fallbackHost: configuration.mediaAddress)
+        return listeners
     }
 
     /// Reloads the dial plan and logs what changed (or why the running version stays).
