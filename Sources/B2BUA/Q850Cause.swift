@@ -9,6 +9,8 @@ public enum Q850Cause {
     public static let noAnswer: UInt16 = 19
     /// 31: normal, unspecified.
     public static let normalUnspecified: UInt16 = 31
+    /// 102: recovery on timer expiry (no media arrived within the media timeout).
+    public static let timerExpiry: UInt16 = 102
     /// 88: incompatible destination (the answer's SDP could not be used).
     public static let incompatibleDestination: UInt16 = 88
 

@@ -2,6 +2,7 @@ import CallRecords
 import DialPlan
 import Foundation
 import Logging
+import MediaRelay
 import NIOCore
 import NIOPosix
 import OperatorInput
@@ -53,6 +54,8 @@ public final class GatewayService: Sendable {
     public let callRecords: any CallRecordStore
     /// The toll-fraud defences: bans, allow-list, counters (``SecurityAdministration``).
     public let security: SecurityService
+    /// Calls: INVITE and in-dialog requests (issue 6).
+    public let calls: CallService
     let group: MultiThreadedEventLoopGroup
     let transport: SIPTransportManager
     let stack: SIPStack
@@ -98,12 +101,19 @@ public final class GatewayService: Sendable {
         for listener in configuration.listeners { sentBy[Self.transport(listener.transport)] = "\(listener.address):\(listener.port)" }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         self.group = group
+        do {
+            calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
+                                         registrar: registrar, logger: logger)
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw .listen(error)
+        }
         var stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
         stackConfiguration.inboundFilter = security.inboundFilter
         var created: SIPTransportManager?
         do {
             let trace = runtime.trace
-            stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
+            stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
                                                       group: group, logger: logger) { message in
                     TracingTransport.recordInbound(message, in: trace)
@@ -125,6 +135,7 @@ public final class GatewayService: Sendable {
             store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack),
             settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
             logger: logger)
+        calls.attach(stack)
     }
 
     static func transport(_ transport: GatewayConfiguration.Listener.Transport) -> SIPTransportProtocol {
@@ -138,7 +149,10 @@ public final class GatewayService: Sendable {
     /// Binds every listener; returns them with their real ports (port 0 in the configuration
     /// binds an ephemeral one).
     public func start() async throws(StartError) -> [SIPListener] {
-        do { return try await transport.start() } catch { throw .listen(error) }
+        let listeners: [SIPListener]
+        do { listeners = try await transport.start() } catch { throw .listen(error) }
+        calls.didStart(listeners: listeners, fallbackHost: configuration.mediaAddress)
+        return listeners
     }
 
     /// Reloads the dial plan and logs what changed (or why the running version stays).

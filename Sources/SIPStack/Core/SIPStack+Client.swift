@@ -56,9 +56,14 @@ extension SIPStack {
 
     /// Cancels a pending INVITE (§9.1). `onEvent` receives the CANCEL's own responses; the
     /// INVITE's 487 arrives on the INVITE's handler.
-    public func cancel(_ id: SIPClientTransactionID, onEvent: @escaping @Sendable (SIPClientEvent) -> Void = { _ in }) {
+    /// `headers` are added to the CANCEL (a `Reason`, RFC 3326).
+    public func cancel(
+        _ id: SIPClientTransactionID, headers: [(HeaderName, String)] = [],
+        onEvent: @escaping @Sendable (SIPClientEvent) -> Void = { _ in }
+    ) {
         let shard = shards[SIPStack.shardIndex(id.callID, count: shards.count)]
-        onLoop(of: shard) { shard.cancelClient(id.key, onEvent: onEvent) }
+        let extra = headers
+        onLoop(of: shard) { shard.cancelClient(id.key, headers: extra, onEvent: onEvent) }
     }
 
     /// Sends `request` without a transaction (§8.1.1: no retransmission, no matching), with our
@@ -111,7 +116,8 @@ extension SIPStack {
     /// `request` with our Via on top.
     func withVia(_ request: SIPMessage, transport: SIPTransportProtocol, branch: String) -> SIPMessage {
         var outgoing = request
-        let sentBy = configuration.sentBy[transport] ?? configuration.sentBy.values.first ?? "127.0.0.1"
+        let configured = boundSentBy.withLockedValue { $0 } ?? configuration.sentBy
+        let sentBy = configured[transport] ?? configured.values.first ?? "127.0.0.1"
         outgoing.headers.prepend(.via, value: "SIP/2.0/\(transport.viaName) \(sentBy);branch=\(branch);rport")
         return outgoing
     }

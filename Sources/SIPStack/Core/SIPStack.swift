@@ -2,6 +2,7 @@ import NIOCore
 import SIPCore
 import SIPTransaction
 import SIPTransport
+import NIOConcurrencyHelpers
 
 /// Runs RFC 3261 §17 transactions on event loops: matches inbound messages to transactions,
 /// performs the machines' actions (send, retransmit, timers, pass up), and gives the
@@ -20,6 +21,15 @@ public final class SIPStack: Sendable {
     let shards: [StackShard]
     let transportBox: TransportBox
     public let configuration: SIPStackConfiguration
+    /// The sent-by per transport once the listeners are bound (a configured port 0 becomes the
+    /// real one); nil uses ``SIPStackConfiguration/sentBy``. Read once per request we send.
+    let boundSentBy = NIOLockedValueBox<[SIPTransportProtocol: String]?>(nil)
+
+    /// Replaces the configured sent-by after the listeners are bound (RFC 3261 §18.1.1: the Via
+    /// must name the port responses come back to).
+    public func setSentBy(_ sentBy: [SIPTransportProtocol: String]) {
+        boundSentBy.withLockedValue { $0 = sentBy }
+    }
 
     /// The transport the stack sends through.
     public var transport: any SIPMessageTransport { transportBox.transport }

@@ -55,13 +55,17 @@ extension StackShard {
 
     /// Sends a CANCEL for the INVITE transaction `key` (§9.1): only once a provisional response
     /// arrived; the CANCEL is its own non-INVITE transaction to the same target.
-    func cancelClient(_ key: ClientTransactionKey, onEvent: @escaping @Sendable (SIPClientEvent) -> Void) {
+    func cancelClient(
+        _ key: ClientTransactionKey, headers extra: [(HeaderName, String)] = [],
+        onEvent: @escaping @Sendable (SIPClientEvent) -> Void
+    ) {
         guard let entry = clients[key], case .invite = entry.machine,
-            let cancel = SIPMessage.makeCancel(for: entry.request)
+            var cancel = SIPMessage.makeCancel(for: entry.request)
         else {
             onEvent(.final(SIPMessage(response: SIPStatusLine(statusCode: 481, reason: "Call/Transaction Does Not Exist"))))
             return
         }
+        for (name, value) in extra { cancel.headers.append(name, value: value) }
         perform(entry.machine.cancelSent(), for: entry)
         startClient(cancel, to: entry.target, onEvent: onEvent)
     }

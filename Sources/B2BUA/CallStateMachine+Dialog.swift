@@ -1,0 +1,51 @@
+import Foundation
+import SDP
+import SIPCore
+
+/// A side of an answered call that sent an in-dialog offer.
+public enum CallSide: Sendable, Hashable {
+    /// The caller's (inbound) leg.
+    case caller
+    /// The answered outbound leg.
+    case callee
+}
+
+extension CallStateMachine {
+    /// No RTP arrived within the media timeout after the answer: both legs get BYE with
+    /// `Reason: Q.850;cause=102` (recovery on timer expiry) and the gateway ends the call.
+    public mutating func receiveMediaTimeout(at now: Date) -> [CallAction] {
+        guard case .answered(let winner) = state else { return [] }
+        let reason = Q850Cause.reason(Q850Cause.timerExpiry)
+        closeRecord(of: winner, at: now)
+        return [.sendByeToLeg(winner, reason: reason), .sendByeToCaller(reason: reason)]
+            + end(by: .gateway, status: 200, cause: Q850Cause.timerExpiry, at: now)
+    }
+
+    /// A re-INVITE or UPDATE offer from one side of the answered call (hold, unhold, a new
+    /// address): answered locally with the gateway's anchored SDP on the same ports (RFC 3264
+    /// §8: same origin, a new answer to a new offer), and a new media plan so the engine sends
+    /// to the side's new address. The other leg is not re-INVITEd: its media keeps flowing to
+    /// the gateway, which relays it (a phone on hold ignores what it receives). Nil when the
+    /// offer has nothing the side's profile can answer (the handler responds 488).
+    public mutating func receiveReoffer(_ offer: SessionDescription, from side: CallSide)
+        -> (answer: SessionDescription, plan: MediaPlan)? {
+        guard case .answered(let winner) = state, let leg = legs[winner],
+              let callerAnswer, let calleeSession else { return nil }
+        let calleeLocal = LocalMedia(address: media.address, ports: media.calleePorts, sessionID: media.sessionID,
+                                     cryptoKeys: media.calleeCryptoKeys)
+        switch side {
+        case .caller:
+            guard let answer = try? Negotiator(profile: callerProfile).answer(to: offer, local: callerLocal) else { return nil }
+            self.callerAnswer = answer
+            let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: answer.session),
+                                 callee: .init(localPorts: media.calleePorts, session: calleeSession), isEarly: false)
+            return (answer.description, plan)
+        case .callee:
+            guard let answer = try? Negotiator(profile: leg.profile).answer(to: offer, local: calleeLocal) else { return nil }
+            self.calleeSession = answer.session
+            let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerAnswer.session),
+                                 callee: .init(localPorts: media.calleePorts, session: answer.session), isEarly: false)
+            return (answer.description, plan)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import B2BUA
+import Foundation
+import SDP
+import SIPCore
+import SIPStack
+import SIPTransport
+
+@available(macOS 15.0, *)
+extension CallContext {
+    /// A request inside one of the call's dialogs (RFC 3261 §12.2.2): matched by Call-ID and
+    /// tags (else 481), CSeq-checked (lower: 500), then BYE ends the call, re-INVITE/UPDATE get
+    /// a local answer (``CallStateMachine/receiveReoffer(_:from:)``), INFO goes to the hook or
+    /// is relayed to the other leg, OPTIONS is answered 200.
+    func receiveInDialog(_ transaction: SIPServerTransaction) {
+        let request = transaction.request
+        let side: CallSide
+        var legID: CallLegID?
+        if request.callID == callID {
+            guard var dialog = callerDialog, dialog.matches(request) else { return reject(transaction, 481) }
+            guard dialog.checkSequence(of: request) == .accept else { return reject(transaction, 500) }
+            callerDialog = dialog
+            side = .caller
+        } else if let callID = request.callID, let id = legByCallID[callID] {
+            guard var dialog = legs[id]?.dialog, dialog.matches(request) else { return reject(transaction, 481) }
+            guard dialog.checkSequence(of: request) == .accept else { return reject(transaction, 500) }
+            legs[id]?.dialog = dialog
+            side = .callee
+            legID = id
+        } else {
+            return reject(transaction, 481)
+        }
+        let now = Date()
+        switch request.method {
+        case .bye?:
+            try? transaction.respond(status: 200)
+            let reason = ((try? request.reason) ?? []).first
+            if let legID {
+                drive { $0.receiveLegBye(reason: reason, from: legID, at: now) }
+            } else {
+                drive { $0.receiveCallerBye(reason: reason, at: now) }
+            }
+        case .invite?, .update?:
+            reoffer(transaction, from: side, leg: legID)
+        case .info?:
+            info(transaction, from: side, leg: legID)
+        case .options?:
+            try? transaction.respond(status: 200, headers: [(.allow, CallService.allowed), (.accept, "application/sdp")])
+        default:
+            try? transaction.respond(status: 405, headers: [(.allow, CallService.allowed)])
+        }
+    }
+
+    func reject(_ transaction: SIPServerTransaction, _ status: Int) {
+        try? transaction.respond(status: status)
+    }
+
+    /// Hold, unhold or a new address from one side: answered here with the anchored SDP and
+    /// the engine re-pointed; the other leg is not re-INVITEd (documented in the B2BUA).
+    func reoffer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
+        let request = transaction.request
+        guard let answeredLeg = machine?.answeredLeg, leg == nil || leg == answeredLeg else {
+            return reject(transaction, 491)
+        }
+        guard let offer = Self.sdp(of: request) else {
+            var response = request.makeResponse(status: 488)
+            response.headers.append(.warning, value: "399 gatehouse \"an SDP offer is required\"")
+            try? transaction.respond(response)
+            return
+        }
+        var result: (answer: SessionDescription, plan: MediaPlan)?
+        if var current = machine {
+            result = current.receiveReoffer(offer, from: side)
+            machine = current
+        }
+        guard let result else { return reject(transaction, 488) }
+        if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
+        var response = request.makeResponse(status: 200)
+        response.headers.append(.contact, value: contactHeader)
+        response.setBody(Array(result.answer.text.utf8), contentType: "application/sdp")
+        try? transaction.respond(response)
+        perform(.updateMedia(result.plan))
+    }
+
+    /// INFO (RFC 6086): offered to ``CallService/Hooks/info`` first (DTMF interworking), else
+    /// relayed to the other leg; the sender gets that leg's final status.
+    func info(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
+        let request = transaction.request
+        guard let answeredLeg = machine?.answeredLeg, leg == nil || leg == answeredLeg else {
+            return reject(transaction, 481)
+        }
+        let contentType = request.headers[.contentType]
+        if let hook = service.hooks.info {
+            let offered = CallInfoRequest(callID: callID, side: side, contentType: contentType, body: Array(request.body),
+                                          request: request)
+            if case .consume(let status) = hook(offered) {
+                try? transaction.respond(status: status)
+                return
+            }
+        }
+        guard let stack else { return reject(transaction, 500) }
+        let outgoing: SIPDialog.OutgoingRequest
+        let target: SIPTransportTarget
+        switch side {
+        case .caller:
+            guard var dialog = legs[answeredLeg]?.dialog, let legTarget = legs[answeredLeg]?.target else {
+                return reject(transaction, 481)
+            }
+            outgoing = dialog.makeRequest(.info, body: Array(request.body), contentType: contentType)
+            legs[answeredLeg]?.dialog = dialog
+            target = legTarget
+        case .callee:
+            guard var dialog = callerDialog else { return reject(transaction, 481) }
+            outgoing = dialog.makeRequest(.info, body: Array(request.body), contentType: contentType)
+            callerDialog = dialog
+            target = SIPTransportTarget(address: self.transaction.context.source, transport: self.transaction.context.transport)
+        }
+        stack.sendRequest(outgoing.message, to: target) { event in
+            guard event.isFinal else { return }
+            try? transaction.respond(status: event.statusCode)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import B2BUA
+import DialPlan
+import Foundation
+import SDP
+import SIPCore
+import SIPStack
+import SIPTransport
+
+@available(macOS 15.0, *)
+extension CallContext {
+    /// Builds and sends the INVITE of a new outbound leg: Request-URI the registered contact
+    /// (sent to the registration's source address) or `number@trunk-server` (resolved per
+    /// RFC 3263 unless it is an address with a port); From per the attempt's identity or the
+    /// caller; P-Asserted-Identity, Privacy and Diversion on trunk legs.
+    func createLeg(_ request: OutboundLegRequest) {
+        let legCallID = service.makeLegCallID(on: shard)
+        let target = request.target
+        let trunk = target.kind == .trunk ? plan.trunks[target.target] : nil
+        var requestURI: String
+        var host: String
+        if let contact = request.contact {
+            requestURI = contact
+            host = (try? URI(parsing: contact))?.sipURI?.host.text ?? "gatehouse"
+        } else if let trunk {
+            host = trunk.server
+            requestURI = "sip:\(target.number)@\(trunk.server)" + (trunk.port.map { ":\($0)" } ?? "")
+            if trunk.transport != .udp { requestURI += ";transport=\(trunk.transport.rawValue)" }
+        } else {
+            host = "gatehouse"
+            requestURI = "sip:\(target.number)@invalid"
+        }
+        let callerFrom = try? invite.from
+        let identity = request.identity
+        let fromUser = (target.kind == .trunk ? identity?.from : nil) ?? callerFrom?.sipURI?.user ?? decision.caller
+        var from = NameAddress(displayName: target.kind == .trunk ? nil : callerFrom?.displayName,
+                               uri: Self.uri(fromUser, host: target.kind == .trunk ? host : contactHost))
+        from.tag = SIPMessage.makeTag()
+        var headers = SIPHeaders()
+        headers.append(.maxForwards, value: "70")
+        headers.append(.from, value: from.description)
+        headers.append(.to, value: NameAddress(uri: Self.uri(target.number, host: host)).description)
+        headers.append(.callID, value: legCallID)
+        headers.append(.cseq, value: "1 INVITE")
+        headers.append(.contact, value: "<sip:gatehouse@\(contactAddress)>")
+        headers.append(.allow, value: CallService.allowed)
+        if target.kind == .trunk, let identity {
+            if let asserted = identity.assertedIdentity {
+                headers.append(.pAssertedIdentity, value: NameAddress(uri: Self.uri(asserted, host: host)).description)
+            }
+            if identity.privacy == .id { headers.append(.privacy, value: "id") }
+            if let diversion = identity.diversion {
+                headers.append(.diversion, value: NameAddress(uri: Self.uri(diversion, host: host)).description
+                    + ";reason=unconditional")
+            }
+        }
+        var message = SIPMessage(request: SIPRequestLine(method: .invite, uri: requestURI), headers: headers)
+        message.setBody(Array(request.offer.text.utf8), contentType: "application/sdp")
+        legs[request.id] = LegState(request: request, callID: legCallID, invite: message)
+        legByCallID[legCallID] = request.id
+        shard.calls[legCallID] = self
+
+        if let contact = request.contact {
+            let found = targets[contact] ?? Self.directTarget(contact)
+            guard let found else { return legUnreachable(request.id, .transport) }
+            send(request.id, to: found)
+        } else if let trunk {
+            resolve(trunk, for: request.id)
+        } else {
+            legUnreachable(request.id, .dns)
+        }
+    }
+
+    /// The host of our Contact, for From on endpoint legs.
+    var contactHost: String {
+        if contactAddress.hasPrefix("[") { return String(contactAddress.prefix { $0 != "]" }) + "]" }
+        return String(contactAddress.split(separator: ":").first ?? "gatehouse")
+    }
+
+    /// `<sip:user@host>` for a number or name; a value that is already a URI is kept.
+    static func uri(_ user: String, host: String) -> URI {
+        if user.hasPrefix("sip:") || user.hasPrefix("tel:"), let parsed = try? URI(parsing: user) { return parsed }
+        let escaped = user.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "+-_.!~*'()&=$,;?/"))) ?? user
+        return (try? URI(parsing: "sip:\(escaped)@\(host)")) ?? .other(scheme: "sip", text: "sip:\(escaped)@\(host)")
+    }
+
+    /// A contact URI with an IP host, taken as it is (port 5060 by default, RFC 3263 §4.2).
+    static func directTarget(_ contact: String) -> SIPTransportTarget? {
+        guard let uri = (try? URI(parsing: contact))?.sipURI, uri.host.isIPAddress else { return nil }
+        let transport = uri.transport.flatMap { SIPTransportProtocol(rawValue: $0.uppercased()) } ?? .udp
+        return try? SIPTransportTarget(host: uri.host.text, port: Int(uri.port ?? (uri.isSecure ? 5061 : 5060)),
+                                       transport: transport)
+    }
+
+    /// The trunk's server: an address with a port is used as it is; else RFC 3263 (off the
+    /// loop), the first target (failover across targets is SIPStack+Failover's, not used yet).
+    func resolve(_ trunk: Trunk, for id: CallLegID) {
+        let transport = SIPTransportProtocol(rawValue: trunk.transport.rawValue.uppercased()) ?? .udp
+        if let port = trunk.port, IPAddress(trunk.server) != nil,
+           let target = try? SIPTransportTarget(host: trunk.server, port: port, transport: transport) {
+            return send(id, to: target)
+        }
+        let resolver = service.resolver
+        let uri = SIPURI(host: (try? SIPHost(parsing: trunk.server)) ?? .name(trunk.server),
+                         port: trunk.port.map { UInt16(clamping: $0) },
+                         parameters: trunk.transport == .udp ? SIPParameters() : [("transport", trunk.transport.rawValue)])
+        Task { [self] in
+            let found = try? await resolver.resolve(uri).first
+            shard.run {
+                guard let found, let protocolName = SIPTransportProtocol(rawValue: found.transport.rawValue),
+                      let target = try? SIPTransportTarget(host: found.address, port: found.port, transport: protocolName,
+                                                           serverName: found.serverName)
+                else { return self.legUnreachable(id, .dns) }
+                self.send(id, to: target)
+            }
+        }
+    }
+
+    func send(_ id: CallLegID, to target: SIPTransportTarget) {
+        guard var leg = legs[id], !leg.cancelledBeforeSending, let stack else { return }
+        leg.target = target
+        let shard = self.shard
+        leg.transaction = stack.sendRequest(leg.invite, to: target) { [self] event in
+            shard.eventLoop.execute { self.legEvent(id, event) }
+        }
+        legs[id] = leg
+    }
+
+    func legUnreachable(_ id: CallLegID, _ failure: LegFailure) {
+        // Asynchronously, like a transport error would arrive: never re-enter the machine.
+        shard.eventLoop.execute { [self] in drive { $0.receiveLegFailure(failure, from: id, at: Date()) } }
+    }
+
+    /// A response (or failure) on an outbound leg's INVITE transaction.
+    func legEvent(_ id: CallLegID, _ event: SIPClientEvent) {
+        guard var leg = legs[id] else { return }
+        let now = Date()
+        switch event {
+        case .provisional(let response):
+            guard let status = response.statusCode, status > 100 else { return }
+            if response.toTag != nil {
+                if leg.dialog?.id.remoteTag == response.toTag { leg.dialog?.update(with: response) } else if leg.dialog == nil {
+                    leg.dialog = try? SIPDialog(uac: leg.invite, response: response)
+                }
+            }
+            legs[id] = leg
+            let sdp = Self.sdp(of: response)
+            drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
+        case .final(let response):
+            let status = response.statusCode ?? 500
+            if status < 300 {
+                if leg.success != nil {
+                    // A retransmitted 2xx: the same ACK again (RFC 3261 §13.2.2.4).
+                    return ackLeg(id, response: response)
+                }
+                if leg.dialog?.id.remoteTag == response.toTag { leg.dialog?.update(with: response) } else {
+                    leg.dialog = try? SIPDialog(uac: leg.invite, response: response)
+                }
+                leg.success = response
+                legs[id] = leg
+                let sdp = Self.sdp(of: response)
+                drive { $0.receiveFinal(status, sdp: sdp, reason: nil, from: id, at: now) }
+            } else {
+                let reason = ((try? response.reason) ?? []).first
+                drive { $0.receiveFinal(status, sdp: nil, reason: reason, from: id, at: now) }
+            }
+        case .timeout, .transportError:
+            drive { $0.receiveLegFailure(.transport, from: id, at: now) }
+        }
+    }
+
+    static func sdp(of message: SIPMessage) -> SessionDescription? {
+        guard !message.body.isEmpty else { return nil }
+        return try? SDPParser().parse(message.body)
+    }
+
+    func cancelLeg(_ id: CallLegID, reason: Reason) {
+        guard let leg = legs[id] else { return }
+        guard let transaction = leg.transaction, let stack else {
+            legs[id]?.cancelledBeforeSending = true
+            return
+        }
+        stack.cancel(transaction, headers: [(.reason, reason.description)])
+    }
+
+    /// The ACK for the leg's 2xx through its dialog (Request-URI and Route per §12.2.1.1),
+    /// sent with the stack's deterministic branch so retransmissions repeat it.
+    func ackLeg(_ id: CallLegID, response: SIPMessage? = nil) {
+        guard let leg = legs[id], let dialog = leg.dialog, let success = response ?? leg.success,
+              let target = leg.target, let stack else { return }
+        let template = dialog.makeAck(inviteSequence: leg.invite.cseqNumber ?? 1).message
+        _ = stack.sendAck(for: template, response: success, to: target)
+    }
+
+    func byeLeg(_ id: CallLegID, reason: Reason) {
+        guard var dialog = legs[id]?.dialog, let target = legs[id]?.target, let stack else { return }
+        let bye = dialog.makeRequest(.bye, headers: [(.reason, reason.description)])
+        legs[id]?.dialog = dialog
+        stack.sendRequest(bye.message, to: target) { _ in }
+    }
+}

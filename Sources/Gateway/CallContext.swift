@@ -1,0 +1,227 @@
+import B2BUA
+import DialPlan
+import Foundation
+import Logging
+import NIOCore
+import SDP
+import SIPCore
+import SIPStack
+import SIPTransport
+
+/// One call's I/O: runs its ``CallStateMachine`` and performs the actions. Confined to its
+/// shard's event loop (every method runs there), hence unchecked Sendable and no lock.
+@available(macOS 15.0, *)
+final class CallContext: @unchecked Sendable {
+    /// An outbound leg as the I/O side knows it.
+    struct LegState {
+        var request: OutboundLegRequest
+        var callID: String
+        var invite: SIPMessage
+        var target: SIPTransportTarget?
+        var transaction: SIPClientTransactionID?
+        var dialog: SIPDialog?
+        /// The 2xx being acknowledged (its retransmissions get the same ACK).
+        var success: SIPMessage?
+        /// A CANCEL asked for before the INVITE went out (DNS still running): it is never sent.
+        var cancelledBeforeSending = false
+    }
+
+    let service: CallService
+    let shard: CallShard
+    let transaction: SIPServerTransaction
+    let invite: SIPMessage
+    let callID: String
+    let callerTag = SIPMessage.makeTag()
+    let plan: DialPlan
+    let decision: RoutingDecision
+    let offer: SessionDescription
+    let contacts: [String: [String]]
+    let targets: [String: SIPTransportTarget]
+    let contactAddress: String
+    var callerDialog: SIPDialog?
+    var machine: CallStateMachine?
+    var legs: [CallLegID: LegState] = [:]
+    var legByCallID: [String: CallLegID] = [:]
+    var timers: [CallTimer: Scheduled<Void>] = [:]
+    var mediaChain: Task<Void, Never>?
+    /// The caller cancelled before the media was allocated.
+    var cancelledEarly = false
+    /// The call has ended for the caller (the record is out).
+    var finished = false
+
+    init(service: CallService, shard: CallShard, transaction: SIPServerTransaction, plan: DialPlan,
+         decision: RoutingDecision, offer: SessionDescription, contacts: [String: [String]],
+         targets: [String: SIPTransportTarget]) {
+        self.service = service
+        self.shard = shard
+        self.transaction = transaction
+        self.invite = transaction.request
+        self.callID = transaction.request.callID ?? ""
+        self.plan = plan
+        self.decision = decision
+        self.offer = offer
+        self.contacts = contacts
+        self.targets = targets
+        let addresses = service.contactAddresses.withLock { $0 }
+        let transport = transaction.context.transport
+        self.contactAddress = addresses[transport] ?? addresses[.udp] ?? addresses.values.first ?? "127.0.0.1:5060"
+    }
+
+    var logger: Logger { service.logger }
+    var stack: SIPStack? { service.stack }
+
+    /// Our Contact (RFC 3261 §8.1.1.8, §12.1.1) on the caller's transport.
+    var contactHeader: String {
+        let transport = transaction.context.transport
+        return transport == .udp ? "<sip:gatehouse@\(contactAddress)>"
+            : "<sip:gatehouse@\(contactAddress);transport=\(transport.rawValue.lowercased())>"
+    }
+
+    /// Reserves ports, then creates and starts the state machine on this loop.
+    func allocateMedia() {
+        let media = service.media
+        let id = callID
+        Task { [self] in
+            do {
+                let allocation = try await media.allocate(callID: id, callerStreams: offer.media.count, calleeStreams: 1)
+                shard.run { self.mediaReady(allocation) }
+            } catch {
+                shard.run { self.mediaFailed(error) }
+            }
+        }
+    }
+
+    func mediaFailed(_ error: any Error) {
+        logger.warning("no media ports for the call", metadata: ["callID": "\(callID)", "error": "\(error)"])
+        guard !cancelledEarly else { return }
+        var response = invite.makeResponse(status: 503, toTag: callerTag)
+        response.headers.append(.reason, value: Q850Cause.reason(forStatus: 503).description)
+        try? transaction.respond(response)
+        finish()
+    }
+
+    func mediaReady(_ allocation: MediaAllocation) {
+        guard !cancelledEarly else {
+            let (media, id) = (service.media, callID)
+            Task { await media.release(callID: id) }
+            return
+        }
+        machine = CallStateMachine(callID: callID, decision: decision, callerOffer: offer, contacts: contacts,
+                                   media: allocation)
+        if let events = service.mediaEvents?(callID) {
+            Task { [self] in
+                for await event in events where event == .timeout {
+                    shard.run { self.drive { $0.receiveMediaTimeout(at: Date()) } }
+                    break
+                }
+            }
+        }
+        drive { $0.start(at: Date()) }
+    }
+
+    /// Feeds one event to the machine and performs what it returns.
+    func drive(_ event: (inout CallStateMachine) -> [CallAction]) {
+        guard var current = machine else { return }
+        let actions = event(&current)
+        machine = current
+        for action in actions { perform(action) }
+    }
+
+    func perform(_ action: CallAction) {
+        switch action {
+        case .sendResponseToCaller(let status, let sdp, let reason):
+            respondToCaller(status: status, sdp: sdp, reason: reason)
+        case .createOutboundLeg(let request):
+            createLeg(request)
+        case .cancelLeg(let id, let reason):
+            cancelLeg(id, reason: reason)
+        case .ackLeg(let id):
+            ackLeg(id)
+        case .sendByeToLeg(let id, let reason):
+            byeLeg(id, reason: reason)
+        case .sendByeToCaller(let reason):
+            byeCaller(reason: reason)
+        case .startTimer(let timer, let delay):
+            timers[timer]?.cancel()
+            let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+            timers[timer] = shard.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
+                timers[timer] = nil
+                drive { $0.timerFired(timer, at: Date()) }
+            }
+        case .stopTimer(let timer):
+            timers.removeValue(forKey: timer)?.cancel()
+        case .updateMedia(let plan):
+            chainMedia { media, id in try? await media.update(callID: id, plan: plan) }
+        case .releaseMedia:
+            chainMedia { media, id in await media.release(callID: id) }
+        case .callEnded(let record):
+            logger.info("call ended", metadata: [
+                "callID": "\(record.callID)", "caller": "\(record.caller)", "called": "\(record.called)",
+                "status": "\(record.status)", "cause": "\(record.q850Cause)", "endedBy": "\(record.endedBy.rawValue)",
+                "legs": "\(record.summary)"])
+            let sink = service.sink
+            Task { await sink.store(record) }
+            finish()
+        }
+    }
+
+    /// Media operations run in order, one after the other, off the loop.
+    func chainMedia(_ body: @escaping @Sendable (any MediaSessionControlling, String) async -> Void) {
+        let (previous, media, id) = (mediaChain, service.media, callID)
+        mediaChain = Task {
+            await previous?.value
+            await body(media, id)
+        }
+    }
+
+    /// The call is over for the caller: timers stop, and after the linger time the call
+    /// forgets its Call-IDs (late retransmissions until then still find it).
+    func finish() {
+        finished = true
+        for timer in timers.values { timer.cancel() }
+        timers.removeAll()
+        shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
+            shard.calls[callID] = nil
+            for legCallID in legByCallID.keys { shard.calls[legCallID] = nil }
+        }
+    }
+
+    /// Answers the caller's INVITE with our To tag; 1xx/2xx carry our Contact and create the
+    /// UAS dialog (RFC 3261 §12.1.1); failures carry the `Reason` (RFC 6432).
+    func respondToCaller(status: Int, sdp: SessionDescription?, reason: Reason?) {
+        var response = invite.makeResponse(status: status, toTag: callerTag)
+        if status < 300 { response.headers.append(.contact, value: contactHeader) }
+        if let reason { response.headers.append(.reason, value: reason.description) }
+        if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }
+        if (101..<300).contains(status) {
+            if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {
+                callerDialog?.update(with: response)
+            }
+        }
+        do { try transaction.respond(response) } catch {
+            logger.debug("cannot answer the caller", metadata: ["callID": "\(callID)", "status": "\(status)", "error": "\(error)"])
+        }
+    }
+
+    /// The caller's CANCEL (the stack answered it 200).
+    func receiveCallerCancel() {
+        guard machine != nil else {
+            cancelledEarly = true
+            var response = invite.makeResponse(status: 487, toTag: callerTag)
+            response.headers.append(.reason, value: Q850Cause.reason(Q850Cause.normalClearing).description)
+            try? transaction.respond(response)
+            finish()
+            return
+        }
+        drive { $0.receiveCallerCancel(reason: nil, at: Date()) }
+    }
+
+    /// BYE to the caller through its dialog, sent back to the address it sends from (NAT).
+    func byeCaller(reason: Reason) {
+        guard var dialog = callerDialog, let stack else { return }
+        let bye = dialog.makeRequest(.bye, headers: [(.reason, reason.description)])
+        callerDialog = dialog
+        let context = transaction.context
+        stack.sendRequest(bye.message, to: SIPTransportTarget(address: context.source, transport: context.transport)) { _ in }
+    }
+}

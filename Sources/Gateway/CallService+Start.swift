@@ -1,0 +1,59 @@
+import B2BUA
+import DialPlan
+import Foundation
+import SDP
+import SIPCore
+import SIPStack
+import SIPTransport
+
+@available(macOS 15.0, *)
+extension CallService {
+    /// A new INVITE (on its shard's loop): identify the caller, route, then allocate media and
+    /// start the call's state machine once the ports are known.
+    func startCall(_ transaction: SIPServerTransaction, callID: String, shard: CallShard) {
+        let request = transaction.request
+        let plan = dialPlans.current.plan
+        let identification = identifyCaller(request, context: transaction.context, plan: plan)
+        hooks.identified?(identification, transaction.context)
+        let caller: CallRequest.Caller
+        switch identification {
+        case .endpoint(let name, _): caller = .endpoint(name)
+        case .trunk(let name): caller = .trunk(name)
+        case .challenge(let response), .failed(let response, _):
+            logger.info("INVITE not authenticated", metadata: [
+                "callID": "\(callID)", "status": "\(response.statusCode ?? 0)",
+                "source": "\(transaction.context.source.ipAddress ?? "?")"])
+            var tagged = response
+            if request.toTag == nil, tagged.toTag == nil {
+                tagged = SIPMessage.makeResponse(to: request, status: response.statusCode ?? 403,
+                                                 reason: response.statusLine?.reason, toTag: SIPMessage.makeTag())
+                for field in response.headers where field.name == .proxyAuthenticate {
+                    tagged.headers.append(.proxyAuthenticate, bytes: field.value)
+                }
+            }
+            try? transaction.respond(tagged)
+            return
+        }
+        // RFC 3261 §13.3.1: the offer is in the INVITE; a delayed offer is not supported yet.
+        guard !request.body.isEmpty, let offer = try? SDPParser().parse(request.body) else {
+            var response = request.makeResponse(status: 488, toTag: SIPMessage.makeTag())
+            response.headers.append(.warning, value: "399 gatehouse \"an SDP offer in the INVITE is required\"")
+            try? transaction.respond(response)
+            return
+        }
+        let from = try? request.from
+        let called = (try? request.requestURI)?.sipURI?.decodedUser ?? ""
+        let callRequest = CallRequest(
+            caller: caller, source: transaction.context.source.ipAddress.flatMap(IPAddress.init),
+            calledNumber: called, callerNumber: from?.sipURI?.decodedUser, time: Date())
+        let decision = plan.route(callRequest)
+        let (contacts, targets) = self.contacts(for: decision, plan: plan)
+        let call = CallContext(service: self, shard: shard, transaction: transaction, plan: plan, decision: decision,
+                               offer: offer, contacts: contacts, targets: targets)
+        shard.calls[callID] = call
+        logger.info("INVITE", metadata: [
+            "callID": "\(callID)", "caller": "\(decision.caller)", "called": "\(called)",
+            "route": "\(decision.route?.name ?? "-")", "attempts": "\(decision.attempts.count)"])
+        call.allocateMedia()
+    }
+}

@@ -1,0 +1,206 @@
+import B2BUA
+import DialPlan
+import Foundation
+import Logging
+import MediaRelay
+import NIOCore
+import Registrar
+import SIPCore
+import SIPStack
+import SIPTransport
+import Synchronization
+
+/// The B2BUA in the running gateway (issue 6): thin I/O around one ``CallStateMachine`` per
+/// call. INVITEs and in-dialog requests come here; REGISTER and out-of-dialog OPTIONS stay
+/// with the ``RegistrarService`` (see ``user(fallback:)``).
+///
+/// Threading, without locks on the call path: each call lives on one event loop, the one the
+/// stack gives its caller's Call-ID (a ``CallShard``). Outbound legs get Call-IDs that name
+/// that shard (`gh<shard>-<process token>-<random>`), so a response or an in-dialog request of
+/// a leg, delivered by the stack on the leg Call-ID's loop, hops once to the call's loop. Media
+/// allocation, DNS and CDR storage run in tasks whose results hop back the same way.
+@available(macOS 15.0, *)
+public final class CallService: Sendable {
+    /// Methods allowed inside a call (`Allow` of in-dialog OPTIONS and 405s).
+    public static let allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE"
+    /// How long a finished call is kept to absorb retransmitted BYEs and stray leg responses
+    /// (64·T1, RFC 3261 §17.1.1.2 Timer B).
+    static let linger = TimeAmount.seconds(32)
+
+    let dialPlans: DialPlanStore
+    let bindings: any BindingStore
+    let registrar: RegistrarService
+    let media: any MediaSessionControlling
+    let mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)?
+    let sink: any CallRecordSink
+    let hooks: Hooks
+    let logger: Logger
+    let shards: [CallShard]
+    let resolver: RFC3263Resolver
+    /// A per-process token in leg Call-IDs, so a foreign gateway's `gh…` Call-ID never matches.
+    let token = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 36)
+    /// The stack, set once by the composition root before the listeners are bound.
+    let stackBox = Mutex<SIPStack?>(nil)
+    /// Our Contact host:port per transport, set when the listeners are bound (read once per call).
+    let contactAddresses = Mutex<[SIPTransportProtocol: String]>([:])
+
+    /// Creates the service over the gateway's event loops (the same group as the stack's).
+    init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
+         media: any MediaSessionControlling, mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)? = nil,
+         sink: any CallRecordSink, hooks: Hooks = Hooks(), resolver: RFC3263Resolver, logger: Logger) {
+        self.dialPlans = dialPlans
+        self.bindings = bindings
+        self.registrar = registrar
+        self.media = media
+        self.mediaEvents = mediaEvents
+        self.sink = sink
+        self.hooks = hooks
+        self.resolver = resolver
+        self.logger = logger
+        shards = Array(group.makeIterator()).enumerated().map { CallShard(index: $0.offset, eventLoop: $0.element) }
+    }
+
+    /// Gives the service its stack (once, before the listeners are bound).
+    func attach(_ stack: SIPStack) { stackBox.withLock { $0 = stack } }
+
+    var stack: SIPStack? { stackBox.withLock { $0 } }
+
+    /// Records the bound listeners: our Contact and the Via sent-by name their real ports.
+    func didStart(listeners: [SIPListener], fallbackHost: String) {
+        var addresses: [SIPTransportProtocol: String] = [:]
+        for listener in listeners where addresses[listener.transport] == nil {
+            var host = listener.localAddress.ipAddress ?? fallbackHost
+            if host == "0.0.0.0" || host == "::" { host = fallbackHost }
+            if host.contains(":") { host = "[\(host)]" }
+            addresses[listener.transport] = "\(host):\(listener.port)"
+        }
+        contactAddresses.withLock { $0 = addresses }
+        stack?.setSentBy(addresses)
+    }
+
+    /// The transaction user for the stack: INVITE, CANCEL, the ACK of our 2xx and every request
+    /// with a To tag (in-dialog) come to calls; the rest goes to `fallback` (the registrar).
+    public func user(fallback: SIPTransactionUser) -> SIPTransactionUser {
+        SIPTransactionUser(
+            request: { [self] transaction in
+                let request = transaction.request
+                if request.method == .invite || request.toTag != nil
+                    || request.method == .bye || request.method == .info || request.method == .update {
+                    receive(transaction)
+                } else {
+                    fallback.request(transaction)
+                }
+            },
+            cancel: { [self] transaction in receiveCancel(transaction) },
+            ack: { _ in
+                // The ACK of our 2xx (or of a re-INVITE's 200): the stack stopped retransmitting.
+            })
+    }
+
+    /// The shard that owns `callID`: the one named in a leg Call-ID of ours, else the loop
+    /// we are on (the stack delivers a caller's Call-ID on its own loop).
+    func owner(of callID: String) -> CallShard? {
+        let prefix = "gh"
+        if callID.hasPrefix(prefix), let dash = callID.firstIndex(of: "-"),
+           let index = Int(callID[callID.index(callID.startIndex, offsetBy: prefix.count)..<dash]),
+           shards.indices.contains(index), callID.dropFirst(prefix.count).contains("-\(token)-") {
+            return shards[index]
+        }
+        return shards.first { $0.eventLoop.inEventLoop }
+    }
+
+    /// A new leg Call-ID owned by `shard`.
+    func makeLegCallID(on shard: CallShard) -> String {
+        "gh\(shard.index)-\(token)-\(SIPMessage.makeTag())@gatehouse"
+    }
+
+    func receive(_ transaction: SIPServerTransaction) {
+        let request = transaction.request
+        guard let callID = request.callID, let shard = owner(of: callID) else {
+            try? transaction.respond(status: 400, reason: "Missing Call-ID")
+            return
+        }
+        shard.run { [self] in
+            if let call = shard.calls[callID] {
+                if request.toTag != nil {
+                    call.receiveInDialog(transaction)
+                } else {
+                    // A new INVITE reusing a live call's Call-ID without a To tag (RFC 3261 §8.2.2.2
+                    // merged request, or a loop).
+                    try? transaction.respond(status: 482, toTag: SIPMessage.makeTag())
+                }
+            } else if request.toTag != nil || request.method != .invite {
+                try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
+            } else {
+                startCall(transaction, callID: callID, shard: shard)
+            }
+        }
+    }
+
+    func receiveCancel(_ transaction: SIPServerTransaction) {
+        guard let callID = transaction.request.callID, let shard = owner(of: callID) else { return }
+        shard.run {
+            if let call = shard.calls[callID] {
+                call.receiveCallerCancel()
+            } else {
+                try? transaction.respond(status: 487)
+            }
+        }
+    }
+
+    /// The number of calls in progress (not yet ended for the caller), across shards.
+    public func activeCalls() async -> Int {
+        var total = 0
+        for shard in shards {
+            total += (try? await shard.eventLoop.submit {
+                Set(shard.calls.values.filter { !$0.finished }.map { ObjectIdentifier($0) }).count
+            }.get()) ?? 0
+        }
+        return total
+    }
+}
+
+/// A media event the call reacts to (kept apart from MediaRelay's enum so the B2BUA glue
+/// does not depend on the engine's types).
+public enum CallMediaEvent: Sendable, Equatable {
+    /// No RTP from a leg within the media timeout.
+    case timeout
+}
+
+/// The calls owned by one event loop. Every property is touched on `eventLoop` only.
+final class CallShard: @unchecked Sendable {
+    let index: Int
+    let eventLoop: any EventLoop
+    /// Calls by every Call-ID they use: the caller's and each outbound leg's.
+    var calls: [String: CallContext] = [:]
+
+    init(index: Int, eventLoop: any EventLoop) {
+        self.index = index
+        self.eventLoop = eventLoop
+    }
+
+    /// Runs `body` on the shard's loop: inline when already there, else queued (FIFO).
+    func run(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+    }
+}
+
+@available(macOS 15.0, *)
+extension CallService {
+    /// The service as `gatehouse run` builds it: the media engine on the configured media
+    /// address and port range, RFC 3263 resolution with a cache, records to the log.
+    static func make(group: any EventLoopGroup, configuration: GatewayConfiguration, dialPlans: DialPlanStore,
+                     store: any BindingStore, registrar: RegistrarService, sink: (any CallRecordSink)? = nil,
+                     hooks: Hooks = Hooks(), logger: Logger) throws -> CallService {
+        let engine = try MediaEngine(group: group, configuration: .init(
+            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts))
+        let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress)
+        let recordLogger = logger
+        let sink = sink ?? LoggingCallRecordSink { record in
+            recordLogger.debug("call record", metadata: ["callID": "\(record.callID)", "summary": "\(record.summary)"])
+        }
+        return CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar, media: sessions,
+                           mediaEvents: { sessions.events(callID: $0) }, sink: sink, hooks: hooks,
+                           resolver: RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())), logger: logger)
+    }
+}

@@ -1,0 +1,77 @@
+import B2BUA
+import MediaRelay
+import NIOCore
+import SDP
+import Synchronization
+import Transcoding
+
+/// ``MediaSessionControlling`` on the real ``MediaEngine``: one ``MediaSession`` per call, the
+/// caller on ``MediaLeg/a`` and the called leg on ``MediaLeg/b``. Audio only: one port per
+/// side, so a video stream of the caller is answered with port 0 (the engine relays one RTP
+/// stream per leg). The lock guards the per-call table only (allocate, update, release: a few
+/// times per call, never per packet).
+@available(macOS 15.0, *)
+final class MediaEngineSessions: MediaSessionControlling {
+    let engine: MediaEngine
+    let address: String
+    let sessions = Mutex<[String: MediaSession]>([:])
+
+    init(engine: MediaEngine, address: String) {
+        self.engine = engine
+        self.address = address
+    }
+
+    func allocate(callID: String, callerStreams: Int, calleeStreams: Int) async throws -> MediaAllocation {
+        let session = try await engine.allocateSession()
+        sessions.withLock { $0[callID] = session }
+        return MediaAllocation(address: address, callerPorts: [UInt16(session.localPort(.a))],
+                               calleePorts: [UInt16(session.localPort(.b))],
+                               sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
+    }
+
+    /// The session of a call, for its events and counters.
+    func session(callID: String) -> MediaSession? { sessions.withLock { $0[callID] } }
+
+    /// The call's media timeouts, for ``CallService``'s `mediaEvents`.
+    func events(callID: String) -> AsyncStream<CallMediaEvent>? {
+        guard let session = session(callID: callID) else { return nil }
+        return AsyncStream { continuation in
+            let task = Task {
+                for await event in session.events {
+                    if case .mediaTimeout = event { continuation.yield(.timeout) }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    func update(callID: String, plan: MediaPlan) async throws {
+        guard let session = session(callID: callID) else { return }
+        if let caller = Self.configuration(plan.caller.session) { try await session.configure(leg: .a, caller) }
+        if let callee = Self.configuration(plan.callee.session) { try await session.configure(leg: .b, callee) }
+    }
+
+    func release(callID: String) async {
+        let session = sessions.withLock { $0.removeValue(forKey: callID) }
+        await session?.release()
+    }
+
+    /// A leg's engine settings from its negotiated audio stream: the peer's address and port,
+    /// the codec with the payload type the peer gave it, its ptime and telephone-event PT.
+    /// Nil when there is no audio, or the peer holds with 0.0.0.0 (RFC 3264 §8.4).
+    static func configuration(_ session: NegotiatedSession) -> LegConfiguration? {
+        guard let audio = session.audio, let negotiated = audio.codec, let host = audio.remoteAddress,
+              host != "0.0.0.0", audio.remotePort != 0,
+              let remote = try? SocketAddress(ipAddress: host, port: Int(audio.remotePort)) else { return nil }
+        let codec = negotiated.codec
+        var format = CodecFormat(encodingName: codec.name, clockRate: codec.clockRate, channels: codec.channels)
+        if let fmtp = negotiated.remoteFormatParameters {
+            format = CodecFormat(encodingName: codec.name, clockRate: codec.clockRate, channels: codec.channels, fmtp: fmtp)
+        }
+        let events = audio.telephoneEvent(clockRate: codec.clockRate)?.sendPayloadType
+        return LegConfiguration(remote: remote, codec: MediaCodec(
+            payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
+            telephoneEventPayloadType: events))
+    }
+}
