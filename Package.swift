@@ -58,8 +58,9 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "CMediaSocket"),
         .target(name: "MediaRelay", dependencies: [
-            "RTPCore", "SecureRTP", "Transcoding",
+            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

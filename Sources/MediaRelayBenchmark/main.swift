@@ -30,10 +30,12 @@ func threadCPU(tid: Int32) -> Double {
 let relayGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let engine = try MediaEngine(group: relayGroup, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
-// The relay loop's kernel thread id, from /proc/thread-self ("PID/task/TID") read on that thread.
-let relayTID = try await relayGroup.next().submit {
-    Int32((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"))?.split(separator: "/").last ?? "") ?? 0
-}.get()
+// The media loop's kernel thread id (the engine runs its own thread: MediaIOLoop).
+var relayTID: Int32 = 0
+while relayTID == 0 {
+    relayTID = engine.threadIDs.first ?? 0
+    try await Task.sleep(for: .milliseconds(1))
+}
 
 var sessions: [MediaSession] = []
 var peers: [(any Channel, Counter, Int)] = []  // channel, receive counter, relay port to send to
