@@ -62,8 +62,9 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "CMediaSocket"),
         .target(name: "MediaRelay", dependencies: [
-            "RTPCore", "SecureRTP", "Transcoding",
+            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,7 +126,7 @@ let package = Package(
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "MediaRelayBenchmark", dependencies: [
-            "MediaRelay", "Transcoding",
+            "MediaRelay", "Transcoding", "SecureRTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

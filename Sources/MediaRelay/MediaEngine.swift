@@ -1,6 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 import Transcoding
 
 /// The only place that binds RTP sockets: hands out ports from a pool and creates one
@@ -27,6 +29,9 @@ public final class MediaEngine: Sendable {
         public var vectorReadCount: Int
         /// The codecs transcoding legs may use.
         public var codecs: CodecRegistry
+        /// Media loop threads (each one `epoll` set of sockets, `MediaIOLoop`); sessions are
+        /// spread over them round-robin.
+        public var ioThreads: Int
 
         /// Settings with the usual defaults: 30 s media timeout, 3-packet probation in 2 s.
         public init(
@@ -34,7 +39,7 @@ public final class MediaEngine: Sendable {
             mediaTimeout: TimeAmount = .seconds(30), tickInterval: TimeAmount = .milliseconds(10),
             timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
-            codecs: CodecRegistry = .standard
+            codecs: CodecRegistry = .standard, ioThreads: Int = 1
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
@@ -45,6 +50,7 @@ public final class MediaEngine: Sendable {
             self.probationWindow = probationWindow
             self.vectorReadCount = vectorReadCount
             self.codecs = codecs
+            self.ioThreads = ioThreads
         }
     }
 
@@ -52,13 +58,33 @@ public final class MediaEngine: Sendable {
     public let configuration: Configuration
     let group: any EventLoopGroup
     let pool: NIOLockedValueBox<MediaPortPool>
+    /// The engine's media threads; every session lives on one of them.
+    let loops: [MediaIOLoop]
+    private let cursor = NIOLockedValueBox(0)
 
-    /// An engine over `group` (the gateway's event loops).
+    /// An engine with its own media loop threads (`Configuration.ioThreads`). `group` (the
+    /// gateway's event loops) is kept for API compatibility; media sockets are not on it.
     public init(group: any EventLoopGroup, configuration: Configuration) throws(MediaRelayError) {
         self.group = group
         self.configuration = configuration
         self.pool = NIOLockedValueBox(try MediaPortPool(range: configuration.portRange))
+        var loops: [MediaIOLoop] = []
+        for index in 0..<max(1, configuration.ioThreads) {
+            let loop = try MediaIOLoop(
+                name: "gh-media-\(index)", tickInterval: configuration.tickInterval,
+                timeoutCheckInterval: configuration.timeoutCheckInterval, batch: configuration.vectorReadCount)
+            loop.start()
+            loops.append(loop)
+        }
+        self.loops = loops
     }
+
+    deinit {
+        for loop in loops { loop.stop() }
+    }
+
+    /// The media threads' kernel thread ids (for CPU accounting in benchmarks and metrics).
+    public var threadIDs: [Int32] { loops.map(\.threadID) }
 
     /// Free RTP ports (pairs) left in the pool.
     public var availablePorts: Int { pool.withLockedValue { $0.availableCount } }
@@ -66,67 +92,58 @@ public final class MediaEngine: Sendable {
     /// A session with one bound endpoint per leg (RTP port, plus RTCP on +1 unless `rtcpMux`).
     /// Throws `MediaRelayError.portsExhausted` when no port (pair) can be had.
     public func allocateSession(rtcpMux: Bool = false) async throws -> MediaSession {
-        let loop = group.next()
+        let loop = loops[cursor.withLockedValue { value in
+            defer { value = (value + 1) % loops.count }
+            return value
+        }]
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
         let core = try await loop.submit {
-            NIOLoopBound(RelayCore(settings: settings, rtcpMux: rtcpMux, events: continuation, eventLoop: loop), eventLoop: loop)
+            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, events: continuation, loop: loop)
+            loop.add(core: core)
+            return NIOLoopBound(core, eventLoop: loop)
         }.get()
         var ports: [Int] = []
-        var channels: [any Channel] = []
         do {
             for leg in MediaLeg.allCases {
-                let (port, rtp, rtcp) = try await bindEndpoint(loop: loop, core: core, leg: leg, rtcpMux: rtcpMux)
+                let (port, rtp, rtcp) = try bindEndpoint(rtcpMux: rtcpMux)
                 ports.append(port)
-                channels.append(rtp)
-                if let rtcp { channels.append(rtcp) }
-                try await loop.submit { core.value.attach(leg: leg, channel: rtp, rtcpChannel: rtcp) }.get()
+                let registered = try await loop.submit {
+                    core.value.attach(leg: leg, socket: rtp, rtcpSocket: rtcp)
+                    var ok = loop.register(fd: rtp, core: core.value, leg: leg, isRTCPPort: false)
+                    if let rtcp { ok = ok && loop.register(fd: rtcp, core: core.value, leg: leg, isRTCPPort: true) }
+                    return ok
+                }.get()
+                guard registered else { throw MediaRelayError.ioLoopFailed }
             }
         } catch {
-            for channel in channels { try? await channel.close() }
+            try? await loop.submit { core.value.closeAll() }.get()
             pool.withLockedValue { pool in ports.forEach { pool.release($0) } }
             throw error
         }
         return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, events: stream)
     }
 
-    /// Binds RTP (and RTCP) for one leg, trying pool ports until one pair binds.
-    private func bindEndpoint(loop: any EventLoop, core: NIOLoopBound<RelayCore>, leg: MediaLeg, rtcpMux: Bool) async throws -> (Int, any Channel, (any Channel)?) {
+    /// Binds RTP (and RTCP) sockets for one leg, trying pool ports until one pair binds.
+    private func bindEndpoint(rtcpMux: Bool) throws(MediaRelayError) -> (Int, Int32, Int32?) {
         let attempts = pool.withLockedValue { $0.rtpPorts.count }
         for _ in 0..<attempts {
-            let port = try pool.withLockedValue { try $0.allocate() }
-            do {
-                let rtp = try await bind(loop: loop, core: core, leg: leg, port: port, isRTCPPort: false)
-                if rtcpMux { return (port, rtp, nil) }
-                do {
-                    let rtcp = try await bind(loop: loop, core: core, leg: leg, port: port + 1, isRTCPPort: true)
-                    return (port, rtp, rtcp)
-                } catch {
-                    try? await rtp.close()
-                    throw error
-                }
-            } catch {
-                // Taken by another process: give it back; the round-robin cursor moves past it.
+            guard let port = try? pool.withLockedValue({ try $0.allocate() }) else { throw .portsExhausted }
+            guard let rtpAddress = try? SocketAddress(ipAddress: configuration.bindHost, port: port),
+                  let rtcpAddress = try? SocketAddress(ipAddress: configuration.bindHost, port: port + 1)
+            else {
                 pool.withLockedValue { $0.release(port) }
-                continue
+                throw .invalidBindAddress
             }
+            if let rtp = MediaIOLoop.bindSocket(rtpAddress) {
+                if rtcpMux { return (port, rtp, nil) }
+                if let rtcp = MediaIOLoop.bindSocket(rtcpAddress) { return (port, rtp, rtcp) }
+                Glibc.close(rtp)
+            }
+            // Taken by another process: give it back; the round-robin cursor moves past it.
+            pool.withLockedValue { $0.release(port) }
         }
-        throw MediaRelayError.portsExhausted
-    }
-
-    private func bind(loop: any EventLoop, core: NIOLoopBound<RelayCore>, leg: MediaLeg, port: Int, isRTCPPort: Bool) async throws -> any Channel {
-        let count = max(1, configuration.vectorReadCount)
-        return try await DatagramBootstrap(group: loop)
-            .channelOption(.datagramVectorReadMessageCount, value: count)
-            // recvmmsg slices the buffer evenly: count × 2048 octets (C-LIBRARIES.md).
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: count * 2048))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(core: core, leg: leg, isRTCPPort: isRTCPPort))
-                }
-            }
-            .bind(host: configuration.bindHost, port: port)
-            .get()
+        throw .portsExhausted
     }
 
     func release(ports: [Int]) {

@@ -10,4 +10,8 @@ public enum MediaRelayError: Error, Hashable, Sendable {
     case unsupportedCodec(String)
     /// The SRTP key could not be installed.
     case srtpKey
+    /// The media loop could not create its epoll set or register a socket.
+    case ioLoopFailed
+    /// `bindHost` is not an IP address.
+    case invalidBindAddress
 }

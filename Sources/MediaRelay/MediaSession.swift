@@ -16,7 +16,7 @@ public final class MediaSession: Sendable {
     private let engine: MediaEngine
     private let core: NIOLoopBound<RelayCore>
     private let ports: [Int]
-    private let state: NIOLockedValueBox<(released: Bool, timer: RepeatedTask?)>
+    private let state: NIOLockedValueBox<Bool>
 
     init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, events: AsyncStream<MediaEvent>) {
         self.engine = engine
@@ -25,11 +25,9 @@ public final class MediaSession: Sendable {
         self.ports = ports
         self.rtcpMux = rtcpMux
         self.events = events
-        let interval = engine.configuration.timeoutCheckInterval
-        let timer = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            core.value.checkTimeouts(now: NIODeadline.now().uptimeNanoseconds)
-        }
-        self.state = NIOLockedValueBox((false, timer))
+        // Media timeouts and transcoder deadlines are checked by the loop's tick (one timer
+        // per thread, not one per call).
+        self.state = NIOLockedValueBox(false)
     }
 
     /// The local RTP port of `leg` (RTCP is `+ 1` unless `rtcpMux`): goes into that leg's SDP.
@@ -37,7 +35,7 @@ public final class MediaSession: Sendable {
 
     /// Sets or changes a leg's peer address, codec and SRTP keys (after an offer/answer).
     public func configure(leg: MediaLeg, _ configuration: LegConfiguration) async throws {
-        guard !state.withLockedValue({ $0.released }) else { throw MediaRelayError.sessionReleased }
+        guard !state.withLockedValue({ $0 }) else { throw MediaRelayError.sessionReleased }
         let core = self.core
         try await eventLoop.submit {
             try core.value.configure(leg: leg, configuration, now: NIODeadline.now().uptimeNanoseconds)
@@ -58,18 +56,13 @@ public final class MediaSession: Sendable {
 
     /// Closes the sockets and gives the ports back. Idempotent.
     public func release() async {
-        let (first, timer) = state.withLockedValue { state -> (Bool, RepeatedTask?) in
-            if state.released { return (false, nil) }
-            state.released = true
-            let timer = state.timer
-            state.timer = nil
-            return (true, timer)
+        let first = state.withLockedValue { released -> Bool in
+            defer { released = true }
+            return !released
         }
         guard first else { return }
-        timer?.cancel()
         let core = self.core
-        let channels = (try? await eventLoop.submit { core.value.closeAll() }.get()) ?? []
-        for channel in channels { try? await channel.close() }
+        try? await eventLoop.submit { core.value.closeAll() }.get()
         engine.release(ports: ports)
     }
 }

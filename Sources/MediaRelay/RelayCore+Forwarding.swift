@@ -4,34 +4,38 @@ import SecureRTP
 import Transcoding
 
 extension RelayCore {
-    /// One datagram on a leg's RTP port (RTP, or RTCP when muxed: RFC 5761 §4).
-    func receive(from leg: MediaLeg, envelope: AddressedEnvelope<ByteBuffer>) {
-        let kind = envelope.data.withUnsafeReadableBytes { MediaPacketKind(classifying: $0) }
+    /// One datagram on a leg's RTP port (RTP, or RTCP when muxed: RFC 5761 §4) or RTCP port.
+    /// `packet` is the loop's scratch buffer: processed in place, never kept.
+    func receive(from leg: MediaLeg, onRTCPPort: Bool, packet: inout ByteBuffer, source: MediaAddress, now: UInt64) {
+        if onRTCPPort {
+            receiveRTCP(from: leg, packet: &packet, source: source)
+            return
+        }
+        let kind = packet.withUnsafeReadableBytes { MediaPacketKind(classifying: $0) }
         switch kind {
-        case .rtp: receiveRTP(from: leg, envelope: envelope)
-        case .rtcp: receiveRTCP(from: leg, envelope: envelope)
+        case .rtp: receiveRTP(from: leg, packet: &packet, source: source, now: now)
+        case .rtcp: receiveRTCP(from: leg, packet: &packet, source: source)
         default: legs[leg.rawValue].counters.packetsDropped += 1
         }
     }
 
-    private func receiveRTP(from leg: MediaLeg, envelope: AddressedEnvelope<ByteBuffer>) {
+    private func receiveRTP(from leg: MediaLeg, packet buffer: inout ByteBuffer, source: MediaAddress, now: UInt64) {
         let index = leg.rawValue
         guard legs[index].configuration != nil else {
             legs[index].counters.packetsDropped += 1
             return
         }
-        let now = NIODeadline.now().uptimeNanoseconds
-        switch legs[index].latch.observe(source: envelope.remoteAddress, now: now) {
+        switch legs[index].latch.observe(source: source, now: now) {
         case .drop:
             legs[index].counters.packetsDropped += 1
             return
         case .latched(let address):
             legs[index].rtcpTarget = nil
-            events.yield(.latched(leg: leg, address: address))
+            if let address = address.socketAddress { events.yield(.latched(leg: leg, address: address)) }
         case .accept:
             break
         }
-        var buffer = envelope.data
+        let received = buffer.readableBytes
         if let srtp = legs[index].srtp {
             do {
                 try srtp.unprotectRTP(&buffer)
@@ -45,7 +49,7 @@ extension RelayCore {
             return
         }
         legs[index].counters.packetsReceived += 1
-        legs[index].counters.bytesReceived += envelope.data.readableBytes
+        legs[index].counters.bytesReceived += received
         legs[index].lastReceived = now
         legs[index].timedOut = false
         if legs[index].reception == nil {
@@ -70,7 +74,7 @@ extension RelayCore {
             buffer.rewriteRTPHeader(
                 ssrc: mapping.ssrc, sequenceNumber: mapping.sequenceNumber, timestamp: mapping.timestamp,
                 payloadType: payloadType, marker: mapping.startsNewSource ? true : nil)
-            sendRTP(buffer, to: egress)
+            sendRTP(&buffer, to: egress)
         case .transcode:
             guard let pipeline = pipelines[index] else { return }
             let payload = header.payloadRange
@@ -91,16 +95,15 @@ extension RelayCore {
             sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: configuration.outgoingSSRC)
         var buffer = allocator.buffer(capacity: RTPHeader.fixedHeaderLength + packet.payload.count + 64)
         guard (try? builder.write(payload: packet.payload, to: &buffer)) != nil else { return }
-        sendRTP(buffer, to: egress)
+        sendRTP(&buffer, to: egress)
     }
 
-    private func sendRTP(_ packet: ByteBuffer, to egress: MediaLeg) {
+    private func sendRTP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
         let index = egress.rawValue
-        guard let channel = legs[index].channel, let target = legs[index].latch.target else {
+        guard legs[index].socket >= 0, let target = legs[index].latch.target else {
             legs[index].counters.packetsDropped += 1
             return
         }
-        var buffer = packet
         if let srtp = legs[index].srtp {
             do {
                 try srtp.protectRTP(&buffer)
@@ -111,24 +114,22 @@ extension RelayCore {
         }
         legs[index].counters.packetsSent += 1
         legs[index].counters.bytesSent += buffer.readableBytes
-        channel.write(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
-        legs[index].pendingFlush = true
+        loop.send(buffer, on: legs[index].socket, to: target)
     }
 
     /// RTCP from a leg (its RTCP port, or muxed): unprotect, rewrite SSRCs and SR timestamps
     /// to match the relayed RTP (RFC 3550 §7.2), protect for the other leg and send on. When
     /// the direction is transcoded the RTCP is terminated here (not relayed).
-    func receiveRTCP(from leg: MediaLeg, envelope: AddressedEnvelope<ByteBuffer>) {
+    func receiveRTCP(from leg: MediaLeg, packet buffer: inout ByteBuffer, source: MediaAddress) {
         let index = leg.rawValue
         // Only from the latched peer's host (RFC 3550 §7.2 translators forward what they relay).
         guard legs[index].configuration != nil, legs[index].latch.isLatched,
-              let target = legs[index].latch.target, target.ipAddress == envelope.remoteAddress.ipAddress
+              let target = legs[index].latch.target, target.sameHost(as: source)
         else {
             legs[index].counters.packetsDropped += 1
             return
         }
-        if !rtcpMux, legs[index].rtcpTarget == nil { legs[index].rtcpTarget = envelope.remoteAddress }
-        var buffer = envelope.data
+        if !rtcpMux, legs[index].rtcpTarget == nil { legs[index].rtcpTarget = source }
         if let srtp = legs[index].srtp {
             do {
                 try srtp.unprotectRTCP(&buffer)
@@ -145,9 +146,16 @@ extension RelayCore {
             return
         }
         legs[index].counters.rtcpRelayed += 1
+        sendRTCP(&buffer, to: egress)
+    }
+
+    /// Sends an RTCP compound packet to `egress` (its RTCP port, or muxed), protected with
+    /// its SRTCP context.
+    func sendRTCP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
         let out = egress.rawValue
-        guard let channel = rtcpMux ? legs[out].channel : legs[out].rtcpChannel,
-              let destination = rtcpMux ? legs[out].latch.target : (legs[out].rtcpTarget ?? legs[out].latch.target.flatMap { Self.rtcpAddress(for: $0) })
+        let socket = rtcpMux ? legs[out].socket : legs[out].rtcpSocket
+        guard socket >= 0,
+              let destination = rtcpMux ? legs[out].latch.target : (legs[out].rtcpTarget ?? legs[out].latch.target?.rtcpNeighbour)
         else { return }
         if let srtp = legs[out].srtp {
             do {
@@ -157,13 +165,6 @@ extension RelayCore {
                 return
             }
         }
-        channel.write(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
-        legs[out].pendingRTCPFlush = true
-    }
-
-    /// The RTCP address for an RTP address without rtcp-mux: port + 1 (RFC 3550 §11).
-    static func rtcpAddress(for rtp: SocketAddress) -> SocketAddress? {
-        guard let host = rtp.ipAddress, let port = rtp.port, port < 65535 else { return nil }
-        return try? SocketAddress(ipAddress: host, port: port + 1)
+        loop.send(buffer, on: socket, to: destination)
     }
 }

@@ -8,18 +8,17 @@ import Transcoding
 /// Sendable; reached through `NIOLoopBound`).
 final class RelayCore {
     struct Leg {
-        var channel: (any Channel)?
-        var rtcpChannel: (any Channel)?
+        /// The leg's RTP socket (and RTCP socket without rtcp-mux) on the media loop; -1 when closed.
+        var socket: Int32 = -1
+        var rtcpSocket: Int32 = -1
         var configuration: LegConfiguration?
-        var latch: SymmetricLatch<SocketAddress>
-        var rtcpTarget: SocketAddress?
+        var latch: SymmetricLatch<MediaAddress>
+        var rtcpTarget: MediaAddress?
         var srtp: SRTPSession?
         var counters = LegCounters()
         var reception: RTPReceptionStatistics?
         var lastReceived: UInt64 = 0
         var timedOut = false
-        var pendingFlush = false
-        var pendingRTCPFlush = false
     }
 
     let settings: MediaEngine.Configuration
@@ -33,25 +32,22 @@ final class RelayCore {
     /// The transcoder from each leg when its codec differs from the other's.
     var pipelines: [TranscodingPipeline?] = [nil, nil]
     let allocator = ByteBufferAllocator()
-    /// The transcoders' jitter-buffer timer: runs only while a direction transcodes, so a
-    /// same-codec session costs no timer wake-ups.
-    var pollTask: RepeatedTask?
+    /// The loop this core's sockets are read on and its packets are sent from.
+    let loop: MediaIOLoop
 
-    let eventLoop: any EventLoop
-
-    init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation, eventLoop: any EventLoop) {
+    init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
         self.settings = settings
-        self.eventLoop = eventLoop
+        self.loop = loop
         self.rtcpMux = rtcpMux
         self.events = events
-        let latch = SymmetricLatch<SocketAddress>(
+        let latch = SymmetricLatch<MediaAddress>(
             sdpAddress: nil, probationPackets: settings.probationPackets, probationWindow: UInt64(settings.probationWindow.nanoseconds))
         legs = [Leg(latch: latch), Leg(latch: latch)]
     }
 
-    func attach(leg: MediaLeg, channel: any Channel, rtcpChannel: (any Channel)?) {
-        legs[leg.rawValue].channel = channel
-        legs[leg.rawValue].rtcpChannel = rtcpChannel
+    func attach(leg: MediaLeg, socket: Int32, rtcpSocket: Int32?) {
+        legs[leg.rawValue].socket = socket
+        legs[leg.rawValue].rtcpSocket = rtcpSocket ?? -1
     }
 
     // MARK: Control
@@ -75,7 +71,7 @@ final class RelayCore {
             legs[index].srtp = nil
         }
         legs[index].configuration = configuration
-        legs[index].latch.relatch(sdpAddress: configuration.remote)
+        legs[index].latch.relatch(sdpAddress: MediaAddress(configuration.remote))
         legs[index].rtcpTarget = nil
         legs[index].lastReceived = now
         legs[index].timedOut = false
@@ -88,7 +84,6 @@ final class RelayCore {
         }
         // This leg's media source may have moved: the other leg's stream re-anchors.
         continuity[leg.other.rawValue]?.sourceWillChange()
-        defer { updatePollTimer() }
         try rebuildRoutes()
     }
 
@@ -115,27 +110,25 @@ final class RelayCore {
     }
 
     func relatch(leg: MediaLeg, remote: SocketAddress?) {
-        legs[leg.rawValue].latch.relatch(sdpAddress: remote)
+        legs[leg.rawValue].latch.relatch(sdpAddress: remote.flatMap { MediaAddress($0) })
         legs[leg.rawValue].rtcpTarget = nil
     }
 
     func counters(leg: MediaLeg) -> LegCounters {
         var counters = legs[leg.rawValue].counters
-        counters.latchedAddress = legs[leg.rawValue].latch.target
+        counters.latchedAddress = legs[leg.rawValue].latch.target?.socketAddress
         return counters
     }
 
-    func closeAll() -> [any Channel] {
-        let channels = legs.flatMap { [$0.channel, $0.rtcpChannel].compactMap { $0 } }
+    /// Closes this core's sockets and stops its ticks (on the loop).
+    func closeAll() {
+        loop.unregister(core: self)
         for index in legs.indices {
-            legs[index].channel = nil
-            legs[index].rtcpChannel = nil
+            legs[index].socket = -1
+            legs[index].rtcpSocket = -1
         }
         pipelines = [nil, nil]
-        pollTask?.cancel()
-        pollTask = nil
         events.finish()
-        return channels
     }
 
     // MARK: Timers
@@ -151,41 +144,12 @@ final class RelayCore {
         }
     }
 
-    /// Starts or stops the transcoders' poll timer to match whether any direction transcodes.
-    func updatePollTimer() {
-        let loop = eventLoop
-        let needed = pipelines.contains { $0 != nil }
-        if needed, pollTask == nil {
-            let bound = NIOLoopBound(self, eventLoop: loop)
-            pollTask = loop.scheduleRepeatedTask(initialDelay: settings.tickInterval, delay: settings.tickInterval) { _ in
-                bound.value.pollTranscoders(now: NIODeadline.now().uptimeNanoseconds)
-            }
-        } else if !needed, let task = pollTask {
-            task.cancel()
-            pollTask = nil
-        }
-    }
-
     /// Releases what the transcoders' jitter buffers held past their deadlines.
     func pollTranscoders(now: UInt64) {
         for index in pipelines.indices {
             guard let pipeline = pipelines[index], let deadline = pipeline.nextDeadline, deadline <= now else { continue }
             let egress = MediaLeg(rawValue: index)?.other ?? .a
             pipeline.poll(now: now) { packet in sendTranscoded(packet, to: egress) }
-        }
-        flushPending()
-    }
-
-    func flushPending() {
-        for index in legs.indices {
-            if legs[index].pendingFlush {
-                legs[index].pendingFlush = false
-                legs[index].channel?.flush()
-            }
-            if legs[index].pendingRTCPFlush {
-                legs[index].pendingRTCPFlush = false
-                (legs[index].rtcpChannel ?? legs[index].channel)?.flush()
-            }
         }
     }
 }

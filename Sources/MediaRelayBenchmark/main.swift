@@ -1,22 +1,20 @@
-// media-bench: N concurrent relayed PCMU calls through one MediaEngine event loop, driven by a
-// packet generator on other threads at 50 packets/s per direction (20 ms). Reports the relay
-// loop thread's CPU (from /proc/self/task/TID/stat, so the generator is not counted), CPU per
-// call and per packet, and loss. Usage: media-bench [calls] [seconds]
+// media-bench: N concurrent calls through one MediaEngine media thread, a packet generator on
+// another thread sending 50 packets/s per direction (20 ms). Reports the media thread's CPU
+// (utime+stime from /proc/self/task/TID/stat, so the generator is not counted) per call and
+// per packet, loss, one-way latency through the engine, and for transcoding rows the raw codec
+// cost per call measured in the same process (no I/O) with the ratio.
+// Usage: media-bench [relay|opus|g722|srtp] [calls] [seconds]
 import Foundation
 import MediaRelay
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SecureRTP
 import Transcoding
 
-let calls = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 50 : 50
-let seconds = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 10 : 10
-
-final class Counter: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let count = NIOLockedValueBox(0)
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { count.withLockedValue { $0 += 1 } }
-}
+let arguments = CommandLine.arguments
+let scenario = arguments.count > 1 ? Scenario(rawValue: arguments[1]) ?? .relay : .relay
+let calls = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
+let seconds = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
 
 func threadCPU(tid: Int32) -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
@@ -27,58 +25,88 @@ func threadCPU(tid: Int32) -> Double {
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-let relayGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let engine = try MediaEngine(group: relayGroup, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
-// The relay loop's kernel thread id, from /proc/thread-self ("PID/task/TID") read on that thread.
-let relayTID = try await relayGroup.next().submit {
-    Int32((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"))?.split(separator: "/").last ?? "") ?? 0
-}.get()
+let loop = generatorGroup.next()
+let engine = try MediaEngine(group: generatorGroup, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
+var relayTID: Int32 = 0
+while relayTID == 0 {
+    relayTID = engine.threadIDs.first ?? 0
+    try await Task.sleep(for: .milliseconds(1))
+}
+
+let codecA = MediaCodec(payloadType: 0, format: .pcmu)
+let codecB = scenario.codecB
+let payloadsA = try payloads(.pcmu)
+let payloadsB = try payloads(codecB.format)
+let packetsPerPeer = seconds * 50
+let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
 
 var sessions: [MediaSession] = []
-var peers: [(any Channel, Counter, Int)] = []  // channel, receive counter, relay port to send to
-for _ in 0..<calls {
+var peers: [Peer] = []
+for call in 0..<calls {
     let session = try await engine.allocateSession(rtcpMux: true)
+    var pair: [Peer] = []
     for leg in MediaLeg.allCases {
-        let counter = Counter()
-        let channel = try await DatagramBootstrap(group: generatorGroup)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) } }
+        let handler = PeerHandler(loop: loop)
+        let channel = try await DatagramBootstrap(group: loop)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } }
             .bind(host: "127.0.0.1", port: 0).get()
-        try await session.configure(leg: leg, LegConfiguration(remote: channel.localAddress!, codec: MediaCodec(payloadType: 0, format: .pcmu)))
-        peers.append((channel, counter, session.localPort(leg)))
+        let codec = leg == .a ? codecA : codecB
+        var srtp: SRTPLegConfiguration?
+        var phone: SRTPSession?
+        if scenario == .srtp, leg == .b {
+            let relayKey = SDESKeyParameters.generate(for: suite)
+            let phoneKey = SDESKeyParameters.generate(for: suite)
+            srtp = SRTPLegConfiguration(suite: suite, localKey: relayKey, remoteKey: phoneKey)
+            phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+        }
+        try await session.configure(leg: leg, LegConfiguration(remote: channel.localAddress!, codec: codec, srtp: srtp))
+        let peer = Peer(
+            channel: channel, target: try SocketAddress(ipAddress: "127.0.0.1", port: session.localPort(leg)), codec: codec,
+            payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), srtp: phone, packets: packetsPerPeer)
+        try await loop.submit { handler.peer.value = peer }.get()
+        pair.append(peer)
     }
+    pair[0].source = pair[1]
+    pair[1].source = pair[0]
+    peers += pair
     sessions.append(session)
 }
 
-let sent = NIOLockedValueBox(0)
-let packetsPerPeer = seconds * 50
-let tasks = peers.enumerated().map { index, peer in
-    let (channel, _, port) = peer
-    let target = try! SocketAddress(ipAddress: "127.0.0.1", port: port)
-    let sequence = NIOLockedValueBox(0)
-    // Spread the calls over the 20 ms period.
-    return channel.eventLoop.scheduleRepeatedTask(initialDelay: .microseconds(Int64(index * 20_000 / peers.count)), delay: .milliseconds(20)) { task in
-        let n = sequence.withLockedValue { $0 += 1; return $0 }
-        guard n <= packetsPerPeer else { task.cancel(); return }
-        var packet = channel.allocator.buffer(capacity: 172)
-        packet.writeBytes([0x80, 0, UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)])
-        packet.writeInteger(UInt32(n * 160))
-        packet.writeInteger(UInt32(index + 1))
-        packet.writeRepeatingByte(0xFF, count: 160)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: packet), promise: nil)
-        sent.withLockedValue { $0 += 1 }
-    }
-}
+let allPeers = peers
+let schedule = Schedule(peers: allPeers, packetsPerPeer: packetsPerPeer)
 let cpuStart = threadCPU(tid: relayTID)
 let wallStart = Date()
+let task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(1), delay: .milliseconds(1)) { task in
+    if !schedule.fire() { task.cancel() }
+}
 try await Task.sleep(for: .seconds(seconds))
 try await Task.sleep(for: .milliseconds(500))
 let wall = Date().timeIntervalSince(wallStart)
 let cpu = threadCPU(tid: relayTID) - cpuStart
-let received = peers.reduce(0) { $0 + $1.1.count.withLockedValue { $0 } }
-let total = sent.withLockedValue { $0 }
-tasks.forEach { $0.cancel() }
-print(String(format: "calls=%d seconds=%.1f sent=%d relayed=%d loss=%.3f%% relay-cpu=%.2fs (%.1f%% of a core) cpu/call=%.3f%% of a core cpu/packet=%.2fus",
-             calls, wall, total, received, total > 0 ? 100 * Double(total - received) / Double(total) : 0,
-             cpu, 100 * cpu / wall, 100 * cpu / wall / Double(calls), total > 0 ? cpu / Double(total) * 1e6 : 0))
+task.cancel()
+let (sent, received, latencies) = try await loop.submit {
+    (allPeers.reduce(0) { $0 + $1.sendTimes.count }, allPeers.reduce(0) { $0 + $1.received }, allPeers.flatMap(\.latencies).sorted())
+}.get()
 for session in sessions { await session.release() }
+
+func percentile(_ p: Double) -> Double {
+    latencies.isEmpty ? 0 : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6
+}
+let perCall = 100 * cpu / wall / Double(calls)
+var line = String(
+    format: "%@ calls=%d seconds=%.1f sent=%d relayed=%d loss=%.3f%% engine-cpu=%.2fs (%.1f%% of a core) cpu/call=%.3f%% of a core cpu/packet=%.2fus latency-ms p50=%.2f p99=%.2f",
+    scenario.rawValue, calls, wall, sent, received, sent > 0 ? 100 * Double(sent - received) / Double(sent) : 0,
+    cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
+if scenario.transcodes {
+    let raw = try rawCodecMicrosecondsPerFrame(codecB.format)
+    let rawPerCall = raw * 50 / 1e6 * 100
+    line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx", raw, rawPerCall, perCall / rawPerCall)
+}
+if scenario == .srtp {
+    let raw = try rawSRTPMicrosecondsPerFrame()
+    let rawPerCall = raw * 50 / 1e6 * 100
+    line += String(format: " raw-srtp=%.1fus/frame raw/call=%.3f%% of a core", raw, rawPerCall)
+}
+print(line)
+try await generatorGroup.shutdownGracefully()

@@ -1,0 +1,48 @@
+// Batched UDP I/O for the media engine's own event loop: recvmmsg/sendmmsg need _GNU_SOURCE,
+// which Swift's Glibc module does not define (C-LIBRARIES.md: the vectored-read traps).
+#ifndef CMEDIASOCKET_H
+#define CMEDIASOCKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/// Most datagrams one call reads or writes.
+#define CMEDIA_MAX_BATCH 32
+
+/// Reads up to `count` datagrams (non-blocking) into `slab`, `slot` octets apart. Fills
+/// `lengths` (0 for a truncated datagram) and `addresses`. Returns the number read, 0 when none
+/// was waiting, or -errno.
+int cmedia_recv_batch(int fd, uint8_t *slab, size_t slot, unsigned count,
+                      uint32_t *lengths, struct sockaddr_storage *addresses);
+
+/// Writes `count` datagrams (non-blocking) from `slab`, `slot` octets apart, each to its
+/// address. Returns the number handed to the kernel (the rest would block), or -errno.
+int cmedia_send_batch(int fd, const uint8_t *slab, size_t slot, unsigned count,
+                      const uint32_t *lengths, const struct sockaddr_storage *addresses);
+
+/// A non-blocking, close-on-exec UDP socket bound to `address`; -errno on failure.
+int cmedia_bind_udp(const struct sockaddr *address, socklen_t length, int receiveBuffer);
+
+/// The calling thread's kernel id (for per-thread CPU accounting).
+int cmedia_gettid(void);
+
+/// Names the calling thread (at most 15 characters are kept).
+void cmedia_set_thread_name(const char *name);
+
+/// epoll for the loop: a close-on-exec epoll instance, or -errno.
+int cmedia_epoll_create(void);
+/// Watches `fd` for input (level-triggered), reporting `token`; 0 or -errno.
+int cmedia_epoll_add(int epfd, int fd, uint64_t token);
+/// Stops watching `fd`; 0 or -errno.
+int cmedia_epoll_remove(int epfd, int fd);
+/// Waits up to `timeoutMilliseconds` (-1: forever) and fills `tokens`; the count, or -errno.
+int cmedia_epoll_wait(int epfd, uint64_t *tokens, int maximum, int timeoutMilliseconds);
+/// A non-blocking eventfd for waking the loop, or -errno.
+int cmedia_eventfd(void);
+/// Wakes whoever waits on the eventfd.
+void cmedia_eventfd_signal(int fd);
+/// Resets the eventfd after a wake-up.
+void cmedia_eventfd_drain(int fd);
+
+#endif

@@ -1,0 +1,180 @@
+import CMediaSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+
+/// The receive and send slabs of one loop: `batch` slots of `slotSize` octets each way, with
+/// their lengths and addresses, allocated once.
+final class IOSlabs {
+    /// Largest datagram relayed (a video packet is at most an Ethernet MTU); longer ones are
+    /// dropped as truncated.
+    static let slotSize = 2048
+    let batch: Int
+    let receive: UnsafeMutableRawPointer
+    let receiveLengths: UnsafeMutablePointer<UInt32>
+    let receiveAddresses: UnsafeMutablePointer<sockaddr_storage>
+    let send: UnsafeMutableRawPointer
+    let sendLengths: UnsafeMutablePointer<UInt32>
+    let sendAddresses: UnsafeMutablePointer<sockaddr_storage>
+    let sendSockets: UnsafeMutablePointer<Int32>
+    var sendCount = 0
+
+    init(batch: Int) {
+        let batch = min(max(1, batch), Int(CMEDIA_MAX_BATCH))
+        self.batch = batch
+        receive = .allocate(byteCount: batch * Self.slotSize, alignment: 16)
+        receiveLengths = .allocate(capacity: batch)
+        receiveAddresses = .allocate(capacity: batch)
+        send = .allocate(byteCount: Int(CMEDIA_MAX_BATCH) * Self.slotSize, alignment: 16)
+        sendLengths = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
+        sendAddresses = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
+        sendSockets = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
+    }
+
+    deinit {
+        receive.deallocate()
+        receiveLengths.deallocate()
+        receiveAddresses.deallocate()
+        send.deallocate()
+        sendLengths.deallocate()
+        sendAddresses.deallocate()
+        sendSockets.deallocate()
+    }
+}
+
+extension MediaIOLoop {
+    /// One socket in the epoll set and whom its datagrams go to.
+    struct Registration {
+        var fd: Int32
+        var core: RelayCore
+        var leg: MediaLeg
+        var isRTCPPort: Bool
+    }
+
+    /// Binds a UDP socket to `address` (any thread); the descriptor, or nil when the port is taken.
+    static func bindSocket(_ address: SocketAddress) -> Int32? {
+        let fd = address.withSockAddr { pointer, length in
+            cmedia_bind_udp(pointer, socklen_t(length), 1 << 20)
+        }
+        return fd >= 0 ? fd : nil
+    }
+
+    /// Adds `fd` to the epoll set, delivering its datagrams to `core` (loop thread).
+    func register(fd: Int32, core: RelayCore, leg: MediaLeg, isRTCPPort: Bool) -> Bool {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = registrations.count
+            registrations.append(nil)
+        }
+        guard cmedia_epoll_add(epollFD, fd, UInt64(slot)) == 0 else {
+            freeSlots.append(slot)
+            return false
+        }
+        registrations[slot] = Registration(fd: fd, core: core, leg: leg, isRTCPPort: isRTCPPort)
+        return true
+    }
+
+    /// Removes and closes every socket of `core` and forgets the core (loop thread).
+    func unregister(core: RelayCore) {
+        for slot in registrations.indices where registrations[slot].map({ $0.core === core }) == true {
+            if let fd = registrations[slot]?.fd {
+                _ = cmedia_epoll_remove(epollFD, fd)
+                Glibc.close(fd)
+            }
+            registrations[slot] = nil
+            freeSlots.append(slot)
+        }
+        cores[ObjectIdentifier(core)] = nil
+    }
+
+    /// Starts ticking `core` (timeouts, transcoder deadlines).
+    func add(core: RelayCore) {
+        cores[ObjectIdentifier(core)] = core
+    }
+
+    /// Reads one batch from the socket in `slot` and hands each datagram to its core.
+    func readable(slot: Int, now: UInt64) {
+        guard slot < registrations.count, let registration = registrations[slot] else { return }
+        let io = self.io
+        let count = cmedia_recv_batch(
+            registration.fd, io.receive.assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize, UInt32(io.batch),
+            io.receiveLengths, io.receiveAddresses)
+        guard count > 0 else { return }
+        for index in 0..<Int(count) {
+            let length = Int(io.receiveLengths[index])
+            guard length > 0, let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
+            scratch.clear()
+            scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
+            registration.core.receive(
+                from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
+        }
+    }
+
+    /// Queues `packet` for `fd` to `destination`; sent at the end of this read burst (one
+    /// `sendmmsg` per run of packets to the same socket). False when it cannot be sent.
+    @discardableResult
+    func send(_ packet: ByteBuffer, on fd: Int32, to destination: MediaAddress) -> Bool {
+        let length = packet.readableBytes
+        guard fd >= 0, length <= IOSlabs.slotSize else { return false }
+        if io.sendCount == Int(CMEDIA_MAX_BATCH) { flushOutput() }
+        let index = io.sendCount
+        packet.withUnsafeReadableBytes { bytes in
+            (io.send + index * IOSlabs.slotSize).copyMemory(from: bytes.baseAddress!, byteCount: length)
+        }
+        io.sendLengths[index] = UInt32(length)
+        destination.write(to: io.sendAddresses + index)
+        io.sendSockets[index] = fd
+        io.sendCount = index + 1
+        return true
+    }
+
+    /// Sends everything queued, grouping runs to the same socket into one `sendmmsg`.
+    func flushOutput() {
+        let io = self.io
+        var start = 0
+        let total = io.sendCount
+        while start < total {
+            let fd = io.sendSockets[start]
+            var end = start + 1
+            while end < total, io.sendSockets[end] == fd { end += 1 }
+            var offset = start
+            while offset < end {
+                let sent = cmedia_send_batch(
+                    fd, (io.send + offset * IOSlabs.slotSize).assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize,
+                    UInt32(end - offset), io.sendLengths + offset, io.sendAddresses + offset)
+                // A full socket buffer or an ICMP error from a vanished peer: drop the rest of
+                // this run (RTP is loss tolerant; the media timeout ends dead calls).
+                if sent <= 0 { break }
+                offset += Int(sent)
+            }
+            start = end
+        }
+        io.sendCount = 0
+    }
+
+    /// The periodic work of every core: transcoder jitter-buffer deadlines each tick, media
+    /// timeouts every `timeoutCheckInterval`.
+    func tick(now: UInt64) {
+        nextTick = now + tickInterval
+        let checkTimeouts = now >= nextTimeoutCheck
+        if checkTimeouts { nextTimeoutCheck = now + timeoutCheckInterval }
+        for core in cores.values {
+            core.pollTranscoders(now: now)
+            if checkTimeouts { core.checkTimeouts(now: now) }
+        }
+    }
+
+    /// On exit: closes every socket still open.
+    func closeEverything() {
+        for registration in registrations.compactMap({ $0 }) {
+            Glibc.close(registration.fd)
+        }
+        registrations.removeAll()
+        cores.removeAll()
+        Glibc.close(epollFD)
+        Glibc.close(wakeFD)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import MediaRelay
+import NIOCore
+import SecureRTP
+import Transcoding
+
+/// What one benchmark row relays: leg A always speaks PCMU; leg B speaks `codecB`, with SRTP
+/// in the `srtp` row.
+enum Scenario: String, CaseIterable {
+    /// (a) same-codec PCMU relay.
+    case relay
+    /// (b) PCMU ↔ Opus transcoding (48 kHz, complexity and bitrate from `CodecSettings` defaults).
+    case opus
+    /// (c) PCMU ↔ G.722 transcoding.
+    case g722
+    /// (d) plain RTP ↔ SRTP (AES_CM_128_HMAC_SHA1_80), same codec.
+    case srtp
+
+    var codecB: MediaCodec {
+        switch self {
+        case .relay, .srtp: MediaCodec(payloadType: 0, format: .pcmu)
+        case .opus: MediaCodec(payloadType: 111, format: .opus)
+        case .g722: MediaCodec(payloadType: 9, format: .g722)
+        }
+    }
+
+    var transcodes: Bool { self == .opus || self == .g722 }
+}
+
+/// A speech-like test signal (gliding harmonics under a syllable envelope) at `rate` Hz.
+func speech(rate: Int, seconds: Double) -> [Int16] {
+    let count = Int(Double(rate) * seconds)
+    var phases = [Double](repeating: 0, count: 40)
+    var samples = [Int16](repeating: 0, count: count)
+    for n in 0..<count {
+        let t = Double(n) / Double(rate)
+        let pitch = 160 + 65 * sin(2 * .pi * 0.7 * t)
+        let envelope = pow(max(0, sin(2 * .pi * 2.1 * t)), 0.6)
+        var sample = 0.0
+        for k in 1..<phases.count where pitch * Double(k) < 3400 {
+            phases[k] += 2 * .pi * pitch * Double(k) / Double(rate)
+            sample += sin(phases[k]) / Double(k)
+        }
+        samples[n] = Int16(max(-32000, min(32000, 9000 * sample * envelope)))
+    }
+    return samples
+}
+
+/// One second of 20 ms payloads of the test signal in `format`, cycled by the generator so the
+/// encoders see speech, not silence.
+func payloads(_ format: CodecFormat) throws -> [[UInt8]] {
+    let codec = try CodecRegistry.standard.makeCodec(for: format)
+    let frame = codec.samples(milliseconds: 20) * codec.channels
+    let pcm = speech(rate: codec.sampleRate, seconds: 1.0)
+    return try stride(from: 0, to: pcm.count - frame + 1, by: frame).map { try codec.encode(Array(pcm[$0..<($0 + frame)])) }
+}
+
+/// The raw codec work of one transcoded call, both directions (PCMU decode + B encode, B decode
+/// + PCMU encode; no resampling, jitter buffer, packets or I/O): CPU µs per 20 ms frame.
+func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, frames: Int = 500) throws -> Double {
+    let pcmu = try CodecRegistry.standard.makeCodec(for: .pcmu)
+    let other = try CodecRegistry.standard.makeCodec(for: format)
+    let pcmuFrames = try payloads(.pcmu)
+    let otherFrames = try payloads(format)
+    let otherPCM = speech(rate: other.sampleRate, seconds: 1.0)
+    let frameSamples = other.samples(milliseconds: 20) * other.channels
+    var pcmNarrow = [Int16](repeating: 0, count: 160 * 12)
+    var pcmWide = [Int16](repeating: 0, count: frameSamples * 6)
+    var payload = [UInt8](repeating: 0, count: 4000)
+    var sink = 0
+    func run(_ count: Int) throws {
+        for index in 0..<count {
+            let slot = index % otherFrames.count
+            // A → B: PCMU decode, B encode.
+            sink &+= try pcmuFrames[slot % pcmuFrames.count].withUnsafeBytes { input in
+                try pcmNarrow.withUnsafeMutableBufferPointer { try pcmu.decode(input, into: $0) }
+            }
+            sink &+= try otherPCM.withUnsafeBufferPointer { all in
+                let start = slot * frameSamples
+                let frame = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + frameSamples)])
+                return try payload.withUnsafeMutableBytes { try other.encode(frame, into: $0) }
+            }
+            // B → A: B decode, PCMU encode.
+            sink &+= try otherFrames[slot].withUnsafeBytes { input in
+                try pcmWide.withUnsafeMutableBufferPointer { try other.decode(input, into: $0) }
+            }
+            sink &+= try pcmNarrow.withUnsafeBufferPointer { all in
+                try payload.withUnsafeMutableBytes { try pcmu.encode(UnsafeBufferPointer(rebasing: all[0..<160]), into: $0) }
+            }
+        }
+    }
+    try run(50)
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let start = threadCPUNanoseconds()
+        try run(frames)
+        best = min(best, Double(threadCPUNanoseconds() - start) / 1000 / Double(frames))
+    }
+    if sink == 42 { print("") }
+    return best
+}
+
+/// The raw SRTP work of one plain ↔ SRTP call per 20 ms (unprotect one packet from the SRTP
+/// leg, protect one packet for it, 172-octet PCMU packets): CPU µs, no I/O.
+func rawSRTPMicrosecondsPerFrame(frames: Int = 2000) throws -> Double {
+    let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
+    let relayKey = SDESKeyParameters.generate(for: suite)
+    let phoneKey = SDESKeyParameters.generate(for: suite)
+    let relay = try SRTPSession(suite: suite, localKey: relayKey, remoteKey: phoneKey)
+    let phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+    var packet = ByteBufferAllocator().buffer(capacity: 256)
+    var fromPhone: [ByteBuffer] = []
+    for number in 0..<(frames * 4 + 50) {
+        packet.clear()
+        packet.writeBytes([0x80, 0, UInt8(truncatingIfNeeded: number >> 8), UInt8(truncatingIfNeeded: number)])
+        packet.writeInteger(UInt32(number * 160))
+        packet.writeInteger(UInt32(0xABCD))
+        packet.writeRepeatingByte(0x55, count: 160)
+        var copy = ByteBufferAllocator().buffer(capacity: 256)
+        copy.writeImmutableBuffer(packet)
+        try phone.protectRTP(&copy)
+        fromPhone.append(copy)
+    }
+    var next = 0
+    func run(_ count: Int) throws {
+        for _ in 0..<count {
+            try relay.unprotectRTP(&fromPhone[next])
+            try relay.protectRTP(&fromPhone[next])
+            next += 1
+        }
+    }
+    try run(50)
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let start = threadCPUNanoseconds()
+        try run(frames)
+        best = min(best, Double(threadCPUNanoseconds() - start) / 1000 / Double(frames))
+    }
+    return best
+}
+
+/// The calling thread's CPU time.
+func threadCPUNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
