@@ -32,6 +32,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var contactProbeMisses: Int = 2
     /// The shortest registration accepted (RFC 3261 §10.3 step 7: shorter draws 423 with Min-Expires).
     public var minimumExpires: UInt32 = 60
+    /// The domains phones register in (`sip:alice@DOMAIN`); an AOR elsewhere draws 404. Empty:
+    /// any domain (the default, for gateways reached by IP address).
+    public var registrarDomains: [String] = []
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

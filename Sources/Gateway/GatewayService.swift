@@ -75,7 +75,8 @@ public final class GatewayService: Sendable {
         let options = OptionsResponder()
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
                                      algorithms: algorithms,
-                                     registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires)),
+                                     registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires,
+                                                                         domains: Set(configuration.registrarDomains))),
                                      options: options, logger: logger)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
