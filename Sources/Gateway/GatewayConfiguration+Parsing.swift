@@ -60,7 +60,10 @@ extension GatewayConfiguration {
         }
         if let value = top["dial_plan"] { config.dialPlan = reader.string(value, in: top, key: "dial_plan") ?? config.dialPlan }
         if let registrar = top["registrar"], let map = reader.mapping(registrar, what: "registrar") {
-            reader.rejectUnknownKeys(map, known: ["realm", "digest", "probe_interval", "probe_down_after", "min_expires"])
+            reader.rejectUnknownKeys(map, known: ["realm", "digest", "probe_interval", "probe_down_after", "min_expires", "domains"])
+            if let value = map["domains"], let items = reader.sequence(value, what: "domains") {
+                config.registrarDomains = items.compactMap { reader.string($0, in: map, key: "domains") }
+            }
             if let value = map["min_expires"], let seconds = reader.integer(value, in: map, key: "min_expires", range: 1...3600) {
                 config.minimumExpires = UInt32(seconds)
             }

@@ -38,6 +38,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var minimumExpires: UInt32 = 60
     /// Toll-fraud defences (the `security:` section); on by default.
     public var security = Security()
+    /// The domains phones register in (`sip:alice@DOMAIN`); an AOR elsewhere draws 404. Empty:
+    /// any domain (the default, for gateways reached by IP address).
+    public var registrarDomains: [String] = []
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

@@ -90,7 +90,8 @@ public final class GatewayService: Sendable {
         let options = OptionsResponder()
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: configuration.realm,
                                      algorithms: algorithms,
-                                     registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires)),
+                                     registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires,
+                                                                         domains: Set(configuration.registrarDomains))),
                                      options: options, security: security, logger: logger,
                                      authFailures: runtime.metrics.authFailures)
         let listeners = configuration.listeners.map { listener in

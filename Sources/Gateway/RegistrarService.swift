@@ -27,6 +27,8 @@ public final class RegistrarService: Sendable {
     let authenticator: Mutex<DigestAuthenticator>
     /// Counts wrong credentials (not the first, credential-less challenge).
     let authFailures: CoreMetrics.Counter?
+    /// Digest users by name, per dial-plan version (DigestDirectory.swift).
+    let directory = DigestDirectory()
 
     /// Creates the service; `algorithms` are offered strongest first.
     public init(dialPlans: DialPlanStore, store: any BindingStore, realm: String, algorithms: [DigestHash],
@@ -84,13 +86,13 @@ public final class RegistrarService: Sendable {
     /// bindings in the store, then answer with the current contacts.
     func register(_ request: SIPMessage, context: SIPMessageContext) -> SIPMessage {
         let now = Int64(Date().timeIntervalSince1970)
-        let plan = dialPlans.current.plan
+        let version = dialPlans.current
         let credentials = (try? request.authorization) ?? []
         let requestURI = request.requestLine.map { String(decoding: $0.uriBytes, as: UTF8.self) }
         let (outcome, failure): (DigestAuthenticator.Outcome, SIPMessage?) = authenticator.withLock { auth in
             let realm = auth.realm
             let outcome = auth.verify(credentials, method: "REGISTER", requestURI: requestURI, now: now) { username in
-                Self.secret(of: username, in: plan, realm: realm)
+                Self.secret(of: directory.endpoint(digestUser: username, in: version), realm: realm)
             }
             return (outcome, auth.response(to: request, outcome: outcome, now: now))
         }
@@ -105,7 +107,8 @@ public final class RegistrarService: Sendable {
         }
         do throws(RegistrarError) {
             let aor = try Registrar.addressOfRecord(of: request)
-            guard Self.owns(aor: aor, username: username, plan: plan) else { throw RegistrarError.forbidden }
+            guard Self.owns(aor: aor, username: username, endpoint: directory.endpoint(digestUser: username, in: version))
+            else { throw RegistrarError.forbidden }
             let existing: [Binding]
             do { existing = try store.bindings(for: aor, now: now) } catch { throw RegistrarError.storageFailure }
             let bindingSource = BindingSource(

@@ -16,14 +16,18 @@ public struct Registrar: Sendable {
         public var defaultExpires: UInt32
         /// The most bindings one AOR may hold.
         public var maxContactsPerAOR: Int
+        /// The domains (hosts, lowercased) this registrar is responsible for; an AOR in another
+        /// domain draws 404 (§10.3 steps 1 and 3). Empty accepts any domain.
+        public var domains: Set<String>
 
         /// Creates a policy.
         public init(minExpires: UInt32 = 60, maxExpires: UInt32 = 3600, defaultExpires: UInt32 = 3600,
-                    maxContactsPerAOR: Int = 10) {
+                    maxContactsPerAOR: Int = 10, domains: Set<String> = []) {
             self.minExpires = minExpires
             self.maxExpires = maxExpires
             self.defaultExpires = defaultExpires
             self.maxContactsPerAOR = maxContactsPerAOR
+            self.domains = Set(domains.map { $0.lowercased() })
         }
     }
 
@@ -42,12 +46,20 @@ public struct Registrar: Sendable {
         return "\(sip.scheme):\(user)@\(sip.host.description.lowercased())"
     }
 
-    /// Processes a REGISTER (§10.3 steps 5–8).
+    /// The host of a canonical AOR (`example.com` of `sip:alice@example.com`; brackets kept for IPv6).
+    static func domain(of aor: String) -> String {
+        guard let at = aor.lastIndex(of: "@") else { return "" }
+        return String(aor[aor.index(after: at)...])
+    }
+
+    /// Processes a REGISTER (§10.3 steps 3, 5–8).
     /// - Parameters:
     ///   - existing: the AOR's bindings from the store (expired ones are dropped here).
     ///   - source: where the request came from (stored for NAT traversal).
     public func process(_ request: SIPMessage, aor: String, existing: [Binding], source: BindingSource,
                         now: Int64) throws(RegistrarError) -> RegisterOutcome {
+        // §10.3 step 3: an AOR outside our domains is not valid here.
+        if !policy.domains.isEmpty, !policy.domains.contains(Self.domain(of: aor)) { throw RegistrarError.notOurDomain }
         guard let callID = request.callID, !callID.isEmpty else { throw RegistrarError.missingOrInvalidHeader("Call-ID") }
         guard let cseq = request.cseqNumber else { throw RegistrarError.missingOrInvalidHeader("CSeq") }
         let contacts: [ContactValue]

@@ -18,6 +18,8 @@ public enum RegistrarError: Error, Hashable, Sendable {
     case forbidden
     /// The binding store failed: nothing was written.
     case storageFailure
+    /// The AOR's domain is not one this registrar serves (§10.3 step 3: 404).
+    case notOurDomain
 
     /// The status code and reason phrase sent for this error.
     public var status: (code: Int, reason: String) {
@@ -30,6 +32,7 @@ public enum RegistrarError: Error, Hashable, Sendable {
         case .tooManyContacts: (403, "Too Many Contacts")
         case .forbidden: (403, "Forbidden")
         case .storageFailure: (500, "Server Internal Error")
+        case .notOurDomain: (404, "Not Found")
         }
     }
 }

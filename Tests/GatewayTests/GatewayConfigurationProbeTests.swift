@@ -19,6 +19,12 @@ import Testing
         #expect(try GatewayConfiguration.parse(Self.base + "registrar: { min_expires: 10 }", file: "gw.yaml").minimumExpires == 10)
     }
 
+    @Test func registrarDomains() throws {
+        #expect(try GatewayConfiguration.parse(Self.base, file: "gw.yaml").registrarDomains.isEmpty)
+        let config = try GatewayConfiguration.parse(Self.base + "registrar: { domains: [gw.example.com, 192.0.2.1] }", file: "gw.yaml")
+        #expect(config.registrarDomains == ["gw.example.com", "192.0.2.1"])
+    }
+
     @Test func aTooShortIntervalIsAnError() {
         #expect(throws: ConfigurationErrors.self) {
             _ = try GatewayConfiguration.parse(Self.base + "registrar: { probe_interval: 1s }", file: "gw.yaml")
