@@ -71,6 +71,8 @@ public final class SecurityService: SecurityAdministration, Sendable {
         }
         let restored = policy.activeBans()
         if !restored.isEmpty { logger.notice("\(restored.count) ban(s) restored from \(store.path)") }
+        // The store drops what did not come back: expired bans, sources allow-listed since.
+        do { try policy.persist() } catch { logger.error("cannot save the bans: \(error)") }
     }
 
     /// The filter for `SIPStackConfiguration.inboundFilter`.

@@ -10,7 +10,7 @@ import Testing
     static func files(in folder: String) -> [String] {
         guard let directory = Bundle.module.url(forResource: "Fixtures/\(folder)", withExtension: nil),
               let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-        return names.filter { !$0.hasPrefix(".") }.sorted().map { "\(folder)/\($0)" }
+        return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".md") }.sorted().map { "\(folder)/\($0)" }
     }
 
     static let inputs = files(in: "fuzz-crashes") + files(in: "seeds")
