@@ -13,6 +13,8 @@ public final class GatewayRuntime: Sendable {
     /// Recent calls' SIP messages, recorded at the transport (see `TracingTransport`).
     public let trace: CallTraceBuffer
     let calls = CallLayerSlot()
+    /// systemd's `Type=notify` socket, when started by systemd.
+    let systemd = SystemdNotifier()
     private let state = Mutex(State())
 
     private struct State {

@@ -38,7 +38,10 @@ extension GatewayService {
         onListening(listeners)
         let admin = AdminServer.application(
             host: configuration.adminAddress, port: configuration.adminPort, source: self, token: token.token,
-            logger: logger, onListening: { address in onAdminListening(AdminListening(address: address, tokenOrigin: token.origin)) })
+            logger: logger, onListening: { [runtime] address in
+                onAdminListening(AdminListening(address: address, tokenOrigin: token.origin))
+                runtime.systemd?.send("READY=1\nSTATUS=SIP on \(listeners.map(\.description).joined(separator: ", ")), admin on \(address)")
+            })
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SIPService(gateway: self)),
             .init(service: DialPlanReloadService(gateway: self, handlesHangup: handleSignals)),
