@@ -40,7 +40,8 @@ extension GatewayService {
             host: configuration.adminAddress, port: configuration.adminPort, source: self, token: token.token,
             logger: logger, onListening: { [runtime] address in
                 onAdminListening(AdminListening(address: address, tokenOrigin: token.origin))
-                runtime.systemd?.send("READY=1\nSTATUS=SIP on \(listeners.map(\.description).joined(separator: ", ")), admin on \(address)")
+                let sip = listeners.map { "\($0.transport.rawValue.lowercased()) \($0.localAddress.ipAddress ?? "?"):\($0.port)" }
+                runtime.systemd?.send("READY=1\nSTATUS=SIP on \(sip.joined(separator: ", ")); admin on \(address.ipAddress ?? "?"):\(address.port ?? 0)")
             })
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SIPService(gateway: self)),
