@@ -15,10 +15,10 @@ extension GatewayService {
     /// Binds the SIP listeners, then runs every long-running part as a swift-service-lifecycle
     /// `Service` in one `ServiceGroup` until SIGTERM or SIGINT (or ``requestShutdown()``).
     ///
-    /// Start order: SIP listeners and stack, dial-plan reload (SIGHUP, file change), admin API,
+    /// Start order: HEP3 export (when configured), SIP listeners and stack, dial-plan reload (SIGHUP, file change), admin API,
     /// call drain. Shutdown runs in reverse: the call layer drains first (no new calls, up to
     /// `shutdown.drain_seconds`, then the rest ended), the admin API stops, the watcher stops,
-    /// and the SIP listeners close last.
+    /// the SIP listeners close, and the HEP3 export sends what is queued.
     ///
     /// - Parameter handleSignals: whether SIGTERM/SIGINT/SIGHUP are taken over (`false` in tests).
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable ([SIPListener]) -> Void,
@@ -43,7 +43,10 @@ extension GatewayService {
                 let sip = listeners.map { "\($0.transport.rawValue.lowercased()) \($0.localAddress.ipAddress ?? "?"):\($0.port)" }
                 runtime.systemd?.send("READY=1\nSTATUS=SIP on \(sip.joined(separator: ", ")); admin on \(address.ipAddress ?? "?"):\(address.port ?? 0)")
             })
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        let hep: [ServiceGroupConfiguration.ServiceConfiguration] = runtime.hep.map {
+            [.init(service: HEPExportService(exporter: $0, logger: logger))]
+        } ?? []
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = hep + [
             .init(service: SIPService(gateway: self)),
             .init(service: DialPlanReloadService(gateway: self, handlesHangup: handleSignals)),
             .init(service: admin, serviceName: "AdminAPI"),

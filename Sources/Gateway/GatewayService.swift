@@ -48,12 +48,13 @@ public final class GatewayService: Sendable {
     let stack: SIPStack
     let logger: Logger
     /// Start time, metrics, SIP traces, the call layer slot.
-    public let runtime = GatewayRuntime()
+    public let runtime: GatewayRuntime
 
     /// Loads the dial plan, opens the binding store and prepares (does not bind) the listeners.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
+        runtime = GatewayRuntime(trace: configuration.trace)
         do { dialPlans = try DialPlanStore(path: configuration.dialPlan) } catch { throw .dialPlan(error) }
         let store: SQLiteBindingStore
         do {
@@ -79,15 +80,15 @@ public final class GatewayService: Sendable {
         let stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
         var created: SIPTransportManager?
         do {
-            let trace = runtime.trace
+            let (trace, hep) = (runtime.trace, runtime.hep)
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
                                                       group: group, logger: logger) { message in
-                    TracingTransport.recordInbound(message, in: trace)
+                    TracingTransport.recordInbound(message, trace: trace, hep: hep)
                     inbound(message)
                 }
                 created = manager
-                return TracingTransport(base: manager, trace: trace)
+                return TracingTransport(base: manager, trace: trace, hep: hep)
             }
         } catch {
             try? group.syncShutdownGracefully()

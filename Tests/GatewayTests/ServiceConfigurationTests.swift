@@ -67,3 +67,29 @@ import Testing
         #expect(!SystemdNotifier(path: "/nonexistent/notify").send("READY=1"))
     }
 }
+
+/// The `trace` section: the ring's size and the HEP3 collector.
+@Suite struct TraceConfigurationTests {
+    @Test func ringAndCollector() throws {
+        let config = try GatewayConfiguration.parse("""
+            listen: [{ transport: udp, address: 127.0.0.1, port: 0 }]
+            trace: { calls: 50, megabytes: 2, hep: { address: 192.0.2.50, port: 9061, agent_id: 7, password_env: HOMER } }
+            """, file: "gw.yaml")
+        #expect(config.trace.calls == 50)
+        #expect(config.trace.megabytes == 2)
+        #expect(config.trace.hep == GatewayConfiguration.HEPCollector(address: "192.0.2.50", port: 9061, agentID: 7, passwordEnvironment: "HOMER"))
+        #expect(GatewayConfiguration.embeddedDefault().trace == GatewayConfiguration.TraceSettings())
+    }
+
+    @Test func aCollectorWithoutAnAddressIsAnError() {
+        #expect {
+            _ = try GatewayConfiguration.parse("""
+                listen: [{ transport: udp, address: 127.0.0.1, port: 0 }]
+                trace: { hep: { port: 9060 } }
+                """, file: "gw.yaml")
+        } throws: { error in
+            (error as? ConfigurationErrors)?.errors.map(\.description)
+                == ["gw.yaml:2:15: error: 'hep' needs the collector's address (fix: add `address: 192.0.2.50` (and `port: 9060`))"]
+        }
+    }
+}
