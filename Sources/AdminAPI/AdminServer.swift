@@ -22,6 +22,8 @@ public enum AdminServer {
     /// The router with every route and the token check.
     public static func router(source: any AdminDataSource, token: String) -> Router<BasicRequestContext> {
         let router = Router()
+        // Method and path only at debug: never the Authorization header.
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: BearerTokenMiddleware(token: token))
         router.get("status") { _, _ in AdminResponses.json(await source.status()) }
         router.get("registrations") { _, _ in AdminResponses.json(await source.registrations()) }

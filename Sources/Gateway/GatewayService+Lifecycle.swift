@@ -36,6 +36,9 @@ extension GatewayService {
         logger.notice("gatehouse \(GatewayVersion.current) started", metadata: [
             "dialPlanVersion": "\(dialPlans.current.number)", "endpoints": "\(dialPlans.current.plan.endpoints.count)"])
         onListening(listeners)
+        if !Self.isLoopback(configuration.adminAddress) {
+            logger.warning("the admin API listens on \(configuration.adminAddress) in plain HTTP: keep it on a management network or behind a TLS proxy")
+        }
         let admin = AdminServer.application(
             host: configuration.adminAddress, port: configuration.adminPort, source: self, token: token.token,
             logger: logger, onListening: { [runtime] address in
@@ -64,6 +67,11 @@ extension GatewayService {
             throw .service(String(describing: error))
         }
         logger.notice("stopped")
+    }
+
+    /// Whether `host` is a loopback address (where plain HTTP with a token is fine).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// Shuts the running service down gracefully, as SIGTERM does.
