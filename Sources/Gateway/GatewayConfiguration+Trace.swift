@@ -9,6 +9,7 @@ extension GatewayConfiguration {
     /// trace:
     ///   calls: 1000          # calls kept; 0 turns the ring off
     ///   megabytes: 16        # payload kept over all calls
+    ///   options: false       # OPTIONS pings and their answers too (keep-alives would evict calls)
     ///   hep: { address: 192.0.2.50, port: 9060, agent_id: 2001, password_env: HOMER_PASSWORD }
     /// ```
     public struct TraceSettings: Sendable, Equatable {
@@ -16,6 +17,9 @@ extension GatewayConfiguration {
         public var calls = 1000
         /// Payload bytes kept over all calls, in MiB.
         public var megabytes = 16
+        /// Whether OPTIONS requests and their responses are traced. Off by default: every ping
+        /// has its own Call-ID, so keep-alives and trunk probes would push real calls out of the ring.
+        public var options = false
         /// Where to send HEP3 copies; nil: none.
         public var hep: HEPCollector?
 
@@ -35,7 +39,14 @@ extension GatewayConfiguration {
     /// Reads the `trace` section into `config.trace`, recording every error.
     static func parseTrace(_ node: Node, reader: inout NodeReader, into config: inout GatewayConfiguration) {
         guard let map = reader.mapping(node, what: "trace") else { return }
-        reader.rejectUnknownKeys(map, known: ["calls", "megabytes", "hep"])
+        reader.rejectUnknownKeys(map, known: ["calls", "megabytes", "options", "hep"])
+        if let value = map["options"], let text = reader.string(value, in: map, key: "options") {
+            switch text {
+            case "true", "yes", "on": config.trace.options = true
+            case "false", "no", "off": config.trace.options = false
+            default: reader.error(at: value, "'options' must be true or false, not '\(text)'", fix: "write `options: true` or `options: false`")
+            }
+        }
         if let value = map["calls"], let calls = reader.integer(value, in: map, key: "calls", range: 0...100_000) {
             config.trace.calls = calls
         }

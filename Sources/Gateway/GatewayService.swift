@@ -81,14 +81,15 @@ public final class GatewayService: Sendable {
         var created: SIPTransportManager?
         do {
             let (trace, hep) = (runtime.trace, runtime.hep)
+            let filter = TraceFilter(options: configuration.trace.options)
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: registrar.user) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
                                                       group: group, logger: logger) { message in
-                    TracingTransport.recordInbound(message, trace: trace, hep: hep)
+                    TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter)
                     inbound(message)
                 }
                 created = manager
-                return TracingTransport(base: manager, trace: trace, hep: hep)
+                return TracingTransport(base: manager, trace: trace, hep: hep, filter: filter)
             }
         } catch {
             try? group.syncShutdownGracefully()

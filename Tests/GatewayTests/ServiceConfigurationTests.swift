@@ -1,4 +1,5 @@
 import Foundation
+import SIPCore
 import Testing
 @testable import Gateway
 
@@ -91,5 +92,52 @@ import Testing
             (error as? ConfigurationErrors)?.errors.map(\.description)
                 == ["gw.yaml:2:15: error: 'hep' needs the collector's address (fix: add `address: 192.0.2.50` (and `port: 9060`))"]
         }
+    }
+}
+
+/// OPTIONS pings stay out of the trace unless asked for.
+@Suite struct TraceFilterTests {
+    static func message(_ text: String) throws -> SIPMessage {
+        try SIPParser().parse(text.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n")
+    }
+
+    static let options = """
+        OPTIONS sip:gw SIP/2.0
+        Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1
+        From: <sip:a@gw>;tag=1
+        To: <sip:gw>
+        Call-ID: ping-1
+        CSeq: 7 OPTIONS
+        Content-Length: 0
+
+        """
+    static let optionsAnswer = """
+        SIP/2.0 200 OK
+        Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1
+        From: <sip:a@gw>;tag=1
+        To: <sip:gw>;tag=2
+        Call-ID: ping-1
+        CSeq: 7 OPTIONS
+        Content-Length: 0
+
+        """
+
+    @Test func optionsAndTheirAnswersAreSkippedByDefault() throws {
+        let filter = TraceFilter(options: false)
+        #expect(!filter.keeps(try Self.message(Self.options)))
+        #expect(!filter.keeps(try Self.message(Self.optionsAnswer)))
+        let register = Self.options.replacingOccurrences(of: "OPTIONS", with: "REGISTER")
+        #expect(filter.keeps(try Self.message(register)))
+        #expect(filter.keeps(try Self.message(Self.optionsAnswer.replacingOccurrences(of: "7 OPTIONS", with: "7 REGISTER"))))
+        #expect(TraceFilter(options: true).keeps(try Self.message(Self.options)))
+    }
+
+    @Test func theConfigurationTurnsThemOn() throws {
+        let config = try GatewayConfiguration.parse("""
+            listen: [{ transport: udp, address: 127.0.0.1, port: 0 }]
+            trace: { options: true }
+            """, file: "gw.yaml")
+        #expect(config.trace.options)
+        #expect(!GatewayConfiguration.embeddedDefault().trace.options)
     }
 }
