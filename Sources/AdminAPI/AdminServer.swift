@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -22,17 +23,19 @@ public enum AdminServer {
     /// The router with every route and the token check.
     public static func router(source: any AdminDataSource, token: String) -> Router<BasicRequestContext> {
         let router = Router()
+        // Method and path only at debug: never the Authorization header.
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: BearerTokenMiddleware(token: token))
         router.get("status") { _, _ in AdminResponses.json(await source.status()) }
         router.get("registrations") { _, _ in AdminResponses.json(await source.registrations()) }
         router.get("calls") { _, _ in AdminResponses.json(await source.calls()) }
         router.get("calls/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try callID(context)
             guard let call = await source.call(id: id) else { return AdminResponses.error(.notFound, "no call \(id)") }
             return AdminResponses.json(call)
         }
         router.get("calls/:id/pcap") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try callID(context)
             guard let pcap = await source.pcap(callID: id) else { return AdminResponses.error(.notFound, "no trace for call \(id)") }
             let name = String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
             return AdminResponses.bytes(pcap, contentType: "application/vnd.tcpdump.pcap",
@@ -55,6 +58,13 @@ public enum AdminServer {
             AdminResponses.bytes(Array(await source.metrics().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         return router
+    }
+
+    /// The `{id}` segment, percent-decoded: a Call-ID may hold `/`, `?`, `%` (RFC 3261 §25.1 `word`),
+    /// which a client encodes to keep it one path segment (RFC 3986 §3.3).
+    static func callID(_ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// The application listening on `host:port` (port 0: an ephemeral one); `onListening` gets

@@ -22,6 +22,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var adminToken: String? = nil
     /// How long a shutdown lets calls in progress finish before ending them.
     public var drainTime: Duration = .seconds(30)
+    /// The SIP trace ring and the optional HEP3 export.
+    public var trace = TraceSettings()
     public var logLevel: String
     public var dialPlan: String
     /// The digest realm offered in REGISTER challenges (RFC 3261 §22.1).

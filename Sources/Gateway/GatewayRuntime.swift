@@ -10,9 +10,14 @@ public final class GatewayRuntime: Sendable {
     /// When the service was created.
     public let startedAt = Date()
     public let metrics = GatewayMetrics()
-    /// Recent calls' SIP messages, recorded at the transport (see `TracingTransport`).
-    public let trace: CallTraceBuffer
+    /// Recent calls' SIP messages, recorded at the transport (see `TracingTransport`); nil when
+    /// `trace.calls` is 0.
+    public let trace: CallTraceBuffer?
+    /// HEP3 copies to a Homer collector, when configured.
+    let hep: HEPExporter?
     let calls = CallLayerSlot()
+    /// systemd's `Type=notify` socket, when started by systemd.
+    let systemd = SystemdNotifier()
     private let state = Mutex(State())
 
     private struct State {
@@ -21,8 +26,15 @@ public final class GatewayRuntime: Sendable {
         var shutdownRequested = false
     }
 
-    init(traceLimits: CallTraceBuffer.Limits = CallTraceBuffer.Limits()) {
-        trace = CallTraceBuffer(limits: traceLimits)
+    init(trace settings: GatewayConfiguration.TraceSettings,
+         environment: [String: String] = ProcessInfo.processInfo.environment) {
+        trace = settings.calls > 0
+            ? CallTraceBuffer(limits: CallTraceBuffer.Limits(maxCalls: settings.calls, maxBytes: settings.megabytes << 20)) : nil
+        let factory = metrics.factory
+        hep = settings.hep.map { collector in
+            HEPExporter(collector: collector, password: collector.passwordEnvironment.flatMap { environment[$0] },
+                        factory: factory)
+        }
     }
 
     /// Whether a shutdown is draining calls.

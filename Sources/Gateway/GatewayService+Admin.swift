@@ -56,7 +56,7 @@ extension GatewayService: AdminDataSource {
     }
 
     public func pcap(callID: String) async -> [UInt8]? {
-        runtime.trace.pcap(for: callID)
+        runtime.trace?.pcap(for: callID)
     }
 
     public func metrics() async -> String {

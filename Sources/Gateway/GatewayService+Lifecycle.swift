@@ -15,10 +15,11 @@ extension GatewayService {
     /// Binds the SIP listeners, then runs every long-running part as a swift-service-lifecycle
     /// `Service` in one `ServiceGroup` until SIGTERM or SIGINT (or ``requestShutdown()``).
     ///
-    /// Start order: SIP listeners and stack, dial-plan reload (SIGHUP, file change), trunk
-    /// registration and probing, contact probing, ban expiry, admin API, call drain. Shutdown runs in reverse: the call layer drains first (no new calls, up to
+    /// Start order: HEP3 export (when configured), SIP listeners and stack, dial-plan reload
+    /// (SIGHUP, file change), trunk registration and probing, contact probing, ban expiry, admin
+    /// API, call drain. Shutdown runs in reverse: the call layer drains first (no new calls, up to
     /// `shutdown.drain_seconds`, then the rest ended), the admin API stops, the watcher stops,
-    /// and the SIP listeners close last.
+    /// the SIP listeners close, and the HEP3 export sends what is queued.
     ///
     /// - Parameter handleSignals: whether SIGTERM/SIGINT/SIGHUP are taken over (`false` in tests).
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable ([SIPListener]) -> Void,
@@ -36,10 +37,20 @@ extension GatewayService {
         logger.notice("gatehouse \(GatewayVersion.current) started", metadata: [
             "dialPlanVersion": "\(dialPlans.current.number)", "endpoints": "\(dialPlans.current.plan.endpoints.count)"])
         onListening(listeners)
+        if !Self.isLoopback(configuration.adminAddress) {
+            logger.warning("the admin API listens on \(configuration.adminAddress) in plain HTTP: keep it on a management network or behind a TLS proxy")
+        }
         let admin = AdminServer.application(
             host: configuration.adminAddress, port: configuration.adminPort, source: self, token: token.token,
-            logger: logger, onListening: { address in onAdminListening(AdminListening(address: address, tokenOrigin: token.origin)) })
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            logger: logger, onListening: { [runtime] address in
+                onAdminListening(AdminListening(address: address, tokenOrigin: token.origin))
+                let sip = listeners.map { "\($0.transport.rawValue.lowercased()) \($0.localAddress.ipAddress ?? "?"):\($0.port)" }
+                runtime.systemd?.send("READY=1\nSTATUS=SIP on \(sip.joined(separator: ", ")); admin on \(address.ipAddress ?? "?"):\(address.port ?? 0)")
+            })
+        let hep: [ServiceGroupConfiguration.ServiceConfiguration] = runtime.hep.map {
+            [.init(service: HEPExportService(exporter: $0, logger: logger))]
+        } ?? []
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = hep + [
             .init(service: SIPService(gateway: self)),
             .init(service: DialPlanReloadService(gateway: self, handlesHangup: handleSignals)),
             .init(service: LoopService(description: "TrunkService") { [trunks] in await trunks.run() }),
@@ -67,6 +78,11 @@ extension GatewayService {
             throw .service(String(describing: error))
         }
         logger.notice("stopped")
+    }
+
+    /// Whether `host` is a loopback address (where plain HTTP with a token is fine).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// Shuts the running service down gracefully, as SIGTERM does.

@@ -61,12 +61,13 @@ public final class GatewayService: Sendable {
     let stack: SIPStack
     let logger: Logger
     /// Start time, metrics, SIP traces, the call layer slot.
-    public let runtime = GatewayRuntime()
+    public let runtime: GatewayRuntime
 
     /// Loads the dial plan, opens the binding store and prepares (does not bind) the listeners.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
+        runtime = GatewayRuntime(trace: configuration.trace)
         do { dialPlans = try DialPlanStore(path: configuration.dialPlan) } catch { throw .dialPlan(error) }
         let store: SQLiteBindingStore
         do {
@@ -113,15 +114,16 @@ public final class GatewayService: Sendable {
         stackConfiguration.inboundFilter = security.inboundFilter
         var created: SIPTransportManager?
         do {
-            let trace = runtime.trace
+            let (trace, hep) = (runtime.trace, runtime.hep)
+            let filter = TraceFilter(options: configuration.trace.options)
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
                                                       group: group, logger: logger) { message in
-                    TracingTransport.recordInbound(message, in: trace)
+                    TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter)
                     inbound(message)
                 }
                 created = manager
-                return TracingTransport(base: manager, trace: trace)
+                return TracingTransport(base: manager, trace: trace, hep: hep, filter: filter)
             }
         } catch {
             try? group.syncShutdownGracefully()

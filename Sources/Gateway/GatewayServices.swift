@@ -58,6 +58,7 @@ struct CallDrainService: Service, CustomStringConvertible {
     func run() async throws {
         do { try await gracefulShutdown() } catch { return }
         gateway.runtime.setDraining()
+        gateway.runtime.systemd?.send("STOPPING=1\nSTATUS=draining calls")
         guard let calls = gateway.runtime.calls.current else {
             gateway.logger.notice("shutting down: no call layer attached, nothing to drain")
             return

@@ -29,6 +29,19 @@ struct FixedSource: AdminDataSource {
     func metrics() async -> String { "gatehouse_registrations 2\n" }
 }
 
+/// A source whose one call has a Call-ID full of URI-reserved characters.
+struct OddIDSource: AdminDataSource {
+    static let id = "a/b?c%d\"e@host"
+    func status() async -> AdminStatus { await FixedSource().status() }
+    func registrations() async -> [AdminRegistration] { [] }
+    func calls() async -> [AdminCall] { [] }
+    func call(id: String) async -> AdminCall? { id == Self.id ? FixedSource.call : nil }
+    func reload() async -> AdminReloadResult { await FixedSource().reload() }
+    func explain(_ query: AdminExplainQuery) async -> AdminExplainResult { await FixedSource().explain(query) }
+    func pcap(callID: String) async -> [UInt8]? { callID == Self.id ? [1] : nil }
+    func metrics() async -> String { "" }
+}
+
 @Suite struct AdminServerTests {
     let token = "secret-token"
     var auth: HTTPFields { [.authorization: "Bearer \(token)"] }
@@ -84,6 +97,20 @@ struct FixedSource: AdminDataSource {
             try await client.execute(uri: "/calls/nope", method: .get, headers: auth) { response in
                 #expect(response.status == .notFound)
                 #expect(String(buffer: response.body).contains("no call nope"))
+            }
+        }
+    }
+
+    /// RFC 3261 §25.1: a Call-ID may hold `/`, `?`, `%` and quotes; the CLI percent-encodes it as one segment.
+    @Test func aCallIDWithReservedCharactersIsOnePercentEncodedSegment() async throws {
+        let app = Application(router: AdminServer.router(source: OddIDSource(), token: token))
+        try await app.test(.router) { [auth] client in
+            try await client.execute(uri: "/calls/a%2Fb%3Fc%25d%22e@host", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/calls/a%2Fb%3Fc%25d%22e@host/pcap", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentDisposition] == "attachment; filename=\"a_b_c_d_e_host.pcap\"")
             }
         }
     }

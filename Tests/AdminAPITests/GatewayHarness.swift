@@ -21,7 +21,8 @@ struct GatewayHarness {
     let task: Task<Void, any Error>
 
     /// Starts the gateway; `prepare` runs before it starts (attach a call layer there).
-    static func start(drainSeconds: Int = 1, prepare: (GatewayService) -> Void = { _ in }) async throws -> GatewayHarness {
+    static func start(drainSeconds: Int = 1, extraConfiguration: String = "",
+                      prepare: (GatewayService) -> Void = { _ in }) async throws -> GatewayHarness {
         setenv(passwordVariable, password, 1)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admin-live-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -49,6 +50,7 @@ struct GatewayHarness {
             dial_plan: \(directory)/plan.yaml
             registrar: { realm: admin-test, digest: [md5] }
             shutdown: { drain_seconds: \(drainSeconds) }
+            \(extraConfiguration)
             """, file: "test.yaml")
         var logger = Logger(label: "admin-test")
         logger.logLevel = .warning
@@ -103,19 +105,24 @@ struct GatewayHarness {
         let target = sip
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(string: request(port))))
-            return try await withThrowingTaskGroup(of: SIPMessage.self) { group in
-                group.addTask {
-                    for try await envelope in inbound { return try SIPParser().parse(envelope.data) }
-                    throw HarnessError.noAnswer
-                }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(5))
-                    throw HarnessError.noAnswer
-                }
-                defer { group.cancelAll() }
-                guard let answer = try await group.next() else { throw HarnessError.noAnswer }
-                return answer
+            return try await Self.withTimeout(.seconds(5)) {
+                for try await envelope in inbound { return try SIPParser().parse(envelope.data) }
+                throw HarnessError.noAnswer
             }
+        }
+    }
+
+    /// `body`'s result, or `HarnessError.noAnswer` after `limit` (a broken gateway fails, never hangs).
+    static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask(operation: body)
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw HarnessError.noAnswer
+            }
+            defer { group.cancelAll() }
+            guard let value = try await group.next() else { throw HarnessError.noAnswer }
+            return value
         }
     }
 
