@@ -194,7 +194,7 @@ extension CallService {
                      hooks: Hooks = Hooks(), logger: Logger) throws -> CallService {
         let engine = try MediaEngine(group: group, configuration: .init(
             bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts))
-        let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress)
+        let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress, logger: logger)
         let recordLogger = logger
         let sink = sink ?? LoggingCallRecordSink { record in
             recordLogger.debug("call record", metadata: ["callID": "\(record.callID)", "summary": "\(record.summary)"])

@@ -1,4 +1,5 @@
 import B2BUA
+import Logging
 import MediaRelay
 import NIOCore
 import SDP
@@ -15,10 +16,12 @@ final class MediaEngineSessions: MediaSessionControlling {
     let engine: MediaEngine
     let address: String
     let sessions = Mutex<[String: MediaSession]>([:])
+    let logger: Logger
 
-    init(engine: MediaEngine, address: String) {
+    init(engine: MediaEngine, address: String, logger: Logger) {
         self.engine = engine
         self.address = address
+        self.logger = logger
     }
 
     func allocate(callID: String, callerStreams: Int, calleeStreams: Int) async throws -> MediaAllocation {
@@ -53,8 +56,15 @@ final class MediaEngineSessions: MediaSessionControlling {
     }
 
     func release(callID: String) async {
-        let session = sessions.withLock { $0.removeValue(forKey: callID) }
-        await session?.release()
+        guard let session = sessions.withLock({ $0.removeValue(forKey: callID) }) else { return }
+        // The per-leg counters, logged once per call (scripts/interop-calls reads them).
+        if let caller = try? await session.counters(.a), let callee = try? await session.counters(.b) {
+            logger.info("media released", metadata: [
+                "callID": "\(callID)", "a_rx": "\(caller.packetsReceived)", "a_tx": "\(caller.packetsSent)",
+                "b_rx": "\(callee.packetsReceived)", "b_tx": "\(callee.packetsSent)",
+                "dropped": "\(caller.packetsDropped + callee.packetsDropped)"])
+        }
+        await session.release()
     }
 
     /// A leg's engine settings from its negotiated audio stream: the peer's address and port,
