@@ -47,7 +47,8 @@ public final class CallService: Sendable {
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
          media: any MediaSessionControlling, mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)? = nil,
-         sink: any CallRecordSink, hooks: Hooks = Hooks(), resolver: RFC3263Resolver, logger: Logger) {
+         sink: any CallRecordSink, hooks: Hooks = Hooks(),
+         resolver: RFC3263Resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())), logger: Logger) {
         self.dialPlans = dialPlans
         self.bindings = bindings
         self.registrar = registrar
