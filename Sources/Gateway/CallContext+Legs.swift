@@ -36,7 +36,7 @@ extension CallContext {
                                uri: Self.uri(fromUser, host: target.kind == .trunk ? host : contactHost))
         from.tag = SIPMessage.makeTag()
         var headers = SIPHeaders()
-        headers.append(.maxForwards, value: "70")
+        headers.append(.maxForwards, value: String(min(70, max(0, (invite.maxForwards ?? 70) - 1))))
         headers.append(.from, value: from.description)
         headers.append(.to, value: NameAddress(uri: Self.uri(target.number, host: host)).description)
         headers.append(.callID, value: legCallID)

@@ -127,8 +127,8 @@ public final class CallService: Sendable {
                     call.receiveInDialog(transaction)
                 } else {
                     // A new INVITE reusing a live call's Call-ID without a To tag (RFC 3261 §8.2.2.2
-                    // merged request, or a loop).
-                    try? transaction.respond(status: 482, toTag: SIPMessage.makeTag())
+                    // merged request, or a loop); any other method outside a dialog: 481.
+                    try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
                 }
             } else if request.toTag != nil || request.method != .invite {
                 try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
