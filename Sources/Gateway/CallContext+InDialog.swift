@@ -62,8 +62,15 @@ extension CallContext {
             return reject(transaction, 491)
         }
         guard let offer = Self.sdp(of: request) else {
-            var response = request.makeResponse(status: 488)
-            response.headers.append(.warning, value: "399 gatehouse \"an SDP offer is required\"")
+            // No offer: an UPDATE refreshing the target (or a session timer, RFC 4028) gets a
+            // bare 200; a re-INVITE gets our current description as the offer (RFC 3261 §14.2),
+            // whose answer in the ACK is taken as unchanged.
+            if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
+            var response = request.makeResponse(status: 200)
+            response.headers.append(.contact, value: contactHeader)
+            if request.method == .invite, let current = machine?.currentDescription(for: side) {
+                response.setBody(Array(current.text.utf8), contentType: "application/sdp")
+            }
             try? transaction.respond(response)
             return
         }
