@@ -136,6 +136,14 @@ extension CallContext {
         let now = Date()
         switch event {
         case .provisional(let response):
+            leg.provisionalSeen = true
+            let pending = leg.pendingCancel
+            leg.pendingCancel = nil
+            legs[id] = leg
+            if let pending {
+                // §9.1: the CANCEL waited for this provisional response.
+                cancelLeg(id, reason: pending)
+            }
             guard let status = response.statusCode, status > 100 else { return }
             if response.toTag != nil {
                 if leg.dialog?.id.remoteTag == response.toTag { leg.dialog?.update(with: response) } else if leg.dialog == nil {
@@ -146,6 +154,8 @@ extension CallContext {
             let sdp = Self.sdp(of: response)
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
         case .final(let response):
+            leg.pendingCancel = nil
+            legs[id]?.pendingCancel = nil
             let status = response.statusCode ?? 500
             if status < 300 {
                 if leg.success != nil {
@@ -177,6 +187,12 @@ extension CallContext {
         guard let leg = legs[id] else { return }
         guard let transaction = leg.transaction, let stack else {
             legs[id]?.cancelledBeforeSending = true
+            return
+        }
+        // RFC 3261 §9.1: no CANCEL before a provisional response; it goes out with the first one
+        // (a final response first makes it moot).
+        guard leg.provisionalSeen else {
+            legs[id]?.pendingCancel = reason
             return
         }
         stack.cancel(transaction, headers: [(.reason, reason.description)])

@@ -24,6 +24,10 @@ final class CallContext: @unchecked Sendable {
         var success: SIPMessage?
         /// A CANCEL asked for before the INVITE went out (DNS still running): it is never sent.
         var cancelledBeforeSending = false
+        /// A provisional response arrived: a CANCEL may be sent (RFC 3261 §9.1).
+        var provisionalSeen = false
+        /// A CANCEL waiting for the first provisional response.
+        var pendingCancel: Reason?
     }
 
     let service: CallService

@@ -43,6 +43,9 @@ public final class CallService: Sendable {
     let stackBox = Mutex<SIPStack?>(nil)
     /// Our Contact host:port per transport, set when the listeners are bound (read once per call).
     let contactAddresses = Mutex<[SIPTransportProtocol: String]>([:])
+    /// Trunk servers given by name, resolved (RFC 3263) at start and every 5 minutes: address →
+    /// trunk, so an INVITE from a carrier's server identifies the trunk (read once per INVITE).
+    let trunkAddresses = Mutex<[String: String]>([:])
 
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
@@ -77,6 +80,28 @@ public final class CallService: Sendable {
         }
         contactAddresses.withLock { $0 = addresses }
         stack?.setSentBy(addresses)
+        Task { [weak self] in
+            while !Task.isCancelled {
+                do {
+                    guard let service = self else { return }
+                    await service.refreshTrunkAddresses()
+                }
+                try? await Task.sleep(for: .seconds(300))
+            }
+        }
+    }
+
+    /// Resolves the trunk servers that are names (RFC 3263) into ``trunkAddresses``.
+    func refreshTrunkAddresses() async {
+        var found: [String: String] = [:]
+        for trunk in dialPlans.current.plan.trunks.values.sorted(by: { $0.name < $1.name }) where IPAddress(trunk.server) == nil {
+            guard let host = try? SIPHost(parsing: trunk.server) else { continue }
+            let uri = SIPURI(host: host, port: trunk.port.map { UInt16(clamping: $0) })
+            for target in (try? await resolver.resolve(uri)) ?? [] where found[target.address] == nil {
+                found[target.address] = trunk.name
+            }
+        }
+        trunkAddresses.withLock { $0 = found }
     }
 
     /// The transaction user for the stack: INVITE, CANCEL, the ACK of our 2xx and every request

@@ -45,6 +45,10 @@ import Testing
                 server: 198.51.100.5
                 port: 5060
                 allow: [203.0.113.0/24]
+              named:
+                server: localhost
+                port: 5070
+                allow: [192.0.2.250]
             routes:
               - name: alice
                 to: "101"
@@ -96,6 +100,17 @@ import Testing
         guard case .endpoint("door", byDigest: false) = calls.identifyCaller(invite, context: try Self.context("192.0.2.20"),
                                                                            plan: plan) else {
             Issue.record("the door by its source"); return
+        }
+    }
+
+    @Test func trunkByTheResolvedAddressOfItsServerName() async throws {
+        let invite = try Self.invite()
+        guard case .challenge = calls.identifyCaller(invite, context: try Self.context("127.0.0.1"), plan: plan) else {
+            Issue.record("unknown before resolution"); return
+        }
+        await calls.refreshTrunkAddresses()
+        guard case .trunk("named") = calls.identifyCaller(invite, context: try Self.context("127.0.0.1"), plan: plan) else {
+            Issue.record("localhost resolves to 127.0.0.1: the trunk"); return
         }
     }
 
