@@ -92,7 +92,7 @@ extension CallContext {
     }
 
     /// The trunk's server: an address with a port is used as it is; else RFC 3263 (off the
-    /// loop), the first target (failover across targets is SIPStack+Failover's, not used yet).
+    /// loop): the first target, the others kept for failover (``tryNextTarget(_:after:)``).
     func resolve(_ trunk: Trunk, for id: CallLegID) {
         let transport = SIPTransportProtocol(rawValue: trunk.transport.rawValue.uppercased()) ?? .udp
         if let port = trunk.port, IPAddress(trunk.server) != nil,
@@ -104,13 +104,11 @@ extension CallContext {
                          port: trunk.port.map { UInt16(clamping: $0) },
                          parameters: trunk.transport == .udp ? SIPParameters() : [("transport", trunk.transport.rawValue)])
         Task { [self] in
-            let found = try? await resolver.resolve(uri).first
+            let found = ((try? await resolver.resolve(uri)) ?? []).compactMap(\.transportTarget)
             shard.run {
-                guard let found, let protocolName = SIPTransportProtocol(rawValue: found.transport.rawValue),
-                      let target = try? SIPTransportTarget(host: found.address, port: found.port, transport: protocolName,
-                                                           serverName: found.serverName)
-                else { return self.legUnreachable(id, .dns) }
-                self.send(id, to: target)
+                guard let first = found.first else { return self.legUnreachable(id, .dns) }
+                self.legs[id]?.alternatives = Array(found.dropFirst())
+                self.send(id, to: first)
             }
         }
     }
@@ -130,8 +128,21 @@ extension CallContext {
         shard.eventLoop.execute { [self] in drive { $0.receiveLegFailure(failure, from: id, at: Date()) } }
     }
 
+    /// RFC 3263 §4.3: after a timeout, a transport error or a 503 with nothing heard before
+    /// (no provisional: nobody was alerted), the same INVITE goes to the next target in a new
+    /// transaction. False when there is none or the leg is being cancelled.
+    func tryNextTarget(_ id: CallLegID, after event: SIPClientEvent) -> Bool {
+        guard let leg = legs[id], FailoverPolicy.shouldTryNext(after: event), !leg.provisionalSeen,
+              leg.pendingCancel == nil, !leg.cancelledBeforeSending, let next = leg.alternatives.first else { return false }
+        legs[id]?.alternatives.removeFirst()
+        logger.info("trying the next server", metadata: ["callID": "\(callID)", "leg": "\(id)", "target": "\(next)"])
+        send(id, to: next)
+        return true
+    }
+
     /// A response (or failure) on an outbound leg's INVITE transaction.
     func legEvent(_ id: CallLegID, _ event: SIPClientEvent) {
+        if tryNextTarget(id, after: event) { return }
         guard var leg = legs[id] else { return }
         let now = Date()
         switch event {

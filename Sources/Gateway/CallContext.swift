@@ -28,6 +28,9 @@ final class CallContext: @unchecked Sendable {
         var provisionalSeen = false
         /// A CANCEL waiting for the first provisional response.
         var pendingCancel: Reason?
+        /// The other RFC 3263 targets of a trunk, tried in order after a timeout, a transport
+        /// error or a 503 without a provisional response (§4.3).
+        var alternatives: [SIPTransportTarget] = []
     }
 
     let service: CallService
