@@ -90,7 +90,11 @@ final class CallContext: @unchecked Sendable {
         let id = callID
         Task { [self] in
             do {
-                let allocation = try await media.allocate(callID: id, callerStreams: offer.media.count, calleeStreams: 1)
+                // Video gets ports when the caller offers it as its second stream (a door's H.264).
+                let kinds = offer.media.map(\.media)
+                let video = kinds.count >= 2 && kinds[0] == .audio && kinds[1] == .video && offer.media[1].port != 0
+                let allocation = try await media.allocate(callID: id, callerStreams: offer.media.count,
+                                                          calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }
             } catch {
                 shard.run { self.mediaFailed(error) }
