@@ -126,4 +126,28 @@ extension CallContext {
             try? transaction.respond(status: event.statusCode)
         }
     }
+
+    /// Sends an INFO of our own into one leg of the answered call (``CallService/sendInfo``);
+    /// `completion` gets the final status (408/503 for a timeout or transport error), or nil
+    /// when the call has no answered dialog on that side.
+    func sendInfo(toward side: CallSide, contentType: String, body: [UInt8], completion: @escaping @Sendable (Int?) -> Void) {
+        guard let stack, let answeredLeg = machine?.answeredLeg, !finished else { return completion(nil) }
+        let outgoing: SIPDialog.OutgoingRequest
+        let target: SIPTransportTarget
+        switch side {
+        case .callee:
+            guard var dialog = legs[answeredLeg]?.dialog, let legTarget = legs[answeredLeg]?.target else { return completion(nil) }
+            outgoing = dialog.makeRequest(.info, body: body, contentType: contentType)
+            legs[answeredLeg]?.dialog = dialog
+            target = legTarget
+        case .caller:
+            guard var dialog = callerDialog else { return completion(nil) }
+            outgoing = dialog.makeRequest(.info, body: body, contentType: contentType)
+            callerDialog = dialog
+            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
+        }
+        stack.sendRequest(outgoing.message, to: target) { event in
+            if event.isFinal { completion(event.statusCode) }
+        }
+    }
 }

@@ -174,6 +174,27 @@ public final class CallService: Sendable {
         }
     }
 
+    /// Sends an INFO into one leg of an answered call, identified by the caller leg's Call-ID (the
+    /// DTMF engine re-emitting a digit as `application/dtmf-relay` toward a door, RFC 6086).
+    /// Runs on the call's loop; `completion` gets the far end's final status, or nil when no
+    /// such answered call exists.
+    public func sendInfo(callID: String, toward side: CallSide, contentType: String, body: [UInt8],
+                         completion: @escaping @Sendable (Int?) -> Void = { _ in }) {
+        // The caller's Call-ID hashes to a loop only the stack knows: ask every shard (one
+        // dictionary lookup each); exactly one holds the call.
+        let remaining = shards.count
+        let misses = Mutex(0)
+        for shard in shards {
+            shard.run {
+                if let call = shard.calls[callID], call.callID == callID {
+                    call.sendInfo(toward: side, contentType: contentType, body: body, completion: completion)
+                } else if misses.withLock({ $0 += 1; return $0 }) == remaining {
+                    completion(nil)
+                }
+            }
+        }
+    }
+
     /// The number of calls in progress (not yet ended for the caller), across shards.
     public func activeCalls() async -> Int {
         var total = 0
