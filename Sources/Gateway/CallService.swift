@@ -239,8 +239,10 @@ extension CallService {
     static func make(group: any EventLoopGroup, configuration: GatewayConfiguration, dialPlans: DialPlanStore,
                      store: any BindingStore, registrar: RegistrarService, sink: (any CallRecordSink)? = nil,
                      hooks: Hooks = Hooks(), logger: Logger) throws -> CallService {
+        let timeout = configuration.mediaTimeout.components
         let engine = try MediaEngine(group: group, configuration: .init(
-            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts))
+            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts,
+            mediaTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)))
         let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress, logger: logger)
         let recordLogger = logger
         let sink = sink ?? LoggingCallRecordSink { record in

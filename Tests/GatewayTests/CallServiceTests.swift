@@ -157,3 +157,19 @@ import Testing
         #expect(CallService.user(ofAOR: "sip:alice@example.net") == "alice")
     }
 }
+
+@Suite struct MediaTimeoutConfigurationTests {
+    @Test func mediaTimeoutIsReadFromTheMediaSection() throws {
+        let config = try GatewayConfiguration.parse("""
+            listen:
+              - { transport: udp, address: 127.0.0.1, port: 0 }
+            media: { address: 127.0.0.1, ports: 30000-30099, timeout: 4s }
+            dial_plan: plan.yaml
+            """, file: "unit.yaml")
+        #expect(config.mediaTimeout == .seconds(4))
+        #expect(GatewayConfiguration.embeddedDefault().mediaTimeout == .seconds(30))
+        #expect(throws: (any Error).self) {
+            try GatewayConfiguration.parse("media: { timeout: 0s }\ndial_plan: p.yaml\n", file: "bad.yaml")
+        }
+    }
+}
