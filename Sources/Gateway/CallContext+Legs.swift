@@ -116,6 +116,7 @@ extension CallContext {
     func send(_ id: CallLegID, to target: SIPTransportTarget) {
         guard var leg = legs[id], !leg.cancelledBeforeSending, let stack else { return }
         leg.target = target
+        if target.transport != .udp { leg.invite.headers.set(.contact, value: contactHeader(for: target.transport)) }
         let shard = self.shard
         leg.transaction = stack.sendRequest(leg.invite, to: target) { [self] event in
             shard.eventLoop.execute { self.legEvent(id, event) }

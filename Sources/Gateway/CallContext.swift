@@ -45,6 +45,8 @@ final class CallContext: @unchecked Sendable {
     let contacts: [String: [String]]
     let targets: [String: SIPTransportTarget]
     let contactAddress: String
+    /// Our host:port per transport (the bound listeners), for the Contact of outbound legs.
+    let contactAddresses: [SIPTransportProtocol: String]
     var callerDialog: SIPDialog?
     var machine: CallStateMachine?
     var legs: [CallLegID: LegState] = [:]
@@ -72,6 +74,7 @@ final class CallContext: @unchecked Sendable {
         let addresses = service.contactAddresses.withLock { $0 }
         let transport = transaction.context.transport
         self.contactAddress = addresses[transport] ?? addresses[.udp] ?? addresses.values.first ?? "127.0.0.1:5060"
+        self.contactAddresses = addresses
     }
 
     var logger: Logger { service.logger }
@@ -82,6 +85,14 @@ final class CallContext: @unchecked Sendable {
         let transport = transaction.context.transport
         return transport == .udp ? "<sip:gatehouse@\(contactAddress)>"
             : "<sip:gatehouse@\(contactAddress);transport=\(transport.rawValue.lowercased())>"
+    }
+
+    /// Our Contact for a leg sent over `transport` (RFC 3261 §8.1.1.8: reachable on the transport
+    /// the request goes out on).
+    func contactHeader(for transport: SIPTransportProtocol) -> String {
+        let address = contactAddresses[transport] ?? contactAddress
+        return transport == .udp ? "<sip:gatehouse@\(address)>"
+            : "<sip:gatehouse@\(address);transport=\(transport.rawValue.lowercased())>"
     }
 
     /// Reserves ports, then creates and starts the state machine on this loop.
