@@ -48,4 +48,15 @@ extension CallStateMachine {
             return (answer.description, plan)
         }
     }
+
+    /// The session description the gateway last sent to a side of the answered call: what a
+    /// re-INVITE without an offer gets as our offer in its 200 (RFC 3261 §14.2; unchanged, so
+    /// the same origin version, RFC 3264 §8).
+    public func currentDescription(for side: CallSide) -> SessionDescription? {
+        guard case .answered(let winner) = state else { return nil }
+        switch side {
+        case .caller: return callerAnswer?.description
+        case .callee: return legs[winner]?.request.offer
+        }
+    }
 }

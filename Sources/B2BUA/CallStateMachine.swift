@@ -35,7 +35,9 @@ import SIPCore
 /// - When every attempt fails, the caller gets the best response per RFC 3261 §16.7 step 6
 ///   (or the route's own reject) with `Reason: Q.850;cause=N` (RFC 6432).
 ///
-/// Not handled here: in-dialog re-INVITE/UPDATE/INFO/REFER, PRACK, session timers, glare,
+/// After the answer, ``receiveReoffer(_:from:)`` answers a re-INVITE/UPDATE offer locally and
+/// ``receiveMediaTimeout(at:)`` ends the call; dialogs themselves are ``SIPDialog`` values kept
+/// by the handler (Gateway's `CallService`). Not handled: REFER, PRACK, session timers, glare,
 /// a caller INVITE without SDP (delayed offer).
 public struct CallStateMachine: Sendable {
     enum State: Sendable, Equatable {

@@ -62,8 +62,15 @@ extension CallContext {
             return reject(transaction, 491)
         }
         guard let offer = Self.sdp(of: request) else {
-            var response = request.makeResponse(status: 488)
-            response.headers.append(.warning, value: "399 gatehouse \"an SDP offer is required\"")
+            // No offer: an UPDATE refreshing the target (or a session timer, RFC 4028) gets a
+            // bare 200; a re-INVITE gets our current description as the offer (RFC 3261 §14.2),
+            // whose answer in the ACK is taken as unchanged.
+            if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
+            var response = request.makeResponse(status: 200)
+            response.headers.append(.contact, value: contactHeader)
+            if request.method == .invite, let current = machine?.currentDescription(for: side) {
+                response.setBody(Array(current.text.utf8), contentType: "application/sdp")
+            }
             try? transaction.respond(response)
             return
         }
@@ -117,6 +124,30 @@ extension CallContext {
         stack.sendRequest(outgoing.message, to: target) { event in
             guard event.isFinal else { return }
             try? transaction.respond(status: event.statusCode)
+        }
+    }
+
+    /// Sends an INFO of our own into one leg of the answered call (``CallService/sendInfo``);
+    /// `completion` gets the final status (408/503 for a timeout or transport error), or nil
+    /// when the call has no answered dialog on that side.
+    func sendInfo(toward side: CallSide, contentType: String, body: [UInt8], completion: @escaping @Sendable (Int?) -> Void) {
+        guard let stack, let answeredLeg = machine?.answeredLeg, !finished else { return completion(nil) }
+        let outgoing: SIPDialog.OutgoingRequest
+        let target: SIPTransportTarget
+        switch side {
+        case .callee:
+            guard var dialog = legs[answeredLeg]?.dialog, let legTarget = legs[answeredLeg]?.target else { return completion(nil) }
+            outgoing = dialog.makeRequest(.info, body: body, contentType: contentType)
+            legs[answeredLeg]?.dialog = dialog
+            target = legTarget
+        case .caller:
+            guard var dialog = callerDialog else { return completion(nil) }
+            outgoing = dialog.makeRequest(.info, body: body, contentType: contentType)
+            callerDialog = dialog
+            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
+        }
+        stack.sendRequest(outgoing.message, to: target) { event in
+            if event.isFinal { completion(event.statusCode) }
         }
     }
 }

@@ -36,7 +36,7 @@ extension CallContext {
                                uri: Self.uri(fromUser, host: target.kind == .trunk ? host : contactHost))
         from.tag = SIPMessage.makeTag()
         var headers = SIPHeaders()
-        headers.append(.maxForwards, value: "70")
+        headers.append(.maxForwards, value: String(min(70, max(0, (invite.maxForwards ?? 70) - 1))))
         headers.append(.from, value: from.description)
         headers.append(.to, value: NameAddress(uri: Self.uri(target.number, host: host)).description)
         headers.append(.callID, value: legCallID)
@@ -92,7 +92,7 @@ extension CallContext {
     }
 
     /// The trunk's server: an address with a port is used as it is; else RFC 3263 (off the
-    /// loop), the first target (failover across targets is SIPStack+Failover's, not used yet).
+    /// loop): the first target, the others kept for failover (``tryNextTarget(_:after:)``).
     func resolve(_ trunk: Trunk, for id: CallLegID) {
         let transport = SIPTransportProtocol(rawValue: trunk.transport.rawValue.uppercased()) ?? .udp
         if let port = trunk.port, IPAddress(trunk.server) != nil,
@@ -104,13 +104,11 @@ extension CallContext {
                          port: trunk.port.map { UInt16(clamping: $0) },
                          parameters: trunk.transport == .udp ? SIPParameters() : [("transport", trunk.transport.rawValue)])
         Task { [self] in
-            let found = try? await resolver.resolve(uri).first
+            let found = ((try? await resolver.resolve(uri)) ?? []).compactMap(\.transportTarget)
             shard.run {
-                guard let found, let protocolName = SIPTransportProtocol(rawValue: found.transport.rawValue),
-                      let target = try? SIPTransportTarget(host: found.address, port: found.port, transport: protocolName,
-                                                           serverName: found.serverName)
-                else { return self.legUnreachable(id, .dns) }
-                self.send(id, to: target)
+                guard let first = found.first else { return self.legUnreachable(id, .dns) }
+                self.legs[id]?.alternatives = Array(found.dropFirst())
+                self.send(id, to: first)
             }
         }
     }
@@ -118,6 +116,7 @@ extension CallContext {
     func send(_ id: CallLegID, to target: SIPTransportTarget) {
         guard var leg = legs[id], !leg.cancelledBeforeSending, let stack else { return }
         leg.target = target
+        if target.transport != .udp { leg.invite.headers.set(.contact, value: contactHeader(for: target.transport)) }
         let shard = self.shard
         leg.transaction = stack.sendRequest(leg.invite, to: target) { [self] event in
             shard.eventLoop.execute { self.legEvent(id, event) }
@@ -130,12 +129,33 @@ extension CallContext {
         shard.eventLoop.execute { [self] in drive { $0.receiveLegFailure(failure, from: id, at: Date()) } }
     }
 
+    /// RFC 3263 §4.3: after a timeout, a transport error or a 503 with nothing heard before
+    /// (no provisional: nobody was alerted), the same INVITE goes to the next target in a new
+    /// transaction. False when there is none or the leg is being cancelled.
+    func tryNextTarget(_ id: CallLegID, after event: SIPClientEvent) -> Bool {
+        guard let leg = legs[id], FailoverPolicy.shouldTryNext(after: event), !leg.provisionalSeen,
+              leg.pendingCancel == nil, !leg.cancelledBeforeSending, let next = leg.alternatives.first else { return false }
+        legs[id]?.alternatives.removeFirst()
+        logger.info("trying the next server", metadata: ["callID": "\(callID)", "leg": "\(id)", "target": "\(next)"])
+        send(id, to: next)
+        return true
+    }
+
     /// A response (or failure) on an outbound leg's INVITE transaction.
     func legEvent(_ id: CallLegID, _ event: SIPClientEvent) {
+        if tryNextTarget(id, after: event) { return }
         guard var leg = legs[id] else { return }
         let now = Date()
         switch event {
         case .provisional(let response):
+            leg.provisionalSeen = true
+            let pending = leg.pendingCancel
+            leg.pendingCancel = nil
+            legs[id] = leg
+            if let pending {
+                // §9.1: the CANCEL waited for this provisional response.
+                cancelLeg(id, reason: pending)
+            }
             guard let status = response.statusCode, status > 100 else { return }
             if response.toTag != nil {
                 if leg.dialog?.id.remoteTag == response.toTag { leg.dialog?.update(with: response) } else if leg.dialog == nil {
@@ -146,6 +166,8 @@ extension CallContext {
             let sdp = Self.sdp(of: response)
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
         case .final(let response):
+            leg.pendingCancel = nil
+            legs[id]?.pendingCancel = nil
             let status = response.statusCode ?? 500
             if status < 300 {
                 if leg.success != nil {
@@ -177,6 +199,12 @@ extension CallContext {
         guard let leg = legs[id] else { return }
         guard let transaction = leg.transaction, let stack else {
             legs[id]?.cancelledBeforeSending = true
+            return
+        }
+        // RFC 3261 §9.1: no CANCEL before a provisional response; it goes out with the first one
+        // (a final response first makes it moot).
+        guard leg.provisionalSeen else {
+            legs[id]?.pendingCancel = reason
             return
         }
         stack.cancel(transaction, headers: [(.reason, reason.description)])

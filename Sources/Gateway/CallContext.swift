@@ -24,6 +24,13 @@ final class CallContext: @unchecked Sendable {
         var success: SIPMessage?
         /// A CANCEL asked for before the INVITE went out (DNS still running): it is never sent.
         var cancelledBeforeSending = false
+        /// A provisional response arrived: a CANCEL may be sent (RFC 3261 §9.1).
+        var provisionalSeen = false
+        /// A CANCEL waiting for the first provisional response.
+        var pendingCancel: Reason?
+        /// The other RFC 3263 targets of a trunk, tried in order after a timeout, a transport
+        /// error or a 503 without a provisional response (§4.3).
+        var alternatives: [SIPTransportTarget] = []
     }
 
     let service: CallService
@@ -38,6 +45,8 @@ final class CallContext: @unchecked Sendable {
     let contacts: [String: [String]]
     let targets: [String: SIPTransportTarget]
     let contactAddress: String
+    /// Our host:port per transport (the bound listeners), for the Contact of outbound legs.
+    let contactAddresses: [SIPTransportProtocol: String]
     var callerDialog: SIPDialog?
     var machine: CallStateMachine?
     var legs: [CallLegID: LegState] = [:]
@@ -65,6 +74,7 @@ final class CallContext: @unchecked Sendable {
         let addresses = service.contactAddresses.withLock { $0 }
         let transport = transaction.context.transport
         self.contactAddress = addresses[transport] ?? addresses[.udp] ?? addresses.values.first ?? "127.0.0.1:5060"
+        self.contactAddresses = addresses
     }
 
     var logger: Logger { service.logger }
@@ -77,13 +87,25 @@ final class CallContext: @unchecked Sendable {
             : "<sip:gatehouse@\(contactAddress);transport=\(transport.rawValue.lowercased())>"
     }
 
+    /// Our Contact for a leg sent over `transport` (RFC 3261 §8.1.1.8: reachable on the transport
+    /// the request goes out on).
+    func contactHeader(for transport: SIPTransportProtocol) -> String {
+        let address = contactAddresses[transport] ?? contactAddress
+        return transport == .udp ? "<sip:gatehouse@\(address)>"
+            : "<sip:gatehouse@\(address);transport=\(transport.rawValue.lowercased())>"
+    }
+
     /// Reserves ports, then creates and starts the state machine on this loop.
     func allocateMedia() {
         let media = service.media
         let id = callID
         Task { [self] in
             do {
-                let allocation = try await media.allocate(callID: id, callerStreams: offer.media.count, calleeStreams: 1)
+                // Video gets ports when the caller offers it as its second stream (a door's H.264).
+                let kinds = offer.media.map(\.media)
+                let video = kinds.count >= 2 && kinds[0] == .audio && kinds[1] == .video && offer.media[1].port != 0
+                let allocation = try await media.allocate(callID: id, callerStreams: offer.media.count,
+                                                          calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }
             } catch {
                 shard.run { self.mediaFailed(error) }

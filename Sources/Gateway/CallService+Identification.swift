@@ -8,8 +8,8 @@ import SIPTransport
 
 @available(macOS 15.0, *)
 extension CallService {
-    /// Who sends this INVITE (issue 6): a trunk by its source address (its `allow` networks or
-    /// a server given as an IP address), an endpoint by its source address, else an endpoint by
+    /// Who sends this INVITE (issue 6): a trunk by its source address (its `allow` networks, a
+    /// server given as an IP address, or the resolved addresses of a server name), an endpoint by its source address, else an endpoint by
     /// digest on `Proxy-Authorization` with the registrar's authenticator (RFC 3261 §22.3: a
     /// 407 challenge with `Proxy-Authenticate`, then 403 for wrong credentials).
     public func identifyCaller(_ request: SIPMessage, context: SIPMessageContext, plan: DialPlan) -> CallerIdentification {
@@ -17,6 +17,10 @@ extension CallService {
             for trunk in plan.trunks.values.sorted(by: { $0.name < $1.name })
             where trunk.allow.contains(where: { $0.contains(ip) }) || IPAddress(trunk.server) == ip {
                 return .trunk(trunk.name)
+            }
+            if let source = context.source.ipAddress, let name = trunkAddresses.withLock({ $0[source] }),
+               plan.trunks[name] != nil {
+                return .trunk(name)
             }
             if let endpoint = plan.endpoint(forSource: ip) { return .endpoint(endpoint.name, byDigest: false) }
         }

@@ -12,6 +12,12 @@ extension CallService {
     /// start the call's state machine once the ports are known.
     func startCall(_ transaction: SIPServerTransaction, callID: String, shard: CallShard) {
         let request = transaction.request
+        // RFC 3261 §16.3 step 3 applied by a B2BUA: the outbound legs carry one hop less, so two
+        // gateways routing to each other stop (483) instead of looping.
+        if let hops = request.maxForwards, hops <= 0 {
+            try? transaction.respond(status: 483, toTag: SIPMessage.makeTag())
+            return
+        }
         let plan = dialPlans.current.plan
         let identification = identifyCaller(request, context: transaction.context, plan: plan)
         hooks.identified?(identification, transaction.context)

@@ -43,11 +43,15 @@ public final class CallService: Sendable {
     let stackBox = Mutex<SIPStack?>(nil)
     /// Our Contact host:port per transport, set when the listeners are bound (read once per call).
     let contactAddresses = Mutex<[SIPTransportProtocol: String]>([:])
+    /// Trunk servers given by name, resolved (RFC 3263) at start and every 5 minutes: address →
+    /// trunk, so an INVITE from a carrier's server identifies the trunk (read once per INVITE).
+    let trunkAddresses = Mutex<[String: String]>([:])
 
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
          media: any MediaSessionControlling, mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)? = nil,
-         sink: any CallRecordSink, hooks: Hooks = Hooks(), resolver: RFC3263Resolver, logger: Logger) {
+         sink: any CallRecordSink, hooks: Hooks = Hooks(),
+         resolver: RFC3263Resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())), logger: Logger) {
         self.dialPlans = dialPlans
         self.bindings = bindings
         self.registrar = registrar
@@ -76,6 +80,28 @@ public final class CallService: Sendable {
         }
         contactAddresses.withLock { $0 = addresses }
         stack?.setSentBy(addresses)
+        Task { [weak self] in
+            while !Task.isCancelled {
+                do {
+                    guard let service = self else { return }
+                    await service.refreshTrunkAddresses()
+                }
+                try? await Task.sleep(for: .seconds(300))
+            }
+        }
+    }
+
+    /// Resolves the trunk servers that are names (RFC 3263) into ``trunkAddresses``.
+    func refreshTrunkAddresses() async {
+        var found: [String: String] = [:]
+        for trunk in dialPlans.current.plan.trunks.values.sorted(by: { $0.name < $1.name }) where IPAddress(trunk.server) == nil {
+            guard let host = try? SIPHost(parsing: trunk.server) else { continue }
+            let uri = SIPURI(host: host, port: trunk.port.map { UInt16(clamping: $0) })
+            for target in (try? await resolver.resolve(uri)) ?? [] where found[target.address] == nil {
+                found[target.address] = trunk.name
+            }
+        }
+        trunkAddresses.withLock { $0 = found }
     }
 
     /// The transaction user for the stack: INVITE, CANCEL, the ACK of our 2xx and every request
@@ -126,8 +152,8 @@ public final class CallService: Sendable {
                     call.receiveInDialog(transaction)
                 } else {
                     // A new INVITE reusing a live call's Call-ID without a To tag (RFC 3261 §8.2.2.2
-                    // merged request, or a loop).
-                    try? transaction.respond(status: 482, toTag: SIPMessage.makeTag())
+                    // merged request, or a loop); any other method outside a dialog: 481.
+                    try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
                 }
             } else if request.toTag != nil || request.method != .invite {
                 try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
@@ -144,6 +170,27 @@ public final class CallService: Sendable {
                 call.receiveCallerCancel()
             } else {
                 try? transaction.respond(status: 487)
+            }
+        }
+    }
+
+    /// Sends an INFO into one leg of an answered call, identified by the caller leg's Call-ID (the
+    /// DTMF engine re-emitting a digit as `application/dtmf-relay` toward a door, RFC 6086).
+    /// Runs on the call's loop; `completion` gets the far end's final status, or nil when no
+    /// such answered call exists.
+    public func sendInfo(callID: String, toward side: CallSide, contentType: String, body: [UInt8],
+                         completion: @escaping @Sendable (Int?) -> Void = { _ in }) {
+        // The caller's Call-ID hashes to a loop only the stack knows: ask every shard (one
+        // dictionary lookup each); exactly one holds the call.
+        let remaining = shards.count
+        let misses = Mutex(0)
+        for shard in shards {
+            shard.run {
+                if let call = shard.calls[callID], call.callID == callID {
+                    call.sendInfo(toward: side, contentType: contentType, body: body, completion: completion)
+                } else if misses.withLock({ $0 += 1; return $0 }) == remaining {
+                    completion(nil)
+                }
             }
         }
     }
@@ -192,9 +239,11 @@ extension CallService {
     static func make(group: any EventLoopGroup, configuration: GatewayConfiguration, dialPlans: DialPlanStore,
                      store: any BindingStore, registrar: RegistrarService, sink: (any CallRecordSink)? = nil,
                      hooks: Hooks = Hooks(), logger: Logger) throws -> CallService {
+        let timeout = configuration.mediaTimeout.components
         let engine = try MediaEngine(group: group, configuration: .init(
-            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts))
-        let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress)
+            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts,
+            mediaTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)))
+        let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress, logger: logger)
         let recordLogger = logger
         let sink = sink ?? LoggingCallRecordSink { record in
             recordLogger.debug("call record", metadata: ["callID": "\(record.callID)", "summary": "\(record.summary)"])

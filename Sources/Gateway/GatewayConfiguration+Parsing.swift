@@ -36,9 +36,13 @@ extension GatewayConfiguration {
             }
         }
         if let media = top["media"], let map = reader.mapping(media, what: "media") {
-            reader.rejectUnknownKeys(map, known: ["address", "ports"])
+            reader.rejectUnknownKeys(map, known: ["address", "ports", "timeout"])
             if let value = map["address"] { config.mediaAddress = reader.string(value, in: map, key: "address") ?? config.mediaAddress }
             if let value = map["ports"], let range = reader.portRange(value) { config.mediaPorts = range }
+            if let value = map["timeout"],
+               let timeout = reader.duration(value, key: "timeout", range: .seconds(1)...Duration.seconds(3600)) {
+                config.mediaTimeout = timeout
+            }
         }
         if let value = top["data_directory"] { config.dataDirectory = reader.string(value, in: top, key: "data_directory") ?? config.dataDirectory }
         if let admin = top["admin"], let map = reader.mapping(admin, what: "admin") {

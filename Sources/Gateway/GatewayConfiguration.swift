@@ -15,6 +15,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var mediaAddress: String
     /// RTP port range, inclusive; RTP on even ports, RTCP on the next odd one.
     public var mediaPorts: ClosedRange<Int>
+    /// No RTP from a leg of an answered call for this long ends the call (`media: { timeout: 30s }`).
+    public var mediaTimeout: Duration = .seconds(30)
     public var dataDirectory: String
     public var adminAddress: String
     public var adminPort: Int

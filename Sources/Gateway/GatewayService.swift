@@ -64,7 +64,10 @@ public final class GatewayService: Sendable {
     public let runtime: GatewayRuntime
 
     /// Loads the dial plan, opens the binding store and prepares (does not bind) the listeners.
-    public init(configuration: GatewayConfiguration, logger: Logger) throws(StartError) {
+    /// `callRecords` receives every finished call (the log only when nil); `callHooks` lets the
+    /// DTMF and security modules see in-dialog INFO and caller identification.
+    public init(configuration: GatewayConfiguration, logger: Logger, callRecords: (any CallRecordSink)? = nil,
+                callHooks: CallService.Hooks = CallService.Hooks()) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         runtime = GatewayRuntime(trace: configuration.trace)
@@ -105,7 +108,7 @@ public final class GatewayService: Sendable {
         self.group = group
         do {
             calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
-                                         registrar: registrar, logger: logger)
+                                         registrar: registrar, sink: callRecords, hooks: callHooks, logger: logger)
         } catch {
             try? group.syncShutdownGracefully()
             throw .listen(error)

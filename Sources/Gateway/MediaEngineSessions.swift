@@ -1,31 +1,42 @@
 import B2BUA
+import Logging
 import MediaRelay
 import NIOCore
 import SDP
 import Synchronization
 import Transcoding
 
-/// ``MediaSessionControlling`` on the real ``MediaEngine``: one ``MediaSession`` per call, the
-/// caller on ``MediaLeg/a`` and the called leg on ``MediaLeg/b``. Audio only: one port per
-/// side, so a video stream of the caller is answered with port 0 (the engine relays one RTP
-/// stream per leg). The lock guards the per-call table only (allocate, update, release: a few
-/// times per call, never per packet).
+/// ``MediaSessionControlling`` on the real ``MediaEngine``: one ``MediaSession`` per stream of
+/// a call, the caller on ``MediaLeg/a`` and the called leg on ``MediaLeg/b``: audio, and video
+/// when the caller offers it second (`calleeStreams` 2); video is relayed untouched (same codec
+/// both sides, INTEROP.md doors) or rejected with port 0 by the side that does not take it.
+/// The lock guards the per-call table only (allocate, update, release: a few times per call,
+/// never per packet).
 @available(macOS 15.0, *)
 final class MediaEngineSessions: MediaSessionControlling {
     let engine: MediaEngine
     let address: String
     let sessions = Mutex<[String: MediaSession]>([:])
+    let videoSessions = Mutex<[String: MediaSession]>([:])
+    let logger: Logger
 
-    init(engine: MediaEngine, address: String) {
+    init(engine: MediaEngine, address: String, logger: Logger) {
         self.engine = engine
         self.address = address
+        self.logger = logger
     }
 
     func allocate(callID: String, callerStreams: Int, calleeStreams: Int) async throws -> MediaAllocation {
         let session = try await engine.allocateSession()
         sessions.withLock { $0[callID] = session }
-        return MediaAllocation(address: address, callerPorts: [UInt16(session.localPort(.a))],
-                               calleePorts: [UInt16(session.localPort(.b))],
+        var callerPorts = [UInt16(session.localPort(.a))]
+        var calleePorts = [UInt16(session.localPort(.b))]
+        if calleeStreams > 1, let video = try? await engine.allocateSession() {
+            videoSessions.withLock { $0[callID] = video }
+            callerPorts.append(UInt16(video.localPort(.a)))
+            calleePorts.append(UInt16(video.localPort(.b)))
+        }
+        return MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
                                sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
     }
 
@@ -50,18 +61,32 @@ final class MediaEngineSessions: MediaSessionControlling {
         guard let session = session(callID: callID) else { return }
         if let caller = Self.configuration(plan.caller.session) { try await session.configure(leg: .a, caller) }
         if let callee = Self.configuration(plan.callee.session) { try await session.configure(leg: .b, callee) }
+        if let video = videoSessions.withLock({ $0[callID] }),
+           let caller = Self.configuration(plan.caller.session, stream: plan.caller.session.video),
+           let callee = Self.configuration(plan.callee.session, stream: plan.callee.session.video) {
+            try await video.configure(leg: .a, caller)
+            try await video.configure(leg: .b, callee)
+        }
     }
 
     func release(callID: String) async {
-        let session = sessions.withLock { $0.removeValue(forKey: callID) }
-        await session?.release()
+        await videoSessions.withLock({ $0.removeValue(forKey: callID) })?.release()
+        guard let session = sessions.withLock({ $0.removeValue(forKey: callID) }) else { return }
+        // The per-leg counters, logged once per call (scripts/interop-calls reads them).
+        if let caller = try? await session.counters(.a), let callee = try? await session.counters(.b) {
+            logger.info("media released", metadata: [
+                "callID": "\(callID)", "a_rx": "\(caller.packetsReceived)", "a_tx": "\(caller.packetsSent)",
+                "b_rx": "\(callee.packetsReceived)", "b_tx": "\(callee.packetsSent)",
+                "dropped": "\(caller.packetsDropped + callee.packetsDropped)"])
+        }
+        await session.release()
     }
 
-    /// A leg's engine settings from its negotiated audio stream: the peer's address and port,
+    /// A leg's engine settings from a negotiated stream (audio by default): the peer's address and port,
     /// the codec with the payload type the peer gave it, its ptime and telephone-event PT.
     /// Nil when there is no audio, or the peer holds with 0.0.0.0 (RFC 3264 §8.4).
-    static func configuration(_ session: NegotiatedSession) -> LegConfiguration? {
-        guard let audio = session.audio, let negotiated = audio.codec, let host = audio.remoteAddress,
+    static func configuration(_ session: NegotiatedSession, stream: NegotiatedStream? = nil) -> LegConfiguration? {
+        guard let audio = stream ?? session.audio, let negotiated = audio.codec, let host = audio.remoteAddress,
               host != "0.0.0.0", audio.remotePort != 0,
               let remote = try? SocketAddress(ipAddress: host, port: Int(audio.remotePort)) else { return nil }
         let codec = negotiated.codec

@@ -45,3 +45,15 @@ import Testing
         #expect(calleeResult.plan.callee.session.audio?.remoteAddress == "10.0.0.8")
     }
 }
+
+extension InDialogTests {
+    @Test func currentDescriptionsAfterTheAnswer() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        #expect(call.machine.currentDescription(for: .caller) == nil)
+        let answered = try call.answer(leg1, codecs: [.pcmu])
+        let sentToCaller = try #require(answered.callerResponse(200)?.sdp)
+        #expect(call.machine.currentDescription(for: .caller) == sentToCaller)
+        #expect(call.machine.currentDescription(for: .callee) == (try call.request(leg1)).offer)
+    }
+}
