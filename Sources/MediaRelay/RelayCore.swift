@@ -97,8 +97,12 @@ final class RelayCore {
                 pipelines[index] = nil
             } else if !unchanged || pipelines[index] == nil {
                 do {
-                    let decoder = try settings.codecs.makeCodec(for: ingress.codec.format)
-                    let encoder = try settings.codecs.makeCodec(for: egress.codec.format)
+                    // Code at the narrower leg's audio rate: PCMU ↔ Opus runs Opus at 8 kHz (no
+                    // resampling, a narrowband encoder), since nothing above 4 kHz exists anyway.
+                    let codecSettings = CodecSettings(preferredSampleRate: min(
+                        Self.audioSampleRate(ingress.codec.format), Self.audioSampleRate(egress.codec.format)))
+                    let decoder = try settings.codecs.makeCodec(for: ingress.codec.format, settings: codecSettings)
+                    let encoder = try settings.codecs.makeCodec(for: egress.codec.format, settings: codecSettings)
                     pipelines[index] = try TranscodingPipeline(decoder: decoder, encoder: encoder, configuration: .init(
                         packetDuration: egress.codec.packetDuration,
                         timestampBase: .random(in: 0 ... .max), sequenceBase: .random(in: 0 ... .max)))
@@ -107,6 +111,12 @@ final class RelayCore {
                 }
             }
         }
+    }
+
+    /// The PCM rate a format carries audio at: its clock, except G.722 (16 kHz audio on an
+    /// 8000 RTP clock, RFC 3551 §4.5.2).
+    static func audioSampleRate(_ format: CodecFormat) -> Int {
+        format.normalizedName == "g722" ? 16000 : format.clockRate
     }
 
     func relatch(leg: MediaLeg, remote: SocketAddress?) {
