@@ -89,17 +89,42 @@ public final class MediaEngine: Sendable {
     /// Free RTP ports (pairs) left in the pool.
     public var availablePorts: Int { pool.withLockedValue { $0.availableCount } }
 
-    /// A session with one bound endpoint per leg (RTP port, plus RTCP on +1 unless `rtcpMux`).
-    /// Throws `MediaRelayError.portsExhausted` when no port (pair) can be had.
-    public func allocateSession(rtcpMux: Bool = false) async throws -> MediaSession {
-        let loop = loops[cursor.withLockedValue { value in
+    /// The sessions of one call, one per SDP stream in `kinds` order (audio first, then video,
+    /// as `MediaAllocation` orders its ports), all on the same media thread. Either every
+    /// session is allocated or none (what was bound is released before the error is thrown).
+    public func allocateStreams(_ kinds: [MediaStreamKind], rtcpMux: Bool = false) async throws -> [MediaSession] {
+        let loop = nextLoop()
+        var sessions: [MediaSession] = []
+        do {
+            for kind in kinds {
+                sessions.append(try await allocateSession(rtcpMux: rtcpMux, kind: kind, on: loop))
+            }
+        } catch {
+            for session in sessions { await session.release() }
+            throw error
+        }
+        return sessions
+    }
+
+    /// A session with one bound endpoint per leg (RTP port, plus RTCP on +1 unless `rtcpMux`)
+    /// for one `kind` of stream. Throws `MediaRelayError.portsExhausted` when no port (pair)
+    /// can be had.
+    public func allocateSession(rtcpMux: Bool = false, kind: MediaStreamKind = .audio) async throws -> MediaSession {
+        try await allocateSession(rtcpMux: rtcpMux, kind: kind, on: nextLoop())
+    }
+
+    private func nextLoop() -> MediaIOLoop {
+        loops[cursor.withLockedValue { value in
             defer { value = (value + 1) % loops.count }
             return value
         }]
+    }
+
+    private func allocateSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) async throws -> MediaSession {
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
         let core = try await loop.submit {
-            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, events: continuation, loop: loop)
+            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: continuation, loop: loop)
             loop.add(core: core)
             return NIOLoopBound(core, eventLoop: loop)
         }.get()
@@ -121,7 +146,7 @@ public final class MediaEngine: Sendable {
             pool.withLockedValue { pool in ports.forEach { pool.release($0) } }
             throw error
         }
-        return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, events: stream)
+        return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
     }
 
     /// Binds RTP (and RTCP) sockets for one leg, trying pool ports until one pair binds.

@@ -11,6 +11,8 @@ public final class MediaSession: Sendable {
     public let eventLoop: any EventLoop
     /// Whether RTCP shares the RTP port (RFC 5761).
     public let rtcpMux: Bool
+    /// The stream this session carries (audio or video).
+    public let kind: MediaStreamKind
     /// Media timeouts and latching changes, in order; finishes on `release()`.
     public let events: AsyncStream<MediaEvent>
     private let engine: MediaEngine
@@ -18,7 +20,8 @@ public final class MediaSession: Sendable {
     private let ports: [Int]
     private let state: NIOLockedValueBox<Bool>
 
-    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, events: AsyncStream<MediaEvent>) {
+    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>) {
+        self.kind = kind
         self.engine = engine
         self.eventLoop = loop
         self.core = core
@@ -46,6 +49,17 @@ public final class MediaSession: Sendable {
     public func relatch(leg: MediaLeg, remote: SocketAddress? = nil) async throws {
         let core = self.core
         try await eventLoop.submit { core.value.relatch(leg: leg, remote: remote) }.get()
+    }
+
+    /// Asks `leg`'s video source for a key frame (an RTCP picture loss indication, RFC 4585
+    /// §6.3.1), e.g. on a SIP INFO `picture_fast_update` from the other side.
+    public func requestKeyFrame(from leg: MediaLeg) async throws {
+        guard !state.withLockedValue({ $0 }) else { throw MediaRelayError.sessionReleased }
+        let core = self.core
+        try await eventLoop.submit {
+            core.value.requestKeyFrame(from: leg)
+            core.value.loop.flushOutput()
+        }.get()
     }
 
     /// The counters of `leg`.

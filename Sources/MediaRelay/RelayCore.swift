@@ -23,6 +23,8 @@ final class RelayCore {
 
     let settings: MediaEngine.Configuration
     let rtcpMux: Bool
+    /// Audio (relay or transcode) or video (relay only).
+    let kind: MediaStreamKind
     let events: AsyncStream<MediaEvent>.Continuation
     var legs: [Leg]
     /// The outgoing stream to each leg (indexed by the egress leg).
@@ -35,8 +37,9 @@ final class RelayCore {
     /// The loop this core's sockets are read on and its packets are sent from.
     let loop: MediaIOLoop
 
-    init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
+    init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
         self.settings = settings
+        self.kind = kind
         self.loop = loop
         self.rtcpMux = rtcpMux
         self.events = events
@@ -95,6 +98,10 @@ final class RelayCore {
             routers[index] = router
             if !router.needsTranscoding {
                 pipelines[index] = nil
+            } else if kind == .video {
+                // Video is never transcoded: the SDP layer must only pair legs sharing a codec.
+                pipelines[index] = nil
+                throw .unsupportedCodec("video \(ingress.codec.format) → \(egress.codec.format)")
             } else if !unchanged || pipelines[index] == nil {
                 do {
                     // Code at the narrower leg's audio rate: PCMU ↔ Opus runs Opus at 8 kHz (no
@@ -145,6 +152,7 @@ final class RelayCore {
 
     /// Raises `mediaTimeout` for a configured leg silent for longer than the media timeout.
     func checkTimeouts(now: UInt64) {
+        guard kind == .audio else { return }
         let timeout = UInt64(settings.mediaTimeout.nanoseconds)
         for index in legs.indices where legs[index].configuration != nil && !legs[index].timedOut {
             if now &- legs[index].lastReceived > timeout {
