@@ -29,6 +29,9 @@ public final class MediaEngine: Sendable {
         public var vectorReadCount: Int
         /// The codecs transcoding legs may use.
         public var codecs: CodecRegistry
+        /// The mean interval of the RTCP reports the engine generates for transcoded legs
+        /// (RFC 3550 §6.2: 5 s minimum; each interval is randomised over 0.5–1.5×).
+        public var rtcpReportInterval: TimeAmount
         /// Media loop threads (each one `epoll` set of sockets, `MediaIOLoop`); sessions are
         /// spread over them round-robin.
         public var ioThreads: Int
@@ -39,7 +42,7 @@ public final class MediaEngine: Sendable {
             mediaTimeout: TimeAmount = .seconds(30), tickInterval: TimeAmount = .milliseconds(10),
             timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
-            codecs: CodecRegistry = .standard, ioThreads: Int = 1
+            codecs: CodecRegistry = .standard, ioThreads: Int = 1, rtcpReportInterval: TimeAmount = .seconds(5)
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
@@ -51,6 +54,7 @@ public final class MediaEngine: Sendable {
             self.vectorReadCount = vectorReadCount
             self.codecs = codecs
             self.ioThreads = ioThreads
+            self.rtcpReportInterval = rtcpReportInterval
         }
     }
 

@@ -87,6 +87,9 @@ public struct LegCounters: Hashable, Sendable {
     public var packetsLost = 0
     /// RTCP packets relayed from the leg.
     public var rtcpRelayed = 0
+    /// RTCP compound packets the engine generated for the leg (transcoded legs, RFC 3550
+    /// §6.4: our own SR/RR, since the media it gets is ours, not the other leg's).
+    public var rtcpGenerated = 0
     /// Picture loss indications the engine itself sent to the leg (video source changes,
     /// `MediaSession.requestKeyFrame`).
     public var keyFrameRequests = 0

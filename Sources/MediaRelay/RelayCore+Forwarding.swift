@@ -84,6 +84,7 @@ extension RelayCore {
             }
         case .transcode:
             guard let pipeline = pipelines[index] else { return }
+            noteTranscodedArrival(from: leg, header: header, now: now)
             let payload = header.payloadRange
             buffer.withUnsafeReadableBytes { bytes in
                 pipeline.receive(
@@ -102,6 +103,7 @@ extension RelayCore {
             sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: configuration.outgoingSSRC)
         var buffer = allocator.buffer(capacity: RTPHeader.fixedHeaderLength + packet.payload.count + 64)
         guard (try? builder.write(payload: packet.payload, to: &buffer)) != nil else { return }
+        noteTranscodedSend(to: egress, timestamp: packet.timestamp, payloadOctets: packet.payload.count)
         sendRTP(&buffer, to: egress)
     }
 
@@ -146,7 +148,12 @@ extension RelayCore {
                 return
             }
         }
-        guard let router = routers[index], !router.needsTranscoding else { return }
+        guard let router = routers[index] else { return }
+        if router.needsTranscoding {
+            // Terminated here (the other leg gets our own reports): keep the SR time for LSR/DLSR.
+            noteTerminatedRTCP(from: leg, packet: buffer)
+            return
+        }
         let egress = leg.other
         var rewriter = RTCPRelayRewriter(forward: continuity[egress.rawValue], backward: continuity[index])
         guard (try? buffer.rewriteRTCP(allowReducedSize: true, with: &rewriter)) != nil else {

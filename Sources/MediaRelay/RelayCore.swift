@@ -19,6 +19,8 @@ final class RelayCore {
         var reception: RTPReceptionStatistics?
         var lastReceived: UInt64 = 0
         var timedOut = false
+        /// Our own RTCP toward a transcoded leg (RelayCore+Reports).
+        var report = ReportState()
     }
 
     let settings: MediaEngine.Configuration
@@ -79,6 +81,7 @@ final class RelayCore {
         legs[index].lastReceived = now
         legs[index].timedOut = false
         legs[index].reception = nil
+        legs[index].report.receptionSource = nil
         // The stream to this leg: created once, so a re-INVITE keeps SSRC/seq/ts continuous.
         if continuity[index] == nil || continuity[index]?.configuration.clockRate != configuration.codec.format.clockRate {
             continuity[index] = StreamContinuity(configuration: .init(
@@ -169,5 +172,6 @@ final class RelayCore {
             let egress = MediaLeg(rawValue: index)?.other ?? .a
             pipeline.poll(now: now) { packet in sendTranscoded(packet, to: egress) }
         }
+        sendReportsIfDue(now: now)
     }
 }
