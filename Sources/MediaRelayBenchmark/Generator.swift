@@ -47,7 +47,9 @@ final class Peer: @unchecked Sendable {
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: packet), promise: nil)
     }
 
-    func packetArrived() {
+    func packetArrived(_ bytes: ByteBuffer) {
+        // Count RTP only: transcoded legs also get the engine's own RTCP (payload types 200–206).
+        if let type = bytes.getInteger(at: bytes.readerIndex + 1, as: UInt8.self), (200...206).contains(type) { return }
         if let source, received < source.sendTimes.count {
             latencies.append(NIODeadline.now().uptimeNanoseconds &- source.sendTimes[received])
         }
@@ -60,7 +62,7 @@ final class PeerHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let peer: NIOLoopBoundBox<Peer?>
     init(loop: any EventLoop) { peer = NIOLoopBoundBox.makeEmptyBox(valueType: Peer.self, eventLoop: loop) }
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { peer.value?.packetArrived() }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { peer.value?.packetArrived(unwrapInboundIn(data).data) }
 }
 
 /// The generator's clock: every millisecond it sends for the peers whose 20 ms slot has come,

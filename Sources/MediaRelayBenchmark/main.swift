@@ -25,8 +25,10 @@ func threadCPU(tid: Int32) -> Double {
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let loop = generatorGroup.next()
+// Two generator threads (each call's two phones on one of them), so a busy machine does not
+// starve the generator into dropping what the engine relayed.
+let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+let generatorLoops = [generatorGroup.next(), generatorGroup.next()]
 let engine = try MediaEngine(group: generatorGroup, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
 var relayTID: Int32 = 0
 while relayTID == 0 {
@@ -44,6 +46,7 @@ let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
 var sessions: [MediaSession] = []
 var peers: [Peer] = []
 for call in 0..<calls {
+    let loop = generatorLoops[call % 2]
     let session = try await engine.allocateSession(rtcpMux: true)
     var pair: [Peer] = []
     for leg in MediaLeg.allCases {
@@ -74,24 +77,37 @@ for call in 0..<calls {
 }
 
 let allPeers = peers
-let schedule = Schedule(peers: allPeers, packetsPerPeer: packetsPerPeer)
 let cpuStart = threadCPU(tid: relayTID)
 let wallStart = Date()
-let task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(1), delay: .milliseconds(1)) { task in
-    if !schedule.fire() { task.cancel() }
+let tasks = generatorLoops.enumerated().map { index, loop in
+    // Calls alternate between the loops: peers 4k, 4k+1 on loop 0, 4k+2, 4k+3 on loop 1.
+    let schedule = Schedule(peers: allPeers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: packetsPerPeer)
+    return loop.scheduleRepeatedTask(initialDelay: .milliseconds(1), delay: .milliseconds(1)) { task in
+        if !schedule.fire() { task.cancel() }
+    }
 }
 try await Task.sleep(for: .seconds(seconds))
 try await Task.sleep(for: .milliseconds(500))
 let wall = Date().timeIntervalSince(wallStart)
 let cpu = threadCPU(tid: relayTID) - cpuStart
-task.cancel()
-let (sent, received, latencies) = try await loop.submit {
-    (allPeers.reduce(0) { $0 + $1.sendTimes.count }, allPeers.reduce(0) { $0 + $1.received }, allPeers.flatMap(\.latencies).sorted())
-}.get()
+tasks.forEach { $0.cancel() }
+var sent = 0
+var received = 0
+var latencies: [UInt64] = []
+for (index, loop) in generatorLoops.enumerated() {
+    let mine = allPeers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element)
+    let (s, r, l) = try await loop.submit {
+        (mine.reduce(0) { $0 + $1.sendTimes.count }, mine.reduce(0) { $0 + $1.received }, mine.flatMap(\.latencies))
+    }.get()
+    sent += s
+    received += r
+    latencies += l
+}
+let sortedLatencies = latencies.sorted()
 for session in sessions { await session.release() }
 
 func percentile(_ p: Double) -> Double {
-    latencies.isEmpty ? 0 : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6
+    sortedLatencies.isEmpty ? 0 : Double(sortedLatencies[min(sortedLatencies.count - 1, Int(Double(sortedLatencies.count) * p))]) / 1e6
 }
 let perCall = 100 * cpu / wall / Double(calls)
 var line = String(
