@@ -38,6 +38,8 @@ final class RelayCore {
     let allocator = ByteBufferAllocator()
     /// The loop this core's sockets are read on and its packets are sent from.
     let loop: MediaIOLoop
+    /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).
+    var eventLoop: any EventLoop { loop }
 
     init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
         self.settings = settings
