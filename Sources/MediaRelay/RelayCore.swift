@@ -169,6 +169,8 @@ final class RelayCore {
 
     /// Releases what the transcoders' jitter buffers held past their deadlines.
     func pollTranscoders(now: UInt64) {
+        // A relay-only session (most calls) has nothing to do here.
+        guard pipelines[0] != nil || pipelines[1] != nil else { return }
         for index in pipelines.indices {
             guard let pipeline = pipelines[index], let deadline = pipeline.nextDeadline, deadline <= now else { continue }
             let egress = MediaLeg(rawValue: index)?.other ?? .a

@@ -25,11 +25,7 @@ func threadCPU(tid: Int32) -> Double {
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-// Two generator threads (each call's two phones on one of them), so a busy machine does not
-// starve the generator into dropping what the engine relayed.
-let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-let generatorLoops = [generatorGroup.next(), generatorGroup.next()]
-let engine = try MediaEngine(group: generatorGroup, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
+let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
 var relayTID: Int32 = 0
 while relayTID == 0 {
     relayTID = engine.threadIDs.first ?? 0
@@ -46,28 +42,20 @@ let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
 var sessions: [MediaSession] = []
 var peers: [Peer] = []
 for call in 0..<calls {
-    let loop = generatorLoops[call % 2]
     let session = try await engine.allocateSession(rtcpMux: true)
     var pair: [Peer] = []
     for leg in MediaLeg.allCases {
-        let handler = PeerHandler(loop: loop)
-        let channel = try await DatagramBootstrap(group: loop)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } }
-            .bind(host: "127.0.0.1", port: 0).get()
         let codec = leg == .a ? codecA : codecB
+        let peer = try Peer(codec: codec, payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), packets: packetsPerPeer)
         var srtp: SRTPLegConfiguration?
-        var phone: SRTPSession?
         if scenario == .srtp, leg == .b {
             let relayKey = SDESKeyParameters.generate(for: suite)
             let phoneKey = SDESKeyParameters.generate(for: suite)
             srtp = SRTPLegConfiguration(suite: suite, localKey: relayKey, remoteKey: phoneKey)
-            phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+            peer.srtp = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
         }
-        try await session.configure(leg: leg, LegConfiguration(remote: channel.localAddress!, codec: codec, srtp: srtp))
-        let peer = Peer(
-            channel: channel, target: try SocketAddress(ipAddress: "127.0.0.1", port: session.localPort(leg)), codec: codec,
-            payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), srtp: phone, packets: packetsPerPeer)
-        try await loop.submit { handler.peer.value = peer }.get()
+        try await session.configure(leg: leg, LegConfiguration(remote: peer.address, codec: codec, srtp: srtp))
+        try peer.aim(at: session.localPort(leg))
         pair.append(peer)
     }
     pair[0].source = pair[1]
@@ -76,33 +64,19 @@ for call in 0..<calls {
     sessions.append(session)
 }
 
-let allPeers = peers
+// Two generator threads, each call's two phones on the same one.
+let generators = (0..<2).map { index in
+    Generator(peers: peers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: packetsPerPeer)
+}
 let cpuStart = threadCPU(tid: relayTID)
 let wallStart = Date()
-let tasks = generatorLoops.enumerated().map { index, loop in
-    // Calls alternate between the loops: peers 4k, 4k+1 on loop 0, 4k+2, 4k+3 on loop 1.
-    let schedule = Schedule(peers: allPeers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: packetsPerPeer)
-    return loop.scheduleRepeatedTask(initialDelay: .milliseconds(1), delay: .milliseconds(1)) { task in
-        if !schedule.fire() { task.cancel() }
-    }
-}
-try await Task.sleep(for: .seconds(seconds))
-try await Task.sleep(for: .milliseconds(500))
+for generator in generators { generator.start(lingerMilliseconds: 500) }
+for generator in generators { generator.wait() }
 let wall = Date().timeIntervalSince(wallStart)
 let cpu = threadCPU(tid: relayTID) - cpuStart
-tasks.forEach { $0.cancel() }
-var sent = 0
-var received = 0
-var latencies: [UInt64] = []
-for (index, loop) in generatorLoops.enumerated() {
-    let mine = allPeers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element)
-    let (s, r, l) = try await loop.submit {
-        (mine.reduce(0) { $0 + $1.sendTimes.count }, mine.reduce(0) { $0 + $1.received }, mine.flatMap(\.latencies))
-    }.get()
-    sent += s
-    received += r
-    latencies += l
-}
+let sent = peers.reduce(0) { $0 + $1.sendTimes.count }
+let received = peers.reduce(0) { $0 + $1.received }
+let latencies = peers.flatMap(\.latencies)
 let sortedLatencies = latencies.sorted()
 for session in sessions { await session.release() }
 
@@ -130,4 +104,3 @@ if scenario == .srtp {
     line += String(format: " raw-srtp=%.1fus/frame raw/call=%.3f%% of a core", raw, rawPerCall)
 }
 print(line)
-try await generatorGroup.shutdownGracefully()
