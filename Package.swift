@@ -125,7 +125,7 @@ let package = Package(
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "MediaRelayBenchmark", dependencies: [
-            "MediaRelay", "Transcoding", "SecureRTP",
+            "MediaRelay", "Transcoding", "SecureRTP", "CMediaSocket",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

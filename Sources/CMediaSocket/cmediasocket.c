@@ -122,3 +122,11 @@ void cmedia_eventfd_drain(int fd) {
 }
 
 void cmedia_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
+
+int cmedia_local_port(int fd) {
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    if (getsockname(fd, (struct sockaddr *)&address, &length) < 0) return -errno;
+    if (address.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&address)->sin_port);
+}

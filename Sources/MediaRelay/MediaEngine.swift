@@ -29,6 +29,9 @@ public final class MediaEngine: Sendable {
         public var vectorReadCount: Int
         /// The codecs transcoding legs may use.
         public var codecs: CodecRegistry
+        /// The mean interval of the RTCP reports the engine generates for transcoded legs
+        /// (RFC 3550 §6.2: 5 s minimum; each interval is randomised over 0.5–1.5×).
+        public var rtcpReportInterval: TimeAmount
         /// Media loop threads (each one `epoll` set of sockets, `MediaIOLoop`); sessions are
         /// spread over them round-robin.
         public var ioThreads: Int
@@ -39,7 +42,7 @@ public final class MediaEngine: Sendable {
             mediaTimeout: TimeAmount = .seconds(30), tickInterval: TimeAmount = .milliseconds(10),
             timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
-            codecs: CodecRegistry = .standard, ioThreads: Int = 1
+            codecs: CodecRegistry = .standard, ioThreads: Int = 1, rtcpReportInterval: TimeAmount = .seconds(5)
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
@@ -51,6 +54,7 @@ public final class MediaEngine: Sendable {
             self.vectorReadCount = vectorReadCount
             self.codecs = codecs
             self.ioThreads = ioThreads
+            self.rtcpReportInterval = rtcpReportInterval
         }
     }
 
@@ -89,17 +93,42 @@ public final class MediaEngine: Sendable {
     /// Free RTP ports (pairs) left in the pool.
     public var availablePorts: Int { pool.withLockedValue { $0.availableCount } }
 
-    /// A session with one bound endpoint per leg (RTP port, plus RTCP on +1 unless `rtcpMux`).
-    /// Throws `MediaRelayError.portsExhausted` when no port (pair) can be had.
-    public func allocateSession(rtcpMux: Bool = false) async throws -> MediaSession {
-        let loop = loops[cursor.withLockedValue { value in
+    /// The sessions of one call, one per SDP stream in `kinds` order (audio first, then video,
+    /// as `MediaAllocation` orders its ports), all on the same media thread. Either every
+    /// session is allocated or none (what was bound is released before the error is thrown).
+    public func allocateStreams(_ kinds: [MediaStreamKind], rtcpMux: Bool = false) async throws -> [MediaSession] {
+        let loop = nextLoop()
+        var sessions: [MediaSession] = []
+        do {
+            for kind in kinds {
+                sessions.append(try await allocateSession(rtcpMux: rtcpMux, kind: kind, on: loop))
+            }
+        } catch {
+            for session in sessions { await session.release() }
+            throw error
+        }
+        return sessions
+    }
+
+    /// A session with one bound endpoint per leg (RTP port, plus RTCP on +1 unless `rtcpMux`)
+    /// for one `kind` of stream. Throws `MediaRelayError.portsExhausted` when no port (pair)
+    /// can be had.
+    public func allocateSession(rtcpMux: Bool = false, kind: MediaStreamKind = .audio) async throws -> MediaSession {
+        try await allocateSession(rtcpMux: rtcpMux, kind: kind, on: nextLoop())
+    }
+
+    private func nextLoop() -> MediaIOLoop {
+        loops[cursor.withLockedValue { value in
             defer { value = (value + 1) % loops.count }
             return value
         }]
+    }
+
+    private func allocateSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) async throws -> MediaSession {
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
         let core = try await loop.submit {
-            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, events: continuation, loop: loop)
+            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: continuation, loop: loop)
             loop.add(core: core)
             return NIOLoopBound(core, eventLoop: loop)
         }.get()
@@ -121,7 +150,7 @@ public final class MediaEngine: Sendable {
             pool.withLockedValue { pool in ports.forEach { pool.release($0) } }
             throw error
         }
-        return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, events: stream)
+        return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
     }
 
     /// Binds RTP (and RTCP) sockets for one leg, trying pool ports until one pair binds.

@@ -11,14 +11,22 @@ public final class MediaSession: Sendable {
     public let eventLoop: any EventLoop
     /// Whether RTCP shares the RTP port (RFC 5761).
     public let rtcpMux: Bool
+    /// The stream this session carries (audio or video).
+    public let kind: MediaStreamKind
     /// Media timeouts and latching changes, in order; finishes on `release()`.
     public let events: AsyncStream<MediaEvent>
     private let engine: MediaEngine
-    private let core: NIOLoopBound<RelayCore>
+    let core: NIOLoopBound<RelayCore>
     private let ports: [Int]
-    private let state: NIOLockedValueBox<Bool>
+    /// Whether `release()` ran (extensions check `released` before touching the core).
+    struct State {
+        var released = false
+    }
 
-    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, events: AsyncStream<MediaEvent>) {
+    let state = NIOLockedValueBox(State())
+
+    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>) {
+        self.kind = kind
         self.engine = engine
         self.eventLoop = loop
         self.core = core
@@ -27,7 +35,6 @@ public final class MediaSession: Sendable {
         self.events = events
         // Media timeouts and transcoder deadlines are checked by the loop's tick (one timer
         // per thread, not one per call).
-        self.state = NIOLockedValueBox(false)
     }
 
     /// The local RTP port of `leg` (RTCP is `+ 1` unless `rtcpMux`): goes into that leg's SDP.
@@ -35,7 +42,7 @@ public final class MediaSession: Sendable {
 
     /// Sets or changes a leg's peer address, codec and SRTP keys (after an offer/answer).
     public func configure(leg: MediaLeg, _ configuration: LegConfiguration) async throws {
-        guard !state.withLockedValue({ $0 }) else { throw MediaRelayError.sessionReleased }
+        guard !state.withLockedValue({ $0.released }) else { throw MediaRelayError.sessionReleased }
         let core = self.core
         try await eventLoop.submit {
             try core.value.configure(leg: leg, configuration, now: NIODeadline.now().uptimeNanoseconds)
@@ -48,6 +55,17 @@ public final class MediaSession: Sendable {
         try await eventLoop.submit { core.value.relatch(leg: leg, remote: remote) }.get()
     }
 
+    /// Asks `leg`'s video source for a key frame (an RTCP picture loss indication, RFC 4585
+    /// §6.3.1), e.g. on a SIP INFO `picture_fast_update` from the other side.
+    public func requestKeyFrame(from leg: MediaLeg) async throws {
+        guard !state.withLockedValue({ $0.released }) else { throw MediaRelayError.sessionReleased }
+        let core = self.core
+        try await eventLoop.submit {
+            core.value.requestKeyFrame(from: leg)
+            core.value.loop.flushOutput()
+        }.get()
+    }
+
     /// The counters of `leg`.
     public func counters(_ leg: MediaLeg) async throws -> LegCounters {
         let core = self.core
@@ -56,9 +74,9 @@ public final class MediaSession: Sendable {
 
     /// Closes the sockets and gives the ports back. Idempotent.
     public func release() async {
-        let first = state.withLockedValue { released -> Bool in
-            defer { released = true }
-            return !released
+        let first = state.withLockedValue { state -> Bool in
+            defer { state.released = true }
+            return !state.released
         }
         guard first else { return }
         let core = self.core

@@ -9,6 +9,21 @@ public enum MediaLeg: Int, Hashable, Sendable, CaseIterable {
     public var other: MediaLeg { self == .a ? .b : .a }
 }
 
+/// What one media session carries: an SDP `m=audio` or `m=video` stream.
+///
+/// A call has one session per stream (audio first, then video, as the B2BUA's
+/// `MediaAllocation` ports are ordered). Video is only ever relayed: both legs must share the
+/// codec (RFC 6184 H.264 with matching `profile-level-id`/`packetization-mode`, negotiated by
+/// the SDP layer); the engine rewrites SSRC, sequence number and timestamp, maps the payload
+/// type, leaves the marker bit (end of frame) alone and relays RTCP feedback (PLI, FIR, NACK)
+/// with the matching SSRC rewrites so the camera gets key-frame requests.
+public enum MediaStreamKind: Hashable, Sendable {
+    /// Audio: relayed or transcoded; a silent leg raises `MediaEvent.mediaTimeout`.
+    case audio
+    /// Video: relayed only; no media timeout (a receive-only viewer sends no RTP).
+    case video
+}
+
 /// SDES-keyed SRTP on one leg (RFC 4568): the suite from the answer, our key, the peer's key.
 public struct SRTPLegConfiguration: Hashable, Sendable {
     /// The negotiated crypto suite.
@@ -72,6 +87,12 @@ public struct LegCounters: Hashable, Sendable {
     public var packetsLost = 0
     /// RTCP packets relayed from the leg.
     public var rtcpRelayed = 0
+    /// RTCP compound packets the engine generated for the leg (transcoded legs, RFC 3550
+    /// §6.4: our own SR/RR, since the media it gets is ours, not the other leg's).
+    public var rtcpGenerated = 0
+    /// Picture loss indications the engine itself sent to the leg (video source changes,
+    /// `MediaSession.requestKeyFrame`).
+    public var keyFrameRequests = 0
     /// Where the leg's media is sent.
     public var latchedAddress: SocketAddress?
 

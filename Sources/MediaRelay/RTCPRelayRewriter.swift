@@ -24,6 +24,13 @@ struct RTCPRelayRewriter: RTCPRewriting {
         }
     }
 
+    mutating func rewriteNACKPacketID(_ packetID: UInt16, ssrc: UInt32) -> UInt16? {
+        // A NACK (RFC 4585 §6.2.1) names sequence numbers of our stream to this leg; the
+        // source numbered them before the relay's offset.
+        guard let backward, backward.configuration.ssrc == ssrc else { return nil }
+        return backward.incomingSequenceNumber(forOutgoing: packetID)
+    }
+
     mutating func rewriteSenderReportTimestamp(_ timestamp: UInt32, ssrc: UInt32) -> UInt32? {
         forward?.outgoingTimestamp(for: timestamp, ssrc: ssrc)
     }

@@ -71,12 +71,20 @@ extension RelayCore {
             guard let mapping = continuity[egress.rawValue]?.map(
                 ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrivalNanoseconds: now)
             else { return }
+            // Audio: the marker starts a talkspurt (RFC 3551 §4.1), so a new source sets it.
+            // Video: it ends a frame (RFC 6184 §5.1) and is left alone.
             buffer.rewriteRTPHeader(
                 ssrc: mapping.ssrc, sequenceNumber: mapping.sequenceNumber, timestamp: mapping.timestamp,
-                payloadType: payloadType, marker: mapping.startsNewSource ? true : nil)
+                payloadType: payloadType, marker: mapping.startsNewSource && kind == .audio ? true : nil)
             sendRTP(&buffer, to: egress)
+            if kind == .video, mapping.startsNewSource, (continuity[egress.rawValue]?.sourceCount ?? 0) > 1 {
+                // A new video source mid-call (re-INVITE, failover): the receiver cannot decode
+                // its delta frames, so ask the new source for a key frame (RFC 4585 §6.3.1).
+                requestKeyFrame(from: leg, mediaSSRC: header.ssrc)
+            }
         case .transcode:
             guard let pipeline = pipelines[index] else { return }
+            noteTranscodedArrival(from: leg, header: header, now: now)
             let payload = header.payloadRange
             buffer.withUnsafeReadableBytes { bytes in
                 pipeline.receive(
@@ -95,6 +103,7 @@ extension RelayCore {
             sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: configuration.outgoingSSRC)
         var buffer = allocator.buffer(capacity: RTPHeader.fixedHeaderLength + packet.payload.count + 64)
         guard (try? builder.write(payload: packet.payload, to: &buffer)) != nil else { return }
+        noteTranscodedSend(to: egress, timestamp: packet.timestamp, payloadOctets: packet.payload.count)
         sendRTP(&buffer, to: egress)
     }
 
@@ -122,8 +131,9 @@ extension RelayCore {
     /// the direction is transcoded the RTCP is terminated here (not relayed).
     func receiveRTCP(from leg: MediaLeg, packet buffer: inout ByteBuffer, source: MediaAddress) {
         let index = leg.rawValue
-        // Only from the latched peer's host (RFC 3550 §7.2 translators forward what they relay).
-        guard legs[index].configuration != nil, legs[index].latch.isLatched,
+        // Only from the peer's host (latched, or from its SDP before it sent RTP: a receive-only
+        // video viewer sends RTCP feedback but no RTP). RFC 3550 §7.2.
+        guard legs[index].configuration != nil,
               let target = legs[index].latch.target, target.sameHost(as: source)
         else {
             legs[index].counters.packetsDropped += 1
@@ -138,7 +148,12 @@ extension RelayCore {
                 return
             }
         }
-        guard let router = routers[index], !router.needsTranscoding else { return }
+        guard let router = routers[index] else { return }
+        if router.needsTranscoding {
+            // Terminated here (the other leg gets our own reports): keep the SR time for LSR/DLSR.
+            noteTerminatedRTCP(from: leg, packet: buffer)
+            return
+        }
         let egress = leg.other
         var rewriter = RTCPRelayRewriter(forward: continuity[egress.rawValue], backward: continuity[index])
         guard (try? buffer.rewriteRTCP(allowReducedSize: true, with: &rewriter)) != nil else {
@@ -147,6 +162,19 @@ extension RelayCore {
         }
         legs[index].counters.rtcpRelayed += 1
         sendRTCP(&buffer, to: egress)
+    }
+
+    /// Sends a picture loss indication to `leg` for its stream `mediaSSRC` (nil: the current
+    /// source of what the leg sends us), from the SSRC we send to that leg with.
+    func requestKeyFrame(from leg: MediaLeg, mediaSSRC: UInt32? = nil) {
+        let index = leg.rawValue
+        guard let media = mediaSSRC ?? continuity[leg.other.rawValue]?.currentSourceSSRC,
+              let sender = continuity[index]?.configuration.ssrc ?? legs[index].configuration?.outgoingSSRC
+        else { return }
+        var buffer = allocator.buffer(capacity: 64)
+        RTCPBuilder.writePictureLossIndication(senderSSRC: sender, mediaSSRC: media, to: &buffer)
+        legs[index].counters.keyFrameRequests += 1
+        sendRTCP(&buffer, to: leg)
     }
 
     /// Sends an RTCP compound packet to `egress` (its RTCP port, or muxed), protected with

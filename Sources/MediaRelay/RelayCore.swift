@@ -19,10 +19,14 @@ final class RelayCore {
         var reception: RTPReceptionStatistics?
         var lastReceived: UInt64 = 0
         var timedOut = false
+        /// Our own RTCP toward a transcoded leg (RelayCore+Reports).
+        var report = ReportState()
     }
 
     let settings: MediaEngine.Configuration
     let rtcpMux: Bool
+    /// Audio (relay or transcode) or video (relay only).
+    let kind: MediaStreamKind
     let events: AsyncStream<MediaEvent>.Continuation
     var legs: [Leg]
     /// The outgoing stream to each leg (indexed by the egress leg).
@@ -34,9 +38,12 @@ final class RelayCore {
     let allocator = ByteBufferAllocator()
     /// The loop this core's sockets are read on and its packets are sent from.
     let loop: MediaIOLoop
+    /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).
+    var eventLoop: any EventLoop { loop }
 
-    init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
+    init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
         self.settings = settings
+        self.kind = kind
         self.loop = loop
         self.rtcpMux = rtcpMux
         self.events = events
@@ -76,6 +83,7 @@ final class RelayCore {
         legs[index].lastReceived = now
         legs[index].timedOut = false
         legs[index].reception = nil
+        legs[index].report.receptionSource = nil
         // The stream to this leg: created once, so a re-INVITE keeps SSRC/seq/ts continuous.
         if continuity[index] == nil || continuity[index]?.configuration.clockRate != configuration.codec.format.clockRate {
             continuity[index] = StreamContinuity(configuration: .init(
@@ -95,10 +103,18 @@ final class RelayCore {
             routers[index] = router
             if !router.needsTranscoding {
                 pipelines[index] = nil
+            } else if kind == .video {
+                // Video is never transcoded: the SDP layer must only pair legs sharing a codec.
+                pipelines[index] = nil
+                throw .unsupportedCodec("video \(ingress.codec.format) → \(egress.codec.format)")
             } else if !unchanged || pipelines[index] == nil {
                 do {
-                    let decoder = try settings.codecs.makeCodec(for: ingress.codec.format)
-                    let encoder = try settings.codecs.makeCodec(for: egress.codec.format)
+                    // Code at the narrower leg's audio rate: PCMU ↔ Opus runs Opus at 8 kHz (no
+                    // resampling, a narrowband encoder), since nothing above 4 kHz exists anyway.
+                    let codecSettings = CodecSettings(preferredSampleRate: min(
+                        Self.audioSampleRate(ingress.codec.format), Self.audioSampleRate(egress.codec.format)))
+                    let decoder = try settings.codecs.makeCodec(for: ingress.codec.format, settings: codecSettings)
+                    let encoder = try settings.codecs.makeCodec(for: egress.codec.format, settings: codecSettings)
                     pipelines[index] = try TranscodingPipeline(decoder: decoder, encoder: encoder, configuration: .init(
                         packetDuration: egress.codec.packetDuration,
                         timestampBase: .random(in: 0 ... .max), sequenceBase: .random(in: 0 ... .max)))
@@ -107,6 +123,12 @@ final class RelayCore {
                 }
             }
         }
+    }
+
+    /// The PCM rate a format carries audio at: its clock, except G.722 (16 kHz audio on an
+    /// 8000 RTP clock, RFC 3551 §4.5.2).
+    static func audioSampleRate(_ format: CodecFormat) -> Int {
+        format.normalizedName == "g722" ? 16000 : format.clockRate
     }
 
     func relatch(leg: MediaLeg, remote: SocketAddress?) {
@@ -135,6 +157,7 @@ final class RelayCore {
 
     /// Raises `mediaTimeout` for a configured leg silent for longer than the media timeout.
     func checkTimeouts(now: UInt64) {
+        guard kind == .audio else { return }
         let timeout = UInt64(settings.mediaTimeout.nanoseconds)
         for index in legs.indices where legs[index].configuration != nil && !legs[index].timedOut {
             if now &- legs[index].lastReceived > timeout {
@@ -146,10 +169,13 @@ final class RelayCore {
 
     /// Releases what the transcoders' jitter buffers held past their deadlines.
     func pollTranscoders(now: UInt64) {
+        // A relay-only session (most calls) has nothing to do here.
+        guard pipelines[0] != nil || pipelines[1] != nil else { return }
         for index in pipelines.indices {
             guard let pipeline = pipelines[index], let deadline = pipeline.nextDeadline, deadline <= now else { continue }
             let egress = MediaLeg(rawValue: index)?.other ?? .a
             pipeline.poll(now: now) { packet in sendTranscoded(packet, to: egress) }
         }
+        sendReportsIfDue(now: now)
     }
 }

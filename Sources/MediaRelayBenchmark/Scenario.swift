@@ -48,8 +48,8 @@ func speech(rate: Int, seconds: Double) -> [Int16] {
 
 /// One second of 20 ms payloads of the test signal in `format`, cycled by the generator so the
 /// encoders see speech, not silence.
-func payloads(_ format: CodecFormat) throws -> [[UInt8]] {
-    let codec = try CodecRegistry.standard.makeCodec(for: format)
+func payloads(_ format: CodecFormat, settings: CodecSettings = CodecSettings()) throws -> [[UInt8]] {
+    let codec = try CodecRegistry.standard.makeCodec(for: format, settings: settings)
     let frame = codec.samples(milliseconds: 20) * codec.channels
     let pcm = speech(rate: codec.sampleRate, seconds: 1.0)
     return try stride(from: 0, to: pcm.count - frame + 1, by: frame).map { try codec.encode(Array(pcm[$0..<($0 + frame)])) }
@@ -57,11 +57,13 @@ func payloads(_ format: CodecFormat) throws -> [[UInt8]] {
 
 /// The raw codec work of one transcoded call, both directions (PCMU decode + B encode, B decode
 /// + PCMU encode; no resampling, jitter buffer, packets or I/O): CPU µs per 20 ms frame.
-func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, frames: Int = 500) throws -> Double {
+/// `sampleRate` is the PCM rate the codecs run at (the engine codes at the narrower leg's rate).
+func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil, frames: Int = 500) throws -> Double {
+    let settings = CodecSettings(preferredSampleRate: sampleRate)
     let pcmu = try CodecRegistry.standard.makeCodec(for: .pcmu)
-    let other = try CodecRegistry.standard.makeCodec(for: format)
+    let other = try CodecRegistry.standard.makeCodec(for: format, settings: settings)
     let pcmuFrames = try payloads(.pcmu)
-    let otherFrames = try payloads(format)
+    let otherFrames = try payloads(format, settings: settings)
     let otherPCM = speech(rate: other.sampleRate, seconds: 1.0)
     let frameSamples = other.samples(milliseconds: 20) * other.channels
     var pcmNarrow = [Int16](repeating: 0, count: 160 * 12)

@@ -25,9 +25,7 @@ func threadCPU(tid: Int32) -> Double {
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let loop = generatorGroup.next()
-let engine = try MediaEngine(group: generatorGroup, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
+let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
 var relayTID: Int32 = 0
 while relayTID == 0 {
     relayTID = engine.threadIDs.first ?? 0
@@ -47,24 +45,17 @@ for call in 0..<calls {
     let session = try await engine.allocateSession(rtcpMux: true)
     var pair: [Peer] = []
     for leg in MediaLeg.allCases {
-        let handler = PeerHandler(loop: loop)
-        let channel = try await DatagramBootstrap(group: loop)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } }
-            .bind(host: "127.0.0.1", port: 0).get()
         let codec = leg == .a ? codecA : codecB
+        let peer = try Peer(codec: codec, payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), packets: packetsPerPeer)
         var srtp: SRTPLegConfiguration?
-        var phone: SRTPSession?
         if scenario == .srtp, leg == .b {
             let relayKey = SDESKeyParameters.generate(for: suite)
             let phoneKey = SDESKeyParameters.generate(for: suite)
             srtp = SRTPLegConfiguration(suite: suite, localKey: relayKey, remoteKey: phoneKey)
-            phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+            peer.srtp = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
         }
-        try await session.configure(leg: leg, LegConfiguration(remote: channel.localAddress!, codec: codec, srtp: srtp))
-        let peer = Peer(
-            channel: channel, target: try SocketAddress(ipAddress: "127.0.0.1", port: session.localPort(leg)), codec: codec,
-            payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), srtp: phone, packets: packetsPerPeer)
-        try await loop.submit { handler.peer.value = peer }.get()
+        try await session.configure(leg: leg, LegConfiguration(remote: peer.address, codec: codec, srtp: srtp))
+        try peer.aim(at: session.localPort(leg))
         pair.append(peer)
     }
     pair[0].source = pair[1]
@@ -73,25 +64,24 @@ for call in 0..<calls {
     sessions.append(session)
 }
 
-let allPeers = peers
-let schedule = Schedule(peers: allPeers, packetsPerPeer: packetsPerPeer)
+// Two generator threads, each call's two phones on the same one.
+let generators = (0..<2).map { index in
+    Generator(peers: peers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: packetsPerPeer)
+}
 let cpuStart = threadCPU(tid: relayTID)
 let wallStart = Date()
-let task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(1), delay: .milliseconds(1)) { task in
-    if !schedule.fire() { task.cancel() }
-}
-try await Task.sleep(for: .seconds(seconds))
-try await Task.sleep(for: .milliseconds(500))
+for generator in generators { generator.start(lingerMilliseconds: 500) }
+for generator in generators { generator.wait() }
 let wall = Date().timeIntervalSince(wallStart)
 let cpu = threadCPU(tid: relayTID) - cpuStart
-task.cancel()
-let (sent, received, latencies) = try await loop.submit {
-    (allPeers.reduce(0) { $0 + $1.sendTimes.count }, allPeers.reduce(0) { $0 + $1.received }, allPeers.flatMap(\.latencies).sorted())
-}.get()
+let sent = peers.reduce(0) { $0 + $1.sendTimes.count }
+let received = peers.reduce(0) { $0 + $1.received }
+let latencies = peers.flatMap(\.latencies)
+let sortedLatencies = latencies.sorted()
 for session in sessions { await session.release() }
 
 func percentile(_ p: Double) -> Double {
-    latencies.isEmpty ? 0 : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6
+    sortedLatencies.isEmpty ? 0 : Double(sortedLatencies[min(sortedLatencies.count - 1, Int(Double(sortedLatencies.count) * p))]) / 1e6
 }
 let perCall = 100 * cpu / wall / Double(calls)
 var line = String(
@@ -99,9 +89,14 @@ var line = String(
     scenario.rawValue, calls, wall, sent, received, sent > 0 ? 100 * Double(sent - received) / Double(sent) : 0,
     cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
 if scenario.transcodes {
-    let raw = try rawCodecMicrosecondsPerFrame(codecB.format)
+    // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the same.
+    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000)
     let rawPerCall = raw * 50 / 1e6 * 100
     line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx", raw, rawPerCall, perCall / rawPerCall)
+    if scenario == .opus {
+        let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000)
+        line += String(format: " (raw at 48 kHz: %.1fus/frame, %.3f%% of a core)", wide, wide * 50 / 1e6 * 100)
+    }
 }
 if scenario == .srtp {
     let raw = try rawSRTPMicrosecondsPerFrame()
@@ -109,4 +104,3 @@ if scenario == .srtp {
     line += String(format: " raw-srtp=%.1fus/frame raw/call=%.3f%% of a core", raw, rawPerCall)
 }
 print(line)
-try await generatorGroup.shutdownGracefully()

@@ -24,6 +24,9 @@ int cmedia_send_batch(int fd, const uint8_t *slab, size_t slot, unsigned count,
 /// A non-blocking, close-on-exec UDP socket bound to `address`; -errno on failure.
 int cmedia_bind_udp(const struct sockaddr *address, socklen_t length, int receiveBuffer);
 
+/// The local port a socket is bound to, or -errno.
+int cmedia_local_port(int fd);
+
 /// The calling thread's kernel id (for per-thread CPU accounting).
 int cmedia_gettid(void);
 
