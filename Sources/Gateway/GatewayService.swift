@@ -64,9 +64,9 @@ public final class GatewayService: Sendable {
     public let runtime: GatewayRuntime
 
     /// Loads the dial plan, opens the binding store and prepares (does not bind) the listeners.
-    /// `callRecords` receives every finished call (the log only when nil); `callHooks` lets the
+    /// `callRecordSink` receives every finished call (the CDR store when nil); `callHooks` lets the
     /// DTMF and security modules see in-dialog INFO and caller identification.
-    public init(configuration: GatewayConfiguration, logger: Logger, callRecords: (any CallRecordSink)? = nil,
+    public init(configuration: GatewayConfiguration, logger: Logger, callRecordSink: (any CallRecordSink)? = nil,
                 callHooks: CallService.Hooks = CallService.Hooks()) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
@@ -108,7 +108,8 @@ public final class GatewayService: Sendable {
         self.group = group
         do {
             calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
-                                         registrar: registrar, sink: callRecords, hooks: callHooks, logger: logger)
+                                         registrar: registrar, sink: callRecordSink ?? StoreCallRecordSink(records: callRecords, logger: logger),
+                                         hooks: callHooks, logger: logger)
         } catch {
             try? group.syncShutdownGracefully()
             throw .listen(error)
