@@ -100,8 +100,14 @@ extension SIPTransportManager {
 
     private func sendDatagram(_ bytes: ByteBuffer, to address: SocketAddress, from listener: SIPListener?) -> EventLoopFuture<Void> {
         let wantIPv6 = address.protocol == .inet6
+        // A socket bound to a loopback address cannot send anywhere else: the kernel answers
+        // EINVAL, and NIO closes a datagram channel on a write error, which would take the
+        // listener down with it (a trunk probe from a loopback-only gateway did exactly that).
+        let destinationIsLoopback = Self.isLoopback(address)
         let channel: (any Channel)? = state.withLockedValue { state in
-            let udp = state.listeners.filter { $0.listener.transport == .udp }
+            let udp = state.listeners.filter {
+                $0.listener.transport == .udp && (destinationIsLoopback || !Self.isLoopback($0.listener.localAddress))
+            }
             if let listener, let exact = udp.first(where: { $0.listener == listener }) { return exact.channel }
             return udp.first(where: { ($0.listener.localAddress.protocol == .inet6) == wantIPv6 })?.channel
         }
@@ -147,5 +153,11 @@ extension SIPTransportManager {
             }
             return promise.futureResult
         }
+    }
+
+    /// Whether `address` is in 127.0.0.0/8 or is ::1.
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        guard let ip = address.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1"
     }
 }

@@ -34,6 +34,25 @@ import Testing
         await harness.stop()
     }
 
+    @Test func sendingOffLoopbackFromALoopbackListenerFailsAndTheListenerSurvives() async throws {
+        let harness = try await Harness.start(SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)]))
+        // A trunk probe to a public address from a loopback-only gateway: the kernel would refuse
+        // (EINVAL) and NIO would close the listener; the send fails before any write instead.
+        let outside = try SocketAddress(ipAddress: "192.0.2.1", port: 5060)
+        let request = try Messages.parse(Messages.options(via: "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKout"))
+        await #expect(throws: SIPTransportError.self) {
+            try await harness.manager.send(request, to: SIPTransportTarget(address: outside, transport: .udp))
+        }
+        let phone = try await RawUDPPeer.bind()
+        try await phone.send(Messages.options(via: "SIP/2.0/UDP 127.0.0.1:\(phone.port);rport;branch=z9hG4bKstill"),
+                             to: harness.listener(.udp).localAddress)
+        let inbound = try await harness.inbound.next("request after the failed send")
+        try await harness.manager.sendResponse(inbound.message.makeResponse(status: 200), for: inbound.context)
+        #expect(try await phone.receive().hasPrefix("SIP/2.0 200 OK\r\n"))
+        await phone.close()
+        await harness.stop()
+    }
+
     @Test func responseWithoutRportGoesToTheSentByPort() async throws {
         let harness = try await Harness.start(SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)]))
         let sender = try await RawUDPPeer.bind()
