@@ -14,11 +14,22 @@ extension CallStateMachine {
     /// No RTP arrived within the media timeout after the answer: both legs get BYE with
     /// `Reason: Q.850;cause=102` (recovery on timer expiry) and the gateway ends the call.
     public mutating func receiveMediaTimeout(at now: Date) -> [CallAction] {
+        hangUp(cause: Q850Cause.timerExpiry, at: now)
+    }
+
+    /// The caller never acknowledged our 2xx (RFC 3261 §13.3.1.4: after 64·T1 the UAS ends
+    /// the dialog with BYE): both legs get BYE with Q.850 cause 102, like a media timeout.
+    public mutating func receiveCallerAckTimeout(at now: Date) -> [CallAction] {
+        hangUp(cause: Q850Cause.timerExpiry, at: now)
+    }
+
+    /// The gateway ends an answered call: BYE to both legs with `Reason: Q.850;cause=N`.
+    public mutating func hangUp(cause: UInt16, at now: Date) -> [CallAction] {
         guard case .answered(let winner) = state else { return [] }
-        let reason = Q850Cause.reason(Q850Cause.timerExpiry)
+        let reason = Q850Cause.reason(cause)
         closeRecord(of: winner, at: now)
         return [.sendByeToLeg(winner, reason: reason), .sendByeToCaller(reason: reason)]
-            + end(by: .gateway, status: 200, cause: Q850Cause.timerExpiry, at: now)
+            + end(by: .gateway, status: 200, cause: cause, at: now)
     }
 
     /// A re-INVITE or UPDATE offer from one side of the answered call (hold, unhold, a new

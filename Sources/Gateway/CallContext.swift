@@ -52,6 +52,8 @@ final class CallContext: @unchecked Sendable {
     var legs: [CallLegID: LegState] = [:]
     var legByCallID: [String: CallLegID] = [:]
     var timers: [CallTimer: Scheduled<Void>] = [:]
+    /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
+    var ackTimer: Scheduled<Void>?
     var mediaChain: Task<Void, Never>?
     /// The caller cancelled before the media was allocated.
     var cancelledEarly = false
@@ -198,8 +200,16 @@ final class CallContext: @unchecked Sendable {
 
     /// The call is over for the caller: timers stop, and after the linger time the call
     /// forgets its Call-IDs (late retransmissions until then still find it).
+    /// The caller's ACK for our 2xx (or a re-INVITE's): the §13.3.1.4 timer stops.
+    func receiveCallerAck() {
+        ackTimer?.cancel()
+        ackTimer = nil
+    }
+
     func finish() {
         finished = true
+        ackTimer?.cancel()
+        ackTimer = nil
         for timer in timers.values { timer.cancel() }
         timers.removeAll()
         shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
@@ -218,6 +228,13 @@ final class CallContext: @unchecked Sendable {
         if (101..<300).contains(status) {
             if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {
                 callerDialog?.update(with: response)
+            }
+        }
+        if (200..<300).contains(status), ackTimer == nil {
+            ackTimer = shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
+                ackTimer = nil
+                logger.info("no ACK from the caller", metadata: ["callID": "\(callID)"])
+                drive { $0.receiveCallerAckTimeout(at: Date()) }
             }
         }
         do { try transaction.respond(response) } catch {

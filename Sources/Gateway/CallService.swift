@@ -118,8 +118,13 @@ public final class CallService: Sendable {
                 }
             },
             cancel: { [self] transaction in receiveCancel(transaction) },
-            ack: { _ in
+            ack: { [self] inbound in
                 // The ACK of our 2xx (or of a re-INVITE's 200): the stack stopped retransmitting.
+                guard let callID = inbound.message.callID, let shard = owner(of: callID) else { return }
+                shard.run {
+                    guard let call = shard.calls[callID], call.callID == callID else { return }
+                    call.receiveCallerAck()
+                }
             })
     }
 

@@ -57,3 +57,15 @@ extension InDialogTests {
         #expect(call.machine.currentDescription(for: .callee) == (try call.request(leg1)).offer)
     }
 }
+
+extension InDialogTests {
+    @Test func callerAckTimeoutHangsUpBothLegs() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        let actions = call.record(call.machine.receiveCallerAckTimeout(at: call.now))
+        let reason = Q850Cause.reason(102)
+        #expect(Array(actions.prefix(2)) == [.sendByeToLeg(leg1, reason: reason), .sendByeToCaller(reason: reason)])
+        #expect(call.record(call.machine.receiveCallerAckTimeout(at: call.now)).isEmpty, "once")
+    }
+}

@@ -101,18 +101,28 @@ import Testing
         let invite = LoopbackLink.request(.invite)
         let cancelOutcome = NIOLockedValueBox([Int]())
         let inviteFinal: Int = await withCheckedContinuation { continuation in
-            let id = NIOLockedValueBox<SIPClientTransactionID?>(nil)
-            let cancelled = NIOLockedValueBox(false)
-            let transaction = uac.sendRequest(invite, to: LoopbackLink.target) { event in
-                if case .provisional(let response) = event, response.statusCode == 180,
-                    !cancelled.withLockedValue({ value in defer { value = true }; return value }),
-                    let pending = id.withLockedValue({ $0 })
-                {
+            // The 180 may come back before sendRequest has returned the id (a loaded machine):
+            // the CANCEL goes out once both are known, exactly once.
+            let state = NIOLockedValueBox<(id: SIPClientTransactionID?, ringing: Bool, cancelled: Bool)>((nil, false, false))
+            @Sendable func cancelWhenReady() {
+                let pending = state.withLockedValue { value -> SIPClientTransactionID? in
+                    guard value.ringing, !value.cancelled, let id = value.id else { return nil }
+                    value.cancelled = true
+                    return id
+                }
+                if let pending {
                     uac.cancel(pending) { cancelEvent in cancelOutcome.withLockedValue { $0.append(cancelEvent.statusCode) } }
+                }
+            }
+            let transaction = uac.sendRequest(invite, to: LoopbackLink.target) { event in
+                if case .provisional(let response) = event, response.statusCode == 180 {
+                    state.withLockedValue { $0.ringing = true }
+                    cancelWhenReady()
                 }
                 if event.isFinal { continuation.resume(returning: event.statusCode) }
             }
-            id.withLockedValue { $0 = transaction }
+            state.withLockedValue { $0.id = transaction }
+            cancelWhenReady()
         }
         #expect(inviteFinal == 487)
         #expect(try await eventually { cancelOutcome.withLockedValue { $0 } == [200] })
