@@ -6,7 +6,9 @@ import NIOCore
 import Transcoding
 
 /// The only place that binds RTP sockets: hands out ports from a pool and creates one
-/// `MediaSession` per call, pinned to one event loop of the group.
+/// `MediaSession` per stream of a call (`allocateStreams`), each pinned to one of the engine's
+/// own media threads (`MediaIOLoop`: epoll, `recvmmsg`/`sendmmsg`, no allocation per relayed
+/// packet). Deinitialising the engine stops its threads.
 public final class MediaEngine: Sendable {
     /// Engine-wide settings.
     public struct Configuration: Sendable {
@@ -25,7 +27,8 @@ public final class MediaEngine: Sendable {
         public var probationPackets: Int
         /// The time those packets may take.
         public var probationWindow: TimeAmount
-        /// Datagrams read per `recvmmsg` (each slice gets 2048 octets, C-LIBRARIES.md).
+        /// Datagrams read per `recvmmsg` on one readable socket (each into its own 2048-octet
+        /// slot of the media thread's slab; longer datagrams are dropped as truncated).
         public var vectorReadCount: Int
         /// The codecs transcoding legs may use.
         public var codecs: CodecRegistry

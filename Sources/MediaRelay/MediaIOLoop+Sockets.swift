@@ -47,7 +47,9 @@ extension MediaIOLoop {
     /// One socket in the epoll set and whom its datagrams go to.
     struct Registration {
         var fd: Int32
-        var core: RelayCore
+        /// Kept alive by `cores` for as long as it is registered (`unregister(core:)` drops
+        /// both); unowned so reading a datagram costs no reference counting.
+        unowned(unsafe) var core: RelayCore
         var leg: MediaLeg
         var isRTCPPort: Bool
     }
@@ -90,7 +92,8 @@ extension MediaIOLoop {
         cores[ObjectIdentifier(core)] = nil
     }
 
-    /// Starts ticking `core` (timeouts, transcoder deadlines).
+    /// Starts ticking `core` (timeouts, transcoder deadlines); also what keeps it alive while
+    /// its sockets are registered.
     func add(core: RelayCore) {
         cores[ObjectIdentifier(core)] = core
     }

@@ -219,8 +219,10 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     private func takeWork(now: UInt64) -> ([() -> Void], [Timer], Bool, Int32) {
         lock.withLock {
             if shared.stopping { return ([], [], true, 0) }
-            let tasks = shared.tasks
-            shared.tasks.removeAll(keepingCapacity: true)
+            // Swap, not copy-and-clear: clearing a shared buffer would allocate a new one on
+            // every wake-up.
+            var tasks: [() -> Void] = []
+            if !shared.tasks.isEmpty { swap(&tasks, &shared.tasks) }
             var due: [Timer] = []
             var earliest = nextTick
             if !shared.timers.isEmpty {

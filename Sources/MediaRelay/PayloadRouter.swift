@@ -69,3 +69,32 @@ public struct PayloadRouter: Hashable, Sendable {
         return .drop
     }
 }
+
+/// A direction's routing facts as plain integers, rebuilt with its `PayloadRouter`: the
+/// per-packet decision without copying the codecs' strings (no reference counting per packet).
+struct FastRoute: Hashable, Sendable {
+    var payloadType: UInt8
+    var egressPayloadType: UInt8
+    /// The ingress and egress telephone-event types, when events are relayed (same codec only).
+    var eventPayloadType: UInt8?
+    var egressEventPayloadType: UInt8?
+    var transcodes: Bool
+
+    init(_ router: PayloadRouter) {
+        payloadType = router.ingress.payloadType
+        egressPayloadType = router.egress.payloadType
+        transcodes = router.needsTranscoding
+        if !transcodes, let event = router.ingress.telephoneEventPayloadType, let egressEvent = router.egress.telephoneEventPayloadType {
+            eventPayloadType = event
+            egressEventPayloadType = egressEvent
+        }
+    }
+
+    /// The same decision as `PayloadRouter.route(payloadType:)`.
+    @inline(__always)
+    func route(payloadType type: UInt8) -> PayloadRouter.Decision {
+        if type == payloadType { return transcodes ? .transcode : .forward(payloadType: egressPayloadType) }
+        if let event = eventPayloadType, type == event, let egressEvent = egressEventPayloadType { return .forward(payloadType: egressEvent) }
+        return .drop
+    }
+}

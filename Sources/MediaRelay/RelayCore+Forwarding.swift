@@ -21,7 +21,7 @@ extension RelayCore {
 
     private func receiveRTP(from leg: MediaLeg, packet buffer: inout ByteBuffer, source: MediaAddress, now: UInt64) {
         let index = leg.rawValue
-        guard legs[index].configuration != nil else {
+        guard legs[index].isConfigured else {
             legs[index].counters.packetsDropped += 1
             return
         }
@@ -59,11 +59,11 @@ extension RelayCore {
             legs[index].counters.packetsLost = Int(legs[index].reception?.cumulativeLost ?? 0)
         }
         let egress = leg.other
-        guard let router = routers[index] else {
+        guard let route = fastRoutes[index] else {
             legs[index].counters.packetsDropped += 1
             return
         }
-        switch router.route(payloadType: header.payloadType) {
+        switch route.route(payloadType: header.payloadType) {
         case .drop:
             legs[index].counters.packetsDropped += 1
         case .forward(let payloadType):

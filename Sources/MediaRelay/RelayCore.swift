@@ -12,6 +12,8 @@ final class RelayCore {
         var socket: Int32 = -1
         var rtcpSocket: Int32 = -1
         var configuration: LegConfiguration?
+        /// `configuration != nil`, checked per packet without copying the configuration.
+        var isConfigured = false
         var latch: SymmetricLatch<MediaAddress>
         var rtcpTarget: MediaAddress?
         var srtp: SRTPSession?
@@ -33,6 +35,8 @@ final class RelayCore {
     var continuity: [StreamContinuity?] = [nil, nil]
     /// The payload routing from each leg (indexed by the ingress leg).
     var routers: [PayloadRouter?] = [nil, nil]
+    /// `routers` as plain integers for the per-packet path.
+    var fastRoutes: [FastRoute?] = [nil, nil]
     /// The transcoder from each leg when its codec differs from the other's.
     var pipelines: [TranscodingPipeline?] = [nil, nil]
     let allocator = ByteBufferAllocator()
@@ -78,6 +82,7 @@ final class RelayCore {
             legs[index].srtp = nil
         }
         legs[index].configuration = configuration
+        legs[index].isConfigured = true
         legs[index].latch.relatch(sdpAddress: MediaAddress(configuration.remote))
         legs[index].rtcpTarget = nil
         legs[index].lastReceived = now
@@ -101,6 +106,7 @@ final class RelayCore {
             let router = PayloadRouter(ingress: ingress.codec, egress: egress.codec)
             let unchanged = routers[index] == router
             routers[index] = router
+            fastRoutes[index] = FastRoute(router)
             if !router.needsTranscoding {
                 pipelines[index] = nil
             } else if kind == .video {
@@ -159,7 +165,7 @@ final class RelayCore {
     func checkTimeouts(now: UInt64) {
         guard kind == .audio else { return }
         let timeout = UInt64(settings.mediaTimeout.nanoseconds)
-        for index in legs.indices where legs[index].configuration != nil && !legs[index].timedOut {
+        for index in legs.indices where legs[index].isConfigured && !legs[index].timedOut {
             if now &- legs[index].lastReceived > timeout {
                 legs[index].timedOut = true
                 events.yield(.mediaTimeout(leg: MediaLeg(rawValue: index) ?? .a))
