@@ -22,7 +22,7 @@ public protocol ContactProbing: Sendable {
 /// ``PresenceTable`` until it answers again, so a softphone killed without unregistering stops
 /// being rung. TCP and TLS contacts are not probed here: their connection is the keep-alive.
 ///
-/// Store reads run on the NIO thread pool, never on an event loop.
+/// Store reads run on the ``StorageThreadPool``, never on an event loop.
 @available(macOS 15.0, *)
 public final class ContactProbeService: EndpointPresenceProviding {
     /// How often and how strictly contacts are probed.
@@ -156,11 +156,11 @@ public final class ContactProbeService: EndpointPresenceProviding {
         return Set(endpoints.filter { reachableUsers.isDisjoint(with: $0.aorUsers) }.map(\.name))
     }
 
-    /// The store's live bindings, read on the thread pool (empty when the store fails).
+    /// The store's live bindings, read on the storage thread pool (empty when the store fails).
     func liveBindings(now: Int64) async -> [Binding] {
         let store = self.store
         do {
-            return try await NIOThreadPool.singleton.runIfActive { try store.allBindings(now: now) }
+            return try await StorageThreadPool.shared.runIfActive { try store.allBindings(now: now) }
         } catch {
             logger.warning("cannot read bindings", metadata: ["error": "\(error)"])
             return []
