@@ -22,7 +22,7 @@ public protocol ContactProbing: Sendable {
 /// ``PresenceTable`` until it answers again, so a softphone killed without unregistering stops
 /// being rung. TCP and TLS contacts are not probed here: their connection is the keep-alive.
 ///
-/// Store reads run on the NIO thread pool, never on an event loop.
+/// Store reads run on the ``StorageThreadPool``, never on an event loop.
 @available(macOS 15.0, *)
 public final class ContactProbeService: EndpointPresenceProviding {
     /// How often and how strictly contacts are probed.
@@ -33,12 +33,18 @@ public final class ContactProbeService: EndpointPresenceProviding {
         public var missesToDown: Int
         /// Consecutive answers that mark it reachable again.
         public var successesToUp: Int
+        /// A probe not answered within this time is a miss (the transaction's own Timer F would
+        /// wait 32 s), so a silent contact is unreachable within about
+        /// `interval × (missesToDown − 1) + timeout`.
+        public var timeout: Duration
 
-        /// Every 30 s; unreachable after 2 misses, reachable after 1 answer.
-        public init(interval: Duration = .seconds(30), missesToDown: Int = 2, successesToUp: Int = 1) {
+        /// Every 30 s; unreachable after 2 misses of 5 s, reachable after 1 answer.
+        public init(interval: Duration = .seconds(30), missesToDown: Int = 2, successesToUp: Int = 1,
+                    timeout: Duration = .seconds(5)) {
             self.interval = interval
             self.missesToDown = missesToDown
             self.successesToUp = successesToUp
+            self.timeout = timeout
         }
     }
 
@@ -78,7 +84,7 @@ public final class ContactProbeService: EndpointPresenceProviding {
         let probed = bindings.filter { $0.source.transport.uppercased() == "UDP" }
         let results = await withTaskGroup(of: (Binding, SIPClientEvent).self) { group in
             for binding in probed {
-                group.addTask { [prober] in (binding, await prober.probe(binding)) }
+                group.addTask { [prober, timeout = settings.timeout] in (binding, await Self.probe(binding, with: prober, timeout: timeout)) }
             }
             var results: [(Binding, SIPClientEvent)] = []
             for await result in group { results.append(result) }
@@ -89,6 +95,20 @@ public final class ContactProbeService: EndpointPresenceProviding {
             state.presence.retain(only: bindings)
             let live = Set(bindings.map { Self.slot($0) })
             state.health = state.health.filter { live.contains($0.key) }
+        }
+    }
+
+    /// One probe, counted as a timeout when no final answer comes within `timeout`.
+    static func probe(_ binding: Binding, with prober: any ContactProbing, timeout: Duration) async -> SIPClientEvent {
+        await withTaskGroup(of: SIPClientEvent?.self) { group in
+            group.addTask { await prober.probe(binding) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .timeout
         }
     }
 
@@ -136,11 +156,11 @@ public final class ContactProbeService: EndpointPresenceProviding {
         return Set(endpoints.filter { reachableUsers.isDisjoint(with: $0.aorUsers) }.map(\.name))
     }
 
-    /// The store's live bindings, read on the thread pool (empty when the store fails).
+    /// The store's live bindings, read on the storage thread pool (empty when the store fails).
     func liveBindings(now: Int64) async -> [Binding] {
         let store = self.store
         do {
-            return try await NIOThreadPool.singleton.runIfActive { try store.allBindings(now: now) }
+            return try await StorageThreadPool.shared.runIfActive { try store.allBindings(now: now) }
         } catch {
             logger.warning("cannot read bindings", metadata: ["error": "\(error)"])
             return []

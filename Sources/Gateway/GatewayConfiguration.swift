@@ -45,6 +45,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// The domains phones register in (`sip:alice@DOMAIN`); an AOR elsewhere draws 404. Empty:
     /// any domain (the default, for gateways reached by IP address).
     public var registrarDomains: [String] = []
+    /// `synchronous=FULL` for the binding store (a 200 OK survives a power loss: one fsync per
+    /// REGISTER) when true; `NORMAL` (survives a crash of the process) when false.
+    public var durableBindings = true
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

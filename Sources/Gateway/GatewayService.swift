@@ -75,7 +75,7 @@ public final class GatewayService: Sendable {
         let store: SQLiteBindingStore
         do {
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            store = try SQLiteBindingStore(dataDirectory: configuration.dataDirectory)
+            store = try SQLiteBindingStore(dataDirectory: configuration.dataDirectory, durable: configuration.durableBindings)
         } catch {
             throw .store(path: configuration.dataDirectory, underlying: error)
         }

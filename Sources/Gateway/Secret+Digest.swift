@@ -8,8 +8,11 @@ extension Secret {
     var digestSecret: DigestSecret? {
         switch self {
         case .environment(let name):
-            guard let password = ProcessInfo.processInfo.environment[name], !password.isEmpty else { return nil }
-            return .password(password)
+            // getenv, not ProcessInfo.environment: that builds a dictionary of the whole
+            // environment on every call, and this runs for every authenticated REGISTER.
+            guard let value = getenv(name) else { return nil }
+            let password = String(cString: value)
+            return password.isEmpty ? nil : .password(password)
         case .file(let path):
             guard let text = try? String(contentsOfFile: path, encoding: .utf8),
                   let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, !line.isEmpty

@@ -26,6 +26,14 @@ final class ScriptedContacts: ContactProbing {
     }
 }
 
+/// A contact whose answer never comes (the transaction would only time out after 32 s).
+struct SilentContact: ContactProbing {
+    func probe(_ binding: Binding) async -> SIPClientEvent {
+        try? await Task.sleep(for: .seconds(60))
+        return .timeout
+    }
+}
+
 @Suite struct ContactProbeServiceTests {
     let directory: String
     let store: SQLiteBindingStore
@@ -105,5 +113,16 @@ final class ScriptedContacts: ContactProbing {
         // Expired bindings are neither reachable nor probed.
         #expect(await service.reachability(ofEndpoint: "bob", now: now + 601).contacts.isEmpty)
         #expect(await service.reachability(ofEndpoint: "nobody", now: now).contacts.isEmpty)
+    }
+
+    @Test func aProbeUnansweredWithinTheTimeoutIsAMiss() async throws {
+        try bind("sip:alice@gw.example", "sip:alice@192.0.2.10:5062")
+        let service = ContactProbeService(store: store, dialPlans: dialPlans, prober: SilentContact(),
+                                          settings: .init(interval: .seconds(5), missesToDown: 1, timeout: .milliseconds(100)),
+                                          logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        await service.probeRound(now: now)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(await service.reachability(ofEndpoint: "alice", now: now).isReachable == false)
     }
 }

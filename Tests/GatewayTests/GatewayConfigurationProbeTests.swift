@@ -23,6 +23,8 @@ import Testing
         #expect(try GatewayConfiguration.parse(Self.base, file: "gw.yaml").registrarDomains.isEmpty)
         let config = try GatewayConfiguration.parse(Self.base + "registrar: { domains: [gw.example.com, 192.0.2.1] }", file: "gw.yaml")
         #expect(config.registrarDomains == ["gw.example.com", "192.0.2.1"])
+        #expect(config.durableBindings)
+        #expect(try GatewayConfiguration.parse(Self.base + "registrar: { durable: false }", file: "gw.yaml").durableBindings == false)
     }
 
     @Test func aTooShortIntervalIsAnError() {
