@@ -11,7 +11,8 @@ import SIPStack
 import SIPTransport
 
 /// The running gateway (the composition root): the dial plan, the binding store, the SIP
-/// listeners and stack, and the registrar on top. `gatehouse run` builds one and calls ``run(onListening:)``.
+/// listeners and stack, and the registrar on top. `gatehouse run` builds one and calls
+/// ``run(handleSignals:onListening:onAdminListening:)``.
 ///
 /// Running it (`GatewayService+Lifecycle.swift`): every long-running part is a swift-service-lifecycle
 /// `Service` in one `ServiceGroup`; SIGHUP (and a change of the dial-plan file) reloads the dial plan;

@@ -1,6 +1,6 @@
+import CoreMetrics
 import DialPlan
 import Foundation
-import CoreMetrics
 import Logging
 import Registrar
 import SIPCore
