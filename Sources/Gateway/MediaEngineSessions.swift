@@ -31,7 +31,7 @@ final class MediaEngineSessions: MediaSessionControlling {
         sessions.withLock { $0[callID] = session }
         var callerPorts = [UInt16(session.localPort(.a))]
         var calleePorts = [UInt16(session.localPort(.b))]
-        if calleeStreams > 1, let video = try? await engine.allocateSession() {
+        if calleeStreams > 1, let video = try? await engine.allocateSession(kind: .video) {
             videoSessions.withLock { $0[callID] = video }
             callerPorts.append(UInt16(video.localPort(.a)))
             calleePorts.append(UInt16(video.localPort(.b)))
