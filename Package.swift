@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MediaRelay", dependencies: [
-            "RTPCore", "SecureRTP", "Transcoding",
+            "RTPCore", "SecureRTP", "Transcoding", "DTMF",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MediaRelayTests", dependencies: [
-            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding",
+            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding", "DTMF",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -14,9 +14,9 @@ public final class MediaSession: Sendable {
     /// Media timeouts and latching changes, in order; finishes on `release()`.
     public let events: AsyncStream<MediaEvent>
     private let engine: MediaEngine
-    private let core: NIOLoopBound<RelayCore>
+    let core: NIOLoopBound<RelayCore>
     private let ports: [Int]
-    private let state: NIOLockedValueBox<(released: Bool, timer: RepeatedTask?)>
+    let state: NIOLockedValueBox<(released: Bool, timer: RepeatedTask?)>
 
     init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, events: AsyncStream<MediaEvent>) {
         self.engine = engine

@@ -38,6 +38,8 @@ final class RelayCore {
     var pollTask: RepeatedTask?
 
     let eventLoop: any EventLoop
+    /// DTMF state of both legs (RelayCore+DTMF.swift).
+    let dtmf = RelayDTMF()
 
     init(settings: MediaEngine.Configuration, rtcpMux: Bool, events: AsyncStream<MediaEvent>.Continuation, eventLoop: any EventLoop) {
         self.settings = settings
@@ -126,6 +128,7 @@ final class RelayCore {
     }
 
     func closeAll() -> [any Channel] {
+        finishDTMF()  // end packets of an event in progress go out before the sockets close
         let channels = legs.flatMap { [$0.channel, $0.rtcpChannel].compactMap { $0 } }
         for index in legs.indices {
             legs[index].channel = nil
