@@ -11,11 +11,14 @@ extension RelayCore {
     /// the other leg, or a transcoded direction run here); false to route it as usual.
     /// `buffer` may be changed in place (tones written into or stripped from G.711 audio).
     func interceptDTMF(header: RTPHeader, buffer: inout ByteBuffer, from leg: MediaLeg, now: UInt64) -> Bool {
-        guard let codec = legs[leg.rawValue].configuration?.codec else { return false }
-        if let eventType = codec.telephoneEventPayloadType, header.payloadType == eventType {
+        // The per-packet cost without DTMF: one payload-type compare and one flag.
+        let index = leg.rawValue
+        if header.payloadType == legs[index].configuration?.codec.telephoneEventPayloadType,
+           let codec = legs[index].configuration?.codec {
             return receiveTelephoneEvent(buffer: buffer, codec: codec, from: leg, now: now)
         }
-        guard dtmf.isEngaged, header.payloadType == codec.payloadType, let router = routers[leg.rawValue] else { return false }
+        guard dtmf.isEngaged, let codec = legs[index].configuration?.codec, header.payloadType == codec.payloadType,
+              let router = routers[index] else { return false }
         let egress = leg.other
         if router.needsTranscoding {
             return transcodeWithDTMF(header: header, buffer: buffer, from: leg, now: now)
