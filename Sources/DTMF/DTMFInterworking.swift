@@ -29,8 +29,8 @@ public struct DTMFInterworking: Sendable {
         var deduplicator: DigitDeduplicator
         /// A live RFC 4733 event being sent on this leg (started from a start report).
         var openEvent: DTMFDigit?
-        /// The digit whose start arrived on this leg and whose end is awaited, with its method.
-        var pendingArrival: (digit: DTMFDigit, method: DTMFMethod)?
+        /// Per method, the digit whose start arrived on this leg and whose end is awaited.
+        var pendingStarts: [DTMFMethod: DTMFDigit] = [:]
     }
 
     private var legs: [LegState?] = [nil, nil]
@@ -132,14 +132,9 @@ public struct DTMFInterworking: Sendable {
         switch event.phase {
         case .start:
             isArrival = true
-            state.pendingArrival = (event.digit, event.method)
+            state.pendingStarts[event.method] = event.digit
         case .end:
-            if let pending = state.pendingArrival, pending.method == event.method {
-                isArrival = pending.digit != event.digit
-                state.pendingArrival = nil
-            } else {
-                isArrival = true
-            }
+            isArrival = state.pendingStarts.removeValue(forKey: event.method) != event.digit
         }
         legs[leg.rawValue] = state
         guard admitted else {

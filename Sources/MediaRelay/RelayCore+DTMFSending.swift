@@ -78,9 +78,13 @@ extension RelayCore {
         let source = leg.other.rawValue
         if routers[source]?.needsTranscoding == true, let pipeline = pipelines[source] {
             let state = dtmf[leg]
-            guard let last = state.lastTranscodedTimestamp else { return pipeline.lastEmittedTimestamp }
+            let codec = legs[leg.rawValue].configuration?.codec
+            let rate = codec?.format.clockRate ?? 8000
+            guard let last = state.lastTranscodedTimestamp else {
+                // When the last packet left is not known here: one packet interval after it.
+                return pipeline.lastEmittedTimestamp &+ UInt32(truncatingIfNeeded: rate * (codec?.packetDuration ?? 20) / 1000)
+            }
             let elapsed = now > state.lastTranscodedAt ? now - state.lastTranscodedAt : 0
-            let rate = legs[leg.rawValue].configuration?.codec.format.clockRate ?? 8000
             return last &+ UInt32(truncatingIfNeeded: RTPTimestamp.units(fromNanoseconds: elapsed, rate: rate))
         }
         return continuity[leg.rawValue]?.projectedTimestamp(atNanoseconds: now) ?? 0

@@ -5,8 +5,8 @@ import Transcoding
 /// The DTMF state of one media session (`RelayCore.dtmf`): per leg, what is received from it
 /// and what is sent to it. Lives on the session's event loop only, like `RelayCore`.
 final class RelayDTMF {
-    /// Whether anything beyond telephone-event decoding is active (a configuration with
-    /// detection, an event or tone being sent): the per-packet hook's fast path.
+    /// Whether anything beyond telephone-event decoding is active (in-band detection, an event
+    /// or tone being sent): without it the per-packet hook costs one compare and this flag.
     var isEngaged = false
     let legs: [LegDTMF] = [LegDTMF(), LegDTMF()]
 
@@ -14,7 +14,7 @@ final class RelayDTMF {
 
     func updateEngaged() {
         isEngaged = legs.contains { leg in
-            leg.configuration != nil || leg.sender != nil || leg.generator?.isActive == true
+            leg.configuration?.detectsInBand == true || leg.sender != nil || leg.generator?.isActive == true
         }
     }
 }

@@ -52,6 +52,19 @@ import Testing
         #expect(harness.infos(on: .a).map(\.body) == [relayBody("5", 250)])
     }
 
+    @Test func onePressReportedTwiceFeedsTheDoorCodeOnce() {
+        let rule = DTMFInterworking.DoorRule(door: .a, sequence: DTMFDigit.sequence("55")!)
+        var harness = InterworkingHarness.doorAndSoftphone(doorRules: [rule], softphoneMode: .auto)
+        // Events and tones of one press, interleaved.
+        harness.receive(.five, .start, by: .rfc4733, on: .b, at: 1000)
+        harness.receive(.five, .start, by: .inband, on: .b, at: 1030)
+        harness.receive(.five, .end(durationMilliseconds: 200), by: .rfc4733, on: .b, at: 1200)
+        harness.receive(.five, .end(durationMilliseconds: 190), by: .inband, on: .b, at: 1220)
+        #expect(harness.doorActions.isEmpty, "one press is one 5")
+        harness.press(.five, by: .rfc4733, on: .b, at: 2000)
+        #expect(harness.doorActions.map(\.sequence) == ["55"])
+    }
+
     @Test func twoPressesOfOneDigitByOneMethodAreTwoDigits() {
         var harness = InterworkingHarness.doorAndSoftphone(doorRules: [])
         harness.press(.one, by: .rfc4733, on: .b, at: 1000)
