@@ -18,7 +18,7 @@ import Transcoding
 
     @Test(arguments: [UInt8(101), 96, 126])
     func telephoneEventsAreReportedAndForwardedOrSwallowed(payloadType: UInt8) async throws {
-        let engine = try engine(payloadType == 101 ? 42000 : payloadType == 96 ? 42080 : 42160)
+        let engine = try engine(payloadType == 101 ? 45000 : payloadType == 96 ? 45080 : 45160)
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -52,7 +52,7 @@ import Transcoding
     }
 
     @Test func opusLegAt48000IsReadInItsClockAndSilenceEndsAnEvent() async throws {
-        let engine = try engine(42400)
+        let engine = try engine(45400)
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -82,7 +82,7 @@ import Transcoding
     }
 
     @Test func digitSentOnARelayedLegKeepsItsStreamAndResumesAudioPastTheEvent() async throws {
-        let engine = try engine(42500)
+        let engine = try engine(45500)
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -127,7 +127,7 @@ import Transcoding
     }
 
     @Test func digitOnATranscodedOpusLegUsesItsPayloadTypeAnd48kUnits() async throws {
-        let engine = try engine(42600)
+        let engine = try engine(45600)
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -159,7 +159,7 @@ import Transcoding
     }
 
     @Test func releaseMidDigitSendsTheEnd() async throws {
-        let engine = try engine(42700)
+        let engine = try engine(45700)
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -179,8 +179,49 @@ import Transcoding
         await peerB.close()
     }
 
+    @Test func anOpenDigitStoppedEarlyLastsTheMinimum() async throws {
+        let engine = try engine(45880)
+        let session = try await engine.allocateSession()
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: pcmu(101)))
+        try await session.configure(leg: .b, LegConfiguration(remote: peerB.address, codec: pcmu(101)))
+        try await session.startDigit(.three, on: .b)
+        try await Task.sleep(for: .milliseconds(30))
+        try await session.stopDigit(on: .b, minimumDuration: .milliseconds(200))
+        try await Task.sleep(for: .milliseconds(400))
+        let events = peerB.received.map(SeenPacket.init)
+        try #require(events.count >= 10)
+        #expect(events.suffix(3).allSatisfy { $0.eventEnd && $0.eventDuration == 1600 }, "200 ms at 8 kHz")
+        #expect(events.dropLast(3).allSatisfy { !$0.eventEnd })
+        await session.release()
+        await peerA.close()
+        await peerB.close()
+    }
+
+    @Test func durationsCountedAt48kUnderAn8000DeclarationAreCorrected() async throws {
+        // baresip 1.0 with Opus: telephone-event/8000 declared, 48 kHz units sent (INTEROP.md).
+        let engine = try engine(45920)
+        let session = try await engine.allocateSession()
+        let collector = DTMFEventCollector(session)
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: opus(101)))
+        try await session.configure(leg: .b, LegConfiguration(remote: peerB.address, codec: pcmu(101)))
+        try await session.configureDTMF(leg: .a, LegDTMFConfiguration(swallowsTelephoneEvents: true, telephoneEventClockRate: 8000))
+        try await sendDigit(1, from: peerA, toPort: session.localPort(.a), payloadType: 101, timestamp: 1000,
+                            firstSequenceNumber: 1, milliseconds: 240, unitsPerSecond: 48000)
+        let reported = try await collector.wait(for: 2)
+        try #require(reported.count == 2)
+        let duration = try #require(reported[1].event.durationMilliseconds)
+        #expect((200...280).contains(duration), "read at the measured 48 kHz, not 8 kHz (1440 ms): \(duration)")
+        await session.release()
+        await peerA.close()
+        await peerB.close()
+    }
+
     @Test func sendingNeedsTelephoneEventOnThatLeg() async throws {
-        let engine = try engine(42800)
+        let engine = try engine(45800)
         let session = try await engine.allocateSession()
         let peer = try await FakePeer.bind()
         await #expect(throws: MediaDTMFError.legNotConfigured(.a)) { try await session.sendDigit(.one, on: .a, duration: .milliseconds(100)) }

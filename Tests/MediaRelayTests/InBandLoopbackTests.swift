@@ -23,7 +23,7 @@ import Transcoding
 
     @Test(arguments: [false, true])
     func tonesInPCMUAreDetected(transcoded: Bool) async throws {
-        let engine = try engine(transcoded ? 43000 : 43040)
+        let engine = try engine(transcoded ? 46000 : 46040)
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -72,7 +72,7 @@ import Transcoding
     }
 
     @Test func tonesWrittenIntoRelayedPCMUAreDetectable() async throws {
-        let engine = try engine(43080)
+        let engine = try engine(45840)
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
