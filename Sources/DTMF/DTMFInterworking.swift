@@ -42,6 +42,9 @@ public struct DTMFInterworking: Sendable {
     public private(set) var mediaForwardsTelephoneEvents: Bool
     /// The window in which one digit reported by two methods counts once.
     public let duplicateWindow: TimeAmount
+    /// The last door rule that matched: a door hanging up after it is a normal end of the
+    /// call, never a failover trigger (INTEROP.md: doors hang up 5–30 s after opening).
+    public private(set) var lastDoorAction: DoorActionMatch?
 
     /// A machine for one call. Legs are added with `configure(_:_:)` as they are negotiated.
     public init(doorRules: [DoorRule] = [], mediaForwardsTelephoneEvents: Bool = false, duplicateWindow: TimeAmount = .seconds(1)) {
@@ -209,6 +212,7 @@ public struct DTMFInterworking: Sendable {
             let text = rule.sequence.map(\.description).joined()
             let match = DoorActionMatch(effect: rule.effect, sequence: text, party: legs[leg.rawValue]?.configuration.name ?? "\(leg)",
                                         partyLeg: leg, door: rule.door, time: event.time, arrivedBy: event.method)
+            lastDoorAction = match
             actions.append(.doorAction(match))
             actions.append(log("door action \(match)", at: event.time))
             if rule.relay == .sequenceOnMatch {

@@ -22,6 +22,7 @@ import Testing
         #expect(door.first?.party == "alice" && door.first?.time == ms(1000) && door.first?.arrivedBy == .rfc4733)
         #expect(door.first?.partyLeg == .b && door.first?.door == .a && door.first?.effect == "open_door")
         #expect(harness.mediaActions.isEmpty)
+        #expect(harness.machine.lastDoorAction == door.first, "kept for the door's hang-up after opening")
     }
 
     @Test func rfc4733PlusINFOFromOnePressIsDeliveredOnce() {
