@@ -87,6 +87,27 @@ func detectDigits(inPCMU payloads: [[UInt8]]) throws -> [DTMFDigit] {
     return digits
 }
 
+/// The digits spandsp finds in Opus payloads (decoded, downmixed when stereo, to 8 kHz).
+func detectDigits(inOpus payloads: [[UInt8]]) throws -> [DTMFDigit] {
+    let opus = try CodecRegistry.standard.makeCodec(for: .opus)
+    guard let detector = InBandDTMFDetector() else { return [] }
+    let narrow = Resampler(from: opus.sampleRate, to: InBandDTMFDetector.sampleRate)
+    var digits: [DTMFDigit] = []
+    for payload in payloads {
+        let decoded = try opus.decode(payload)
+        var mono = decoded
+        if opus.channels == 2 {
+            mono = []
+            for index in stride(from: 0, to: decoded.count - 1, by: 2) {
+                let sum = Int(decoded[index]) + Int(decoded[index + 1])
+                mono.append(Int16(truncatingIfNeeded: sum / 2))
+            }
+        }
+        for event in detector.process(narrow.process(mono), at: .now()) where event.phase == .start { digits.append(event.digit) }
+    }
+    return digits
+}
+
 /// An RTP packet's fields.
 struct SeenPacket {
     var payloadType: UInt8

@@ -21,9 +21,9 @@ import Transcoding
         }
     }
 
-    @Test(arguments: [false, true])
-    func tonesInPCMUAreDetected(transcoded: Bool) async throws {
-        let engine = try engine(transcoded ? 46000 : 46040)
+    @Test(arguments: [false, true], [false, true])
+    func tonesInPCMUAreDetectedAndStripped(transcoded: Bool, removes: Bool) async throws {
+        let engine = try engine(46000 + (transcoded ? 80 : 0) + (removes ? 40 : 0))
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -31,7 +31,7 @@ import Transcoding
         try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))
         let codecB = transcoded ? MediaCodec(payloadType: 111, format: .opus) : MediaCodec(payloadType: 0, format: .pcmu)
         try await session.configure(leg: .b, LegConfiguration(remote: peerB.address, codec: codecB))
-        try await session.configureDTMF(leg: .a, LegDTMFConfiguration(swallowsTelephoneEvents: true, detectsInBand: true, removesInBandTones: true))
+        try await session.configureDTMF(leg: .a, LegDTMFConfiguration(swallowsTelephoneEvents: true, detectsInBand: true, removesInBandTones: removes))
         let frames = try pcmuFrames(silenceBefore: 5, tone: .one, toneFrames: 10, silenceAfter: 8)
         try await play(frames, from: peerA, toPort: session.localPort(.a))
         let reported = try await collector.wait(for: 2)
@@ -42,30 +42,38 @@ import Transcoding
         #expect((150...260).contains(duration), "about the 200 ms tone")
 
         try await Task.sleep(for: .milliseconds(100))
-        if !transcoded {
-            // Relayed G.711: from detection on, the tone leaves as silence, so b never detects it whole.
-            let payloads = peerB.received.map { Array($0.dropFirst(12)) }
-            #expect(payloads.count == frames.count)
-            #expect(payloads.contains { $0.allSatisfy { $0 == 0xFF } && $0.count == 160 } == true)
-        } else {
-            // Transcoded: stripped through the delay line: the Opus audio carries no detectable tone.
-            let opus = try CodecRegistry.standard.makeCodec(for: .opus)
-            guard let detector = InBandDTMFDetector() else { return }
-            let narrow = Resampler(from: 48000, to: 8000)
-            var found: [DTMFDigit] = []
-            for packet in peerB.received {
-                let stereo = try opus.decode(Array(packet.dropFirst(12)))
-                var mono: [Int16] = []
-                for index in stride(from: 0, to: stereo.count - 1, by: 2) {
-                    let sum = Int(stereo[index]) + Int(stereo[index + 1])
-                    mono.append(Int16(truncatingIfNeeded: sum / 2))
-                }
-                let starts = detector.process(narrow.process(mono), at: .now()).filter { $0.phase == .start }
-                found += starts.map(\.digit)
-            }
-            #expect(peerB.received.count >= 15)
-            #expect(found.isEmpty, "the tone was stripped before encoding")
+        let payloads = peerB.received.map { Array($0.dropFirst(12)) }
+        #expect(payloads.count >= frames.count - 2)
+        let heard = transcoded ? try detectDigits(inOpus: payloads) : try detectDigits(inPCMU: payloads)
+        switch (transcoded, removes) {
+        case (_, false):
+            #expect(heard == [.one], "without stripping the tone reaches b")
+        case (false, true):
+            // Relayed G.711: from detection on, the tone leaves as silence.
+            #expect(payloads.contains { $0.count == 160 && $0.allSatisfy { $0 == 0xFF } })
+        case (true, true):
+            // Transcoded: stripped through the delay line, onset included.
+            #expect(heard.isEmpty, "the tone was stripped before encoding")
         }
+        await session.release()
+        await peerA.close()
+        await peerB.close()
+    }
+
+    @Test func tonesWrittenIntoTranscodedOpusAreDetectable() async throws {
+        let engine = try engine(46180)
+        let session = try await engine.allocateSession()
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))
+        try await session.configure(leg: .b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 111, format: .opus)))
+        // 8 kHz spandsp tone upsampled to 48 kHz before the Opus encoder.
+        try await session.generateInBand(.four, on: .b, duration: .milliseconds(200))
+        let silence = try pcmuFrames(silenceBefore: 20, tone: .zero, toneFrames: 0, silenceAfter: 0)
+        try await play(silence, from: peerA, toPort: session.localPort(.a))
+        try await Task.sleep(for: .milliseconds(100))
+        let found = try detectDigits(inOpus: peerB.received.map { Array($0.dropFirst(12)) })
+        #expect(found == [.four])
         await session.release()
         await peerA.close()
         await peerB.close()
