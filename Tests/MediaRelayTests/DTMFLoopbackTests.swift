@@ -1,6 +1,7 @@
 import DTMF
 import NIOCore
 import NIOPosix
+import SecureRTP
 import Testing
 import Transcoding
 @testable import MediaRelay
@@ -124,6 +125,43 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+    }
+
+    @Test func eventsToAnSRTPLegAreProtectedInItsStream() async throws {
+        let engine = try engine(45960)
+        let session = try await engine.allocateSession(rtcpMux: true)
+        let peerA = try await FakePeer.bind()
+        let phone = try await FakePeer.bind()
+        let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
+        let relayKey = SDESKeyParameters.generate(for: suite)
+        let phoneKey = SDESKeyParameters.generate(for: suite)
+        let phoneSRTP = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+        try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: pcmu(101)))
+        try await session.configure(leg: .b, LegConfiguration(
+            remote: phone.address, codec: pcmu(101), srtp: SRTPLegConfiguration(suite: suite, localKey: relayKey, remoteKey: phoneKey)))
+        let port = session.localPort(.a)
+        let audio = Task {
+            for step in 0..<20 {
+                try await peerA.send(rtp(sequenceNumber: 60 + UInt16(step), timestamp: UInt32(step) * 160, ssrc: 0xAAAA), toPort: port)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        try await session.sendDigit(.zero, on: .b, duration: .milliseconds(60))
+        try await audio.value
+        try await Task.sleep(for: .milliseconds(100))
+        var opened: [SeenPacket] = []
+        for datagram in phone.received {
+            var buffer = ByteBuffer(bytes: datagram)
+            try phoneSRTP.unprotectRTP(&buffer)
+            opened.append(SeenPacket(Array(buffer.readableBytesView)))
+        }
+        #expect(opened.filter { $0.payloadType == 101 }.count == 5, "every event packet authenticates")
+        #expect(opened.last?.payloadType == 0, "and the audio after it")
+        for index in 1..<opened.count { #expect(opened[index].sequenceNumber == opened[index - 1].sequenceNumber &+ 1) }
+        await session.release()
+        await peerA.close()
+        await phone.close()
     }
 
     @Test func digitOnATranscodedOpusLegUsesItsPayloadTypeAnd48kUnits() async throws {
