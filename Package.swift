@@ -64,7 +64,7 @@ let package = Package(
         ]),
         .target(name: "CMediaSocket"),
         .target(name: "MediaRelay", dependencies: [
-            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket",
+            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket", "DTMF",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MediaRelayTests", dependencies: [
-            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding",
+            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding", "DTMF",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

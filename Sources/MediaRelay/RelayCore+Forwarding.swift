@@ -58,6 +58,10 @@ extension RelayCore {
             _ = legs[index].reception?.receive(sequenceNumber: header.sequenceNumber)
             legs[index].counters.packetsLost = Int(legs[index].reception?.cumulativeLost ?? 0)
         }
+        // DTMF HOOK (the one DTMF touch point of this file; the rest is RelayCore+DTMF.swift):
+        // telephone-events are decoded and maybe swallowed, in-band tones detected/written,
+        // audio held back while an RFC 4733 event is sent the other way.
+        if interceptDTMF(header: header, buffer: &buffer, from: leg, now: now) { return }
         let egress = leg.other
         guard let router = routers[index] else {
             legs[index].counters.packetsDropped += 1
