@@ -49,7 +49,11 @@ final class MediaEngineSessions: MediaSessionControlling {
         return AsyncStream { continuation in
             let task = Task {
                 for await event in session.events {
-                    if case .mediaTimeout = event { continuation.yield(.timeout) }
+                    switch event {
+                    case .mediaTimeout: continuation.yield(.timeout)
+                    case .dtmf(let leg, let digit): continuation.yield(.dtmf(leg, digit))
+                    default: break
+                    }
                 }
                 continuation.finish()
             }
