@@ -42,8 +42,10 @@ extension CallContext {
         let calleeEvents = Self.negotiatesTelephoneEvent(plan.callee)
         let caller = Self.legConfiguration(name: decision.caller, profile: callerProfile, telephoneEvent: callerEvents,
                                            infoAllowed: isDoorCall)
+        // A registered endpoint without telephone-event takes INFO rather than tones (what the
+        // gateway relayed before the interworking; a 405/415 there ends the attempt, never loops).
         let callee = Self.legConfiguration(name: leg.request.target.target, profile: leg.request.target.media.dtmf,
-                                           telephoneEvent: calleeEvents, infoAllowed: false)
+                                           telephoneEvent: calleeEvents, infoAllowed: leg.request.target.kind == .endpoint && !calleeEvents)
         let now = NIODeadline.now()
         var actions: [DTMFInterworking.Action] = []
         guard var machine = dtmf else { return }
