@@ -40,6 +40,8 @@ extension CallContext {
         let callerProfile = decision.callerLeg?.media.dtmf ?? decision.doorActions.first?.dtmf ?? DTMFProfile.phoneDefault
         let callerEvents = Self.negotiatesTelephoneEvent(plan.caller)
         let calleeEvents = Self.negotiatesTelephoneEvent(plan.callee)
+        dtmfEventClocks[.a] = Self.telephoneEventClock(plan.caller)
+        dtmfEventClocks[.b] = Self.telephoneEventClock(plan.callee)
         let caller = Self.legConfiguration(name: decision.caller, profile: callerProfile, telephoneEvent: callerEvents,
                                            infoAllowed: isDoorCall)
         // A registered endpoint without telephone-event takes INFO rather than tones (what the
@@ -64,6 +66,14 @@ extension CallContext {
     static func negotiatesTelephoneEvent(_ side: MediaPlan.Side) -> Bool {
         guard let audio = side.session.audio, let codec = audio.codec else { return false }
         return audio.telephoneEvent(clockRate: codec.codec.clockRate) != nil || audio.telephoneEvent(clockRate: 8000) != nil
+    }
+
+    /// The telephone-event clock when it is not the codec's (8000 beside Opus), else nil.
+    static func telephoneEventClock(_ side: MediaPlan.Side) -> Int? {
+        guard let audio = side.session.audio, let codec = audio.codec,
+              audio.telephoneEvent(clockRate: codec.codec.clockRate) == nil,
+              audio.telephoneEvent(clockRate: 8000) != nil else { return nil }
+        return 8000
     }
 
     static func legConfiguration(name: String, profile: DTMFProfile, telephoneEvent: Bool,
@@ -126,7 +136,16 @@ extension CallContext {
             case .log(let entry):
                 if entry.route != nil { dtmfRecord.append(entry.text) }
                 logger.info("DTMF: \(entry.text)", metadata: ["callID": "\(callID)"])
-            case .configureMedia, .startTelephoneEvent, .stopTelephoneEvent, .sendTelephoneEvent, .generateInBand:
+            case .configureMedia(let leg, let directive):
+                let configuration = LegDTMFConfiguration(directive, telephoneEventClockRate: dtmfEventClocks[leg])
+                let logger = self.logger
+                chainMedia { media, id in
+                    guard let session = (media as? MediaEngineSessions)?.session(callID: id) else { return }
+                    do { try await session.configureDTMF(leg: MediaLeg(leg), configuration) } catch {
+                        logger.info("DTMF media configuration failed", metadata: ["callID": "\(id)", "error": "\(error)"])
+                    }
+                }
+            case .startTelephoneEvent, .stopTelephoneEvent, .sendTelephoneEvent, .generateInBand:
                 let logger = self.logger
                 chainMedia { media, id in
                     guard let session = (media as? MediaEngineSessions)?.session(callID: id) else { return }

@@ -64,6 +64,8 @@ final class CallContext: @unchecked Sendable {
     var dtmfAnsweredLeg: CallLegID?
     /// INFO pacing timers per leg.
     var dtmfTimers: [DTMFInterworking.Leg: Scheduled<Void>] = [:]
+    /// Each leg's negotiated telephone-event clock rate, when it differs from the codec's.
+    var dtmfEventClocks: [DTMFInterworking.Leg: Int] = [:]
     /// Door actions and digit routes for the CDR.
     var dtmfRecord: [String] = []
 

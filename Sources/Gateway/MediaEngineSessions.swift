@@ -98,7 +98,9 @@ final class MediaEngineSessions: MediaSessionControlling {
         if let fmtp = negotiated.remoteFormatParameters {
             format = CodecFormat(encodingName: codec.name, clockRate: codec.clockRate, channels: codec.channels, fmtp: fmtp)
         }
-        let events = audio.telephoneEvent(clockRate: codec.clockRate)?.sendPayloadType
+        // telephone-event at the codec's clock, else at 8000 (baresip's Opus answers with
+        // telephone-event/8000 only; the DTMF configuration then reads durations at 8000).
+        let events = (audio.telephoneEvent(clockRate: codec.clockRate) ?? audio.telephoneEvent(clockRate: 8000))?.sendPayloadType
         return LegConfiguration(remote: remote, codec: MediaCodec(
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
             telephoneEventPayloadType: events))
