@@ -105,29 +105,8 @@ extension RelayCore {
             }
             var buffer = allocator.buffer(capacity: TelephoneEventPacket.length + 64)
             guard (try? packet.write(to: &buffer, sequenceNumber: sequenceNumber, ssrc: configuration.outgoingSSRC)) != nil else { continue }
-            sendDTMFPacket(&buffer, to: leg)
+            sendRTP(&buffer, to: leg)  // the relay's own send path: SRTP, counters, the latched target
         }
-    }
-
-    /// Protects and queues one packet to `leg` on the I/O loop (what the relay does for audio;
-    /// the loop sends it with the burst's other packets).
-    private func sendDTMFPacket(_ buffer: inout ByteBuffer, to leg: MediaLeg) {
-        let index = leg.rawValue
-        guard legs[index].socket >= 0, let target = legs[index].latch.target else {
-            legs[index].counters.packetsDropped += 1
-            return
-        }
-        if let srtp = legs[index].srtp {
-            do {
-                try srtp.protectRTP(&buffer)
-            } catch {
-                legs[index].counters.srtpFailures += 1
-                return
-            }
-        }
-        legs[index].counters.packetsSent += 1
-        legs[index].counters.bytesSent += buffer.readableBytes
-        loop.send(buffer, on: legs[index].socket, to: target)
     }
 
     // MARK: Tones to a leg

@@ -111,7 +111,9 @@ extension RelayCore {
         sendRTP(&buffer, to: egress)
     }
 
-    private func sendRTP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
+    /// Protects (SRTP) and queues one RTP packet to `egress` on the I/O loop; also the path of
+    /// RFC 4733 events sent by the DTMF hooks (RelayCore+DTMFSending.swift).
+    func sendRTP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
         let index = egress.rawValue
         guard legs[index].socket >= 0, let target = legs[index].latch.target else {
             legs[index].counters.packetsDropped += 1
