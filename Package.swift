@@ -64,7 +64,7 @@ let package = Package(
         ]),
         .target(name: "CMediaSocket"),
         .target(name: "MediaRelay", dependencies: [
-            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket",
+            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket", "DTMF",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -98,7 +98,7 @@ let package = Package(
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "CallRecords",
-            "SIPSecurity",
+            "SIPSecurity", "DTMF",
             "AdminAPI", "SIPTrace",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -136,13 +136,13 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity", "B2BUA", "MediaRelay",
+            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity", "B2BUA", "MediaRelay", "DTMF",
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MediaRelayTests", dependencies: [
-            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding",
+            "MediaRelay", "SecureRTP", "RTPCore", "Transcoding", "DTMF",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

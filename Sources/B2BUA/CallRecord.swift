@@ -57,6 +57,10 @@ public struct CallRecord: Sendable, Equatable {
     public var callerCodec: String?
     /// Negotiated audio codec on the answering leg.
     public var calleeCodec: String?
+    /// DTMF seen and emitted on the call, in order: door actions ("door opened by alice at
+    /// 2026-11-22T07:00:00Z") and each digit's route ("1 from b by rfc4733 to a by info").
+    /// Filled by the call layer's DTMF interworking; empty when no digit was pressed.
+    public var dtmf: [String] = []
 
     /// `alice:no_answer → carrier:200`: every leg's target and outcome, in order.
     public var summary: String {

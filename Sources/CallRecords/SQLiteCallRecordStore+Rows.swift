@@ -5,7 +5,7 @@ import SQLiteSupport
 extension SQLiteCallRecordStore {
     static let columns = """
         id, call_id, outcome, caller, called, route, started_ms, answered_ms, ended_ms, ended_by, status, q850_cause, \
-        caller_codec, callee_codec, legs
+        caller_codec, callee_codec, legs, dtmf
         """
 
     /// A row as a record. Rows are ours, but a hand-edited file must not trap: unknown values
@@ -17,7 +17,8 @@ extension SQLiteCallRecordStore {
             started: date(row.int(6)), answered: row.isNull(7) ? nil : date(row.int(7)),
             ended: row.isNull(8) ? nil : date(row.int(8)), endedBy: row.text(9).flatMap(CallRecord.Party.init(rawValue:)),
             status: row.isNull(10) ? nil : Int(row.int(10)), q850Cause: row.isNull(11) ? nil : UInt16(clamping: row.int(11)),
-            callerCodec: row.text(12), calleeCodec: row.text(13), legs: decodeLegs(row.text(14) ?? "[]"))
+            callerCodec: row.text(12), calleeCodec: row.text(13), legs: decodeLegs(row.text(14) ?? "[]"),
+            dtmf: (try? JSONDecoder().decode([String].self, from: Data((row.text(15) ?? "[]").utf8))) ?? [])
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
@@ -31,6 +32,10 @@ extension SQLiteCallRecordStore {
         encoder.dateEncodingStrategy = .millisecondsSince1970
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(legs), as: UTF8.self)
+    }
+
+    static func encodeDTMF(_ lines: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(lines), as: UTF8.self)
     }
 
     static func decodeLegs(_ text: String) -> [StoredCallRecord.Leg] {

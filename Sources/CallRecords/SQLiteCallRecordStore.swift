@@ -21,6 +21,8 @@ public final class SQLiteCallRecordStore: CallRecordStore {
         CREATE INDEX call_records_started ON call_records (started_ms);
         CREATE INDEX call_records_open ON call_records (call_id) WHERE outcome = 'in_progress';
         """,
+        // Door actions and DTMF routes (CallRecord.dtmf), a JSON array of strings.
+        "ALTER TABLE call_records ADD COLUMN dtmf TEXT NOT NULL DEFAULT '[]';",
     ]
 
     private let connection: Mutex<SQLiteConnection>
@@ -55,24 +57,27 @@ public final class SQLiteCallRecordStore: CallRecordStore {
 
     public func callEnded(_ record: CallRecord) throws {
         let legs = try Self.encodeLegs(record.legs.map(StoredCallRecord.Leg.init))
+        let dtmf = try Self.encodeDTMF(record.dtmf)
         let values: [SQLiteValue] = [
             .text(CallOutcome(record).rawValue), .text(record.caller), .text(record.called), Self.text(record.route),
             .int(Self.milliseconds(record.started)), record.answered.map { .int(Self.milliseconds($0)) } ?? .null,
             .int(Self.milliseconds(record.ended)), .text(record.endedBy.rawValue), .int(Int64(record.status)),
             .int(Int64(record.q850Cause)), Self.text(record.callerCodec), Self.text(record.calleeCodec), .text(legs),
+            .text(dtmf),
         ]
         try connection.withLock { db in
             try db.transaction {
                 try db.run("""
                     UPDATE call_records SET outcome = ?, caller = ?, called = ?, route = ?, started_ms = ?, answered_ms = ?,
-                        ended_ms = ?, ended_by = ?, status = ?, q850_cause = ?, caller_codec = ?, callee_codec = ?, legs = ?
+                        ended_ms = ?, ended_by = ?, status = ?, q850_cause = ?, caller_codec = ?, callee_codec = ?, legs = ?,
+                        dtmf = ?
                     WHERE id = (SELECT MAX(id) FROM call_records WHERE call_id = ? AND outcome = 'in_progress')
                     """, values + [.text(record.callID)])
                 if db.changes == 0 {
                     try db.run("""
                         INSERT INTO call_records (outcome, caller, called, route, started_ms, answered_ms, ended_ms, ended_by,
-                            status, q850_cause, caller_codec, callee_codec, legs, call_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            status, q850_cause, caller_codec, callee_codec, legs, dtmf, call_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, values + [.text(record.callID)])
                 }
             }

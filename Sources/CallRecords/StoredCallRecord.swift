@@ -51,6 +51,8 @@ public struct StoredCallRecord: Sendable, Equatable {
     public var calleeCodec: String?
     /// Every outbound leg in creation order.
     public var legs: [Leg]
+    /// Door actions and DTMF routes of the call (``CallRecord/dtmf``), in order.
+    public var dtmf: [String] = []
 
     /// Seconds from answer to end; zero when unanswered or not ended.
     public var billableSeconds: TimeInterval {

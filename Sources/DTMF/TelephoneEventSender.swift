@@ -109,6 +109,18 @@ public struct TelephoneEventSender: Sendable {
         }
     }
 
+    /// Ends the open-ended event as `release()` does, but never shorter than `minimumDuration`
+    /// in all (an endpoint's minimum digit length): it runs on until then.
+    public mutating func release(minimumDuration: TimeAmount) {
+        let minimum = RTPTimestamp.rescale(Int(max(0, minimumDuration.nanoseconds)), from: 1_000_000_000, to: configuration.clockRate)
+        if var event = current, event.targetUnits == nil {
+            event.targetUnits = max(event.previousSegments + event.segmentUnits, configuration.intervalUnits, minimum)
+            current = event
+        } else if let index = queue.firstIndex(where: { $0.units == nil }) {
+            queue[index].units = max(configuration.intervalUnits * 2, minimum)
+        }
+    }
+
     /// Called once per packet interval with that interval's RTP timestamp; returns the packets
     /// to send now (zero or one; several only at segment boundaries).
     public mutating func tick(timestamp: UInt32) -> [TelephoneEventPacket] {

@@ -96,6 +96,7 @@ extension CallContext {
             return reject(transaction, 481)
         }
         let contentType = request.headers[.contentType]
+        if Self.isDTMFInfo(contentType), receiveDTMFInfo(transaction, from: side) { return }
         if let hook = service.hooks.info {
             let offered = CallInfoRequest(callID: callID, side: side, contentType: contentType, body: Array(request.body),
                                           request: request)

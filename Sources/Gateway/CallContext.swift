@@ -1,4 +1,5 @@
 import B2BUA
+import DTMF
 import DialPlan
 import Foundation
 import Logging
@@ -59,6 +60,16 @@ final class CallContext: @unchecked Sendable {
     var cancelledEarly = false
     /// The call has ended for the caller (the record is out).
     var finished = false
+    /// DTMF interworking (CallContext+DTMF.swift): created at the first answer.
+    var dtmf: DTMFInterworking?
+    /// The outbound leg the interworking's leg `b` is configured for.
+    var dtmfAnsweredLeg: CallLegID?
+    /// INFO pacing timers per leg.
+    var dtmfTimers: [DTMFInterworking.Leg: Scheduled<Void>] = [:]
+    /// Each leg's negotiated telephone-event clock rate, when it differs from the codec's.
+    var dtmfEventClocks: [DTMFInterworking.Leg: Int] = [:]
+    /// Door actions and digit routes for the CDR.
+    var dtmfRecord: [String] = []
 
     init(service: CallService, shard: CallShard, transaction: SIPServerTransaction, plan: DialPlan,
          decision: RoutingDecision, offer: SessionDescription, contacts: [String: [String]],
@@ -134,9 +145,14 @@ final class CallContext: @unchecked Sendable {
                                    media: allocation)
         if let events = service.mediaEvents?(callID) {
             Task { [self] in
-                for await event in events where event == .timeout {
-                    shard.run { self.drive { $0.receiveMediaTimeout(at: Date()) } }
-                    break
+                for await event in events {
+                    switch event {
+                    case .timeout:
+                        shard.run { self.drive { $0.receiveMediaTimeout(at: Date()) } }
+                        return
+                    case .dtmf(let leg, let digit):
+                        shard.run { self.receiveDTMF(digit, on: leg) }
+                    }
                 }
             }
         }
@@ -176,9 +192,11 @@ final class CallContext: @unchecked Sendable {
             timers.removeValue(forKey: timer)?.cancel()
         case .updateMedia(let plan):
             chainMedia { media, id in try? await media.update(callID: id, plan: plan) }
+            configureDTMF(for: plan)
         case .releaseMedia:
             chainMedia { media, id in await media.release(callID: id) }
-        case .callEnded(let record):
+        case .callEnded(var record):
+            finishDTMF(&record)
             logger.info("call ended", metadata: [
                 "callID": "\(record.callID)", "caller": "\(record.caller)", "called": "\(record.called)",
                 "status": "\(record.status)", "cause": "\(record.q850Cause)", "endedBy": "\(record.endedBy.rawValue)",

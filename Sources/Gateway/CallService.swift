@@ -1,4 +1,5 @@
 import B2BUA
+import DTMF
 import DialPlan
 import Foundation
 import Logging
@@ -217,6 +218,8 @@ public final class CallService: Sendable {
 public enum CallMediaEvent: Sendable, Equatable {
     /// No RTP from a leg within the media timeout.
     case timeout
+    /// A digit reported by the media path (RFC 4733 or in-band) on a media leg (`a` the caller).
+    case dtmf(MediaLeg, DTMFEvent)
 }
 
 /// The calls owned by one event loop. Every property is touched on `eventLoop` only.

@@ -49,7 +49,11 @@ final class MediaEngineSessions: MediaSessionControlling {
         return AsyncStream { continuation in
             let task = Task {
                 for await event in session.events {
-                    if case .mediaTimeout = event { continuation.yield(.timeout) }
+                    switch event {
+                    case .mediaTimeout: continuation.yield(.timeout)
+                    case .dtmf(let leg, let digit): continuation.yield(.dtmf(leg, digit))
+                    default: break
+                    }
                 }
                 continuation.finish()
             }
@@ -94,7 +98,9 @@ final class MediaEngineSessions: MediaSessionControlling {
         if let fmtp = negotiated.remoteFormatParameters {
             format = CodecFormat(encodingName: codec.name, clockRate: codec.clockRate, channels: codec.channels, fmtp: fmtp)
         }
-        let events = audio.telephoneEvent(clockRate: codec.clockRate)?.sendPayloadType
+        // telephone-event at the codec's clock, else at 8000 (baresip's Opus answers with
+        // telephone-event/8000 only; the DTMF configuration then reads durations at 8000).
+        let events = (audio.telephoneEvent(clockRate: codec.clockRate) ?? audio.telephoneEvent(clockRate: 8000))?.sendPayloadType
         return LegConfiguration(remote: remote, codec: MediaCodec(
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
             telephoneEventPayloadType: events))

@@ -1,3 +1,4 @@
+import DTMF
 import NIOCore
 import SecureRTP
 
@@ -67,6 +68,9 @@ public enum MediaEvent: Hashable, Sendable {
     case mediaTimeout(leg: MediaLeg)
     /// `leg`'s media is now sent to `address` (symmetric latching).
     case latched(leg: MediaLeg, address: SocketAddress)
+    /// A digit started or ended on `leg`: RFC 4733 events (decoded per RFC 4733 §2.5.2) or
+    /// in-band tones (spandsp), with the method in `event.method` (see `LegDTMFConfiguration`).
+    case dtmf(leg: MediaLeg, event: DTMFEvent)
 }
 
 /// Per-leg counters.

@@ -58,6 +58,10 @@ extension RelayCore {
             _ = legs[index].reception?.receive(sequenceNumber: header.sequenceNumber)
             legs[index].counters.packetsLost = Int(legs[index].reception?.cumulativeLost ?? 0)
         }
+        // DTMF HOOK (the one DTMF touch point of this file; the rest is RelayCore+DTMF.swift):
+        // telephone-events are decoded and maybe swallowed, in-band tones detected/written,
+        // audio held back while an RFC 4733 event is sent the other way.
+        if interceptDTMF(header: header, buffer: &buffer, from: leg, now: now) { return }
         let egress = leg.other
         guard let route = fastRoutes[index] else {
             legs[index].counters.packetsDropped += 1
@@ -107,7 +111,9 @@ extension RelayCore {
         sendRTP(&buffer, to: egress)
     }
 
-    private func sendRTP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
+    /// Protects (SRTP) and queues one RTP packet to `egress` on the I/O loop; also the path of
+    /// RFC 4733 events sent by the DTMF hooks (RelayCore+DTMFSending.swift).
+    func sendRTP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
         let index = egress.rawValue
         guard legs[index].socket >= 0, let target = legs[index].latch.target else {
             legs[index].counters.packetsDropped += 1

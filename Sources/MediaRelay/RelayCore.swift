@@ -45,6 +45,9 @@ final class RelayCore {
     /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).
     var eventLoop: any EventLoop { loop }
 
+    /// DTMF state of both legs (RelayCore+DTMF.swift).
+    let dtmf = RelayDTMF()
+
     init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
         self.settings = settings
         self.kind = kind
@@ -148,8 +151,11 @@ final class RelayCore {
         return counters
     }
 
-    /// Closes this core's sockets and stops its ticks (on the loop).
+    /// Closes this core's sockets and stops its ticks (on the loop). The end packets of an
+    /// RFC 4733 event in progress go out first (RFC 4733 §2.5.1.4).
     func closeAll() {
+        finishDTMF()
+        loop.flushOutput()
         loop.unregister(core: self)
         for index in legs.indices {
             legs[index].socket = -1

@@ -133,7 +133,7 @@ public struct StreamContinuity: Hashable, Sendable {
     private mutating func anchor(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, arrival: UInt64) -> Mapping {
         let outSequence = lastSequenceNumber &+ 1
         let outTimestamp: UInt32
-        if source == nil {
+        if source == nil, lastArrival == 0 {  // nothing sent yet, not even an inserted packet
             outTimestamp = configuration.firstTimestamp
         } else {
             let elapsed = arrival > lastArrival ? arrival - lastArrival : 0
@@ -158,6 +158,28 @@ public struct StreamContinuity: Hashable, Sendable {
     public func outgoingTimestamp(for timestamp: UInt32, ssrc: UInt32) -> UInt32? {
         guard let source, source.ssrc == ssrc else { return nil }
         return timestamp &+ source.timestampOffset
+    }
+
+    /// The outgoing timestamp a packet sent at `nanoseconds` would carry: the last packet's
+    /// plus the wall-clock time since it (the first timestamp before any packet). Where the
+    /// relay starts an RFC 4733 event of its own (RFC 4733 §2.5.1.2).
+    public func projectedTimestamp(atNanoseconds nanoseconds: UInt64) -> UInt32 {
+        guard lastArrival != 0 else { return configuration.firstTimestamp }
+        let elapsed = nanoseconds > lastArrival ? nanoseconds - lastArrival : 0
+        return lastTimestamp &+ UInt32(truncatingIfNeeded: RTPTimestamp.units(fromNanoseconds: elapsed, rate: configuration.clockRate))
+    }
+
+    /// Takes the next outgoing sequence number for a packet the relay inserts itself (an
+    /// RFC 4733 event while the relayed audio is held back). `clockPosition` is where the
+    /// stream's clock stands after it (an event's timestamp plus its duration). The next relayed
+    /// packet starts a new source after it, so audio continues past the event with the next
+    /// sequence number and a timestamp at least `clockPosition` (RFC 4733 §2.5.1.2).
+    public mutating func insertPacket(clockPosition: UInt32, arrivalNanoseconds: UInt64) -> UInt16 {
+        lastSequenceNumber &+= 1
+        lastTimestamp = clockPosition
+        lastArrival = arrivalNanoseconds
+        switchPending = true
+        return lastSequenceNumber
     }
 
     /// The current source's incoming SSRC, if any.

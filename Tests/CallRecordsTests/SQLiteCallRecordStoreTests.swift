@@ -31,7 +31,7 @@ import Testing
 
     @Test func aStartedCallIsCompletedInPlace() throws {
         let store = try SQLiteCallRecordStore(dataDirectory: directory)
-        #expect(try store.schemaVersion() == 1)
+        #expect(try store.schemaVersion() == 2)
         #expect(try store.journalMode() == "wal")
         try store.callStarted(CallStart(callID: "call-1", caller: "front-door", called: "101", started: t0))
         let open = try store.records(matching: CallRecordFilter())
@@ -53,6 +53,17 @@ import Testing
         #expect(row.legs == record("call-1").legs.map(StoredCallRecord.Leg.init))
     }
 
+    @Test func doorActionsAndDigitRoutesArePersisted() throws {
+        let store = try SQLiteCallRecordStore(dataDirectory: directory)
+        var ended = record("door-1")
+        ended.dtmf = ["door opened by alice at 2026-11-22T07:00:00Z", "digit 1 from b by rfc4733 to a by info"]
+        try store.callEnded(ended)
+        try store.callEnded(record("plain-1", start: 10))
+        let rows = try store.records(matching: CallRecordFilter())
+        #expect(rows.first { $0.callID == "door-1" }?.dtmf == ended.dtmf)
+        #expect(rows.first { $0.callID == "plain-1" }?.dtmf == [])
+    }
+
     @Test func anEndWithoutAStartIsInserted() throws {
         let store = try SQLiteCallRecordStore(dataDirectory: directory)
         try store.callEnded(record("call-2", answered: false, endedBy: .gateway))
@@ -71,7 +82,7 @@ import Testing
         }
         // The process "crashed": a new store on the same file, as at the next start.
         let reopened = try SQLiteCallRecordStore(dataDirectory: directory)
-        #expect(try reopened.schemaVersion() == 1)
+        #expect(try reopened.schemaVersion() == 2)
         let restart = t0.addingTimeInterval(3600)
         #expect(try reopened.closeInterrupted(at: restart) == 1)
         #expect(try reopened.closeInterrupted(at: restart) == 0)
