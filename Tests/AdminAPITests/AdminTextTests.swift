@@ -6,7 +6,7 @@ import Testing
 @Suite struct AdminTextTests {
     @Test func statusWithTrunks() {
         let status = AdminStatus(version: "0.1.0", uptimeSeconds: 3725, registrations: 2,
-                                 trunks: [AdminTrunk(name: "carrier", registers: true, state: "registered"),
+                                 trunks: [AdminTrunk(name: "carrier", registers: true, state: "registered", probe: "up"),
                                           AdminTrunk(name: "backup", registers: false, state: "unknown")],
                                  callsInProgress: 1, dialPlanVersion: 4, dialPlanPath: "plan.yaml", draining: true)
         #expect(AdminText.status(status) == """
@@ -16,9 +16,9 @@ import Testing
             registrations   2
             calls           1 in progress
 
-            TRUNK    REGISTERS  STATE
-            carrier  yes        registered
-            backup   no         unknown
+            TRUNK    REGISTERS  STATE       PROBE
+            carrier  yes        registered  up
+            backup   no         unknown     -
 
             """)
     }
