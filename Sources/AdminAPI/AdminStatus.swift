@@ -18,9 +18,11 @@ public struct AdminStatus: Codable, Sendable, Equatable {
     public var dialPlanPath: String
     /// Whether the service is draining (no new calls).
     public var draining: Bool
+    /// Source addresses banned now (`GET /bans` lists them).
+    public var activeBans: Int
 
     public init(version: String, uptimeSeconds: Int, registrations: Int, trunks: [AdminTrunk], callsInProgress: Int,
-                dialPlanVersion: Int, dialPlanPath: String, draining: Bool) {
+                dialPlanVersion: Int, dialPlanPath: String, draining: Bool, activeBans: Int = 0) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.registrations = registrations
@@ -29,6 +31,7 @@ public struct AdminStatus: Codable, Sendable, Equatable {
         self.dialPlanVersion = dialPlanVersion
         self.dialPlanPath = dialPlanPath
         self.draining = draining
+        self.activeBans = activeBans
     }
 }
 

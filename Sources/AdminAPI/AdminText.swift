@@ -22,6 +22,7 @@ public enum AdminText {
             dial plan       version \(status.dialPlanVersion) (\(status.dialPlanPath))
             registrations   \(status.registrations)
             calls           \(status.callsInProgress) in progress
+            bans            \(status.activeBans) active
 
             """
         if status.trunks.isEmpty {

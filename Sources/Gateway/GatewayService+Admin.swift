@@ -16,7 +16,8 @@ extension GatewayService: AdminDataSource {
         return AdminStatus(
             version: GatewayVersion.current, uptimeSeconds: runtime.uptimeSeconds, registrations: registrationCount(),
             trunks: trunks, callsInProgress: await runtime.calls.current?.calls().count ?? 0,
-            dialPlanVersion: version.number, dialPlanPath: dialPlans.path, draining: runtime.draining)
+            dialPlanVersion: version.number, dialPlanPath: dialPlans.path, draining: runtime.draining,
+            activeBans: security.activeBans().count)
     }
 
     public func registrations() async -> [AdminRegistration] {

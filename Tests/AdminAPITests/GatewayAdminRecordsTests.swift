@@ -40,6 +40,7 @@ import Testing
         let bans = try await gateway.get("/bans", as: [AdminBan].self)
         #expect(bans.map(\.source) == ["192.0.2.77"])
         #expect(bans.first?.reason == "manual")
+        #expect(try await gateway.get("/status", as: AdminStatus.self).activeBans == 1)
         #expect(try await gateway.admin.send(.get, "/metrics").text.contains("gatehouse_bans_active 1.0\n"))
 
         #expect(try await gateway.admin.send(.delete, "/bans/192.0.2.77").status == 200)
