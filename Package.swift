@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "SIPTraceTests", dependencies: ["SIPTrace", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "GatehouseFuzzTests", dependencies: ["GatehouseFuzz"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AdminAPITests", dependencies: [
-            "AdminAPI", "Gateway", "Registrar", "SIPCore", .product(name: "Hummingbird", package: "hummingbird"),
+            "AdminAPI", "Gateway", "Registrar", "SIPCore", "CallRecords", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -26,12 +26,13 @@ public struct AdminClient: Sendable {
 
     /// The request methods the admin API uses.
     public enum Method: Sendable {
-        case get, post
+        case get, post, delete
 
         var http: HTTPMethod {
             switch self {
             case .get: .GET
             case .post: .POST
+            case .delete: .DELETE
             }
         }
     }

@@ -17,4 +17,12 @@ public protocol AdminDataSource: Sendable {
     func pcap(callID: String) async -> [UInt8]?
     /// `GET /metrics`: Prometheus text exposition format 0.0.4.
     func metrics() async -> String
+    /// `GET /cdrs`: call records matching `query`, newest first; an ``AdminRequestError`` for a
+    /// filter the source cannot apply (an unknown outcome).
+    func callRecords(matching query: AdminCallRecordQuery) async throws -> [AdminCallRecord]
+    /// `GET /bans`: the active bans.
+    func bans() async -> [AdminBan]
+    /// `DELETE /bans/{source}`: lifts the ban on `source`; whether one was active. An
+    /// ``AdminRequestError`` when `source` is not an address.
+    func liftBan(_ source: String) async throws -> Bool
 }

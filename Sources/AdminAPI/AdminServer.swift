@@ -16,6 +16,9 @@ import NIOCore
 /// | `POST /reload` | ``AdminReloadResult`` (422 when rejected) |
 /// | `POST /route/explain` | ``AdminExplainResult`` for an ``AdminExplainQuery`` body (422 when it cannot) |
 /// | `GET /metrics` | Prometheus text format 0.0.4 |
+/// | `GET /cdrs` | `[AdminCallRecord]` filtered by ``AdminCallRecordQuery``; `?format=csv`: ``AdminCSV`` (400 on a bad filter) |
+/// | `GET /bans` | `[AdminBan]` |
+/// | `DELETE /bans/{source}` | ``AdminBanLift`` (404 when no ban, 400 when not an address) |
 public enum AdminServer {
     /// Largest request body read (an explain query is a few hundred bytes).
     public static let maxRequestBody = 64 * 1024
@@ -56,6 +59,31 @@ public enum AdminServer {
         }
         router.get("metrics") { _, _ in
             AdminResponses.bytes(Array(await source.metrics().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("cdrs") { request, _ in
+            let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+            let format = parameters.last { $0.name == "format" }?.value ?? "json"
+            guard format == "json" || format == "csv" else { return AdminResponses.error(.badRequest, "format must be json or csv") }
+            let records: [AdminCallRecord]
+            do {
+                records = try await source.callRecords(matching: try AdminCallRecordQuery(parameters: parameters))
+            } catch let error as AdminRequestError {
+                return AdminResponses.error(.badRequest, error.description)
+            }
+            guard format == "csv" else { return AdminResponses.json(records) }
+            return AdminResponses.bytes(Array(AdminCSV.callRecords(records).utf8), contentType: "text/csv; charset=utf-8",
+                                        headers: [.contentDisposition: "attachment; filename=\"cdrs.csv\""])
+        }
+        router.get("bans") { _, _ in AdminResponses.json(await source.bans()) }
+        router.delete("bans/:source") { _, context in
+            let raw = try context.parameters.require("source")
+            let address = raw.removingPercentEncoding ?? raw
+            do {
+                guard try await source.liftBan(address) else { return AdminResponses.error(.notFound, "no ban on \(address)") }
+            } catch let error as AdminRequestError {
+                return AdminResponses.error(.badRequest, error.description)
+            }
+            return AdminResponses.json(AdminBanLift(source: address, lifted: true))
         }
         return router
     }

@@ -18,9 +18,11 @@ public struct AdminStatus: Codable, Sendable, Equatable {
     public var dialPlanPath: String
     /// Whether the service is draining (no new calls).
     public var draining: Bool
+    /// Source addresses banned now (`GET /bans` lists them).
+    public var activeBans: Int
 
     public init(version: String, uptimeSeconds: Int, registrations: Int, trunks: [AdminTrunk], callsInProgress: Int,
-                dialPlanVersion: Int, dialPlanPath: String, draining: Bool) {
+                dialPlanVersion: Int, dialPlanPath: String, draining: Bool, activeBans: Int = 0) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.registrations = registrations
@@ -29,6 +31,7 @@ public struct AdminStatus: Codable, Sendable, Equatable {
         self.dialPlanVersion = dialPlanVersion
         self.dialPlanPath = dialPlanPath
         self.draining = draining
+        self.activeBans = activeBans
     }
 }
 
@@ -37,13 +40,23 @@ public struct AdminTrunk: Codable, Sendable, Equatable {
     public var name: String
     /// Whether the trunk registers with the carrier (RFC 3261 §10.2).
     public var registers: Bool
-    /// `registered`, `failed`, `up`, `down`, or `unknown` when nothing reports on it yet.
+    /// The registration: `registered`, `registering`, `failed`, `not_registering` (no `register:`
+    /// section), or `unknown` when the trunk service does not run it.
     public var state: String
+    /// The OPTIONS probe (RFC 3261 §11): `up`, `down`, or nil when the trunk is not probed.
+    public var probe: String?
+    /// The status of the last probe answer (408 for a timeout).
+    public var lastProbeStatus: Int?
+    /// For a registered trunk, when the registration ends; for a failed one, the next attempt.
+    public var until: Date?
 
-    public init(name: String, registers: Bool, state: String) {
+    public init(name: String, registers: Bool, state: String, probe: String? = nil, lastProbeStatus: Int? = nil, until: Date? = nil) {
         self.name = name
         self.registers = registers
         self.state = state
+        self.probe = probe
+        self.lastProbeStatus = lastProbeStatus
+        self.until = until
     }
 }
 

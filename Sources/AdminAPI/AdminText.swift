@@ -22,13 +22,14 @@ public enum AdminText {
             dial plan       version \(status.dialPlanVersion) (\(status.dialPlanPath))
             registrations   \(status.registrations)
             calls           \(status.callsInProgress) in progress
+            bans            \(status.activeBans) active
 
             """
         if status.trunks.isEmpty {
             text += "trunks          none\n"
         } else {
-            text += "\n" + table(["TRUNK", "REGISTERS", "STATE"],
-                                 status.trunks.map { [$0.name, $0.registers ? "yes" : "no", $0.state] })
+            text += "\n" + table(["TRUNK", "REGISTERS", "STATE", "PROBE"],
+                                 status.trunks.map { [$0.name, $0.registers ? "yes" : "no", $0.state, $0.probe ?? "-"] })
         }
         return text
     }
@@ -46,6 +47,26 @@ public enum AdminText {
         guard !list.isEmpty else { return "no calls in progress\n" }
         return table(["ID", "FROM", "TO", "STATE", "DURATION", "LEGS"], list.map {
             [$0.id, $0.from, $0.to, $0.state, duration(Int(now.timeIntervalSince($0.startedAt))), "\($0.legs.count)"]
+        })
+    }
+
+    /// `gatehouse cdrs`.
+    public static func callRecords(_ list: [AdminCallRecord]) -> String {
+        guard !list.isEmpty else { return "no call records\n" }
+        let formatter = ISO8601DateFormatter()
+        return table(["STARTED", "CALLER", "CALLED", "OUTCOME", "STATUS", "BILLED", "ENDED BY", "CALL ID"], list.map {
+            [formatter.string(from: $0.startedAt), $0.caller, $0.called, $0.outcome, $0.status.map { "\($0)" } ?? "-",
+             duration(Int($0.billableSeconds.rounded())), $0.endedBy ?? "-", $0.callID]
+        })
+    }
+
+    /// `gatehouse bans`.
+    public static func bans(_ list: [AdminBan], now: Date = Date()) -> String {
+        guard !list.isEmpty else { return "no bans\n" }
+        let formatter = ISO8601DateFormatter()
+        return table(["SOURCE", "REASON", "SINCE", "UNTIL", "LEFT"], list.map {
+            [$0.source, $0.reason, formatter.string(from: $0.since), formatter.string(from: $0.until),
+             duration(Int($0.until.timeIntervalSince(now).rounded(.up)))]
         })
     }
 

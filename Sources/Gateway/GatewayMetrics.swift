@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import SIPSecurity
 import SIPStack
 import SIPTransport
 import Synchronization
@@ -35,7 +36,7 @@ public final class GatewayMetrics: Sendable {
         })
         gauges = Dictionary(uniqueKeysWithValues: [
             "gatehouse_registrations", "gatehouse_calls_in_progress", "gatehouse_dial_plan_version",
-            "gatehouse_uptime_seconds", "gatehouse_sip_connections",
+            "gatehouse_uptime_seconds", "gatehouse_sip_connections", "gatehouse_bans_active",
         ].map { ($0, Gauge(label: $0, factory: factory)) })
         snapshotCounters = Dictionary(uniqueKeysWithValues: Self.snapshotSeries.map { series in
             (series.key, Counter(label: series.name, dimensions: series.labels, factory: factory))
@@ -43,6 +44,7 @@ public final class GatewayMetrics: Sendable {
         lastSnapshot = Mutex([:])
         for counter in reloads.values { counter.increment(by: 0) }
         authFailures.increment(by: 0)
+        for counter in snapshotCounters.values { counter.increment(by: 0) }
     }
 
     /// Counts one dial-plan reload by its outcome (`applied`, `unchanged`, `rejected`).
@@ -57,10 +59,16 @@ public final class GatewayMetrics: Sendable {
         public var dialPlanVersion: Int
         public var uptimeSeconds: Int
         public var connections: Int
+        /// Bans in force now.
+        public var activeBans: Int = 0
     }
 
     /// Updates the snapshot-based metrics, then renders the registry in Prometheus text format.
-    public func render(transport: SIPTransportCounters, stack: SIPStackCounters?, levels: Levels) -> String {
+    /// `security`: the toll-fraud front door's counters (requests dropped and rejected by reason,
+    /// bans issued by reason).
+    public func render(transport: SIPTransportCounters, stack: SIPStackCounters?, security: SecurityPolicy.Counters? = nil,
+                       levels: Levels) -> String {
+        gauges["gatehouse_bans_active"]?.record(levels.activeBans)
         gauges["gatehouse_registrations"]?.record(levels.registrations)
         gauges["gatehouse_calls_in_progress"]?.record(levels.callsInProgress)
         gauges["gatehouse_dial_plan_version"]?.record(levels.dialPlanVersion)
@@ -78,6 +86,13 @@ public final class GatewayMetrics: Sendable {
             values["drop"] = stack.filteredDrops
             values["reject"] = stack.filteredRejects
         }
+        if let security {
+            for reason in SecurityPolicy.Reason.allCases {
+                values["security.drop.\(reason.rawValue)"] = security.dropped[reason] ?? 0
+                values["security.reject.\(reason.rawValue)"] = security.rejected[reason] ?? 0
+            }
+            for reason in Self.banReasons { values["security.ban.\(reason.rawValue)"] = security.bansIssued[reason] ?? 0 }
+        }
         lastSnapshot.withLock { last in
             for (key, value) in values {
                 let delta = value - (last[key] ?? 0)
@@ -88,8 +103,10 @@ public final class GatewayMetrics: Sendable {
         return registry.emitToString()
     }
 
+    private static let banReasons: [BanReason] = [.authenticationFailures, .rateLimit, .manual]
+
     /// The counters fed from snapshots: key, Prometheus name, labels.
-    private static let snapshotSeries: [(key: String, name: String, labels: [(String, String)])] = [
+    private static let snapshotSeries: [(key: String, name: String, labels: [(String, String)])] = securitySeries + [
         ("received", "gatehouse_sip_messages_total", [("direction", "received")]),
         ("sent", "gatehouse_sip_messages_total", [("direction", "sent")]),
         ("parse", "gatehouse_sip_parse_errors_total", []),
@@ -103,4 +120,14 @@ public final class GatewayMetrics: Sendable {
         ("drop", "gatehouse_sip_filtered_total", [("action", "drop")]),
         ("reject", "gatehouse_sip_filtered_total", [("action", "reject")]),
     ]
+
+    /// Requests the security policy dropped (no answer) and rejected (403/503) by reason, and
+    /// bans it issued by reason (INTEROP.md, "Toll fraud and scanners").
+    private static let securitySeries: [(key: String, name: String, labels: [(String, String)])] =
+        SecurityPolicy.Reason.allCases.flatMap { reason in
+            [("security.drop.\(reason.rawValue)", "gatehouse_security_requests_total", [("action", "drop"), ("reason", reason.rawValue)]),
+             ("security.reject.\(reason.rawValue)", "gatehouse_security_requests_total", [("action", "reject"), ("reason", reason.rawValue)])]
+        } + banReasons.map { reason in
+            ("security.ban.\(reason.rawValue)", "gatehouse_bans_issued_total", [("reason", reason.rawValue)])
+        }
 }

@@ -9,14 +9,15 @@ import Registrar
 extension GatewayService: AdminDataSource {
     public func status() async -> AdminStatus {
         let version = dialPlans.current
+        let now = Int64(Date().timeIntervalSince1970)
         let trunks = version.plan.trunks.values.sorted { $0.name < $1.name }.map { trunk in
-            // Trunk registration and probing report here when they land; until then nothing is known.
-            AdminTrunk(name: trunk.name, registers: trunk.registration != nil, state: "unknown")
+            Self.adminTrunk(name: trunk.name, registers: trunk.registration != nil, health: self.trunks.health(of: trunk.name), now: now)
         }
         return AdminStatus(
             version: GatewayVersion.current, uptimeSeconds: runtime.uptimeSeconds, registrations: registrationCount(),
             trunks: trunks, callsInProgress: await runtime.calls.current?.calls().count ?? 0,
-            dialPlanVersion: version.number, dialPlanPath: dialPlans.path, draining: runtime.draining)
+            dialPlanVersion: version.number, dialPlanPath: dialPlans.path, draining: runtime.draining,
+            activeBans: security.activeBans().count)
     }
 
     public func registrations() async -> [AdminRegistration] {
@@ -63,8 +64,9 @@ extension GatewayService: AdminDataSource {
         let levels = GatewayMetrics.Levels(
             registrations: registrationCount(), callsInProgress: await runtime.calls.current?.callsInProgress() ?? 0,
             dialPlanVersion: dialPlans.current.number, uptimeSeconds: runtime.uptimeSeconds,
-            connections: transport.connectionCount)
-        return runtime.metrics.render(transport: transport.counters, stack: try? await stack.counters(), levels: levels)
+            connections: transport.connectionCount, activeBans: security.activeBans().count)
+        return runtime.metrics.render(transport: transport.counters, stack: try? await stack.counters(),
+                                      security: security.counters(), levels: levels)
     }
 
     func registrationCount() -> Int {

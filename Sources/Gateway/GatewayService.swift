@@ -124,11 +124,11 @@ public final class GatewayService: Sendable {
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
                 let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
                                                       group: group, logger: logger) { message in
-                    TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter)
+                    TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter, logger: logger)
                     inbound(message)
                 }
                 created = manager
-                return TracingTransport(base: manager, trace: trace, hep: hep, filter: filter)
+                return TracingTransport(base: manager, trace: trace, hep: hep, filter: filter, logger: logger)
             }
         } catch {
             try? group.syncShutdownGracefully()

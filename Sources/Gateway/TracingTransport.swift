@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import SIPCore
 import SIPStack
@@ -9,30 +10,46 @@ import SIPTransport
 /// collector is configured. Sits between the stack and the
 /// transport manager: sends pass through it, inbound messages are recorded before the stack
 /// sees them. The bytes recorded are the message as serialized, the same as on the wire.
+/// At log level debug every message is also logged, with credentials masked (``SIPLogMasking``).
 @available(macOS 15.0, *)
 struct TracingTransport: SIPMessageTransport {
     let base: SIPTransportManager
     let trace: CallTraceBuffer?
     let hep: HEPExporter?
     let filter: TraceFilter
+    let logger: Logger
 
     func send(_ message: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
         let local = base.listeners.first { $0.transport == target.transport }?.localAddress
+        Self.log(message, direction: .outbound, remote: target.address, transport: target.transport, logger: logger)
         Self.record(message, direction: .outbound, local: local, remote: target.address, transport: target.transport, trace: trace, hep: hep, filter: filter)
         return base.send(message, to: target)
     }
 
     func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
         let local = context.listener?.localAddress ?? base.listeners.first { $0.transport == context.transport }?.localAddress
+        Self.log(response, direction: .outbound, remote: context.source, transport: context.transport, logger: logger)
         Self.record(response, direction: .outbound, local: local, remote: context.source, transport: context.transport, trace: trace, hep: hep, filter: filter)
         return base.sendResponse(response, for: context)
     }
 
     /// Records an inbound message (call it from the transport's `onInbound`).
-    static func recordInbound(_ inbound: SIPInboundMessage, trace: CallTraceBuffer?, hep: HEPExporter?, filter: TraceFilter) {
+    static func recordInbound(_ inbound: SIPInboundMessage, trace: CallTraceBuffer?, hep: HEPExporter?, filter: TraceFilter,
+                              logger: Logger) {
         let context = inbound.context
+        log(inbound.message, direction: .inbound, remote: context.source, transport: context.transport, logger: logger)
         record(inbound.message, direction: .inbound, local: context.listener?.localAddress, remote: context.source,
                transport: context.transport, trace: trace, hep: hep, filter: filter)
+    }
+
+    /// Logs the whole message at debug, masked; nothing is serialized at higher levels.
+    static func log(_ message: SIPMessage, direction: TraceDirection, remote: SocketAddress, transport: SIPTransportProtocol,
+                    logger: Logger) {
+        guard logger.logLevel <= .debug else { return }
+        let text = SIPLogMasking.masked(String(decoding: message.serialized(), as: UTF8.self))
+        logger.debug("SIP \(direction == .inbound ? "received from" : "sent to") \(remote)\n\(text)", metadata: [
+            "callID": "\(message.callID ?? "-")", "transport": "\(transport)",
+        ])
     }
 
     static func record(_ message: SIPMessage, direction: TraceDirection, local: SocketAddress?, remote: SocketAddress,

@@ -8,7 +8,7 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "SIP trunk gateway and back-to-back user agent.",
-        subcommands: [Run.self, Check.self, RouteCommand.self, Status.self, Registrations.self, Calls.self, Reload.self, Trace.self, Version.self],
+        subcommands: [Run.self, Check.self, RouteCommand.self, Status.self, Registrations.self, Calls.self, Reload.self, Trace.self, CallRecordsCommand.self, Bans.self, Version.self],
         defaultSubcommand: Run.self)
 }
 

@@ -27,6 +27,27 @@ struct FixedSource: AdminDataSource {
     }
     func pcap(callID: String) async -> [UInt8]? { callID == Self.call.id ? [0xD4, 0xC3, 0xB2, 0xA1] : nil }
     func metrics() async -> String { "gatehouse_registrations 2\n" }
+
+    static let record = AdminCallRecord(
+        id: 7, callID: "cdr-1@host", caller: "=front-door", called: "101", route: "doors", outcome: "answered",
+        startedAt: Date(timeIntervalSince1970: 1_800_000_000), answeredAt: Date(timeIntervalSince1970: 1_800_000_002),
+        endedAt: Date(timeIntervalSince1970: 1_800_000_062), endedBy: "caller", status: 200, q850Cause: 16,
+        billableSeconds: 60, callerCodec: "PCMU", calleeCodec: "opus", legs: [.init(target: "alice, desk", outcome: "200", status: 200)])
+    static let ban = AdminBan(source: "192.0.2.66", reason: "authenticationFailures",
+                              since: Date(timeIntervalSince1970: 1_800_000_000), until: Date(timeIntervalSince1970: 1_800_003_600))
+
+    /// Answers only a query it recognises, so a test sees the parameters were parsed.
+    func callRecords(matching query: AdminCallRecordQuery) async throws -> [AdminCallRecord] {
+        if query.outcome == "bogus" { throw AdminRequestError("outcome must be one of answered, ...") }
+        guard query.caller == nil || query.caller == Self.record.caller else { return [] }
+        guard query.from.map({ $0 <= Self.record.startedAt }) ?? true else { return [] }
+        return Array([Self.record].prefix(query.limit))
+    }
+    func bans() async -> [AdminBan] { [Self.ban] }
+    func liftBan(_ source: String) async throws -> Bool {
+        guard source.contains(".") || source.contains(":") else { throw AdminRequestError("'\(source)' is not an address") }
+        return source == Self.ban.source
+    }
 }
 
 /// A source whose one call has a Call-ID full of URI-reserved characters.
@@ -40,6 +61,9 @@ struct OddIDSource: AdminDataSource {
     func explain(_ query: AdminExplainQuery) async -> AdminExplainResult { await FixedSource().explain(query) }
     func pcap(callID: String) async -> [UInt8]? { callID == Self.id ? [1] : nil }
     func metrics() async -> String { "" }
+    func callRecords(matching query: AdminCallRecordQuery) async throws -> [AdminCallRecord] { [] }
+    func bans() async -> [AdminBan] { [] }
+    func liftBan(_ source: String) async throws -> Bool { false }
 }
 
 @Suite struct AdminServerTests {

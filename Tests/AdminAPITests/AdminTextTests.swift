@@ -6,19 +6,20 @@ import Testing
 @Suite struct AdminTextTests {
     @Test func statusWithTrunks() {
         let status = AdminStatus(version: "0.1.0", uptimeSeconds: 3725, registrations: 2,
-                                 trunks: [AdminTrunk(name: "carrier", registers: true, state: "registered"),
+                                 trunks: [AdminTrunk(name: "carrier", registers: true, state: "registered", probe: "up"),
                                           AdminTrunk(name: "backup", registers: false, state: "unknown")],
-                                 callsInProgress: 1, dialPlanVersion: 4, dialPlanPath: "plan.yaml", draining: true)
+                                 callsInProgress: 1, dialPlanVersion: 4, dialPlanPath: "plan.yaml", draining: true, activeBans: 2)
         #expect(AdminText.status(status) == """
             gatehouse       0.1.0 (draining)
             uptime          1h02m05s
             dial plan       version 4 (plan.yaml)
             registrations   2
             calls           1 in progress
+            bans            2 active
 
-            TRUNK    REGISTERS  STATE
-            carrier  yes        registered
-            backup   no         unknown
+            TRUNK    REGISTERS  STATE       PROBE
+            carrier  yes        registered  up
+            backup   no         unknown     -
 
             """)
     }

@@ -33,7 +33,7 @@ import Testing
         let before = try await gateway.get("/status", as: AdminStatus.self)
         #expect(before.registrations == 0)
         #expect(before.dialPlanVersion == 1)
-        #expect(before.trunks == [AdminTrunk(name: "carrier", registers: false, state: "unknown")])
+        #expect(before.trunks.map(\.name) == ["carrier"])
         #expect(try await gateway.get("/calls", as: [AdminCall].self).isEmpty)
 
         try await registerAlice(gateway, callID: "live-register-1")
