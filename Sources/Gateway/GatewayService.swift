@@ -110,7 +110,7 @@ public final class GatewayService: Sendable {
         do {
             calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
                                          registrar: registrar, sink: callRecordSink ?? StoreCallRecordSink(records: callRecords, logger: logger),
-                                         hooks: callHooks, logger: logger)
+                                         hooks: Self.reportingIdentification(callHooks, to: security), logger: logger)
         } catch {
             try? group.syncShutdownGracefully()
             throw .listen(error)

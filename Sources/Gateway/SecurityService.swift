@@ -184,3 +184,24 @@ extension SourceAddress {
         }
     }
 }
+
+@available(macOS 15.0, *)
+extension GatewayService {
+    /// `hooks` with INVITE digest outcomes also reported to the ban list, as REGISTER's are: a
+    /// wrong credential counts towards a ban, a digest success clears the count, the 407
+    /// challenge never counts (RFC 3261 §22.2: every login starts with one).
+    static func reportingIdentification(_ hooks: CallService.Hooks, to security: SecurityService) -> CallService.Hooks {
+        var reporting = hooks
+        let next = hooks.identified
+        reporting.identified = { identification, context in
+            switch identification {
+            case .failed: security.reportAuthentication(.failed, from: context.source)
+            case .endpoint(let name, byDigest: true):
+                security.reportAuthentication(.authenticated(username: name, algorithm: .md5), from: context.source)
+            case .endpoint, .trunk, .challenge: break
+            }
+            next?(identification, context)
+        }
+        return reporting
+    }
+}

@@ -1,6 +1,7 @@
 import DialPlan
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Registrar
@@ -88,6 +89,25 @@ import Testing
         var client = DigestClient(username: user, secret: .password(password))
         let credentials = try #require(client.answer(try challenge.wwwAuthenticate, method: "REGISTER", uri: "sip:127.0.0.1"))
         return registrar.register(try register(user: user, cseq: cseq + 1, authorization: credentials), context: try context(address))
+    }
+
+    @Test func inviteDigestFailuresFromTheCallLayerBanLikeRegisterOnes() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (security, _) = try makeService(maxFailures: 3)
+        let seen = NIOLockedValueBox(0)
+        let hooks = GatewayService.reportingIdentification(
+            CallService.Hooks(identified: { _, _ in seen.withLockedValue { $0 += 1 } }), to: security)
+        let identified = try #require(hooks.identified)
+        let answer = try register(user: "alice", cseq: 1)
+        // 407 challenges never count; wrong credentials do.
+        for _ in 0..<5 { identified(.challenge(answer), try context("203.0.113.7")) }
+        identified(.failed(answer, username: "alice"), try context("203.0.113.7"))
+        identified(.failed(answer, username: "nobody"), try context("203.0.113.7"))
+        #expect(security.activeBans().isEmpty)
+        identified(.failed(answer, username: "alice"), try context("203.0.113.7"))
+        #expect(security.activeBans().map(\.source.description) == ["203.0.113.7"])
+        // The hooks given to the gateway still run.
+        #expect(seen.withLockedValue { $0 } == 8)
     }
 
     @Test func challengesNeverCountButWrongPasswordsAndUnknownUsersBan() throws {
