@@ -59,6 +59,8 @@ final class CallContext: @unchecked Sendable {
     var cancelledEarly = false
     /// The call has ended for the caller (the record is out).
     var finished = false
+    /// When the caller's INVITE arrived (the admin API's `startedAt`).
+    let startedAt = Date()
 
     init(service: CallService, shard: CallShard, transaction: SIPServerTransaction, plan: DialPlan,
          decision: RoutingDecision, offer: SessionDescription, contacts: [String: [String]],
@@ -208,6 +210,7 @@ final class CallContext: @unchecked Sendable {
 
     func finish() {
         finished = true
+        service.callEnded(callID)
         ackTimer?.cancel()
         ackTimer = nil
         for timer in timers.values { timer.cancel() }
@@ -230,6 +233,7 @@ final class CallContext: @unchecked Sendable {
                 callerDialog?.update(with: response)
             }
         }
+        if (200..<300).contains(status) { service.callAnswered(callID) }
         if (200..<300).contains(status), ackTimer == nil {
             ackTimer = shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
                 ackTimer = nil
