@@ -58,6 +58,7 @@ extension CallContext {
         legs[request.id] = LegState(request: request, callID: legCallID, invite: message)
         legByCallID[legCallID] = request.id
         shard.calls[legCallID] = self
+        guard admitLeg(request, trunk: trunk) else { return }
 
         if let contact = request.contact {
             let found = targets[contact] ?? Self.directTarget(contact)

@@ -70,6 +70,8 @@ final class CallContext: @unchecked Sendable {
     var dtmfEventClocks: [DTMFInterworking.Leg: Int] = [:]
     /// Door actions and digit routes for the CDR.
     var dtmfRecord: [String] = []
+    /// When the caller's INVITE arrived (the admin API's `startedAt`).
+    let startedAt = Date()
 
     init(service: CallService, shard: CallShard, transaction: SIPServerTransaction, plan: DialPlan,
          decision: RoutingDecision, offer: SessionDescription, contacts: [String: [String]],
@@ -226,6 +228,7 @@ final class CallContext: @unchecked Sendable {
 
     func finish() {
         finished = true
+        service.callEnded(callID)
         ackTimer?.cancel()
         ackTimer = nil
         for timer in timers.values { timer.cancel() }
@@ -248,6 +251,7 @@ final class CallContext: @unchecked Sendable {
                 callerDialog?.update(with: response)
             }
         }
+        if (200..<300).contains(status) { service.callAnswered(callID) }
         if (200..<300).contains(status), ackTimer == nil {
             ackTimer = shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
                 ackTimer = nil

@@ -47,12 +47,13 @@ extension CallService {
             try? transaction.respond(response)
             return
         }
+        guard admit(transaction, callID: callID, caller: caller, plan: plan) else { return }
         let from = try? request.from
         let called = (try? request.requestURI)?.sipURI?.decodedUser ?? ""
         let callRequest = CallRequest(
             caller: caller, source: transaction.context.source.ipAddress.flatMap(IPAddress.init),
             calledNumber: called, callerNumber: from?.sipURI?.decodedUser, time: Date())
-        let decision = plan.route(callRequest)
+        let decision = plan.route(callRequest, state: networkState(now: callRequest.time))
         let (contacts, targets) = self.contacts(for: decision, plan: plan)
         let call = CallContext(service: self, shard: shard, transaction: transaction, plan: plan, decision: decision,
                                offer: offer, contacts: contacts, targets: targets)

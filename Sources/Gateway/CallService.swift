@@ -47,12 +47,16 @@ public final class CallService: Sendable {
     /// Trunk servers given by name, resolved (RFC 3263) at start and every 5 minutes: address →
     /// trunk, so an INVITE from a carrier's server identifies the trunk (read once per INVITE).
     let trunkAddresses = Mutex<[String: String]>([:])
+    /// Admission counts, the drain flag and live routing state (CallControl.swift).
+    let control: CallControl
 
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
          media: any MediaSessionControlling, mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)? = nil,
          sink: any CallRecordSink, hooks: Hooks = Hooks(),
-         resolver: RFC3263Resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())), logger: Logger) {
+         resolver: RFC3263Resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())),
+         limits: CallAdmission.Limits = CallAdmission.Limits(), logger: Logger) {
+        control = CallControl(limits: limits)
         self.dialPlans = dialPlans
         self.bindings = bindings
         self.registrar = registrar
@@ -258,6 +262,7 @@ extension CallService {
         }
         return CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar, media: sessions,
                            mediaEvents: { sessions.events(callID: $0) }, sink: sink, hooks: hooks,
-                           resolver: RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())), logger: logger)
+                           resolver: RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())),
+                           limits: configuration.callLimits, logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import B2BUA
 import Yams
 
 /// The service configuration: where Gatehouse listens, where it keeps its data, and which dial plan
@@ -48,6 +49,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `synchronous=FULL` for the binding store (a 200 OK survives a power loss: one fsync per
     /// REGISTER) when true; `NORMAL` (survives a crash of the process) when false.
     public var durableBindings = true
+    /// Gateway-wide call admission limits (the `calls:` section).
+    public var callLimits = CallAdmission.Limits()
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

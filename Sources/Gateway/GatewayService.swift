@@ -144,6 +144,7 @@ public final class GatewayService: Sendable {
             settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
             logger: logger)
         calls.attach(stack)
+        runtime.calls.attach(calls)
     }
 
     static func transport(_ transport: GatewayConfiguration.Listener.Transport) -> SIPTransportProtocol {

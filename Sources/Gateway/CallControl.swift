@@ -1,0 +1,25 @@
+import B2BUA
+import DialPlan
+import Foundation
+import Synchronization
+
+/// The call layer's shared, cross-shard state: admission counts, the drain flag and the live
+/// network state routing reads. One ``CallAdmission`` behind a Mutex for the whole gateway
+/// (each question is a few dictionary operations, so the lock is held for well under a
+/// microsecond): the global limits stay exact whichever loop a call lands on.
+@available(macOS 15.0, *)
+final class CallControl: Sendable {
+    let admission: Mutex<CallAdmission>
+    /// Set by ``CallService/stopAcceptingCalls(retryAfter:)``: the Retry-After seconds of the 503
+    /// every new INVITE gets while the gateway drains.
+    let draining = Mutex<Int?>(nil)
+    /// Trunk health (the TrunkService), read on every routing decision.
+    let trunkHealth = Mutex<(any TrunkHealthProviding)?>(nil)
+    /// Endpoints the ContactProbeService reports offline, refreshed in the background (its
+    /// answer reads the binding store, too slow for every INVITE).
+    let offline = Mutex<Set<String>>([])
+
+    init(limits: CallAdmission.Limits) {
+        admission = Mutex(CallAdmission(limits: limits))
+    }
+}

@@ -1,0 +1,109 @@
+import B2BUA
+import DialPlan
+import Foundation
+import Logging
+import MediaRelay
+import NIOPosix
+import Registrar
+import Testing
+@testable import Gateway
+
+/// The call layer's wiring around ``CallAdmission``: the `calls:` limits, the live network
+/// state routing sees, and the drain/directory side of ``CallLayer``. Admission on real
+/// INVITEs runs in scripts/interop-calls (drain) and scripts/bench-b2bua (overload 503).
+@Suite struct CallAdmissionWiringTests {
+    static let base = "listen:\n  - { transport: udp, address: 127.0.0.1, port: 0 }\n"
+
+    @Test func callLimitsDefaultAndConfigured() throws {
+        let defaults = try GatewayConfiguration.parse(Self.base, file: "gw.yaml").callLimits
+        #expect(defaults == CallAdmission.Limits(maxCalls: 20_000, maxCallsInSetup: 4_000, retryAfter: 5))
+        let custom = try GatewayConfiguration.parse(Self.base + "calls: { max: 300, max_in_setup: 50, retry_after: 12s }",
+                                                    file: "gw.yaml").callLimits
+        #expect(custom == CallAdmission.Limits(maxCalls: 300, maxCallsInSetup: 50, retryAfter: 12))
+    }
+
+    @Test func badCallLimitsNameTheirPlace() {
+        do {
+            _ = try GatewayConfiguration.parse(Self.base + "calls:\n  max: 0\n  retry: 5s\n", file: "gw.yaml")
+            Issue.record("max 0 and an unknown key are errors")
+        } catch let errors as ConfigurationErrors {
+            let text = errors.description
+            #expect(errors.errors.count == 2)
+            #expect(text.contains("gw.yaml:4:"), "max: 0 is on line 4: \(text)")
+            #expect(text.contains("gw.yaml:5:"), "retry is on line 5: \(text)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    struct Health: TrunkHealthProviding {
+        func health(of name: String) -> TrunkHealth? { nil }
+        func unusableTrunks(now: Int64) -> Set<String> { ["carrier"] }
+    }
+
+    struct Presence: EndpointPresenceProviding {
+        func reachability(ofEndpoint name: String, now: Int64) async -> Reachability { Reachability(aor: name, contacts: []) }
+        func offlineEndpoints(now: Int64) async -> Set<String> { ["alice"] }
+    }
+
+    static func service() throws -> CallService {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admission-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try """
+            policy:
+              trunk_classes: [softphone]
+            endpoints:
+              alice:
+                class: softphone
+                number: "101"
+                auth: { source: 192.0.2.20 }
+            trunks:
+              carrier:
+                server: 198.51.100.5
+                port: 5060
+                allow: [198.51.100.0/24]
+            routes:
+              - name: alice
+                to: "101"
+                try:
+                  - ring: alice
+            """.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+        let store = try SQLiteBindingStore(dataDirectory: directory)
+        let dialPlans = try DialPlanStore(path: directory + "/plan.yaml")
+        let logger = Logger(label: "test")
+        let registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let engine = try MediaEngine(group: group, configuration: .init(portRange: 41020...41029))
+        return CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar,
+                           media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
+                           sink: LoggingCallRecordSink { _ in }, limits: .init(maxCalls: 2, maxCallsInSetup: 1), logger: logger)
+    }
+
+    @Test func routingSeesTrunksDownAndEndpointsOffline() async throws {
+        let calls = try Self.service()
+        #expect(calls.networkState(now: Date()).trunksDown.isEmpty)
+        let follower = Task { await calls.follow(trunks: Health(), presence: Presence(), interval: .milliseconds(20)) }
+        defer { follower.cancel() }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(5)
+        while calls.networkState(now: Date()).offline.isEmpty, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let state = calls.networkState(now: Date())
+        #expect(state.trunksDown == ["carrier"])
+        #expect(state.offline == ["alice"])
+    }
+
+    @Test func drainRefusesNewCallsAndTheDirectoryStartsEmpty() async throws {
+        let calls = try Self.service()
+        #expect(calls.control.admission.withLock { $0.limits.maxCalls } == 2)
+        #expect(await calls.calls().isEmpty)
+        #expect(await calls.call(id: "nope") == nil)
+        #expect(await calls.callsInProgress() == 0)
+        #expect(calls.control.draining.withLock { $0 } == nil)
+        await calls.stopAcceptingCalls(retryAfter: .seconds(7))
+        #expect(calls.control.draining.withLock { $0 } == 7)
+        await calls.endAllCalls()
+        #expect(await calls.callsInProgress() == 0)
+    }
+}
