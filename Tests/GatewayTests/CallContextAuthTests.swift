@@ -11,7 +11,8 @@ import Testing
 
     static func invite() throws -> SIPMessage {
         let lines = [
-            "INVITE sip:+46701234567@198.51.100.7:5070 SIP/2.0", "Max-Forwards: 69",
+            "INVITE sip:+46701234567@198.51.100.7:5070 SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-t1",
+            "Max-Forwards: 69",
             "From: <sip:+4687654321@198.51.100.7>;tag=f1", "To: <sip:+46701234567@198.51.100.7>",
             "Call-ID: gh0-abc-leg1@gatehouse", "CSeq: 1 INVITE", "Content-Length: 0",
         ]
