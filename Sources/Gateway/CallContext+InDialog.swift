@@ -68,6 +68,7 @@ extension CallContext {
             if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
             var response = request.makeResponse(status: 200)
             response.headers.append(.contact, value: contactHeader)
+            for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
             if request.method == .invite, let current = machine?.currentDescription(for: side) {
                 response.setBody(Array(current.text.utf8), contentType: "application/sdp")
             }
@@ -83,6 +84,7 @@ extension CallContext {
         if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
         var response = request.makeResponse(status: 200)
         response.headers.append(.contact, value: contactHeader)
+        for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
         response.setBody(Array(result.answer.text.utf8), contentType: "application/sdp")
         try? transaction.respond(response)
         perform(.updateMedia(result.plan))

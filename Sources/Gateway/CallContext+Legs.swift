@@ -43,6 +43,11 @@ extension CallContext {
         headers.append(.cseq, value: "1 INVITE")
         headers.append(.contact, value: "<sip:gatehouse@\(contactAddress)>")
         headers.append(.allow, value: CallService.allowed)
+        // RFC 3262 §4 and RFC 4028 §7.1: reliable provisionals and session timers offered.
+        headers.append(.supported, value: ReliableProvisionals.supported)
+        for (name, value) in SessionTimer.requestHeaders(settings: CallService.sessionTimerSettings) {
+            headers.append(name, value: value)
+        }
         if target.kind == .trunk, let identity {
             if let asserted = identity.assertedIdentity {
                 headers.append(.pAssertedIdentity, value: NameAddress(uri: Self.uri(asserted, host: host)).description)
@@ -164,9 +169,11 @@ extension CallContext {
                 }
             }
             legs[id] = leg
+            guard acknowledgeReliable(id, response) else { return }
             let sdp = Self.sdp(of: response)
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
         case .final(let response):
+            if answerChallenge(id, response) || retryTooBrief(id, response) { return }
             leg.pendingCancel = nil
             legs[id]?.pendingCancel = nil
             let status = response.statusCode ?? 500
@@ -180,6 +187,7 @@ extension CallContext {
                 }
                 leg.success = response
                 legs[id] = leg
+                startLegSessionTimer(id, response)
                 let sdp = Self.sdp(of: response)
                 drive { $0.receiveFinal(status, sdp: sdp, reason: nil, from: id, at: now) }
             } else {

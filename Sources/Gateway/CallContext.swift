@@ -32,6 +32,12 @@ final class CallContext: @unchecked Sendable {
         /// The other RFC 3263 targets of a trunk, tried in order after a timeout, a transport
         /// error or a 503 without a provisional response (§4.3).
         var alternatives: [SIPTransportTarget] = []
+        /// The carrier's 401/407 was answered once (``CallContext/answerChallenge(_:_:)``).
+        var challengeAnswered = false
+        /// RFC 3262: the reliable provisionals seen, per early dialog (To tag).
+        var reliable: [String: ReliableProvisionals] = [:]
+        /// A 422 was answered once with a longer Session-Expires (RFC 4028 §7.4).
+        var sessionRetried = false
     }
 
     let service: CallService
@@ -56,6 +62,8 @@ final class CallContext: @unchecked Sendable {
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
     var ackTimer: Scheduled<Void>?
     var mediaChain: Task<Void, Never>?
+    /// RFC 4028 timers per leg (``CallContext/scheduleSessionTimer(_:)``).
+    var sessionTimers: [SessionTimerKey: RunningSessionTimer] = [:]
     /// The caller cancelled before the media was allocated.
     var cancelledEarly = false
     /// The call has ended for the caller (the record is out).
@@ -112,6 +120,7 @@ final class CallContext: @unchecked Sendable {
 
     /// Reserves ports, then creates and starts the state machine on this loop.
     func allocateMedia() {
+        if rejectBriefSession() { return }
         let media = service.media
         let id = callID
         Task { [self] in
@@ -229,6 +238,7 @@ final class CallContext: @unchecked Sendable {
     func finish() {
         finished = true
         service.callEnded(callID)
+        stopSessionTimers()
         ackTimer?.cancel()
         ackTimer = nil
         for timer in timers.values { timer.cancel() }
@@ -246,6 +256,7 @@ final class CallContext: @unchecked Sendable {
         if status < 300 { response.headers.append(.contact, value: contactHeader) }
         if let reason { response.headers.append(.reason, value: reason.description) }
         if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }
+        if (200..<300).contains(status) { addCallerSessionTimer(to: &response) }
         if (101..<300).contains(status) {
             if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {
                 callerDialog?.update(with: response)

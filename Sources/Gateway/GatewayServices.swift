@@ -108,5 +108,8 @@ struct LoopService: Service, CustomStringConvertible {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await body() }
+        // A loop with nothing to do (contact probing `off`) returns at once: a service that
+        // returns ends the whole group, so it waits for the shutdown instead.
+        try? await gracefulShutdown()
     }
 }

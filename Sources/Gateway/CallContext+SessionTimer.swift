@@ -1,0 +1,239 @@
+import B2BUA
+import Foundation
+import NIOCore
+import SIPCore
+import SIPStack
+import SIPTransport
+
+@available(macOS 15.0, *)
+extension CallService {
+    /// RFC 4028 preferences on every leg: 1800 s asked, 90 s accepted.
+    static let sessionTimerSettings = SessionTimer.Settings()
+}
+
+/// A side of the call whose session timer runs: the caller's leg or one outbound leg.
+enum SessionTimerKey: Hashable, Sendable, CustomStringConvertible {
+    case caller
+    case leg(CallLegID)
+
+    var description: String {
+        switch self {
+        case .caller: "caller"
+        case .leg(let id): "leg \(id)"
+        }
+    }
+}
+
+/// One leg's running RFC 4028 timer and the scheduled task for its next deadline.
+struct RunningSessionTimer {
+    var timer: SessionTimer
+    var scheduled: Scheduled<Void>?
+    /// The peer's Allow lists UPDATE: refreshes use UPDATE instead of re-INVITE (§10).
+    var peerAllowsUpdate: Bool
+}
+
+@available(macOS 15.0, *)
+extension CallContext {
+    // MARK: - Caller leg (we are the UAS, RFC 4028 §9)
+
+    /// The caller's INVITE asks an interval below our Min-SE: 422 with `Min-SE` (§8.1.1, §9),
+    /// and the call ends before anything is allocated. True when rejected.
+    func rejectBriefSession() -> Bool {
+        guard case .reject(let minSE) = callerSessionOffer(now: Date()) else { return false }
+        var response = invite.makeResponse(status: 422, toTag: callerTag)
+        response.headers.append(.minSE, value: "\(minSE)")
+        try? transaction.respond(response)
+        logger.info("session interval too brief", metadata: ["callID": "\(callID)", "minSE": "\(minSE)"])
+        finish()
+        return true
+    }
+
+    func callerSessionOffer(now: Date) -> SessionTimer.Offer {
+        let supported = ((try? invite.supported)?.contains(OptionTags.timer)) ?? false
+        return SessionTimer.answer(sessionExpires: try? invite.sessionExpires, minSE: invite.minSE,
+                                   supportsTimer: supported, settings: CallService.sessionTimerSettings, now: now)
+    }
+
+    /// Our 2xx to the caller: Session-Expires (and Require: timer) per §9, and the caller's
+    /// timer starts.
+    func addCallerSessionTimer(to response: inout SIPMessage) {
+        guard sessionTimers[.caller] == nil, case .accept(let timer, let headers) = callerSessionOffer(now: Date()) else { return }
+        for (name, value) in headers { response.headers.append(name, value: value) }
+        guard let timer else { return }
+        let allow = invite.headers[.allow]?.uppercased().contains("UPDATE") ?? false
+        startSessionTimer(.caller, timer, peerAllowsUpdate: allow)
+    }
+
+    // MARK: - Outbound legs (we are the UAC, RFC 4028 §7)
+
+    /// A 422 on a leg's INVITE (§7.4): the INVITE goes again, once, with a Session-Expires of at
+    /// least the response's Min-SE (CSeq + 1, a new transaction). True when re-sent.
+    func retryTooBrief(_ id: CallLegID, _ response: SIPMessage) -> Bool {
+        guard response.statusCode == 422, var leg = legs[id], !leg.sessionRetried, leg.pendingCancel == nil,
+              !leg.cancelledBeforeSending, let target = leg.target, let minSE = response.minSE,
+              let cseq = leg.invite.cseqNumber else { return false }
+        for (name, value) in SessionTimer.requestHeaders(settings: CallService.sessionTimerSettings, atLeast: minSE)
+        where name != .supported {
+            leg.invite.headers.set(name, value: value)
+        }
+        leg.invite.headers.set(.cseq, value: "\(cseq &+ 1) INVITE")
+        leg.sessionRetried = true
+        leg.dialog = nil
+        leg.provisionalSeen = false
+        leg.transaction = nil
+        legs[id] = leg
+        logger.info("session interval raised after 422", metadata: ["callID": "\(callID)", "leg": "\(id)", "minSE": "\(minSE)"])
+        send(id, to: target)
+        return true
+    }
+
+    /// The 2xx on a leg (§7.2): its Session-Expires decides the interval and the refresher.
+    func startLegSessionTimer(_ id: CallLegID, _ response: SIPMessage) {
+        guard sessionTimers[.leg(id)] == nil,
+              let timer = SessionTimer.fromResponse(sessionExpires: try? response.sessionExpires,
+                                                    settings: CallService.sessionTimerSettings, now: Date()) else { return }
+        let allow = response.headers[.allow]?.uppercased().contains("UPDATE") ?? false
+        startSessionTimer(.leg(id), timer, peerAllowsUpdate: allow)
+    }
+
+    // MARK: - Deadlines
+
+    func startSessionTimer(_ key: SessionTimerKey, _ timer: SessionTimer, peerAllowsUpdate: Bool) {
+        sessionTimers[key]?.scheduled?.cancel()
+        sessionTimers[key] = RunningSessionTimer(timer: timer, scheduled: nil, peerAllowsUpdate: peerAllowsUpdate)
+        scheduleSessionTimer(key)
+    }
+
+    /// Schedules the next deadline of `key` on the call's loop (§10).
+    func scheduleSessionTimer(_ key: SessionTimerKey) {
+        guard var running = sessionTimers[key], !finished else { return }
+        running.scheduled?.cancel()
+        let at: Date
+        switch running.timer.nextAction {
+        case .refresh(let date), .expire(let date): at = date
+        }
+        let milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
+        running.scheduled = shard.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) { [self] in
+            sessionTimerFired(key)
+        }
+        sessionTimers[key] = running
+    }
+
+    func sessionTimerFired(_ key: SessionTimerKey) {
+        guard let running = sessionTimers[key], !finished else { return }
+        sessionTimers[key]?.scheduled = nil
+        if case .leg(let id) = key, machine?.answeredLeg != id {
+            // A leg that lost the race (or never answered for good): no timer to keep.
+            sessionTimers[key] = nil
+            return
+        }
+        switch running.timer.nextAction {
+        case .refresh:
+            sendSessionRefresh(key)
+        case .expire:
+            // §10: no refresh seen before the session expired: BYE both legs, Q.850 cause 102.
+            logger.info("session expired", metadata: ["callID": "\(callID)", "side": "\(key)"])
+            drive { $0.hangUp(cause: Q850Cause.timerExpiry, at: Date()) }
+        }
+    }
+
+    /// A refresh from the peer (re-INVITE or UPDATE inside the dialog) restarts its timer; a
+    /// Session-Expires in it sets the interval and who refreshes from now on (§9: the request's
+    /// `refresher`, the UAC when absent). Returns the fields for our 2xx (§9).
+    @discardableResult
+    func sessionRefreshed(by request: SIPMessage, side: CallSide, leg: CallLegID?) -> [(HeaderName, String)] {
+        let key: SessionTimerKey = leg.map { .leg($0) } ?? .caller
+        guard side == .caller || leg != nil, sessionTimers[key] != nil else { return [] }
+        let now = Date()
+        var headers: [(HeaderName, String)] = []
+        if let requested = try? request.sessionExpires,
+           requested.seconds >= SessionTimer.Settings.absoluteMinimum {
+            let refresher = requested.refresher ?? .uac
+            sessionTimers[key]?.timer = SessionTimer(interval: requested.seconds, weRefresh: refresher == .uas, refreshedAt: now)
+            headers.append((.sessionExpires, "\(requested.seconds);refresher=\(refresher.rawValue)"))
+            if ((try? request.supported)?.contains(OptionTags.timer)) ?? false { headers.append((.require, OptionTags.timer)) }
+        } else {
+            sessionTimers[key]?.timer.refreshed(at: now)
+        }
+        scheduleSessionTimer(key)
+        return headers
+    }
+
+    /// Sends our refresh (§7.4, §10): UPDATE when the peer allows it, else a re-INVITE, with our
+    /// current SDP for that leg; a 2xx restarts the timer, 408/481 (or no answer) ends the call
+    /// cleanly with BYE on both legs (§10), anything else keeps the session going.
+    func sendSessionRefresh(_ key: SessionTimerKey) {
+        guard let running = sessionTimers[key], let stack else { return }
+        let side: CallSide
+        let target: SIPTransportTarget
+        var dialog: SIPDialog
+        let contact: String
+        switch key {
+        case .caller:
+            guard let callerDialog else { return }
+            dialog = callerDialog
+            side = .caller
+            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
+            contact = contactHeader
+        case .leg(let id):
+            guard let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else { return }
+            dialog = legDialog
+            side = .callee
+            target = legTarget
+            contact = contactHeader(for: legTarget.transport)
+        }
+        let method: SIPMethod = running.peerAllowsUpdate ? .update : .invite
+        let body = machine?.currentDescription(for: side).map { Array($0.text.utf8) } ?? []
+        let outgoing = dialog.makeRequest(
+            method, contact: contact,
+            headers: [(.supported, OptionTags.timer), (.sessionExpires, "\(running.timer.interval);refresher=uac")],
+            body: body, contentType: body.isEmpty ? nil : "application/sdp")
+        switch key {
+        case .caller: callerDialog = dialog
+        case .leg(let id): legs[id]?.dialog = dialog
+        }
+        logger.debug("session refresh", metadata: ["callID": "\(callID)", "side": "\(key)", "method": "\(method)"])
+        let shard = self.shard
+        stack.sendRequest(outgoing.message, to: target) { [self] event in
+            guard event.isFinal else { return }
+            shard.eventLoop.execute { self.sessionRefreshAnswered(key, event, request: outgoing.message, target: target) }
+        }
+    }
+
+    func sessionRefreshAnswered(_ key: SessionTimerKey, _ event: SIPClientEvent, request: SIPMessage,
+                                target: SIPTransportTarget) {
+        guard !finished, sessionTimers[key] != nil else { return }
+        let status = event.statusCode
+        if case .final(let response) = event, (200..<300).contains(status), request.method == .invite {
+            // RFC 3261 §13.2.2.4: the re-INVITE's 2xx is acknowledged in the dialog.
+            let dialog: SIPDialog? = switch key {
+            case .caller: callerDialog
+            case .leg(let id): legs[id]?.dialog
+            }
+            if let dialog, let stack {
+                let ack = dialog.makeAck(inviteSequence: request.cseqNumber ?? 1).message
+                _ = stack.sendAck(for: ack, response: response, to: target)
+            }
+        }
+        if status == 408 || status == 481 {
+            logger.info("session refresh failed", metadata: ["callID": "\(callID)", "side": "\(key)", "status": "\(status)"])
+            drive { $0.hangUp(cause: Q850Cause.timerExpiry, at: Date()) }
+            return
+        }
+        if case .final(let response) = event, (200..<300).contains(status),
+           let updated = SessionTimer.fromResponse(sessionExpires: try? response.sessionExpires,
+                                                   settings: CallService.sessionTimerSettings, now: Date()),
+           response.headers[.sessionExpires] != nil {
+            sessionTimers[key]?.timer = updated
+        } else {
+            sessionTimers[key]?.timer.refreshed(at: Date())
+        }
+        scheduleSessionTimer(key)
+    }
+
+    /// The call is over: no deadline stays scheduled.
+    func stopSessionTimers() {
+        for running in sessionTimers.values { running.scheduled?.cancel() }
+        sessionTimers.removeAll()
+    }
+}
