@@ -15,9 +15,6 @@ final class CallControl: Sendable {
     let draining = Mutex<Int?>(nil)
     /// Trunk health (the TrunkService), read on every routing decision.
     let trunkHealth = Mutex<(any TrunkHealthProviding)?>(nil)
-    /// Endpoints the ContactProbeService reports offline, refreshed in the background (its
-    /// answer reads the binding store, too slow for every INVITE).
-    let offline = Mutex<Set<String>>([])
 
     init(limits: CallAdmission.Limits) {
         admission = Mutex(CallAdmission(limits: limits))

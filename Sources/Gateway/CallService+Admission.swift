@@ -53,27 +53,25 @@ extension CallService {
         control.admission.withLock { $0.ended(callID: callID) }
     }
 
-    /// The network state routing sees now: trunks the TrunkService reports unusable and
-    /// endpoints the ContactProbeService reports offline (issue 6 "routing uses live state").
+    /// The network state routing sees now: trunks the TrunkService reports unusable.
+    ///
+    /// Endpoint presence is deliberately not applied here: a snapshot of "offline endpoints"
+    /// refreshed in the background calls a phone that registered a moment ago offline (its call
+    /// drew 480), and an endpoint with no binding is already an `offline` attempt in the call
+    /// state machine, recorded as such in the CDR (`carol:offline → carrier:200`). Contacts that
+    /// stopped answering OPTIONS are still rung; they fail as `offline` on their own timeout.
+    /// Filtering them out of the call's contacts (not out of routing) is the next step.
     func networkState(now: Date) -> NetworkState {
-        var state = NetworkState(offline: control.offline.withLock { $0 })
+        var state = NetworkState()
         if let health = control.trunkHealth.withLock({ $0 }) {
             state.markTrunksDown(from: health, now: Int64(now.timeIntervalSince1970))
         }
         return state
     }
 
-    /// Routing follows the trunks' health (read per call) and the endpoints' presence (read
-    /// every `interval` until the task is cancelled).
-    func follow(trunks: any TrunkHealthProviding, presence: any EndpointPresenceProviding,
-                interval: Duration = .seconds(2)) async {
+    /// Routing follows the trunks' health, read on every call.
+    func follow(trunks: any TrunkHealthProviding) {
         control.trunkHealth.withLock { $0 = trunks }
-        while !Task.isCancelled {
-            var state = NetworkState()
-            await state.markOffline(from: presence, now: Int64(Date().timeIntervalSince1970))
-            control.offline.withLock { $0 = state.offline }
-            try? await Task.sleep(for: interval)
-        }
     }
 }
 

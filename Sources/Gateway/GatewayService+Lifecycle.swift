@@ -57,9 +57,6 @@ extension GatewayService {
             .init(service: LoopService(description: "ContactProbeService") { [presence, configuration] in
                 if configuration.contactProbeInterval != nil { await presence.run() }
             }),
-            .init(service: LoopService(description: "CallRoutingState") { [calls, trunks, presence] in
-                await calls.follow(trunks: trunks, presence: presence)
-            }),
             .init(service: LoopService(description: "BanExpiry") { [security] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(60))
