@@ -194,11 +194,12 @@ extension GatewayService {
         var reporting = hooks
         let next = hooks.identified
         reporting.identified = { identification, context in
-            switch identification {
-            case .failed: security.reportAuthentication(.failed, from: context.source)
-            case .endpoint(let name, byDigest: true):
-                security.reportAuthentication(.authenticated(username: name, algorithm: .md5), from: context.source)
-            case .endpoint, .trunk, .challenge: break
+            if let source = SourceAddress(context.source) {
+                switch identification {
+                case .failed: security.policy.recordAuthenticationFailure(from: source)
+                case .endpoint(_, byDigest: true): security.policy.recordAuthenticationSuccess(from: source)
+                case .endpoint, .trunk, .challenge: break
+                }
             }
             next?(identification, context)
         }

@@ -155,9 +155,19 @@ extension SIPTransportManager {
         }
     }
 
-    /// Whether `address` is in 127.0.0.0/8 or is ::1.
+    /// Whether `address` is in 127.0.0.0/8 or is ::1, read from the socket address bytes (this
+    /// runs on every UDP send: no string conversion).
     static func isLoopback(_ address: SocketAddress) -> Bool {
-        guard let ip = address.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1"
+        switch address {
+        case .v4(let v4):
+            // Network byte order: the first octet is the first byte.
+            return withUnsafeBytes(of: v4.address.sin_addr) { $0.first == 127 }
+        case .v6(let v6):
+            return withUnsafeBytes(of: v6.address.sin6_addr) { bytes in
+                bytes.count == 16 && bytes.prefix(15).allSatisfy { $0 == 0 } && bytes.last == 1
+            }
+        default:
+            return false
+        }
     }
 }

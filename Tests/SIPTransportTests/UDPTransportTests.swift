@@ -34,6 +34,15 @@ import Testing
         await harness.stop()
     }
 
+    @Test func loopbackIsReadFromTheAddressBytes() throws {
+        for text in ["127.0.0.1", "127.1.2.3", "::1"] {
+            #expect(SIPTransportManager.isLoopback(try SocketAddress(ipAddress: text, port: 5060)), "\(text)")
+        }
+        for text in ["192.0.2.1", "10.127.0.1", "0.0.0.0", "::", "::2", "2001:db8::1"] {
+            #expect(!SIPTransportManager.isLoopback(try SocketAddress(ipAddress: text, port: 5060)), "\(text)")
+        }
+    }
+
     @Test func sendingOffLoopbackFromALoopbackListenerFailsAndTheListenerSurvives() async throws {
         let harness = try await Harness.start(SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)]))
         // A trunk probe to a public address from a loopback-only gateway: the kernel would refuse
