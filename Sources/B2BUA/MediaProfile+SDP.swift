@@ -3,8 +3,10 @@ import SDP
 
 extension SDPMediaProfile {
     /// The negotiator's profile for a leg of the dial plan: its codecs in order, telephone-event
-    /// when the leg's DTMF mode can use RFC 4733, its SRTP and video policy. Trunks get ptime 20
-    /// (INTEROP.md, carrier trunks).
+    /// unless the leg's DTMF mode is `inband`, its SRTP and video policy. Trunks get ptime 20
+    /// (INTEROP.md, carrier trunks). An `info` leg negotiates telephone-event too: events it
+    /// sends are understood, and a peer refusing INFO (405/415/488/501) gets RFC 4733 instead
+    /// (INTEROP.md, SIP INFO DTMF); digits still leave by INFO while it accepts them.
     public init(leg profile: PlanMediaProfile, name: String) {
         var audio: [SDPCodec] = []
         var video: [SDPCodec] = []
@@ -26,7 +28,7 @@ extension SDPMediaProfile {
         }
         self.init(name: name, audioCodecs: audio, videoCodecs: video,
                   video: profile.video == .pass && !video.isEmpty ? .pass : .strip,
-                  telephoneEvent: profile.dtmf.mode == .rfc4733 || profile.dtmf.mode == .auto,
+                  telephoneEvent: profile.dtmf.mode != .inband,
                   srtp: srtp, ptime: 20)
     }
 }

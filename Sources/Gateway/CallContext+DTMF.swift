@@ -4,6 +4,7 @@ import DialPlan
 import Foundation
 import MediaRelay
 import NIOCore
+import SIPCore
 import SIPStack
 
 /// DTMF interworking of one call (issue 8): the call's `DTMFInterworking` fed with the media
@@ -178,6 +179,19 @@ extension CallContext {
                 }
             }
         }
+    }
+
+    /// The Reason to pass on for the caller's BYE. A door hanging up after its door action
+    /// (INTEROP.md: doors end the call by themselves 5–30 s after opening) ends the call
+    /// normally whatever cause it gives: nil, i.e. Q.850 cause 16 on the other leg and in the
+    /// CDR (RFC 3326 §2), never a failure. Other BYEs keep their own Reason.
+    func callerByeReason(_ reason: Reason?) -> Reason? {
+        guard let opened = dtmf?.lastDoorAction, opened.door == .a, !finished else { return reason }
+        let seconds = Double(NIODeadline.now().uptimeNanoseconds &- opened.time.uptimeNanoseconds) / 1e9
+        let line = "door hung up \(String(format: "%.1f", seconds)) s after it was opened by \(opened.party): normal end"
+        dtmfRecord.append(line)
+        logger.notice("\(line)", metadata: ["callID": "\(callID)", "reason": "\(reason.map { "\($0)" } ?? "none")"])
+        return nil
     }
 
     /// The call ends: open events are ended, queued digits dropped; the record gets the door

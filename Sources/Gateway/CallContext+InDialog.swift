@@ -37,6 +37,7 @@ extension CallContext {
             if let legID {
                 drive { $0.receiveLegBye(reason: reason, from: legID, at: now) }
             } else {
+                let reason = callerByeReason(reason)
                 drive { $0.receiveCallerBye(reason: reason, at: now) }
             }
         case .invite?, .update?:

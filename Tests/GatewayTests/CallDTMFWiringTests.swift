@@ -1,6 +1,8 @@
+import B2BUA
 import DTMF
 import DialPlan
 import NIOCore
+import SDP
 import Testing
 
 @testable import Gateway
@@ -41,6 +43,16 @@ import Testing
         #expect(without.sendMethod == .info)
         let inband = CallContext.legConfiguration(name: "alice", profile: profile, telephoneEvent: false, infoAllowed: false)
         #expect(inband.sendMethod == .inband)
+    }
+
+    /// Every mode but `inband` negotiates telephone-event: an `info` door that answers INFO
+    /// 405/415/488/501 then gets RFC 4733 (INTEROP.md, SIP INFO DTMF); `inband` leaves the peer
+    /// no other way than tones.
+    @Test(arguments: [("rfc4733", true), ("info", true), ("auto", true), ("inband", false)])
+    func telephoneEventIsNegotiatedUnlessTheModeIsInBand(mode: String, expected: Bool) throws {
+        let dtmf = DTMFProfile(mode: try #require(.init(rawValue: mode)), minDuration: .milliseconds(250), gap: .milliseconds(400))
+        let profile = SDPMediaProfile(leg: PlanMediaProfile(codecs: [.pcmu], dtmf: dtmf, srtp: .off, video: .strip), name: "door")
+        #expect(profile.telephoneEvent == expected)
     }
 
     @Test(arguments: ["rfc4733", "info", "inband", "auto"])

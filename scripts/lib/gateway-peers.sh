@@ -19,6 +19,8 @@ MEDIA_BASE=$((28000 + (RANDOM % 19) * 100))
 next_port() { NEXT_PORT=$((NEXT_PORT + 4)); PORT=$NEXT_PORT; }
 
 sipp_common=(-nostdin -m 1 -timeout_error -trace_msg)
+# Extra sipp arguments for the next sipp_peer/sipp_door (e.g. `-key event_pt 96`); reset by the caller.
+SIPP_KEYS=()
 
 # stop_started: TERM to every peer and helper, then the gateway (KILL after 5 s).
 stop_started() {
@@ -123,7 +125,7 @@ sipp_peer() {
     local case=$1 label=$2 scenario=$3 ip=$4 port=$5
     next_port; local media=$PORT
     (cd "$WORK" && exec timeout 40 sipp -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" -mp "$media" \
-        -timeout 30 "${sipp_common[@]}" -message_file "$WORK/$case-$label.msg" >"$WORK/$case-$label.log" 2>&1) &
+        -timeout 30 "${sipp_common[@]}" "${SIPP_KEYS[@]}" -message_file "$WORK/$case-$label.msg" >"$WORK/$case-$label.log" 2>&1) &
     PEER_PIDS+=($!)
     PEER_LABELS+=("$label")
 }
@@ -136,7 +138,7 @@ sipp_door() {
     sleep 0.5
     local status=0
     (cd "$WORK" && exec timeout 40 sipp 127.0.0.1:"$GATEWAY_PORT" -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" \
-        -mp "$media" -s "$number" -timeout 30 "${sipp_common[@]}" -message_file "$WORK/$case-door.msg" \
+        -mp "$media" -s "$number" -timeout 30 "${sipp_common[@]}" "${SIPP_KEYS[@]}" -message_file "$WORK/$case-door.msg" \
         >"$WORK/$case-door.log" 2>&1) || status=$?
     DOOR_FAILED=""
     [[ $status -eq 0 ]] || DOOR_FAILED="door exit $status"
