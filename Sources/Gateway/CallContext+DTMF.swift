@@ -32,12 +32,18 @@ extension CallContext {
     /// Whether the caller is a door (the route has door actions).
     var isDoorCall: Bool { !decision.doorActions.isEmpty }
 
-    /// After a leg's answer or a re-INVITE (a non-early media plan): both legs configured from
-    /// their endpoint profiles and what the SDP negotiated; the media path forwards RFC 4733
-    /// itself only when both legs negotiated telephone-event and the audio is not transcoded.
+    /// After a leg's early media (a 18x with SDP), its answer or a re-INVITE: both legs
+    /// configured from their endpoint profiles and what the SDP negotiated; the media path
+    /// forwards RFC 4733 itself only when both legs negotiated telephone-event and the audio is
+    /// not transcoded. Digits during early media are converted like after the answer; INFOs
+    /// they produce wait for the answer (``sendDTMFInfo(on:body:contentType:)``).
     func configureDTMF(for plan: MediaPlan) {
-        guard !plan.isEarly, !finished, let answered = machine?.answeredLeg, let leg = legs[answered] else { return }
+        guard !finished, let answered = plan.isEarly ? dtmfEarlyLeg : machine?.answeredLeg, let leg = legs[answered] else { return }
         if dtmf == nil { dtmf = makeDTMFInterworking() }
+        if dtmfAnsweredLeg != nil, dtmfAnsweredLeg != answered {
+            // Another leg than the early one: INFOs held for the early leg are void.
+            dtmfDeferredINFO.removeAll { $0.leg == .b }
+        }
         let callerProfile = decision.callerLeg?.media.dtmf ?? decision.doorActions.first?.dtmf ?? DTMFProfile.phoneDefault
         let callerEvents = Self.negotiatesTelephoneEvent(plan.caller)
         let calleeEvents = Self.negotiatesTelephoneEvent(plan.callee)
@@ -62,6 +68,7 @@ extension CallContext {
         if machine.mediaForwardsTelephoneEvents != forwards { actions += machine.setMediaForwardsTelephoneEvents(forwards) }
         dtmf = machine
         performDTMF(actions)
+        if !plan.isEarly { sendDeferredDTMFInfo() }
     }
 
     static func negotiatesTelephoneEvent(_ side: MediaPlan.Side) -> Bool {
@@ -167,7 +174,14 @@ extension CallContext {
     }
 
     /// An INFO of the machine's in the leg's dialog; its outcome goes back to the machine.
+    /// Before the answer (a digit during early media) it waits for the confirmed dialog: the
+    /// machine keeps it in flight, so later digits queue behind it in order.
     func sendDTMFInfo(on leg: DTMFInterworking.Leg, body: [UInt8], contentType: DTMFInfoContentType) {
+        guard machine?.answeredLeg != nil else {
+            dtmfDeferredINFO.append(DeferredDTMFInfo(leg: leg, body: body, contentType: contentType))
+            logger.info("DTMF: INFO to leg \(leg) held until the answer", metadata: ["callID": "\(callID)"])
+            return
+        }
         let shard = self.shard
         sendInfo(toward: leg == .a ? .caller : .callee, contentType: contentType.rawValue, body: body) { [self] status in
             shard.run {
@@ -194,6 +208,13 @@ extension CallContext {
         return nil
     }
 
+    /// The INFOs held during early media, sent once the call is answered.
+    func sendDeferredDTMFInfo() {
+        let deferred = dtmfDeferredINFO
+        dtmfDeferredINFO.removeAll()
+        for info in deferred { sendDTMFInfo(on: info.leg, body: info.body, contentType: info.contentType) }
+    }
+
     /// The call ends: open events are ended, queued digits dropped; the record gets the door
     /// actions and digit routes; the machine and its timers are released.
     func finishDTMF(_ record: inout CallRecord) {
@@ -204,7 +225,15 @@ extension CallContext {
         }
         for timer in dtmfTimers.values { timer.cancel() }
         dtmfTimers.removeAll()
+        dtmfDeferredINFO.removeAll()
         dtmf = nil
         record.dtmf = dtmfRecord
     }
+}
+
+/// A DTMF INFO produced during early media, sent once the call is answered.
+struct DeferredDTMFInfo: Sendable {
+    var leg: DTMFInterworking.Leg
+    var body: [UInt8]
+    var contentType: DTMFInfoContentType
 }

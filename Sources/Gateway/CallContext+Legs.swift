@@ -171,6 +171,7 @@ extension CallContext {
             legs[id] = leg
             guard acknowledgeReliable(id, response) else { return }
             let sdp = Self.sdp(of: response)
+            dtmfEarlyLeg = id
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
         case .final(let response):
             if answerChallenge(id, response) || retryTooBrief(id, response) { return }

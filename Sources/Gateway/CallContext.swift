@@ -70,8 +70,12 @@ final class CallContext: @unchecked Sendable {
     var finished = false
     /// DTMF interworking (CallContext+DTMF.swift): created at the first answer.
     var dtmf: DTMFInterworking?
-    /// The outbound leg the interworking's leg `b` is configured for.
+    /// The outbound leg the interworking's leg `b` is configured for (early media or answer).
     var dtmfAnsweredLeg: CallLegID?
+    /// The leg whose provisional response is being handled (its early media configures leg `b`),
+    /// and the DTMF INFOs waiting for the answer (RFC 6086 INFO goes in the confirmed dialog).
+    var dtmfEarlyLeg: CallLegID?
+    var dtmfDeferredINFO: [DeferredDTMFInfo] = []
     /// INFO pacing timers per leg.
     var dtmfTimers: [DTMFInterworking.Leg: Scheduled<Void>] = [:]
     /// Each leg's negotiated telephone-event clock rate, when it differs from the codec's.
