@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity", "B2BUA", "MediaRelay", "DTMF",
+            "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity", "B2BUA", "MediaRelay", "DTMF", "AdminAPI",
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),

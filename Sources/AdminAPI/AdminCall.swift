@@ -19,14 +19,17 @@ public struct AdminCall: Codable, Sendable, Equatable {
     /// One entry of a call's timeline.
     public struct Event: Codable, Sendable, Equatable {
         public var time: Date
-        /// `route`, `sdp`, `dtmf`, `failover`, `sip` …
+        /// `route`, `attempt`, `failover`, `leg`, `sdp`, `dtmf`, `end` …
         public var kind: String
         public var detail: String
+        /// Milliseconds since the call started (`time` is whole seconds in JSON).
+        public var offsetMilliseconds: Int?
 
-        public init(time: Date, kind: String, detail: String) {
+        public init(time: Date, kind: String, detail: String, offsetMilliseconds: Int? = nil) {
             self.time = time
             self.kind = kind
             self.detail = detail
+            self.offsetMilliseconds = offsetMilliseconds
         }
     }
 

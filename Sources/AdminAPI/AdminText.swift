@@ -50,6 +50,26 @@ public enum AdminText {
         })
     }
 
+    /// `gatehouse calls ID`: the call, its legs, then its timeline, one event per line with the
+    /// time since the call started; multi-line details (an SDP) indented under their event.
+    public static func call(_ call: AdminCall, now: Date = Date()) -> String {
+        var text = calls([call], now: now).replacingOccurrences(of: "no calls in progress\n", with: "")
+        text += "legs: " + call.legs.joined(separator: ", ") + "\n\ntimeline:\n"
+        let width = call.timeline.map(\.kind.count).max() ?? 0
+        for event in call.timeline {
+            let seconds = event.offsetMilliseconds.map { Double($0) / 1000 } ?? event.time.timeIntervalSince(call.startedAt)
+            let offset = String(format: "+%.3fs", max(0, seconds))
+            let lines = event.detail.split(separator: "\n", omittingEmptySubsequences: false)
+            let kind = event.kind.padding(toLength: width, withPad: " ", startingAt: 0)
+            text += "  \(offset.padding(toLength: 10, withPad: " ", startingAt: 0)) \(kind)  \(lines.first ?? "")\n"
+            for line in lines.dropFirst() where !line.isEmpty {
+                text += String(repeating: " ", count: 14 + width) + "| \(line)\n"
+            }
+        }
+        if call.timeline.isEmpty { text += "  (empty)\n" }
+        return text
+    }
+
     /// `gatehouse cdrs`.
     public static func callRecords(_ list: [AdminCallRecord]) -> String {
         guard !list.isEmpty else { return "no call records\n" }

@@ -140,9 +140,11 @@ extension CallContext {
                 let wall = Date().addingTimeInterval(-Double(NIODeadline.now().uptimeNanoseconds &- match.time.uptimeNanoseconds) / 1e9)
                 let line = "door opened by \(match.party) at \(wall.formatted(.iso8601))"
                 dtmfRecord.append(line)
+                timeline.record(.dtmf, line)
                 logger.notice("\(line)", metadata: ["callID": "\(callID)", "action": "\(match)"])
             case .log(let entry):
                 if entry.route != nil { dtmfRecord.append(entry.text) }
+                timeline.record(.dtmf, entry.text)
                 logger.info("DTMF: \(entry.text)", metadata: ["callID": "\(callID)"])
             case .configureMedia(let leg, let directive):
                 let configuration = LegDTMFConfiguration(directive, telephoneEventClockRate: dtmfEventClocks[leg])

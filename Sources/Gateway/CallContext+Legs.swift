@@ -63,6 +63,8 @@ extension CallContext {
         legs[request.id] = LegState(request: request, callID: legCallID, invite: message)
         legByCallID[legCallID] = request.id
         shard.calls[legCallID] = self
+        service.trace?.associate(legCallID, with: callID)
+        noteSDP(of: message, "\(legName(request.id)): offer sent to \(request.contact ?? requestURI)")
         guard admitLeg(request, trunk: trunk) else { return }
 
         if let contact = request.contact {
@@ -170,6 +172,7 @@ extension CallContext {
             }
             legs[id] = leg
             guard acknowledgeReliable(id, response) else { return }
+            noteSDP(of: response, "\(legName(id)): answer received with \(status)")
             let sdp = Self.sdp(of: response)
             dtmfEarlyLeg = id
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
@@ -189,6 +192,7 @@ extension CallContext {
                 leg.success = response
                 legs[id] = leg
                 startLegSessionTimer(id, response)
+                noteSDP(of: response, "\(legName(id)): answer received with \(status)")
                 let sdp = Self.sdp(of: response)
                 drive { $0.receiveFinal(status, sdp: sdp, reason: nil, from: id, at: now) }
             } else {

@@ -84,6 +84,8 @@ final class CallContext: @unchecked Sendable {
     var dtmfRecord: [String] = []
     /// When the caller's INVITE arrived (the admin API's `startedAt`).
     let startedAt = Date()
+    /// What happened, for `GET /calls/{id}` (CallContext+Timeline.swift).
+    var timeline = CallTimeline()
 
     init(service: CallService, shard: CallShard, transaction: SIPServerTransaction, plan: DialPlan,
          decision: RoutingDecision, offer: SessionDescription, contacts: [String: [String]],
@@ -102,6 +104,8 @@ final class CallContext: @unchecked Sendable {
         let transport = transaction.context.transport
         self.contactAddress = addresses[transport] ?? addresses[.udp] ?? addresses.values.first ?? "127.0.0.1:5060"
         self.contactAddresses = addresses
+        timeline.recordRouting(decision, at: startedAt)
+        noteSDP(of: invite, "caller (Call-ID \(callID)): offer received")
     }
 
     var logger: Logger { service.logger }
@@ -177,8 +181,10 @@ final class CallContext: @unchecked Sendable {
     /// Feeds one event to the machine and performs what it returns.
     func drive(_ event: (inout CallStateMachine) -> [CallAction]) {
         guard var current = machine else { return }
+        let before = legSnapshots
         let actions = event(&current)
         machine = current
+        noteLegChanges(since: before)
         for action in actions { perform(action) }
     }
 
@@ -212,6 +218,7 @@ final class CallContext: @unchecked Sendable {
             chainMedia { media, id in await media.release(callID: id) }
         case .callEnded(var record):
             finishDTMF(&record)
+            noteEnd(record)
             logger.info("call ended", metadata: [
                 "callID": "\(record.callID)", "caller": "\(record.caller)", "called": "\(record.called)",
                 "status": "\(record.status)", "cause": "\(record.q850Cause)", "endedBy": "\(record.endedBy.rawValue)",
@@ -250,6 +257,7 @@ final class CallContext: @unchecked Sendable {
         shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
             shard.calls[callID] = nil
             for legCallID in legByCallID.keys { shard.calls[legCallID] = nil }
+            service.remember(adminCall)
         }
     }
 
@@ -260,6 +268,7 @@ final class CallContext: @unchecked Sendable {
         if status < 300 { response.headers.append(.contact, value: contactHeader) }
         if let reason { response.headers.append(.reason, value: reason.description) }
         if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }
+        noteSDP(of: response, "caller: answer sent with \(status)")
         if (200..<300).contains(status) { addCallerSessionTimer(to: &response) }
         if (101..<300).contains(status) {
             if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {

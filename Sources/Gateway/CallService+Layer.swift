@@ -3,6 +3,7 @@ import B2BUA
 import Foundation
 import NIOCore
 import SIPCore
+import SIPTrace
 
 /// The call layer as the gateway sees it (CallLayer.swift): `/calls` in the admin API, and the
 /// SIGTERM drain (issue 9).
@@ -12,11 +13,27 @@ extension CallService: CallDirectory, CallDrainer {
         await collect { call in call.finished ? nil : call.adminCall }.sorted { $0.startedAt < $1.startedAt }
     }
 
+    /// A call in progress or lingering after its end, else one of the last ended calls.
     public func call(id: String) async -> AdminCall? {
-        await collect { call in
+        let live = await collect { call in
             call.callID == id || call.legByCallID[id] != nil ? call.adminCall : nil
         }.first
+        return live ?? recentCalls.withLock { $0.call(id: id) }
     }
+
+    /// Ended calls kept for `GET /calls/{id}` once they leave the call layer.
+    static let recentCallsKept = 200
+
+    /// Keeps an ended call (with its timeline) among the recent ones.
+    func remember(_ call: AdminCall) {
+        recentCalls.withLock { $0.add(call) }
+    }
+
+    /// Gives the service the SIP trace ring (once, before calls arrive).
+    func attach(trace: CallTraceBuffer?) { traceBox.withLock { $0 = trace } }
+
+    /// The SIP trace ring, when tracing is on.
+    var trace: CallTraceBuffer? { traceBox.withLock { $0 } }
 
     public func stopAcceptingCalls(retryAfter: Duration) async {
         control.draining.withLock { $0 = max(1, Int(retryAfter.components.seconds)) }
@@ -75,7 +92,7 @@ extension CallContext {
         let to = (try? invite.requestURI)?.sipURI?.decodedUser ?? ""
         let legCallIDs = legs.values.map(\.callID).sorted()
         return AdminCall(id: callID, from: from, to: to, state: state, startedAt: startedAt, legs: [callID] + legCallIDs,
-                         timeline: [.init(time: startedAt, kind: "route", detail: decision.route?.name ?? "-")])
+                         timeline: adminTimeline)
     }
 
     /// Shutdown: an answered call is hung up on both legs, a ringing one is cancelled toward

@@ -8,6 +8,7 @@ import NIOCore
 import Registrar
 import SIPCore
 import SIPStack
+import SIPTrace
 import SIPTransport
 import Synchronization
 
@@ -49,6 +50,10 @@ public final class CallService: Sendable {
     let trunkAddresses = Mutex<[String: String]>([:])
     /// Admission counts, the drain flag and live routing state (CallControl.swift).
     let control: CallControl
+    /// The calls that ended last, with their timelines (`GET /calls/{id}` after the call is gone).
+    let recentCalls = Mutex(RecentCalls(capacity: CallService.recentCallsKept))
+    /// The SIP trace ring, to join each outbound leg's Call-ID to its call (set by the gateway).
+    let traceBox = Mutex<CallTraceBuffer?>(nil)
 
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,

@@ -53,7 +53,7 @@ extension GatewayService {
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = hep + [
             .init(service: SIPService(gateway: self)),
             .init(service: DialPlanReloadService(gateway: self, handlesHangup: handleSignals)),
-            .init(service: LoopService(description: "TrunkService") { [trunks] in await trunks.run() }),
+            .init(service: LoopService(description: "TrunkService") { [trunks] in await trunks.run(unregisterWithin: .seconds(3)) }),
             .init(service: LoopService(description: "ContactProbeService") { [presence, configuration] in
                 if configuration.contactProbeInterval != nil { await presence.run() }
             }),

@@ -144,6 +144,7 @@ public final class GatewayService: Sendable {
             settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
             logger: logger)
         calls.attach(stack)
+        calls.attach(trace: runtime.trace)
         calls.follow(trunks: trunks)
         runtime.calls.attach(calls)
     }

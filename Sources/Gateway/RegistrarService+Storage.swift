@@ -1,9 +1,12 @@
 import NIOPosix
+import Registrar
+import SIPCore
 import SIPStack
 
 @available(macOS 15.0, *)
 extension RegistrarService {
-    /// Runs ``register(_:context:)`` on the ``StorageThreadPool``: its SQLite reads and the
+    /// Runs ``register(_:context:)`` on the ``StorageThreadPool``, its write grouped with others
+    /// (``BindingWriter``): its SQLite reads and the
     /// durable write (`synchronous=FULL`, an fsync) would otherwise stall every call on the event loop.
     /// The response is sent from the pool thread after the write commits, so "written before
     /// the 200 OK" (RFC 3261 §10.3 step 7) still holds; `respond` hops to the transaction's loop.
@@ -13,10 +16,22 @@ extension RegistrarService {
                 try? transaction.respond(status: 503, reason: "Service Unavailable")
                 return
             }
-            let response = register(transaction.request, context: transaction.context)
-            do { try transaction.respond(response) } catch {
-                logger.warning("cannot respond", metadata: ["method": "REGISTER", "error": "\(error)"])
+            let request = transaction.request
+            let prepared = prepareRegister(request, context: transaction.context) { aor, now in
+                try writer.bindings(for: aor, now: now)
             }
+            guard let change = prepared.change else { return respond(transaction, prepared.response) }
+            // Group commit (BindingWriter): the 200 goes out once the batch holding this change committed.
+            writer.submit(change) { [self] committed in
+                respond(transaction, committed ? prepared.response
+                    : registrar.response(to: request, error: RegistrarError.storageFailure))
+            }
+        }
+    }
+
+    func respond(_ transaction: SIPServerTransaction, _ response: SIPMessage) {
+        do { try transaction.respond(response) } catch {
+            logger.warning("cannot respond", metadata: ["method": "REGISTER", "error": "\(error)"])
         }
     }
 }

@@ -29,6 +29,8 @@ public final class RegistrarService: Sendable {
     let authFailures: CoreMetrics.Counter?
     /// Digest users by name, per dial-plan version (DigestDirectory.swift).
     let directory = DigestDirectory()
+    /// Group commit of the REGISTER writes made off the event loops (RegistrarService+Storage.swift).
+    let writer: BindingWriter
 
     /// Creates the service; `algorithms` are offered strongest first.
     public init(dialPlans: DialPlanStore, store: any BindingStore, realm: String, algorithms: [DigestHash],
@@ -38,6 +40,7 @@ public final class RegistrarService: Sendable {
         self.authFailures = authFailures
         self.dialPlans = dialPlans
         self.store = store
+        self.writer = BindingWriter(store: store)
         self.registrar = registrar
         self.options = options
         self.logger = logger
@@ -85,6 +88,22 @@ public final class RegistrarService: Sendable {
     /// RFC 3261 §10.3 steps 2–8: authenticate, check the AOR belongs to the user, update the
     /// bindings in the store, then answer with the current contacts.
     func register(_ request: SIPMessage, context: SIPMessageContext) -> SIPMessage {
+        let prepared = prepareRegister(request, context: context) { aor, now in try store.bindings(for: aor, now: now) }
+        guard let change = prepared.change else { return prepared.response }
+        do { try store.apply(change) } catch { return registrar.response(to: request, error: RegistrarError.storageFailure) }
+        return prepared.response
+    }
+
+    /// A REGISTER worked out: the response, and the change to commit before sending it (§10.3
+    /// step 7; nil when nothing is written: a challenge, a refusal, a query).
+    struct PreparedRegister {
+        var response: SIPMessage
+        var change: BindingChange?
+    }
+
+    /// ``register(_:context:)`` up to the write: `read` gives an AOR's live bindings.
+    func prepareRegister(_ request: SIPMessage, context: SIPMessageContext,
+                         read: (String, Int64) throws -> [Binding]) -> PreparedRegister {
         let now = Int64(Date().timeIntervalSince1970)
         let version = dialPlans.current
         let credentials = (try? request.authorization) ?? []
@@ -103,27 +122,28 @@ public final class RegistrarService: Sendable {
             // Only the outcome is logged: never the Authorization header (it carries the response hash).
             logger.info("REGISTER not authenticated", metadata: [
                 "outcome": "\(outcome)", "source": "\(source.ipAddress ?? "?"):\(source.port ?? 0)"])
-            return failure ?? request.makeResponse(status: DigestAuthenticator.failureStatus, reason: DigestAuthenticator.failureReason)
+            return PreparedRegister(response: failure ?? request.makeResponse(status: DigestAuthenticator.failureStatus,
+                                                                                reason: DigestAuthenticator.failureReason))
         }
         do throws(RegistrarError) {
             let aor = try Registrar.addressOfRecord(of: request)
             guard Self.owns(aor: aor, username: username, endpoint: directory.endpoint(digestUser: username, in: version))
             else { throw RegistrarError.forbidden }
             let existing: [Binding]
-            do { existing = try store.bindings(for: aor, now: now) } catch { throw RegistrarError.storageFailure }
+            do { existing = try read(aor, now) } catch { throw RegistrarError.storageFailure }
             let bindingSource = BindingSource(
                 transport: context.transport.rawValue, address: source.ipAddress ?? "", port: source.port ?? 0,
                 connectionID: context.connection.map { "\($0)" })
             let result = try registrar.process(request, aor: aor, existing: existing, source: bindingSource, now: now)
-            // §10.3 step 7: the writes happen before the 200 is sent.
-            do { try store.apply(result.change) } catch { throw RegistrarError.storageFailure }
             logger.info("REGISTER", metadata: [
                 "aor": "\(aor)", "user": "\(username)", "bindings": "\(result.bindings.count)",
                 "added": "\(result.change.upserts.count)", "removed": "\(result.change.removals.count)"])
-            return registrar.response(to: request, outcome: result, now: now)
+            // §10.3 step 7: the writes happen before the 200 is sent (the caller commits `change`).
+            let written = result.change.upserts.isEmpty && result.change.removals.isEmpty ? nil : result.change
+            return PreparedRegister(response: registrar.response(to: request, outcome: result, now: now), change: written)
         } catch {
             logger.info("REGISTER rejected", metadata: ["user": "\(username)", "error": "\(error)"])
-            return registrar.response(to: request, error: error)
+            return PreparedRegister(response: registrar.response(to: request, error: error))
         }
     }
 

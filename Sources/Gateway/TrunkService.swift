@@ -39,6 +39,8 @@ public final class TrunkService: TrunkHealthProviding {
         var trunk: Trunk
         var health: TrunkHealth
         var tasks: [Task<Void, Never>]
+        /// The registration machine as last seen by its task (for the un-REGISTER at shutdown).
+        var registration: TrunkRegistration?
     }
 
     let dialPlans: DialPlanStore
@@ -60,8 +62,10 @@ public final class TrunkService: TrunkHealthProviding {
 
     deinit { stopAll() }
 
-    /// Runs until cancelled: applies each new dial-plan version's trunks, then stops them all.
-    public func run() async {
+    /// Runs until cancelled: applies each new dial-plan version's trunks, then stops them all;
+    /// with `unregisterWithin`, first removes every registration at its carrier
+    /// (``unregisterAll(within:)``), as the gateway does on shutdown.
+    public func run(unregisterWithin: Duration? = nil) async {
         var applied = 0
         while !Task.isCancelled {
             let version = dialPlans.current
@@ -71,7 +75,7 @@ public final class TrunkService: TrunkHealthProviding {
             }
             try? await Task.sleep(for: timing.reloadPoll)
         }
-        stopAll()
+        if let unregisterWithin { await unregisterAll(within: unregisterWithin) } else { stopAll() }
     }
 
     /// Starts trunks new in `plan`, stops those gone from it, restarts those whose settings changed.

@@ -6,9 +6,19 @@ public protocol BindingStore: Sendable {
     func bindings(for aor: String, now: Int64) throws -> [Binding]
     /// Applies one REGISTER's writes atomically.
     func apply(_ change: BindingChange) throws
+    /// Applies several REGISTERs' writes, in order, in one transaction (group commit: one
+    /// durable write for all of them); all or none.
+    func apply(batch changes: [BindingChange]) throws
     /// Deletes bindings that expired at or before `now`; returns how many.
     @discardableResult
     func removeExpired(now: Int64) throws -> Int
     /// Every live binding, for presence and keep-alive scheduling after a restart.
     func allBindings(now: Int64) throws -> [Binding]
+}
+
+extension BindingStore {
+    /// One ``apply(_:)`` per change: for stores without transactions spanning changes.
+    public func apply(batch changes: [BindingChange]) throws {
+        for change in changes { try apply(change) }
+    }
 }

@@ -58,14 +58,21 @@ public final class SQLiteBindingStore: BindingStore {
     }
 
     public func apply(_ change: BindingChange) throws {
+        try apply(batch: [change])
+    }
+
+    /// One transaction (one fsync with `synchronous=FULL`) for every change.
+    public func apply(batch changes: [BindingChange]) throws {
         try connection.withLock { db in
             try db.transaction {
-                for key in change.removals {
-                    try db.run("DELETE FROM bindings WHERE aor = ? AND binding_key = ?", [.text(change.aor), .text(key)])
-                }
-                for binding in change.upserts {
-                    try db.run("INSERT OR REPLACE INTO bindings (\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               Self.values(binding))
+                for change in changes {
+                    for key in change.removals {
+                        try db.run("DELETE FROM bindings WHERE aor = ? AND binding_key = ?", [.text(change.aor), .text(key)])
+                    }
+                    for binding in change.upserts {
+                        try db.run("INSERT OR REPLACE INTO bindings (\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                   Self.values(binding))
+                    }
                 }
             }
         }

@@ -74,6 +74,10 @@ public struct TrunkRegistration: Sendable {
     private var answeredChallenge = false
     private var expiresAsked: UInt32
     private var refreshAt: Int64 = 0
+    /// Until when the carrier holds our binding (the last 2xx), nil when it holds none.
+    public private(set) var registeredUntil: Int64?
+    /// ``unregister(now:)`` was called: REGISTERs carry `Expires: 0` from now on.
+    public private(set) var isUnregistering = false
 
     /// Creates the machine; `callID` stays the same for every REGISTER (§10.2.4).
     public init(configuration: Configuration, callID: String = DigestHash.randomHex(12),
@@ -96,6 +100,7 @@ public struct TrunkRegistration: Sendable {
     /// Feeds a final response to the last REGISTER.
     public mutating func handle(response: SIPMessage, now: Int64) -> [Action] {
         guard let status = response.statusCode, status >= 200 else { return [] }
+        if isUnregistering { return handleUnregister(response: response, status: status) }
         switch status {
         case 200..<300:
             failures = 0
@@ -104,6 +109,7 @@ public struct TrunkRegistration: Sendable {
             guard granted > 0 else { return fail(now: now) }
             let until = now + Int64(granted)
             state = .registered(until: until)
+            registeredUntil = until
             // Refresh ahead of expiry: a minute early, or at half-life for short registrations.
             refreshAt = until - min(Int64(granted) / 2, 60)
             return [.wakeUp(at: refreshAt)]
@@ -150,8 +156,35 @@ public struct TrunkRegistration: Sendable {
         return false
     }
 
+    /// Removes our binding at the carrier (RFC 3261 §10.2.2: `Expires: 0`, same Call-ID, next
+    /// CSeq), e.g. when the gateway shuts down; a 401/407 is answered once. Nothing to send when
+    /// the carrier holds no binding of ours. The machine then stays idle: feed it the responses,
+    /// send what it returns, and stop when it returns nothing.
+    public mutating func unregister(now: Int64) -> [Action] {
+        guard let until = registeredUntil, until > now, !isUnregistering else { return [] }
+        isUnregistering = true
+        answeredChallenge = false
+        return [.send(makeRegister(credentials: nil, proxy: false))]
+    }
+
+    private mutating func handleUnregister(response: SIPMessage, status: Int) -> [Action] {
+        if status == 401 || status == 407, !answeredChallenge, var client = digest {
+            let challenges = (try? status == 401 ? response.wwwAuthenticate : response.proxyAuthenticate) ?? []
+            if let credentials = client.answer(challenges, method: "REGISTER", uri: configuration.registrar) {
+                digest = client
+                answeredChallenge = true
+                return [.send(makeRegister(credentials: credentials, proxy: status == 407))]
+            }
+        }
+        // Removed (2xx), or refused: either way there is nothing more to do.
+        state = .idle
+        registeredUntil = nil
+        return []
+    }
+
     private mutating func fail(now: Int64) -> [Action] {
         failures += 1
+        registeredUntil = nil
         answeredChallenge = false
         let exponent = min(failures - 1, 20)
         let delay = min(configuration.maxBackoff, configuration.initialBackoff << Int64(exponent))
@@ -169,7 +202,7 @@ public struct TrunkRegistration: Sendable {
         message.headers.append(.callID, value: callID)
         message.headers.append(.cseq, value: "\(cseq) REGISTER")
         message.headers.append(.contact, value: "<\(configuration.contact)>")
-        message.headers.append(.expires, value: String(expiresAsked))
+        message.headers.append(.expires, value: isUnregistering ? "0" : String(expiresAsked))
         if let credentials { message.headers.append(proxy ? .proxyAuthorization : .authorization, value: credentials.description) }
         return message
     }

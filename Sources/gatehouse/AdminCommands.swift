@@ -39,9 +39,7 @@ struct Calls: AsyncParsableCommand {
                 return
             }
             try options.show(try await options.send(.get, "/calls/\(Self.escape(id))"), as: AdminCall.self) { call in
-                AdminText.calls([call]) + "\n" + AdminText.table(["TIME", "KIND", "DETAIL"], call.timeline.map {
-                    [ISO8601DateFormatter().string(from: $0.time), $0.kind, $0.detail]
-                })
+                AdminText.call(call)
             }
         }
     }

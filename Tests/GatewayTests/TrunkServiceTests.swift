@@ -123,6 +123,24 @@ final class ScriptedCarrier: TrunkSignaling {
         #expect(carrier.state.withLock { $0.options } == 0)
     }
 
+    @Test func unregistersEveryRegisteredTrunkWhenStopping() async throws {
+        let carrier = ScriptedCarrier(password: "trunk-secret")
+        carrier.state.withLock { $0.granted = 60 }
+        let trunks = try service(carrier, plan: try writePlan(trunks: Self.registering))
+        let task = Task { await trunks.run(unregisterWithin: .seconds(3)) }
+        #expect(await waitUntil { carrier.state.withLock { $0.accepted } == 1 })
+        task.cancel()
+        await task.value
+        let registers = carrier.state.withLock { $0.registers }
+        // REGISTER, challenged REGISTER, then the un-REGISTER (challenged: a fresh nonce) and its answer.
+        #expect(registers.count == 4)
+        #expect(registers.suffix(2).allSatisfy { $0.headers[.expires] == "0" })
+        #expect(Set(registers.compactMap(\.callID)).count == 1)
+        #expect(registers.compactMap(\.cseqNumber) == [1, 2, 3, 4])
+        #expect(carrier.state.withLock { $0.accepted } == 2)
+        #expect(trunks.health(of: "carrier") == nil, "stopped")
+    }
+
     @Test func reRegistersAfterTheCarrierDropsTheRegistration() async throws {
         let carrier = ScriptedCarrier(password: "trunk-secret")
         let trunks = try service(carrier, plan: try writePlan(trunks: Self.registering))

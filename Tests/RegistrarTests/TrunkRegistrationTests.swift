@@ -114,3 +114,45 @@ func registersThroughAChallengeAndRefreshesEarly(proxy: Bool) throws {
     step(.answered(status: 200))
     #expect(trace == ["up", "up", "down!", "down", "up!", "up", "up", "down!", "down", "down", "down", "up!"])
 }
+
+/// RFC 3261 §10.2.2: the un-REGISTER at shutdown: Expires 0, the same Call-ID, the next CSeq; a
+/// challenge is answered once, and nothing is sent when the carrier holds no binding.
+@Test func unregistersWithExpiresZeroThroughAChallenge() throws {
+    var carrier = Carrier()
+    var trunk = TrunkRegistration(configuration: configuration, callID: "trunk-call")
+    #expect(trunk.unregister(now: 1_000).isEmpty, "never registered: nothing to remove")
+    let first = try #require(sent(trunk.start(now: 1_000)))
+    let second = try #require(sent(trunk.handle(response: try carrier.answer(first, now: 1_000), now: 1_000)))
+    _ = trunk.handle(response: try carrier.answer(second, now: 1_000), now: 1_000)
+    #expect(trunk.registeredUntil == 1_300)
+
+    let removal = try #require(sent(trunk.unregister(now: 1_010)))
+    #expect(removal.headers[.expires] == "0")
+    #expect(removal.callID == "trunk-call")
+    #expect(removal.cseqNumber == 3)
+    #expect(trunk.isUnregistering)
+    let challenge = try carrier.answer(removal, now: 1_010)
+    #expect(challenge.statusCode == 401)
+    let answered = try #require(sent(trunk.handle(response: challenge, now: 1_010)))
+    #expect(answered.headers[.expires] == "0")
+    #expect(answered.cseqNumber == 4)
+    #expect(try answered.authorization.first?.username == "4930123")
+    let done = trunk.handle(response: try carrier.answer(answered, now: 1_010), now: 1_010)
+    #expect(done.isEmpty)
+    #expect(trunk.registeredUntil == nil)
+    #expect(!trunk.isRegistered(now: 1_011))
+    #expect(trunk.unregister(now: 1_011).isEmpty, "removed once")
+
+    // A challenge to the answered un-REGISTER is not answered again: the removal is over.
+    var refused = TrunkRegistration(configuration: configuration, callID: "other")
+    let a = try #require(sent(refused.start(now: 2_000)))
+    let b = try #require(sent(refused.handle(response: try carrier.answer(a, now: 2_000), now: 2_000)))
+    _ = refused.handle(response: try carrier.answer(b, now: 2_000), now: 2_000)
+    let c = try #require(sent(refused.unregister(now: 2_001)))
+    let d = try #require(sent(refused.handle(response: try carrier.answer(c, now: 2_001), now: 2_001)))
+    carrier.password = "changed"
+    let again = try carrier.answer(d, now: 2_001)
+    #expect(again.statusCode == 401 || again.statusCode == 403)
+    #expect(refused.handle(response: again, now: 2_001).isEmpty)
+    #expect(refused.registeredUntil == nil)
+}

@@ -1,0 +1,57 @@
+import AdminAPI
+import B2BUA
+import Foundation
+import SIPCore
+
+/// Writing the call's ``CallTimeline`` (one-line calls at the places where things happen) and
+/// handing it to the admin API.
+@available(macOS 15.0, *)
+extension CallContext {
+    /// The B2BUA's leg records as the timeline compares them.
+    var legSnapshots: [CallTimeline.LegSnapshot] {
+        machine?.legRecords.map {
+            CallTimeline.LegSnapshot(target: $0.target, contact: $0.contact, attempt: $0.attempt, outcome: $0.outcome,
+                                     status: $0.status, started: $0.started, ended: $0.ended)
+        } ?? []
+    }
+
+    /// After the machine took an event: new attempts, failovers and ended legs.
+    func noteLegChanges(since before: [CallTimeline.LegSnapshot]) {
+        timeline.recordLegChanges(before: before, after: legSnapshots, decision: decision, at: Date())
+    }
+
+    /// An SDP as the gateway sent or received it (`what`: `caller: offer received`), when the
+    /// message carries one.
+    func noteSDP(of message: SIPMessage, _ what: String) {
+        guard !message.body.isEmpty else { return }
+        let type = message.headers[.contentType]?.lowercased() ?? "application/sdp"
+        guard type.hasPrefix("application/sdp") else { return }
+        timeline.record(.sdp, what + "\n" + String(decoding: message.body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+    }
+
+    /// `leg2 carrier (Call-ID …)`: how the timeline names an outbound leg.
+    func legName(_ id: CallLegID) -> String {
+        guard let leg = legs[id] else { return id.description }
+        return "\(id) \(leg.request.target.target) (Call-ID \(leg.callID))"
+    }
+
+    /// The call ended for the caller: status, cause, who ended it, the legs and the duration.
+    func noteEnd(_ record: CallRecord) {
+        let seconds = CallTimeline.milliseconds(record.ended.timeIntervalSince(record.started))
+        timeline.record(.end, "status \(record.status), Q.850 cause \(record.q850Cause), ended by \(record.endedBy.rawValue)"
+            + ", legs \(record.summary.isEmpty ? "none" : record.summary), \(seconds) ms", at: record.ended)
+    }
+
+    /// The timeline as the admin API shows it; a last event says how many were not kept.
+    var adminTimeline: [AdminCall.Event] {
+        var events = timeline.events.map {
+            AdminCall.Event(time: $0.time, kind: $0.kind.rawValue, detail: $0.detail,
+                            offsetMilliseconds: CallTimeline.milliseconds($0.time.timeIntervalSince(startedAt)))
+        }
+        if timeline.dropped > 0 {
+            events.append(.init(time: events.last?.time ?? startedAt, kind: "dropped",
+                                detail: "\(timeline.dropped) later events not kept (limit \(CallTimeline.maxEvents))"))
+        }
+        return events
+    }
+}
