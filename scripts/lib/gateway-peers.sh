@@ -53,7 +53,7 @@ baresip_available() { command -v baresip >/dev/null && [[ -r /usr/lib/baresip/mo
 # baresip_start USER CODECS [ACCOUNT_PARAMS [MODULES]]: baresip registered as USER (digest,
 # GATEHOUSE_TEST_PASSWORD) with the gateway, auto answer, audio codecs CODECS (e.g. opus/48000/2), a
 # 440 Hz tone as its microphone; ACCOUNT_PARAMS (e.g. ";mediaenc=srtp-mand") and extra MODULES
-# (e.g. "srtp") when given. Sets BARESIP_PID, BARESIP_CTRL (its ctrl_tcp port), BARESIP_SIP (its SIP
+# (e.g. "srtp"; "sndfile" records what baresip decoded in $WORK/baresip/dump-*-dec.wav) when given. Sets BARESIP_PID, BARESIP_CTRL (its ctrl_tcp port), BARESIP_SIP (its SIP
 # port) and BARESIP_RTP (the first of its four RTP ports); the log is $WORK/baresip.log.
 baresip_start() {
     local user=$1 codecs=$2 params=${3:-} extra=${4:-}
@@ -70,6 +70,7 @@ baresip_start() {
         echo "audio_alert aufile,$WORK/baresip/alert.wav"
         echo "rtp_ports $rtp-$((rtp + 3))"
         echo "ctrl_tcp_listen 127.0.0.1:$BARESIP_CTRL"
+        echo "snd_path $WORK/baresip"
         echo "module_path /usr/lib/baresip/modules"
         for module in g711 opus ausine aufile $extra; do echo "module $module.so"; done
         echo "module_app account.so"

@@ -18,7 +18,7 @@ and its 200 answer, then checks every stream and prints one PASS/FAIL line per c
   door-rtp        gateway -> door: PT 0, one SSRC, step 160 (8 kHz, 20 ms), 160-octet payloads,
                   20 ms apart, no tag (plain RTP);
   door-hears      the door's audio (mu-law decoded) is the softphone's 440 Hz tone;
-  softphone-hears the softphone's decoded audio (HEARD.wav, baresip's aufile player) is the
+  softphone-hears the softphone's decoded audio (HEARD.wav, baresip's sndfile dump) is the
                   door's 1 kHz tone: baresip decrypted and decoded what the gateway sent.
 Exit status: the number of failed checks.
 """
@@ -240,7 +240,12 @@ def main():
     report(at440 > 0.5 and at1000 < 0.1, 'door-hears', f'share of energy at 440 Hz {at440:.2f}, at 1 kHz {at1000:.2f}')
 
     if heard:
-        with wave.open(heard) as file:
+        try:
+            file = wave.open(heard)
+        except OSError as error:
+            report(False, 'softphone-hears', f'no decoded audio from the softphone: {error}')
+            return
+        with file:
             rate, channels, width = file.getframerate(), file.getnchannels(), file.getsampwidth()
             frames = file.readframes(file.getnframes())
         values = struct.unpack('<%dh' % (len(frames) // 2), frames) if width == 2 else ()
