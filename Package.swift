@@ -98,7 +98,7 @@ let package = Package(
         // MARK: Composition root and CLI.
         .target(name: "Gateway", dependencies: [
             "SIPCore", "SDP", "RTPCore", "OperatorInput", "DialPlan", "SIPStack", "SIPTransport", "Registrar", "CallRecords",
-            "SIPSecurity", "DTMF",
+            "SIPSecurity", "DTMF", "SecureRTP",
             "AdminAPI", "SIPTrace",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -175,9 +175,10 @@ public final class GatewayService: Sendable {
         return outcome
     }
 
-    /// Closes the listeners and stops the event loops.
+    /// Closes the listeners, stops the media engine's threads and the event loops.
     public func shutdown() async {
         await transport.shutdown()
+        await (calls.media as? MediaEngineSessions)?.engine.shutdown()
         try? await group.shutdownGracefully()
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import MediaRelay
 import NIOCore
 import SDP
+import SecureRTP
 import Synchronization
 import Transcoding
 
@@ -36,8 +37,19 @@ final class MediaEngineSessions: MediaSessionControlling {
             callerPorts.append(UInt16(video.localPort(.a)))
             calleePorts.append(UInt16(video.localPort(.b)))
         }
+        // Fresh SDES keys per side and stream (RFC 4568 §6.1: random, never shared between the
+        // two legs, which are separate SRTP sessions); used only where a leg's profile has SRTP.
         return MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
+                               callerCryptoKeys: callerPorts.map { _ in Self.freshKeys() },
+                               calleeCryptoKeys: calleePorts.map { _ in Self.freshKeys() },
                                sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
+    }
+
+    /// One `inline:` key per supported suite, by suite name, for ``LocalMedia/cryptoKeys``.
+    static func freshKeys() -> [String: String] {
+        Dictionary(uniqueKeysWithValues: SRTPCryptoSuite.allCases.map {
+            ($0.sdesName, SDESKeyParameters.generate(for: $0).description)
+        })
     }
 
     /// The session of a call, for its events and counters.
@@ -63,11 +75,11 @@ final class MediaEngineSessions: MediaSessionControlling {
 
     func update(callID: String, plan: MediaPlan) async throws {
         guard let session = session(callID: callID) else { return }
-        if let caller = Self.configuration(plan.caller.session) { try await session.configure(leg: .a, caller) }
-        if let callee = Self.configuration(plan.callee.session) { try await session.configure(leg: .b, callee) }
+        if let caller = configuration(plan.caller.session) { try await session.configure(leg: .a, caller) }
+        if let callee = configuration(plan.callee.session) { try await session.configure(leg: .b, callee) }
         if let video = videoSessions.withLock({ $0[callID] }),
-           let caller = Self.configuration(plan.caller.session, stream: plan.caller.session.video),
-           let callee = Self.configuration(plan.callee.session, stream: plan.callee.session.video) {
+           let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
+           let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
             try await video.configure(leg: .a, caller)
             try await video.configure(leg: .b, callee)
         }
@@ -81,7 +93,8 @@ final class MediaEngineSessions: MediaSessionControlling {
             logger.info("media released", metadata: [
                 "callID": "\(callID)", "a_rx": "\(caller.packetsReceived)", "a_tx": "\(caller.packetsSent)",
                 "b_rx": "\(callee.packetsReceived)", "b_tx": "\(callee.packetsSent)",
-                "dropped": "\(caller.packetsDropped + callee.packetsDropped)"])
+                "dropped": "\(caller.packetsDropped + callee.packetsDropped)",
+                "srtp_failures": "\(caller.srtpFailures + callee.srtpFailures)"])
         }
         await session.release()
     }
@@ -89,7 +102,8 @@ final class MediaEngineSessions: MediaSessionControlling {
     /// A leg's engine settings from a negotiated stream (audio by default): the peer's address and port,
     /// the codec with the payload type the peer gave it, its ptime and telephone-event PT.
     /// Nil when there is no audio, or the peer holds with 0.0.0.0 (RFC 3264 §8.4).
-    static func configuration(_ session: NegotiatedSession, stream: NegotiatedStream? = nil) -> LegConfiguration? {
+    /// Throws when the stream's SRTP keys cannot be loaded.
+    static func configuration(_ session: NegotiatedSession, stream: NegotiatedStream? = nil) throws -> LegConfiguration? {
         guard let audio = stream ?? session.audio, let negotiated = audio.codec, let host = audio.remoteAddress,
               host != "0.0.0.0", audio.remotePort != 0,
               let remote = try? SocketAddress(ipAddress: host, port: Int(audio.remotePort)) else { return nil }
@@ -103,6 +117,29 @@ final class MediaEngineSessions: MediaSessionControlling {
         let events = (audio.telephoneEvent(clockRate: codec.clockRate) ?? audio.telephoneEvent(clockRate: 8000))?.sendPayloadType
         return LegConfiguration(remote: remote, codec: MediaCodec(
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
-            telephoneEventPayloadType: events))
+            telephoneEventPayloadType: events), srtp: try srtp(audio.crypto))
+    }
+
+    /// ``configuration(_:stream:)`` that logs and skips a leg whose SRTP keys do not load
+    /// (the SDP layer checked the syntax; this checks the key length for the suite).
+    func configuration(_ session: NegotiatedSession, stream: NegotiatedStream? = nil) -> LegConfiguration? {
+        do {
+            return try Self.configuration(session, stream: stream)
+        } catch {
+            logger.warning("SRTP keys not usable, leg not configured", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The engine's SRTP settings for a negotiated SDES crypto line (RFC 4568 §6.1): the suite,
+    /// our key (what we protect with) and the peer's first key (what we unprotect with).
+    static func srtp(_ crypto: NegotiatedCrypto?) throws -> SRTPLegConfiguration? {
+        guard let crypto else { return nil }
+        guard let suite = SRTPCryptoSuite(sdesName: crypto.suite.uppercased()), let remote = crypto.remoteKeys.first else {
+            throw SRTPError.badKey
+        }
+        return SRTPLegConfiguration(
+            suite: suite, localKey: try SDESKeyParameters(parsing: crypto.localKey, suite: suite),
+            remoteKey: try SDESKeyParameters(parsing: remote.description, suite: suite))
     }
 }

@@ -68,6 +68,7 @@ public final class MediaEngine: Sendable {
     /// The engine's media threads; every session lives on one of them.
     let loops: [MediaIOLoop]
     private let cursor = NIOLockedValueBox(0)
+    private let stopped = NIOLockedValueBox(false)
 
     /// An engine with its own media loop threads (`Configuration.ioThreads`). `group` (the
     /// gateway's event loops) is kept for API compatibility; media sockets are not on it.
@@ -89,6 +90,19 @@ public final class MediaEngine: Sendable {
     deinit {
         for loop in loops { loop.stop() }
     }
+
+    /// Stops the media threads and returns when every one has exited: each runs what was
+    /// already queued, closes its sessions (their `events` streams finish) and sockets, and
+    /// leaves. Idempotent. Afterwards `allocateSession` throws `MediaRelayError.engineStopped`;
+    /// calls on sessions still held run on the caller (their sockets closed), so `release()`
+    /// still returns the ports. `GatewayService.shutdown()` and the tests call this.
+    public func shutdown() async {
+        stopped.withLockedValue { $0 = true }
+        for loop in loops { await loop.stopAndWait() }
+    }
+
+    /// Whether `shutdown()` was called.
+    public var isShutDown: Bool { stopped.withLockedValue { $0 } }
 
     /// The media threads' kernel thread ids (for CPU accounting in benchmarks and metrics).
     public var threadIDs: [Int32] { loops.map(\.threadID) }
@@ -128,6 +142,7 @@ public final class MediaEngine: Sendable {
     }
 
     private func allocateSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) async throws -> MediaSession {
+        guard !isShutDown else { throw MediaRelayError.engineStopped }
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
         let core = try await loop.submit {

@@ -172,12 +172,12 @@ extension MediaIOLoop {
 
     /// On exit: closes every socket still open.
     func closeEverything() {
+        // Each session closes its own sockets and finishes its event stream.
+        for core in Array(cores.values) { core.closeAll() }
         for registration in registrations.compactMap({ $0 }) {
             Glibc.close(registration.fd)
         }
         registrations.removeAll()
         cores.removeAll()
-        Glibc.close(epollFD)
-        Glibc.close(wakeFD)
     }
 }

@@ -24,6 +24,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         var id: UInt64
         var deadline: UInt64
         var task: () -> Void
+        /// Run instead of `task` when the loop stops first (fails the scheduled promise).
+        var abandon: () -> Void
     }
 
     /// Control state shared with other threads (behind `lock`).
@@ -33,6 +35,10 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         var nextTimerID: UInt64 = 1
         var stopping = false
         var sleeping = false
+        /// The thread has left its loop: tasks now run on their callers (``runLate(_:)``).
+        var exited = false
+        /// ``stopAndWait()`` callers to resume when the thread has exited.
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     let lock = NIOLock()
@@ -44,7 +50,12 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     let tickInterval: UInt64
     let timeoutCheckInterval: UInt64
     let name: String
-    private var thread: pthread_t?
+    /// Held by the thread while it winds down, then by whichever caller runs a late task: after
+    /// the exit the loop is a serial executor driven by its callers (sockets all closed), so a
+    /// future completed on it still resolves instead of waiting for a thread that is gone.
+    let lateLock = NIOLock()
+    /// Tasks queued by a late task (only touched by the holder of `lateLock`).
+    var lateTasks: [() -> Void] = []
 
     // Loop-thread-only state (the socket table, the cores, the I/O slabs): MediaIOLoop+Sockets.
     var registrations: [Registration?] = []
@@ -73,6 +84,12 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         self.scratch = ByteBufferAllocator().buffer(capacity: IOSlabs.slotSize)
     }
 
+    deinit {
+        // Closed only here: a late `enqueue` may still signal the eventfd after the thread left.
+        Glibc.close(epollFD)
+        Glibc.close(wakeFD)
+    }
+
     /// Starts the loop's thread.
     func start() {
         let context = Unmanaged.passRetained(self).toOpaque()
@@ -84,7 +101,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             return nil
         }, context)
         if result == 0 {
-            thread = handle
+            // Nobody joins: `stopAndWait()` waits for the exit instead; the stack goes with the thread.
+            pthread_detach(handle)
         } else {
             Unmanaged<MediaIOLoop>.fromOpaque(context).release()
         }
@@ -97,8 +115,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
 
     /// Whether the caller runs on this loop's thread.
     public var inEventLoop: Bool {
-        let current = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
-        return owner.load(ordering: .relaxed) == current
+        owner.load(ordering: .relaxed) == Self.currentThread
     }
 
     /// Runs `task` on the loop thread.
@@ -109,7 +126,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     /// Runs `task` at `deadline` on the loop thread.
     public func scheduleTask<T>(deadline: NIODeadline, _ task: @escaping @Sendable () throws -> T) -> Scheduled<T> {
         let promise: EventLoopPromise<T> = makePromise()
-        let id = addTimer(deadline: deadline.uptimeNanoseconds) {
+        let id = addTimer(deadline: deadline.uptimeNanoseconds, abandon: { promise.fail(EventLoopError.shutdown) }) {
             do { promise.assumeIsolatedUnsafeUnchecked().succeed(try task()) } catch { promise.fail(error) }
         }
         return Scheduled(promise: promise, cancellationTask: { [self] in
@@ -143,20 +160,41 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     static let wakeToken: UInt64 = .max
 
     func enqueue(_ task: @escaping () -> Void) {
-        let wake = lock.withLock { () -> Bool in
+        let (wake, late) = lock.withLock { () -> (Bool, Bool) in
+            if shared.exited { return (false, true) }
             shared.tasks.append(task)
-            return shared.sleeping
+            return (shared.sleeping, false)
         }
+        if late { runLate(task) }
         if wake { cmedia_eventfd_signal(wakeFD) }
     }
 
-    func addTimer(deadline: UInt64, _ task: @escaping () -> Void) -> UInt64 {
-        let (id, wake) = lock.withLock { () -> (UInt64, Bool) in
+    /// Runs a task posted after the thread exited on the calling thread, one caller at a time,
+    /// with `inEventLoop` true for it (so loop-bound state stays single-threaded).
+    private func runLate(_ task: @escaping () -> Void) {
+        if inEventLoop {
+            lateTasks.append(task)
+            return
+        }
+        lateLock.withLock {
+            owner.store(Self.currentThread, ordering: .releasing)
+            lateTasks.append(task)
+            while !lateTasks.isEmpty { lateTasks.removeFirst()() }
+            owner.store(0, ordering: .releasing)
+        }
+    }
+
+    static var currentThread: UInt { UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) }
+
+    func addTimer(deadline: UInt64, abandon: @escaping () -> Void, _ task: @escaping () -> Void) -> UInt64 {
+        let (id, wake, late) = lock.withLock { () -> (UInt64, Bool, Bool) in
             let id = shared.nextTimerID
             shared.nextTimerID += 1
-            shared.timers.append(Timer(id: id, deadline: deadline, task: task))
-            return (id, shared.sleeping)
+            if shared.exited { return (id, false, true) }
+            shared.timers.append(Timer(id: id, deadline: deadline, task: task, abandon: abandon))
+            return (id, shared.sleeping, false)
         }
+        if late { runLate(abandon) }
         if wake { cmedia_eventfd_signal(wakeFD) }
         return id
     }
@@ -169,16 +207,33 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         }
     }
 
-    /// Asks the loop to end; it closes its sockets and exits.
+    /// Asks the loop to end; it runs the tasks already queued, closes its sessions and sockets
+    /// and exits.
     func stop() {
-        lock.withLock { shared.stopping = true }
-        cmedia_eventfd_signal(wakeFD)
+        let first = lock.withLock { () -> Bool in
+            defer { shared.stopping = true }
+            return !shared.stopping
+        }
+        if first { cmedia_eventfd_signal(wakeFD) }
+    }
+
+    /// ``stop()``, then waits until the thread has closed everything and left its loop.
+    func stopAndWait() async {
+        stop()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = lock.withLock { () -> Bool in
+                if shared.exited { return true }
+                shared.exitWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
     }
 
     // MARK: The loop
 
     private func run() {
-        owner.store(UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))), ordering: .releasing)
+        owner.store(Self.currentThread, ordering: .releasing)
         kernelThreadID.store(cmedia_gettid(), ordering: .releasing)
         cmedia_set_thread_name(String(name.prefix(15)))
         var now = NIODeadline.now().uptimeNanoseconds
@@ -188,7 +243,10 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         while true {
             // Tasks and timers due: run them outside the lock.
             let (tasks, timers, stopping, timeout) = takeWork(now: now)
-            if stopping { break }
+            if stopping {
+                windDown()
+                return
+            }
             for task in tasks { task() }
             for timer in timers { timer.task() }
             if !tasks.isEmpty || !timers.isEmpty { flushOutput() }
@@ -212,13 +270,38 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
                 flushOutput()
             }
         }
-        closeEverything()
+    }
+
+    /// The end of the thread: the tasks queued before the stop run, every session is closed
+    /// (its event stream finishes), then late tasks run on their callers.
+    private func windDown() {
+        let waiters = lateLock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            let (tasks, timers) = lock.withLock { () -> ([() -> Void], [Timer]) in
+                shared.exited = true
+                var tasks: [() -> Void] = []
+                swap(&tasks, &shared.tasks)
+                var timers: [Timer] = []
+                swap(&timers, &shared.timers)
+                return (tasks, timers)
+            }
+            for task in tasks { task() }
+            for timer in timers { timer.abandon() }
+            while !lateTasks.isEmpty { lateTasks.removeFirst()() }
+            flushOutput()
+            closeEverything()
+            owner.store(0, ordering: .releasing)
+            return lock.withLock {
+                defer { shared.exitWaiters.removeAll() }
+                return shared.exitWaiters
+            }
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Due tasks and timers, and how long epoll may sleep (ms) until the next deadline.
     private func takeWork(now: UInt64) -> ([() -> Void], [Timer], Bool, Int32) {
         lock.withLock {
-            if shared.stopping { return ([], [], true, 0) }
+            if shared.stopping { return ([], [], true, 0) }  // windDown() takes the queued tasks.
             // Swap, not copy-and-clear: clearing a shared buffer would allocate a new one on
             // every wake-up.
             var tasks: [() -> Void] = []

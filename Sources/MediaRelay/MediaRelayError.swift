@@ -14,4 +14,6 @@ public enum MediaRelayError: Error, Hashable, Sendable {
     case ioLoopFailed
     /// `bindHost` is not an IP address.
     case invalidBindAddress
+    /// `MediaEngine.shutdown()` was called: no new sessions.
+    case engineStopped
 }

@@ -50,6 +50,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func opusLegAt48000IsReadInItsClockAndSilenceEndsAnEvent() async throws {
@@ -80,6 +81,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func digitSentOnARelayedLegKeepsItsStreamAndResumesAudioPastTheEvent() async throws {
@@ -125,6 +127,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func eventsToAnSRTPLegAreProtectedInItsStream() async throws {
@@ -162,6 +165,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await phone.close()
+        await engine.shutdown()
     }
 
     @Test func digitOnATranscodedOpusLegUsesItsPayloadTypeAnd48kUnits() async throws {
@@ -194,6 +198,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func releaseMidDigitSendsTheEnd() async throws {
@@ -215,6 +220,7 @@ import Transcoding
         await #expect(throws: MediaDTMFError.sessionReleased) { try await session.sendDigit(.two, on: .b, duration: .milliseconds(100)) }
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func anOpenDigitStoppedEarlyLastsTheMinimum() async throws {
@@ -235,6 +241,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func durationsCountedAt48kUnderAn8000DeclarationAreCorrected() async throws {
@@ -256,6 +263,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func sendingNeedsTelephoneEventOnThatLeg() async throws {
@@ -268,6 +276,7 @@ import Transcoding
         await #expect(throws: MediaDTMFError.inBandUnavailable(.a)) { try await session.generateInBand(.one, on: .a, duration: .milliseconds(100)) }
         await session.release()
         await peer.close()
+        await engine.shutdown()
     }
 }
 

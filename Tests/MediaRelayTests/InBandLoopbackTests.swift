@@ -58,6 +58,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func tonesWrittenIntoTranscodedOpusAreDetectable() async throws {
@@ -77,6 +78,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func tonesWrittenIntoRelayedPCMUAreDetectable() async throws {
@@ -108,5 +110,6 @@ import Transcoding
         await session.release()
         await session2.release()
         for peer in [peerA, peerB, peerC] { await peer.close() }
+        await engine.shutdown()
     }
 }

@@ -53,5 +53,6 @@ import Transcoding
         await session.release()
         await door.close()
         await phone.close()
+        await engine.shutdown()
     }
 }

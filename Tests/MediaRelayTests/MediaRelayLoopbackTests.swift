@@ -49,6 +49,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func latchesToNATedSourceAfterProbationAndIgnoresAStray() async throws {
@@ -82,6 +83,7 @@ import Transcoding
         #expect(counters.packetsDropped == 4, "three probation/stray packets before latching, one after")
         await session.release()
         for peer in [peerA, stray, peerB] { await peer.close() }
+        await engine.shutdown()
     }
 
     @Test func bridgesSRTPToPlainRTP() async throws {
@@ -125,6 +127,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func transcodesPCMUToOpus() async throws {
@@ -155,6 +158,7 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 
     @Test func mediaTimeoutFires() async throws {
@@ -174,6 +178,7 @@ import Transcoding
         #expect(ContinuousClock.now - start >= .milliseconds(150))
         await session.release()
         await peer.close()
+        await engine.shutdown()
     }
 
     @Test func portExhaustionIsAnError() async throws {
@@ -185,5 +190,6 @@ import Transcoding
         #expect(engine.availablePorts == 2)
         let again = try await engine.allocateSession()
         await again.release()
+        await engine.shutdown()
     }
 }

@@ -55,5 +55,6 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 }

@@ -51,5 +51,6 @@ import Transcoding
         #expect(try await session.counters(.a).rtcpRelayed == 2)
         await session.release()
         for peer in [peerA, peerB, rtcpA, rtcpB] { await peer.close() }
+        await engine.shutdown()
     }
 }

@@ -53,5 +53,6 @@ import Transcoding
         await session.release()
         await peerA.close()
         await peerB.close()
+        await engine.shutdown()
     }
 }

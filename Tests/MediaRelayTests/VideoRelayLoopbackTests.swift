@@ -98,6 +98,7 @@ import Transcoding
         for session in sessions { await session.release() }
         await camera.close()
         await phone.close()
+        await engine.shutdown()
     }
 
     @Test func aLegWithoutVideoGetsNoneAndVideoNeverTranscodes() async throws {
@@ -119,5 +120,6 @@ import Transcoding
         await video.release()
         await camera.close()
         await phone.close()
+        await engine.shutdown()
     }
 }

@@ -52,13 +52,15 @@ start_gateway() {
 # baresip_available: baresip with the ctrl_tcp module is installed (Debian: baresip-core).
 baresip_available() { command -v baresip >/dev/null && [[ -r /usr/lib/baresip/modules/ctrl_tcp.so ]]; }
 
-# baresip_start USER CODECS: baresip registered as USER (digest, GATEHOUSE_TEST_PASSWORD) with the
-# gateway, auto answer, audio codecs CODECS (e.g. opus/48000/2), a 440 Hz tone as its microphone.
-# Sets BARESIP_PID and BARESIP_CTRL (its ctrl_tcp port); the log is $WORK/baresip.log.
+# baresip_start USER CODECS [ACCOUNT_PARAMS [MODULES]]: baresip registered as USER (digest,
+# GATEHOUSE_TEST_PASSWORD) with the gateway, auto answer, audio codecs CODECS (e.g. opus/48000/2), a
+# 440 Hz tone as its microphone; ACCOUNT_PARAMS (e.g. ";mediaenc=srtp-mand") and extra MODULES
+# (e.g. "srtp"; "sndfile" records what baresip decoded in $WORK/baresip/dump-*-dec.wav) when given. Sets BARESIP_PID, BARESIP_CTRL (its ctrl_tcp port), BARESIP_SIP (its SIP
+# port) and BARESIP_RTP (the first of its four RTP ports); the log is $WORK/baresip.log.
 baresip_start() {
-    local user=$1 codecs=$2
-    next_port; local sip=$PORT
-    next_port; local rtp=$PORT
+    local user=$1 codecs=$2 params=${3:-} extra=${4:-}
+    next_port; local sip=$PORT; BARESIP_SIP=$sip
+    next_port; local rtp=$PORT; BARESIP_RTP=$rtp
     next_port; BARESIP_CTRL=$PORT
     mkdir -p "$WORK/baresip"
     {
@@ -70,13 +72,14 @@ baresip_start() {
         echo "audio_alert aufile,$WORK/baresip/alert.wav"
         echo "rtp_ports $rtp-$((rtp + 3))"
         echo "ctrl_tcp_listen 127.0.0.1:$BARESIP_CTRL"
+        echo "snd_path $WORK/baresip"
         echo "module_path /usr/lib/baresip/modules"
-        for module in g711 opus ausine aufile; do echo "module $module.so"; done
+        for module in g711 opus ausine aufile $extra; do echo "module $module.so"; done
         echo "module_app account.so"
         echo "module_app menu.so"
         echo "module_app ctrl_tcp.so"
     } >"$WORK/baresip/config"
-    echo "<sip:$user@127.0.0.1:$GATEWAY_PORT;transport=udp>;auth_pass=$GATEHOUSE_TEST_PASSWORD;answermode=auto;audio_codecs=$codecs;regint=600" \
+    echo "<sip:$user@127.0.0.1:$GATEWAY_PORT;transport=udp>;auth_pass=$GATEHOUSE_TEST_PASSWORD;answermode=auto;audio_codecs=$codecs;regint=600$params" \
         >"$WORK/baresip/accounts"
     timeout 90 baresip -f "$WORK/baresip" >"$WORK/baresip.log" 2>&1 </dev/null &
     BARESIP_PID=$!

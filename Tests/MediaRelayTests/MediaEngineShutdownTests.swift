@@ -1,0 +1,67 @@
+import Foundation
+import MediaRelay
+import NIOCore
+import NIOPosix
+import Testing
+import Transcoding
+
+@Suite struct MediaEngineShutdownTests {
+    /// Whether the kernel thread `tid` of this process still exists.
+    static func threadExists(_ tid: Int32) -> Bool {
+        FileManager.default.fileExists(atPath: "/proc/self/task/\(tid)")
+    }
+
+    @Test func shutdownStopsEveryMediaThreadAndClosesTheSessions() async throws {
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
+            portRange: 43800...43839, ioThreads: 2))
+        var tids = engine.threadIDs
+        for _ in 0..<200 where tids.contains(0) {
+            try await Task.sleep(for: .milliseconds(5))
+            tids = engine.threadIDs
+        }
+        #expect(tids.count == 2 && tids.allSatisfy { $0 > 0 && Self.threadExists($0) })
+
+        let session = try await engine.allocateSession()
+        let peer = try SocketAddress(ipAddress: "127.0.0.1", port: 43900)
+        try await session.configure(leg: .a, LegConfiguration(remote: peer, codec: MediaCodec(payloadType: 0, format: .pcmu)))
+        let portsInUse = engine.availablePorts
+        // Collects the session's events until the stream finishes (it must, on shutdown).
+        let events = Task {
+            var count = 0
+            for await _ in session.events { count += 1 }
+            return count
+        }
+
+        await engine.shutdown()
+        #expect(engine.isShutDown)
+        // The threads are gone (detached, so the kernel drops them once they return).
+        var alive = tids.filter(Self.threadExists)
+        for _ in 0..<200 where !alive.isEmpty {
+            try await Task.sleep(for: .milliseconds(5))
+            alive = tids.filter(Self.threadExists)
+        }
+        #expect(alive.isEmpty, "media threads still running: \(alive)")
+        _ = await events.value  // finished by the shutdown, not by release()
+
+        // A session still held can be used and released afterwards: its calls run on the
+        // caller with the sockets closed, and the ports come back.
+        let counters = try await session.counters(.a)
+        #expect(counters.packetsSent == 0)
+        await session.release()
+        #expect(engine.availablePorts == portsInUse + 2)
+        await #expect(throws: MediaRelayError.engineStopped) { try await engine.allocateSession() }
+        await engine.shutdown()  // idempotent
+    }
+
+    @Test func shutdownRunsTasksQueuedBeforeIt() async throws {
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 43840...43859))
+        let session = try await engine.allocateSession()
+        // configure() queued on the loop while shutdown starts: it completes either way.
+        async let configured: Void = session.configure(
+            leg: .b, LegConfiguration(remote: try SocketAddress(ipAddress: "127.0.0.1", port: 43902),
+                                      codec: MediaCodec(payloadType: 0, format: .pcmu)))
+        await engine.shutdown()
+        try await configured
+        await session.release()
+    }
+}

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Checks one captured call of scripts/interop-media: a door (sipp, PCMU, plain RTP) calls a
+softphone (baresip, Opus, SDES-SRTP) through the gateway, which transcodes and protects.
+
+Usage: media-check.py CAPTURE.pcap SOFTPHONE_SIP_PORT DOOR_MEDIA_PORT [HEARD.wav]
+
+Reads the capture itself (libpcap format, loopback), finds the gateway's INVITE to the softphone
+and its 200 answer, then checks every stream and prints one PASS/FAIL line per check:
+
+  softphone-sdp   the offer is RTP/SAVP with an a=crypto SDES line, the answer echoes a tag with
+                  the same suite and its own key (RFC 4568 §7.1.2-3);
+  softphone-rtp   gateway -> softphone: the Opus payload type of the offer, one SSRC, timestamp
+                  step 960 per packet (48 kHz clock, 20 ms), packets 20 ms apart;
+  softphone-srtp  every packet to the softphone verifies with the gateway's SDES key (HMAC-SHA1
+                  tag of the suite, RFC 3711 §4.2), its payload is not plain Opus (the first
+                  octets vary), and decrypted (AES-CM, RFC 3711 §4.1.1) it is 20 ms Opus frames;
+  from-softphone  softphone -> gateway: SRTP that verifies with the softphone's key;
+  door-rtp        gateway -> door: PT 0, one SSRC, step 160 (8 kHz, 20 ms), 160-octet payloads,
+                  20 ms apart, no tag (plain RTP);
+  door-hears      the door's audio (mu-law decoded) is the softphone's 440 Hz tone;
+  softphone-hears the softphone's decoded audio (HEARD.wav, baresip's sndfile dump) is the
+                  door's 1 kHz tone: baresip decrypted and decoded what the gateway sent.
+Exit status: the number of failed checks.
+"""
+import base64, hmac, hashlib, math, statistics, struct, sys, wave
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+TAG_LENGTHS = {'AES_CM_128_HMAC_SHA1_80': 10, 'AES_CM_128_HMAC_SHA1_32': 4}
+failures = 0
+
+
+def report(ok, name, detail):
+    global failures
+    print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}")
+    failures += 0 if ok else 1
+
+
+def udp_packets(path):
+    """(time, src port, dst port, payload) for every UDP/IPv4 packet of a libpcap file."""
+    data = open(path, 'rb').read()
+    endian = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+    nanos = data[:4] in (b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\x3c\x4d')
+    link = struct.unpack(endian + 'I', data[20:24])[0]
+    link_length = {1: 14, 113: 16, 276: 20, 0: 4}[link]
+    offset, out = 24, []
+    while offset + 16 <= len(data):
+        seconds, fraction, length = struct.unpack(endian + 'III', data[offset:offset + 12])
+        packet = data[offset + 16:offset + 16 + length]
+        offset += 16 + length
+        ip = packet[link_length:]
+        if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
+            continue
+        udp = ip[(ip[0] & 0x0f) * 4:]
+        source, destination = struct.unpack('>HH', udp[:4])
+        out.append((seconds + fraction / (1e9 if nanos else 1e6), source, destination, bytes(udp[8:])))
+    return out
+
+
+def sdp_of(message):
+    text = message.decode(errors='replace').replace('\r', '')
+    return text.split('\n\n', 1)[1] if '\n\n' in text else ''
+
+
+def audio_line(sdp):
+    """(port, proto, payload types, {pt: rtpmap}, [crypto lines]) of the first m=audio."""
+    port, proto, pts, maps, cryptos = None, None, [], {}, []
+    in_audio = False
+    for line in sdp.split('\n'):
+        if line.startswith('m='):
+            in_audio = line.startswith('m=audio') and port is None
+            if in_audio:
+                fields = line[2:].split()
+                port, proto, pts = int(fields[1]), fields[2], fields[3:]
+        elif in_audio and line.startswith('a=rtpmap:'):
+            pt, value = line[9:].split(' ', 1)
+            maps[pt] = value.strip()
+        elif in_audio and line.startswith('a=crypto:'):
+            cryptos.append(line[9:].split())
+    return port, proto, pts, maps, cryptos
+
+
+def rtp(payload):
+    if len(payload) < 12 or payload[0] >> 6 != 2:
+        return None
+    count = payload[0] & 0x0f
+    header = 12 + 4 * count
+    if payload[0] & 0x10 and len(payload) >= header + 4:
+        header += 4 + 4 * struct.unpack('>H', payload[header + 2:header + 4])[0]
+    seq, timestamp, ssrc = struct.unpack('>HII', payload[2:12])
+    return {'pt': payload[1] & 0x7f, 'seq': seq, 'ts': timestamp, 'ssrc': ssrc, 'header': header, 'bytes': payload}
+
+
+class SRTPKeys:
+    """RFC 3711 §4.3 key derivation (AES-CM PRF, key derivation rate 0) for one master key."""
+
+    def __init__(self, inline, tag_length):
+        material = base64.b64decode(inline.split('|')[0])
+        master_key, master_salt = material[:16], material[16:30]
+        self.cipher = self.derive(master_key, master_salt, 0, 16)
+        self.auth = self.derive(master_key, master_salt, 1, 20)
+        self.salt = self.derive(master_key, master_salt, 2, 14)
+        self.tag_length = tag_length
+
+    @staticmethod
+    def derive(key, salt, label, length):
+        x = int.from_bytes(salt, 'big') ^ (label << 48)
+        iv = (x << 16).to_bytes(16, 'big')
+        encryptor = Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor()
+        return encryptor.update(bytes(length))
+
+    def verify_and_decrypt(self, packet, roc):
+        """The decrypted payload when the tag verifies (RFC 3711 §4.2: HMAC over the packet and ROC)."""
+        body, tag = packet['bytes'][:-self.tag_length], packet['bytes'][-self.tag_length:]
+        expected = hmac.new(self.auth, body + struct.pack('>I', roc), hashlib.sha1).digest()[:self.tag_length]
+        if not hmac.compare_digest(expected, tag):
+            return None
+        index = (roc << 16) | packet['seq']
+        iv = (int.from_bytes(self.salt, 'big') << 16) ^ (packet['ssrc'] << 64) ^ (index << 16)
+        decryptor = Cipher(algorithms.AES(self.cipher), modes.CTR(iv.to_bytes(16, 'big'))).decryptor()
+        return decryptor.update(body[packet['header']:])
+
+
+def with_roc(packets):
+    """Each packet with its rollover counter, assuming the first one starts at 0 (RFC 3711 §3.3.1)."""
+    roc, previous, out = 0, None, []
+    for packet in packets:
+        if previous is not None and packet['seq'] < previous and previous - packet['seq'] > 32768:
+            roc += 1
+        previous = packet['seq']
+        out.append((packet, roc))
+    return out
+
+
+def stream_facts(packets, times):
+    steps = {(b['ts'] - a['ts']) % 2**32 for a, b in zip(packets, packets[1:]) if (b['seq'] - a['seq']) % 65536 == 1}
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    interval = statistics.median(gaps) * 1000 if gaps else 0
+    return steps, interval
+
+
+def tone_fraction(samples, rate, frequency, block):
+    """Median over blocks of the share of a block's energy at `frequency` (Goertzel, 1 = pure tone)."""
+    shares = []
+    for start in range(0, len(samples) - block + 1, block):
+        chunk = samples[start:start + block]
+        energy = sum(x * x for x in chunk)
+        if energy == 0:
+            shares.append(0.0)
+            continue
+        coefficient = 2 * math.cos(2 * math.pi * frequency / rate)
+        s1 = s2 = 0.0
+        for x in chunk:
+            s1, s2 = x + coefficient * s1 - s2, s1
+        power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+        shares.append(2 * power / (block * energy))
+    return statistics.median(shares) if shares else 0.0
+
+
+def ulaw_to_linear(octet):
+    octet = ~octet & 0xff
+    magnitude = ((octet & 0x0f) << 3) + 0x84
+    magnitude <<= (octet & 0x70) >> 4
+    return (0x84 - magnitude) if octet & 0x80 else (magnitude - 0x84)
+
+
+def main():
+    capture, phone_sip, door_media = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    heard = sys.argv[4] if len(sys.argv) > 4 else None
+    packets = udp_packets(capture)
+
+    # The offer to the softphone (INVITE to its SIP port) and its answer (200 from it with SDP).
+    offer = next((p for _, _, d, p in packets if d == phone_sip and p.startswith(b'INVITE ')), None)
+    answer = next((p for _, s, _, p in packets if s == phone_sip and p.startswith(b'SIP/2.0 200') and b'm=audio' in p), None)
+    if offer is None or answer is None:
+        report(False, 'softphone-sdp', f'offer {"found" if offer else "missing"}, answer {"found" if answer else "missing"}')
+        return
+    gw_port, offer_proto, _, offer_maps, offer_cryptos = audio_line(sdp_of(offer))
+    phone_port, answer_proto, answer_pts, _, answer_cryptos = audio_line(sdp_of(answer))
+    opus_pt = next((int(pt) for pt, value in offer_maps.items() if value.lower().startswith('opus/48000')), None)
+    chosen = answer_cryptos[0] if answer_cryptos else None
+    offered = next((c for c in offer_cryptos if chosen and c[0] == chosen[0]), None)
+    ok = (offer_proto == 'RTP/SAVP' and answer_proto == 'RTP/SAVP' and offered is not None
+          and offered[1] == chosen[1] and chosen[1] in TAG_LENGTHS and opus_pt is not None
+          and str(opus_pt) in answer_pts)
+    report(ok, 'softphone-sdp', f'offer {offer_proto} with {len(offer_cryptos)} crypto line(s), answer {answer_proto} '
+           f'crypto {chosen[:2] if chosen else None}, opus PT {opus_pt}')
+    if not ok:
+        return
+    tag_length = TAG_LENGTHS[chosen[1]]
+    gateway_keys = SRTPKeys(offered[2].split(':', 1)[1], tag_length)
+    phone_keys = SRTPKeys(chosen[2].split(':', 1)[1], tag_length)
+
+    def flow(source, destination):
+        rows = [(t, rtp(p)) for t, s, d, p in packets if s == source and d == destination]
+        # RTP only: RTCP (PT 72-79 with the marker bit, RFC 5761 §4) would only appear with rtcp-mux.
+        rows = [(t, r) for t, r in rows if r is not None and not 72 <= r['pt'] <= 79]
+        return [r for _, r in rows], [t for t, _ in rows]
+
+    # Gateway -> softphone: Opus over SRTP.
+    to_phone, times = flow(gw_port, phone_port)
+    audio = [p for p in to_phone if p['pt'] == opus_pt]
+    steps, interval = stream_facts(audio, [t for t, p in zip(times, to_phone) if p['pt'] == opus_pt])
+    ssrcs = {p['ssrc'] for p in audio}
+    report(len(audio) >= 100 and steps == {960} and len(ssrcs) == 1 and 17 <= interval <= 23,
+           'softphone-rtp', f'{len(audio)} packets PT {opus_pt} (others {sorted({p["pt"] for p in to_phone} - {opus_pt})}), '
+           f'{len(ssrcs)} SSRC, timestamp steps {sorted(steps)}, median interval {interval:.1f} ms')
+    verified, toc_ok, first_octets = 0, 0, set()
+    for packet, roc in with_roc(audio):
+        first_octets.add(packet['bytes'][packet['header']])
+        clear = gateway_keys.verify_and_decrypt(packet, roc)
+        if clear is None:
+            continue
+        verified += 1
+        config = clear[0] >> 3 if clear else -1
+        # RFC 6716 §3.1: configurations with 20 ms frames (SILK, hybrid, CELT).
+        if config in (1, 5, 9, 13, 15, 19, 23, 27, 31) and clear[0] & 0x03 == 0:
+            toc_ok += 1
+    report(audio and verified == len(audio) and toc_ok == len(audio) and len(first_octets) > 8,
+           'softphone-srtp', f'{verified}/{len(audio)} tags ({tag_length} octets) verify with the offered key, '
+           f'{toc_ok} decrypt to one 20 ms Opus frame, {len(first_octets)} distinct first payload octets on the wire')
+
+    # Softphone -> gateway: SRTP under the softphone's key.
+    from_phone, _ = flow(phone_port, gw_port)
+    ok_from = sum(1 for p, roc in with_roc(from_phone) if phone_keys.verify_and_decrypt(p, roc) is not None)
+    report(len(from_phone) >= 100 and ok_from == len(from_phone), 'from-softphone',
+           f'{ok_from}/{len(from_phone)} packets verify with the answered key')
+
+    # Gateway -> door: plain PCMU.
+    to_door = [(t, rtp(p)) for t, s, d, p in packets if d == door_media and rtp(p) is not None]
+    door_audio = [r for _, r in to_door if r['pt'] == 0]
+    steps, interval = stream_facts(door_audio, [t for t, r in to_door if r['pt'] == 0])
+    sizes = {len(r['bytes']) - r['header'] for r in door_audio}
+    ssrcs = {r['ssrc'] for r in door_audio}
+    report(len(door_audio) >= 100 and steps == {160} and sizes == {160} and len(ssrcs) == 1 and 17 <= interval <= 23,
+           'door-rtp', f'{len(door_audio)} packets PT 0 (others {sorted({r["pt"] for _, r in to_door} - {0})}), '
+           f'{len(ssrcs)} SSRC, timestamp steps {sorted(steps)}, payload sizes {sorted(sizes)}, median interval {interval:.1f} ms')
+    samples = [ulaw_to_linear(octet) for r in door_audio[25:] for octet in r['bytes'][r['header']:]]
+    at440, at1000 = tone_fraction(samples, 8000, 440, 1600), tone_fraction(samples, 8000, 1000, 1600)
+    report(at440 > 0.5 and at1000 < 0.1, 'door-hears', f'share of energy at 440 Hz {at440:.2f}, at 1 kHz {at1000:.2f}')
+
+    if heard:
+        try:
+            file = wave.open(heard)
+        except OSError as error:
+            report(False, 'softphone-hears', f'no decoded audio from the softphone: {error}')
+            return
+        with file:
+            rate, channels, width = file.getframerate(), file.getnchannels(), file.getsampwidth()
+            frames = file.readframes(file.getnframes())
+        values = struct.unpack('<%dh' % (len(frames) // 2), frames) if width == 2 else ()
+        mono = list(values[::channels])[rate // 2:]
+        block = rate // 5
+        at1000, at440 = tone_fraction(mono, rate, 1000, block), tone_fraction(mono, rate, 440, block)
+        report(at1000 > 0.5 and at440 < 0.1, 'softphone-hears',
+               f'{len(mono) / max(rate, 1):.1f} s at {rate} Hz x{channels}: share at 1 kHz {at1000:.2f}, at 440 Hz {at440:.2f}')
+
+
+if __name__ == '__main__':
+    main()
+    sys.exit(failures)
