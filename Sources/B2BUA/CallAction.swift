@@ -6,6 +6,8 @@ import SIPCore
 public enum CallTimer: Hashable, Sendable {
     /// The ring timeout of the attempt at this index of ``RoutingDecision/attempts``.
     case ring(attempt: Int)
+    /// The RFC 3261 §14.1 back-off after a 491 to the gateway's re-INVITE toward this side.
+    case reinviteRetry(CallSide)
 }
 
 /// Why an outbound leg could not be reached at all (no final response).
@@ -57,6 +59,12 @@ public enum CallAction: Sendable, Equatable {
     case updateMedia(MediaPlan)
     /// Release the call's media (``MediaSessionControlling/release(callID:)``).
     case releaseMedia
+    /// Send a re-INVITE with this offer in the side's dialog (the caller's, or the answered
+    /// leg's); its final response goes to ``CallStateMachine/receiveReinviteResponse(_:sdp:from:at:backoff:)``.
+    case sendReinvite(CallSide, offer: SessionDescription)
+    /// Answer, with 200 and this SDP, the offer from this side that was
+    /// ``ReofferOutcome/forwarded``.
+    case answerPendingOffer(CallSide, sdp: SessionDescription)
     /// The call is over for the caller: store this record.
     case callEnded(CallRecord)
 }

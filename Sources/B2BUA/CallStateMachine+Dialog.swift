@@ -14,7 +14,9 @@ extension CallStateMachine {
     /// No RTP arrived within the media timeout after the answer: both legs get BYE with
     /// `Reason: Q.850;cause=102` (recovery on timer expiry) and the gateway ends the call.
     public mutating func receiveMediaTimeout(at now: Date) -> [CallAction] {
-        hangUp(cause: Q850Cause.timerExpiry, at: now)
+        // A held phone sends no RTP (RFC 3264 §8.4): the timeout applies again after the resume.
+        guard !hold.isOnHold else { return [] }
+        return hangUp(cause: Q850Cause.timerExpiry, at: now)
     }
 
     /// The caller never acknowledged our 2xx (RFC 3261 §13.3.1.4: after 64·T1 the UAS ends
@@ -65,6 +67,7 @@ extension CallStateMachine {
     /// the same origin version, RFC 3264 §8).
     public func currentDescription(for side: CallSide) -> SessionDescription? {
         guard case .answered(let winner) = state else { return nil }
+        if let sent = hold.sent[side] { return sent }
         switch side {
         case .caller: return callerAnswer?.description
         case .callee: return legs[winner]?.request.offer

@@ -12,7 +12,8 @@ extension CallStateMachine {
         guard (101..<200).contains(status), let leg = legs[id], leg.isLive,
               case .routing(let current) = state, leg.request.attempt == current else { return [] }
         legs[id]?.phase = .early
-        if let sdp, let session = try? Negotiator(profile: leg.profile).negotiate(offer: leg.request.offer, answer: sdp),
+        // A delayed-offer caller gets no early media: our first SDP to it is the offer in the 2xx.
+        if !delayedOffer, let sdp, let session = try? Negotiator(profile: leg.profile).negotiate(offer: leg.request.offer, answer: sdp),
            let anchored = anchor(callee: session, early: true) {
             legs[id]?.earlySession = session
             provisionalSent = true

@@ -38,8 +38,13 @@ extension CallStateMachine {
                 profile.audioCodecs.insert(profile.audioCodecs.remove(at: index), at: 0)
             }
             if session.video == nil { profile.video = .strip }
-            guard let built = try? Negotiator(profile: profile).answer(to: callerOffer, local: callerLocal) else {
+            guard var built = try? Negotiator(profile: profile).answer(to: callerOffer, local: callerLocal) else {
                 return nil
+            }
+            if delayedOffer {
+                // RFC 3261 §13.2.1: this is our offer, in the 2xx; the ACK brings the answer.
+                built.description = Self.offerFromPlaceholderAnswer(built.description)
+                awaitingCallerAnswer = true
             }
             answer = built
             callerAnswer = built

@@ -35,10 +35,11 @@ import SIPCore
 /// - When every attempt fails, the caller gets the best response per RFC 3261 §16.7 step 6
 ///   (or the route's own reject) with `Reason: Q.850;cause=N` (RFC 6432).
 ///
-/// After the answer, ``receiveReoffer(_:from:)`` answers a re-INVITE/UPDATE offer locally and
-/// ``receiveMediaTimeout(at:)`` ends the call; dialogs themselves are ``SIPDialog`` values kept
-/// by the handler (Gateway's `CallService`). Not handled: REFER, PRACK, session timers, glare,
-/// a caller INVITE without SDP (delayed offer).
+/// After the answer, ``receiveSessionOffer(_:from:at:)`` passes hold/unhold to the other leg as
+/// a re-INVITE (with RFC 3261 §14.1 glare handling) and answers other offers locally, and
+/// ``receiveMediaTimeout(at:)`` ends the call unless it is on hold; dialogs themselves are
+/// ``SIPDialog`` values kept by the handler (Gateway's `CallService`). Not handled: REFER,
+/// PRACK, session timers (the handler runs those).
 public struct CallStateMachine: Sendable {
     enum State: Sendable, Equatable {
         case idle
@@ -74,7 +75,13 @@ public struct CallStateMachine: Sendable {
     /// The Call-ID of the caller's leg, copied into the record and the media plan.
     public let callID: String
     let decision: RoutingDecision
+    /// The caller's offer; for a delayed offer (an INVITE without SDP) a placeholder built from
+    /// the caller's profile (CallStateMachine+DelayedOffer).
     let callerOffer: SessionDescription
+    /// The caller's INVITE had no offer: ours goes in the 200, its answer comes in the ACK.
+    let delayedOffer: Bool
+    /// Our offer is out in the 200 of a delayed-offer call and the ACK's answer has not come.
+    var awaitingCallerAnswer = false
     let contacts: [String: [String]]
     let media: MediaAllocation
     let callerProfile: SDPMediaProfile
@@ -90,21 +97,23 @@ public struct CallStateMachine: Sendable {
     var callerAnswer: Negotiator.Answer?
     var calleeSession: NegotiatedSession?
     var started = Date(timeIntervalSince1970: 0)
+    /// Hold passed across the legs and the gateway's own re-INVITEs (CallStateMachine+Hold).
+    var hold = HoldRelay()
     var answered: Date?
 
     /// Creates the call.
     /// - Parameters:
     ///   - callID: the caller leg's Call-ID.
     ///   - decision: the dial plan's answer for this call.
-    ///   - callerOffer: the SDP offer of the caller's INVITE.
+    ///   - callerOffer: the SDP offer of the caller's INVITE; nil for an INVITE without one
+    ///     (delayed offer, RFC 3261 §13.2.1: the gateway offers in its 2xx, the ACK answers).
     ///   - contacts: the registrar's contacts (or configured address) per endpoint named in the
     ///     decision, taken when the call starts; an endpoint with none counts as `offline`.
     ///   - media: the ports the media engine allocated for this call.
-    public init(callID: String, decision: RoutingDecision, callerOffer: SessionDescription,
+    public init(callID: String, decision: RoutingDecision, callerOffer: SessionDescription?,
                 contacts: [String: [String]], media: MediaAllocation) {
         self.callID = callID
         self.decision = decision
-        self.callerOffer = callerOffer
         self.contacts = contacts
         self.media = media
         if let leg = decision.callerLeg {
@@ -113,6 +122,8 @@ public struct CallStateMachine: Sendable {
             callerProfile = SDPMediaProfile(name: "caller", audioCodecs: [.pcma, .pcmu, .g722, .opus],
                                             videoCodecs: [.h264], video: .pass)
         }
+        delayedOffer = callerOffer == nil
+        self.callerOffer = callerOffer ?? Self.placeholderOffer(for: callerProfile)
     }
 
     /// True once the call has ended for the caller (stray legs may still be settling).
@@ -183,6 +194,8 @@ public struct CallStateMachine: Sendable {
             let actions = cancelLive(attempt: index, reason: reason, outcome: "no_answer")
             failures.append(Failure(attempt: index, status: 480, reason: reason, outcome: .noAnswer, fromLeg: false))
             return actions + attemptFailed(index, outcome: .noAnswer, at: now)
+        case .reinviteRetry(let side):
+            return reinviteRetryFired(side)
         }
     }
 

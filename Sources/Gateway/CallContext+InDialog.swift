@@ -8,8 +8,8 @@ import SIPTransport
 @available(macOS 15.0, *)
 extension CallContext {
     /// A request inside one of the call's dialogs (RFC 3261 §12.2.2): matched by Call-ID and
-    /// tags (else 481), CSeq-checked (lower: 500), then BYE ends the call, re-INVITE/UPDATE get
-    /// a local answer (``CallStateMachine/receiveReoffer(_:from:)``), INFO goes to the hook or
+    /// tags (else 481), CSeq-checked (lower: 500), then BYE ends the call, re-INVITE/UPDATE offers
+    /// go to ``CallStateMachine/receiveSessionOffer(_:from:at:)``, INFO goes to the hook or
     /// is relayed to the other leg, OPTIONS is answered 200.
     func receiveInDialog(_ transaction: SIPServerTransaction) {
         let request = transaction.request
@@ -55,8 +55,8 @@ extension CallContext {
         try? transaction.respond(status: status)
     }
 
-    /// Hold, unhold or a new address from one side: answered here with the anchored SDP and
-    /// the engine re-pointed; the other leg is not re-INVITEd (documented in the B2BUA).
+    /// Hold, unhold or a new address from one side (CallContext+Hold.swift): hold state goes to
+    /// the other leg as a re-INVITE, anything else is answered here with the anchored SDP.
     func reoffer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
         guard let answeredLeg = machine?.answeredLeg, leg == nil || leg == answeredLeg else {
@@ -76,19 +76,7 @@ extension CallContext {
             try? transaction.respond(response)
             return
         }
-        var result: (answer: SessionDescription, plan: MediaPlan)?
-        if var current = machine {
-            result = current.receiveReoffer(offer, from: side)
-            machine = current
-        }
-        guard let result else { return reject(transaction, 488) }
-        if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
-        var response = request.makeResponse(status: 200)
-        response.headers.append(.contact, value: contactHeader)
-        for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
-        response.setBody(Array(result.answer.text.utf8), contentType: "application/sdp")
-        try? transaction.respond(response)
-        perform(.updateMedia(result.plan))
+        receiveOffer(offer, transaction, from: side, leg: leg)
     }
 
     /// INFO (RFC 6086): offered to ``CallService/Hooks/info`` first (DTMF interworking), else

@@ -48,7 +48,8 @@ final class CallContext: @unchecked Sendable {
     let callerTag = SIPMessage.makeTag()
     let plan: DialPlan
     let decision: RoutingDecision
-    let offer: SessionDescription
+    /// The caller's offer; nil for a delayed offer (CallContext+DelayedOffer.swift).
+    let offer: SessionDescription?
     let contacts: [String: [String]]
     let targets: [String: SIPTransportTarget]
     let contactAddress: String
@@ -64,6 +65,8 @@ final class CallContext: @unchecked Sendable {
     var mediaChain: Task<Void, Never>?
     /// RFC 4028 timers per leg (``CallContext/scheduleSessionTimer(_:)``).
     var sessionTimers: [SessionTimerKey: RunningSessionTimer] = [:]
+    /// In-dialog offers waiting for the other leg's answer (CallContext+Hold.swift).
+    var pendingOffers: [CallSide: PendingOffer] = [:]
     /// The caller cancelled before the media was allocated.
     var cancelledEarly = false
     /// The call has ended for the caller (the record is out).
@@ -88,7 +91,7 @@ final class CallContext: @unchecked Sendable {
     var timeline = CallTimeline()
 
     init(service: CallService, shard: CallShard, transaction: SIPServerTransaction, plan: DialPlan,
-         decision: RoutingDecision, offer: SessionDescription, contacts: [String: [String]],
+         decision: RoutingDecision, offer: SessionDescription?, contacts: [String: [String]],
          targets: [String: SIPTransportTarget]) {
         self.service = service
         self.shard = shard
@@ -134,9 +137,9 @@ final class CallContext: @unchecked Sendable {
         Task { [self] in
             do {
                 // Video gets ports when the caller offers it as its second stream (a door's H.264).
-                let kinds = offer.media.map(\.media)
-                let video = kinds.count >= 2 && kinds[0] == .audio && kinds[1] == .video && offer.media[1].port != 0
-                let allocation = try await media.allocate(callID: id, callerStreams: offer.media.count,
+                let streams = offer?.media ?? []
+                let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
+                let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, 1),
                                                           calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }
             } catch {
@@ -167,8 +170,13 @@ final class CallContext: @unchecked Sendable {
                 for await event in events {
                     switch event {
                     case .timeout:
-                        shard.run { self.drive { $0.receiveMediaTimeout(at: Date()) } }
-                        return
+                        // Ignored while on hold (the engine re-arms at the resume): keep listening.
+                        shard.run {
+                            if self.machine?.isOnHold == true {
+                                self.logger.info("media timeout ignored: on hold", metadata: ["callID": "\(self.callID)"])
+                            }
+                            self.drive { $0.receiveMediaTimeout(at: Date()) }
+                        }
                     case .dtmf(let leg, let digit):
                         shard.run { self.receiveDTMF(digit, on: leg) }
                     }
@@ -214,6 +222,10 @@ final class CallContext: @unchecked Sendable {
         case .updateMedia(let plan):
             chainMedia { media, id in try? await media.update(callID: id, plan: plan) }
             configureDTMF(for: plan)
+        case .sendReinvite(let side, let offer):
+            sendReinvite(toward: side, offer: offer)
+        case .answerPendingOffer(let side, let sdp):
+            answerPendingOffer(side, sdp: sdp)
         case .releaseMedia:
             chainMedia { media, id in await media.release(callID: id) }
         case .callEnded(var record):
@@ -241,9 +253,10 @@ final class CallContext: @unchecked Sendable {
     /// The call is over for the caller: timers stop, and after the linger time the call
     /// forgets its Call-IDs (late retransmissions until then still find it).
     /// The caller's ACK for our 2xx (or a re-INVITE's): the §13.3.1.4 timer stops.
-    func receiveCallerAck() {
+    func receiveCallerAck(_ ack: SIPMessage? = nil) {
         ackTimer?.cancel()
         ackTimer = nil
+        if let ack { receiveCallerAnswer(in: ack) }
     }
 
     func finish() {

@@ -40,8 +40,10 @@ extension CallService {
             try? transaction.respond(tagged)
             return
         }
-        // RFC 3261 §13.3.1: the offer is in the INVITE; a delayed offer is not supported yet.
-        guard !request.body.isEmpty, let offer = try? SDPParser().parse(request.body) else {
+        // RFC 3261 §13.2.1: the offer is in the INVITE, or (delayed offer, no body) the gateway
+        // offers in its 2xx and the ACK answers; a body that is no SDP gets 488.
+        let offer = request.body.isEmpty ? nil : try? SDPParser().parse(request.body)
+        guard request.body.isEmpty || offer != nil else {
             var response = request.makeResponse(status: 488, toTag: SIPMessage.makeTag())
             response.headers.append(.warning, value: "399 gatehouse \"an SDP offer in the INVITE is required\"")
             try? transaction.respond(response)

@@ -133,7 +133,7 @@ public final class CallService: Sendable {
                 guard let callID = inbound.message.callID, let shard = owner(of: callID) else { return }
                 shard.run {
                     guard let call = shard.calls[callID], call.callID == callID else { return }
-                    call.receiveCallerAck()
+                    call.receiveCallerAck(inbound.message)
                 }
             })
     }

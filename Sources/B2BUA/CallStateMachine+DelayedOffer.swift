@@ -1,0 +1,46 @@
+import Foundation
+import SDP
+
+/// A caller INVITE without SDP (delayed offer, RFC 3261 §13.2.1, RFC 3264 §4): the called legs
+/// get the gateway's offers as always; the caller gets the gateway's offer from its own profile
+/// (the answering leg's codec first, so the engine can relay) in the 200, and its answer comes in
+/// the ACK. Until then the engine has no address for the caller's side.
+extension CallStateMachine {
+    /// What the machine negotiates against when the caller offered nothing: every audio codec of
+    /// the caller's profile, from no address (`0.0.0.0`, port 9), so the answer built from it
+    /// lists the profile's codecs and configures nothing in the engine.
+    static func placeholderOffer(for profile: SDPMediaProfile) -> SessionDescription {
+        Negotiator(profile: profile).offer(local: LocalMedia(address: "0.0.0.0", ports: [9], sessionID: "0"), media: [.audio])
+    }
+
+    /// The answer built against the placeholder, turned into our offer: `sendrecv` (the
+    /// placeholder's `0.0.0.0` reads as hold and would have made it `recvonly`).
+    static func offerFromPlaceholderAnswer(_ answer: SessionDescription) -> SessionDescription {
+        var offer = answer
+        offer.attributes.removeAll { $0.value == nil && MediaDirection(rawValue: $0.name.lowercased()) != nil }
+        for index in offer.media.indices where offer.media[index].port != 0 {
+            offer.media[index].attributes.setDirection(.sendrecv)
+        }
+        return offer
+    }
+
+    /// True from the 200 with our offer to a delayed-offer caller until its ACK.
+    public var isAwaitingCallerAnswer: Bool { awaitingCallerAnswer }
+
+    /// The SDP of the caller's ACK (nil when it has none) for a delayed-offer call: the answer to
+    /// the offer in our 200. A usable answer points the engine at the caller; none, or one with
+    /// nothing in common, ends the call (RFC 3261 §13.2.1 leaves the UAS nothing else to do: BYE
+    /// both legs, Q.850 cause 88). Nothing happens for other calls or a second ACK.
+    public mutating func receiveCallerAnswer(_ answer: SessionDescription?, at now: Date) -> [CallAction] {
+        guard awaitingCallerAnswer, case .answered = state, let offer = callerAnswer?.description else { return [] }
+        awaitingCallerAnswer = false
+        guard let answer, let session = try? Negotiator(profile: callerProfile).negotiate(offer: offer, answer: answer),
+              session.audio != nil, let calleeSession else {
+            return hangUp(cause: Q850Cause.incompatibleDestination, at: now)
+        }
+        callerAnswer?.session = session
+        hold.sent[.caller] = offer
+        return [.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: session),
+                                       callee: .init(localPorts: media.calleePorts, session: calleeSession), isEarly: false))]
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import SDP
+
+/// What becomes of an in-dialog offer (re-INVITE or UPDATE with SDP) from one side.
+public enum ReofferOutcome: Sendable, Equatable {
+    /// Answer it now with this description (200).
+    case answered(SessionDescription)
+    /// Reject it with this status: 491 (RFC 3261 §14.2, our own re-INVITE toward that side is in
+    /// progress), 500 (its previous offer is still pending), 488 (nothing acceptable).
+    case rejected(status: Int)
+    /// Passed to the other side as a re-INVITE: the answer comes later through
+    /// ``CallAction/answerPendingOffer(_:sdp:)``.
+    case forwarded
+}
+
+extension CallStateMachine {
+    /// An offer from one side of the answered call (RFC 3264 §8). A change of hold state (the
+    /// audio direction: `sendonly`/`inactive`, `c=0.0.0.0`, back to `sendrecv`) goes to the other
+    /// side as a re-INVITE offering the same direction from the gateway's anchored SDP; the offer
+    /// is answered when that side has answered (or failed: then locally, the gateway keeps
+    /// relaying). Anything else (a new address, a session refresh) is answered locally on the
+    /// same ports. The returned actions follow the outcome (``CallAction/sendReinvite(_:offer:)``,
+    /// ``CallAction/updateMedia(_:)``).
+    public mutating func receiveSessionOffer(_ offer: SessionDescription, from side: CallSide,
+                                             at now: Date) -> (outcome: ReofferOutcome, actions: [CallAction]) {
+        guard answeredLeg != nil else { return (.rejected(status: 491), []) }
+        if let outgoing = hold.outgoing[side], !outgoing.waitingForRetry { return (.rejected(status: 491), []) }
+        if hold.waiting[side] != nil { return (.rejected(status: 500), []) }
+        let direction = HoldRelay.audioDirection(of: offer)
+        let changed = direction != (hold.offered[side] ?? .sendrecv)
+        let other = side.other
+        guard changed, hold.outgoing[other] == nil else {
+            if changed { hold.offered[side] = direction }
+            guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
+            return (.answered(answer), [.updateMedia(plan)])
+        }
+        // Acceptable at all? Checked now so that a 488 is not sent after the other side moved.
+        guard (try? Negotiator(profile: profile(of: side)).answer(to: offer, local: local(of: side))) != nil else {
+            return (.rejected(status: 488), [])
+        }
+        hold.offered[side] = direction
+        hold.waiting[side] = offer
+        return (.forwarded, sendReinvite(toward: other, direction: direction))
+    }
+
+    /// The final response to the gateway's re-INVITE toward `side` (the handler ACKs a 2xx).
+    /// 2xx: the side's new session goes to the engine and the waiting offer is answered; 491:
+    /// retried after the §14.1 back-off (`backoff` is a random fraction in 0...1); another
+    /// failure leaves that side's session unchanged (§14.1) and the waiting offer is answered
+    /// locally; 408 or 481 end the call (§12.2.1.2: the dialog is gone).
+    public mutating func receiveReinviteResponse(_ status: Int, sdp: SessionDescription?, from side: CallSide,
+                                                 at now: Date, backoff: Double = .random(in: 0...1)) -> [CallAction] {
+        guard answeredLeg != nil, let outgoing = hold.outgoing[side], !outgoing.waitingForRetry, status >= 200 else { return [] }
+        if status == 491 {
+            hold.outgoing[side]?.waitingForRetry = true
+            let delay = HoldRelay.glareBackoff(ownsCallID: side == .callee, fraction: backoff)
+            return [.startTimer(.reinviteRetry(side), after: delay)]
+        }
+        hold.outgoing[side] = nil
+        var actions: [CallAction] = []
+        if status < 300, let sdp, let session = try? Negotiator(profile: profile(of: side)).negotiate(offer: outgoing.offer, answer: sdp) {
+            hold.established[side] = outgoing.direction
+            hold.sent[side] = outgoing.offer
+            setSession(session, description: outgoing.offer, for: side)
+            if let plan = currentPlan() { actions.append(.updateMedia(plan)) }
+        } else if status == 408 || status == 481 {
+            return answerWaiting(toward: side.other) + hangUp(cause: Q850Cause.timerExpiry, at: now)
+        }
+        actions += answerWaiting(toward: side.other)
+        // The other side changed its mind while this re-INVITE was out: offer the newer direction.
+        let wanted = hold.offered[side.other] ?? .sendrecv
+        if wanted != (hold.established[side] ?? .sendrecv) { actions += sendReinvite(toward: side, direction: wanted) }
+        return actions
+    }
+
+    /// The glare back-off ended: the re-INVITE toward `side` goes again with the direction the
+    /// other side wants now.
+    mutating func reinviteRetryFired(_ side: CallSide) -> [CallAction] {
+        guard answeredLeg != nil, hold.outgoing[side]?.waitingForRetry == true else { return [] }
+        hold.outgoing[side] = nil
+        return sendReinvite(toward: side, direction: hold.offered[side.other] ?? .sendrecv)
+    }
+
+    /// True while a side holds the other: the media timeout is not applied (a held phone sends
+    /// no RTP); it applies again once the call is resumed and the engine re-armed.
+    public var isOnHold: Bool { hold.isOnHold }
+
+    // MARK: Helpers
+
+    private mutating func sendReinvite(toward side: CallSide, direction: MediaDirection) -> [CallAction] {
+        guard let base = hold.sent[side] ?? currentDescription(for: side) else { return [] }
+        var offer = HoldRelay.offer(from: base, direction: direction)
+        if let last = hold.lastVersion[side], (UInt64(offer.origin.sessionVersion) ?? 0) <= last {
+            offer.origin.sessionVersion = String(last &+ 1)
+        }
+        hold.lastVersion[side] = UInt64(offer.origin.sessionVersion)
+        hold.outgoing[side] = .init(offer: offer, direction: direction)
+        return [.sendReinvite(side, offer: offer)]
+    }
+
+    /// Answers the offer waiting on `side` (if any) locally, now that the other side settled.
+    private mutating func answerWaiting(toward side: CallSide) -> [CallAction] {
+        guard let offer = hold.waiting.removeValue(forKey: side) else { return [] }
+        guard let (answer, plan) = answerLocally(offer, from: side) else {
+            // Acceptable when it came (checked then): the same answer as before keeps the dialog going.
+            return currentDescription(for: side).map { [.answerPendingOffer(side, sdp: $0)] } ?? []
+        }
+        return [.answerPendingOffer(side, sdp: answer), .updateMedia(plan)]
+    }
+
+    /// ``receiveReoffer(_:from:)`` with the origin version increased when the answer changed.
+    private mutating func answerLocally(_ offer: SessionDescription, from side: CallSide) -> (SessionDescription, MediaPlan)? {
+        let previous = hold.sent[side] ?? currentDescription(for: side)
+        guard let (answer, plan) = receiveReoffer(offer, from: side) else { return nil }
+        let versioned = HoldRelay.versioned(answer, after: previous)
+        if side == .caller { callerAnswer?.description = versioned }
+        hold.sent[side] = versioned
+        return (versioned, plan)
+    }
+
+    private func profile(of side: CallSide) -> SDPMediaProfile {
+        if side == .callee, let winner = answeredLeg, let leg = legs[winner] { return leg.profile }
+        return callerProfile
+    }
+
+    private func local(of side: CallSide) -> LocalMedia {
+        side == .caller ? callerLocal
+            : LocalMedia(address: media.address, ports: media.calleePorts, sessionID: media.sessionID,
+                         cryptoKeys: media.calleeCryptoKeys)
+    }
+
+    private mutating func setSession(_ session: NegotiatedSession, description: SessionDescription, for side: CallSide) {
+        switch side {
+        case .caller:
+            callerAnswer?.session = session
+            callerAnswer?.description = description
+        case .callee:
+            calleeSession = session
+        }
+    }
+
+    private func currentPlan() -> MediaPlan? {
+        guard let callerAnswer, let calleeSession else { return nil }
+        return MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerAnswer.session),
+                         callee: .init(localPorts: media.calleePorts, session: calleeSession), isEarly: false)
+    }
+}

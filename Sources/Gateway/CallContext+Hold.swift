@@ -1,0 +1,111 @@
+import B2BUA
+import Foundation
+import SDP
+import SIPCore
+import SIPStack
+import SIPTransport
+
+/// An in-dialog offer waiting for the other leg's answer (``ReofferOutcome/forwarded``).
+struct PendingOffer {
+    var transaction: SIPServerTransaction
+    var leg: CallLegID?
+}
+
+@available(macOS 15.0, *)
+extension CallContext {
+    /// An offer in a re-INVITE or UPDATE from one side of the answered call, given to
+    /// ``CallStateMachine/receiveSessionOffer(_:from:at:)``: answered now, rejected (491 glare,
+    /// 500 with Retry-After while its previous offer is pending, 488), or held until the other
+    /// leg has answered the gateway's re-INVITE (hold/unhold passed across).
+    func receiveOffer(_ offer: SessionDescription, _ transaction: SIPServerTransaction, from side: CallSide,
+                      leg: CallLegID?) {
+        guard var current = machine else { return reject(transaction, 488) }
+        let (outcome, actions) = current.receiveSessionOffer(offer, from: side, at: Date())
+        machine = current
+        let request = transaction.request
+        switch outcome {
+        case .answered(let answer):
+            refreshTarget(from: request, side: side, leg: leg)
+            answerOffer(transaction, side: side, leg: leg, sdp: answer)
+        case .rejected(let status):
+            // RFC 3261 §14.2: a 500 to an offer crossing a pending one carries Retry-After 0–10 s.
+            let headers: [(HeaderName, String)] = status == 500 ? [(.retryAfter, String(Int.random(in: 0...10)))] : []
+            try? transaction.respond(status: status, headers: headers)
+        case .forwarded:
+            refreshTarget(from: request, side: side, leg: leg)
+            pendingOffers[side] = PendingOffer(transaction: transaction, leg: leg)
+            logger.info("hold state passed to the other leg", metadata: ["callID": "\(callID)", "from": "\(side)"])
+        }
+        for action in actions { perform(action) }
+    }
+
+    func refreshTarget(from request: SIPMessage, side: CallSide, leg: CallLegID?) {
+        if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
+    }
+
+    /// 200 with our SDP to an in-dialog offer (and the session-timer fields, RFC 4028 §9).
+    func answerOffer(_ transaction: SIPServerTransaction, side: CallSide, leg: CallLegID?, sdp: SessionDescription) {
+        let request = transaction.request
+        var response = request.makeResponse(status: 200)
+        response.headers.append(.contact, value: contactHeader)
+        for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
+        response.setBody(Array(sdp.text.utf8), contentType: "application/sdp")
+        try? transaction.respond(response)
+    }
+
+    /// ``CallAction/answerPendingOffer(_:sdp:)``.
+    func answerPendingOffer(_ side: CallSide, sdp: SessionDescription) {
+        guard let pending = pendingOffers.removeValue(forKey: side) else { return }
+        answerOffer(pending.transaction, side: side, leg: pending.leg, sdp: sdp)
+    }
+
+    /// ``CallAction/sendReinvite(_:offer:)``: a re-INVITE in the side's dialog (the caller's, sent
+    /// back to where it sends from; the answered leg's, to its target). The final response goes
+    /// to the machine; a 2xx is ACKed in the dialog (RFC 3261 §13.2.2.4), a timeout or transport
+    /// error counts as 408 (§14.1).
+    func sendReinvite(toward side: CallSide, offer: SessionDescription) {
+        guard let stack, !finished else { return }
+        let target: SIPTransportTarget
+        var dialog: SIPDialog
+        let contact: String
+        switch side {
+        case .caller:
+            guard let callerDialog else { return }
+            dialog = callerDialog
+            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
+            contact = contactHeader
+        case .callee:
+            guard let id = machine?.answeredLeg, let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else { return }
+            dialog = legDialog
+            target = legTarget
+            contact = contactHeader(for: legTarget.transport)
+        }
+        let outgoing = dialog.makeRequest(.invite, contact: contact, headers: [(.allow, CallService.allowed)],
+                                          body: Array(offer.text.utf8), contentType: "application/sdp")
+        switch side {
+        case .caller: callerDialog = dialog
+        case .callee: if let id = machine?.answeredLeg { legs[id]?.dialog = dialog }
+        }
+        let request = outgoing.message
+        let shard = self.shard
+        stack.sendRequest(request, to: target) { [self] event in
+            guard event.isFinal else { return }
+            shard.eventLoop.execute { self.reinviteAnswered(side, event, request: request, target: target) }
+        }
+    }
+
+    func reinviteAnswered(_ side: CallSide, _ event: SIPClientEvent, request: SIPMessage, target: SIPTransportTarget) {
+        guard !finished else { return }
+        var sdp: SessionDescription?
+        if case .final(let response) = event, (200..<300).contains(event.statusCode) {
+            let dialog: SIPDialog? = side == .caller ? callerDialog : machine?.answeredLeg.flatMap { legs[$0]?.dialog }
+            if let dialog, let stack {
+                let ack = dialog.makeAck(inviteSequence: request.cseqNumber ?? 1).message
+                _ = stack.sendAck(for: ack, response: response, to: target)
+            }
+            sdp = Self.sdp(of: response)
+        }
+        let status = event.statusCode
+        drive { $0.receiveReinviteResponse(status, sdp: sdp, from: side, at: Date()) }
+    }
+}
