@@ -69,6 +69,12 @@ extension DialPlanValidator {
                     report(target.position, "route '\(route.name)' sends calls from a trunk back out to a trunk",
                            fix: "make sure this is meant: trunk-to-trunk calls are the usual toll-fraud path", severity: .warning)
                 }
+                // Issue 10: a trunk without dids may only call our own numbers, never out again.
+                let undialled = route.caller.trunks.map(\.name).filter { plan.trunks[$0]?.dids.isEmpty == true }
+                if !undialled.isEmpty {
+                    report(target.position, "calls from trunk \(undialled.joined(separator: ", ")) never go out to a trunk: it lists no dids",
+                           fix: "add `dids:` with the numbers it may forward, or remove this target", severity: .warning)
+                }
             case .route(let reference):
                 if !routeNames.contains(reference.name) { unknown(reference, kind: "route", among: routeNames) }
             case .reject:

@@ -102,4 +102,20 @@ import Testing
             "rates.yaml:4:87: error: 'calls_per_minute' must be a whole number from 1 to 100000, not 'many' (fix: write a number in that range)",
         ])
     }
+
+    @Test func checkWarnsWhenATrunkWithoutDIDsIsRoutedToATrunk() throws {
+        let plan = try Fixtures.plan("""
+            trunks:
+              carrier: { server: 198.51.100.1, allow: [198.51.100.1], dids: ["+4687654321"] }
+              partner: { server: 198.51.100.9, allow: [198.51.100.9] }
+            routes:
+              - name: transit
+                from_trunk: partner
+                to: { prefix: "0" }
+                try:
+                  - trunk: carrier
+            """, file: "transit.yaml")
+        let warnings = plan.warnings.map { "\($0.line): \($0.message)" }
+        #expect(warnings.contains("9: calls from trunk partner never go out to a trunk: it lists no dids"))
+    }
 }
