@@ -254,10 +254,10 @@ final class CallContext: @unchecked Sendable {
     func respondToCaller(status: Int, sdp: SessionDescription?, reason: Reason?) {
         var response = invite.makeResponse(status: status, toTag: callerTag)
         if status < 300 { response.headers.append(.contact, value: contactHeader) }
-        if let reason { response.headers.append(.reason, value: reason.description) }
         if status >= 400, decision.attempts.isEmpty, let refusal = decision.refusal {
             response.headers.append(.warning, value: "399 gatehouse \"\(refusal)\"")  // RFC 3261 §20.43
         }
+        if let reason { response.headers.append(.reason, value: reason.description) }
         if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }
         if (200..<300).contains(status) { addCallerSessionTimer(to: &response) }
         if (101..<300).contains(status) {

@@ -58,10 +58,11 @@ extension CallService {
     /// endpoint whose audio carries no SDES key (RFC 4568 `a=crypto`) is answered 488 (RFC 3261
     /// §21.4.26) with a `Warning: 302` (incompatible transport protocol, §20.43) saying why,
     /// before any leg or media port exists. True: go on.
-    func admitMediaSecurity(_ transaction: SIPServerTransaction, caller: CallRequest.Caller, offer: SessionDescription,
+    func admitMediaSecurity(_ transaction: SIPServerTransaction, caller: CallRequest.Caller, offer: SessionDescription?,
                             plan: DialPlan) -> Bool {
-        guard case .endpoint(let name) = caller, let endpoint = plan.endpoints[name], endpoint.media.srtp == .require
-        else { return true }
+        // Without an offer (RFC 3261 §13.2.1 delayed offer) the gateway makes the offer itself.
+        guard let offer, case .endpoint(let name) = caller, let endpoint = plan.endpoints[name],
+              endpoint.media.srtp == .require else { return true }
         let audio = offer.media.filter { $0.media == .audio && $0.port != 0 }
         guard !audio.isEmpty, audio.allSatisfy({ $0.cryptos.isEmpty }) else { return true }
         logger.info("offer without SRTP refused", metadata: ["caller": "\(name)"])
