@@ -28,7 +28,7 @@ public struct Endpoint: Sendable, Equatable {
     public var giveUp: Duration?
     public var position: SourcePosition
     /// New calls per minute this endpoint may start (issue 10 toll-fraud limits); nil: the
-    /// policy's `rate_limit.calls_per_minute`.
+    /// policy's `rate_limit.calls_per_minute` (ten times that for a pbx).
     public var callsPerMinute: Int? = nil
 
     /// Default concurrent-call limit per class.

@@ -255,7 +255,7 @@ final class CallContext: @unchecked Sendable {
         var response = invite.makeResponse(status: status, toTag: callerTag)
         if status < 300 { response.headers.append(.contact, value: contactHeader) }
         if status >= 400, decision.attempts.isEmpty, let refusal = decision.refusal {
-            response.headers.append(.warning, value: "399 gatehouse \"\(refusal)\"")  // RFC 3261 §20.43
+            response.headers.append(.warning, value: CallService.warning(399, refusal))
         }
         if let reason { response.headers.append(.reason, value: reason.description) }
         if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }

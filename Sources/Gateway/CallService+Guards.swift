@@ -7,6 +7,13 @@ import SIPStack
 
 @available(macOS 15.0, *)
 extension CallService {
+    /// A `Warning` value from the gateway (RFC 3261 §20.43): `code gatehouse "text"`, the text a
+    /// quoted-string (§25.1: `"` and `\` escaped).
+    static func warning(_ code: Int, _ text: String) -> String {
+        let quoted = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\(code) gatehouse \"\(quoted)\""
+    }
+
     /// The caller's calls-per-minute limit and rate-jump alarm (issue 10), asked right after the
     /// caller is identified. Over the limit: 503 with `Retry-After` (RFC 3261 §21.5.4), `Reason:
     /// Q.850;cause=42` and a `Warning` (§20.43) naming the limit. A jump logs a warning (the
@@ -30,7 +37,7 @@ extension CallService {
         var response = transaction.request.makeResponse(status: 503, toTag: SIPMessage.makeTag())
         response.headers.append(.retryAfter, value: String(verdict.retryAfter))
         response.headers.append(.reason, value: Q850Cause.reason(CallAdmission.congestion).description)
-        response.headers.append(.warning, value: "399 gatehouse \"call rate limit: \(name) may start \(verdict.perMinute) calls a minute\"")
+        response.headers.append(.warning, value: Self.warning(399, "call rate limit: \(name) may start \(verdict.perMinute) calls a minute"))
         try? transaction.respond(response)
         return false
     }
@@ -49,7 +56,7 @@ extension CallService {
         var response = transaction.request.makeResponse(status: 503, toTag: SIPMessage.makeTag())
         response.headers.append(.retryAfter, value: String(control.admission.withLock { $0.limits.retryAfter }))
         response.headers.append(.reason, value: Q850Cause.reason(CallAdmission.congestion).description)
-        response.headers.append(.warning, value: "399 gatehouse \"\(limit) calls in setup from \(source) already\"")
+        response.headers.append(.warning, value: Self.warning(399, "\(limit) calls in setup from \(source) already"))
         try? transaction.respond(response)
         return false
     }
@@ -68,7 +75,7 @@ extension CallService {
         logger.info("offer without SRTP refused", metadata: ["caller": "\(name)"])
         var response = transaction.request.makeResponse(status: 488, toTag: SIPMessage.makeTag())
         response.headers.append(.reason, value: Q850Cause.reason(forStatus: 488).description)
-        response.headers.append(.warning, value: "302 gatehouse \"SRTP is required for \(name): the offer has no a=crypto key\"")
+        response.headers.append(.warning, value: Self.warning(302, "SRTP is required for \(name): the offer has no a=crypto key"))
         try? transaction.respond(response)
         return false
     }

@@ -66,4 +66,9 @@ import Testing
             #expect(errors.description.contains("gw.yaml:4:"), "the value is on line 4: \(errors.description)")
         }
     }
+
+    @Test func warningTextIsAQuotedString() {
+        #expect(CallService.warning(399, "plain") == #"399 gatehouse "plain""#)
+        #expect(CallService.warning(302, #"a "quoted" \ name"#) == #"302 gatehouse "a \"quoted\" \\ name""#)
+    }
 }
