@@ -183,12 +183,16 @@ extension DialPlanValidator {
             report(plan.policy.position, "policy lets doors call international numbers",
                    fix: "remove door from `policy.allow.international`: a door has no reason to dial abroad")
         }
+        if let classes = plan.policy.allow[.premium], classes.contains(.door) {
+            report(plan.policy.position, "policy lets doors call premium numbers",
+                   fix: "remove door from `policy.allow.premium`: a door has no reason to dial premium-rate numbers")
+        }
         for route in plan.routes {
             let doors = doorCallers(route.caller)
             guard !doors.isEmpty else { continue }
-            if route.allow.contains(.international) {
-                report(route.position, "route '\(route.name)' lets door \(doors.map(\.name).joined(separator: ", ")) reach international numbers",
-                       fix: "remove `international` from this route's `allow`, or stop matching doors here")
+            for category in [DestinationCategory.international, .premium] where route.allow.contains(category) {
+                report(route.position, "route '\(route.name)' lets door \(doors.map(\.name).joined(separator: ", ")) reach \(category.rawValue) numbers",
+                       fix: "remove `\(category.rawValue)` from this route's `allow`, or stop matching doors here")
             }
             guard let giveUp = doors.compactMap(\.giveUp).min(),
                   let door = doors.first(where: { $0.giveUp == giveUp }) else { continue }

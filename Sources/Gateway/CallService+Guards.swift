@@ -45,8 +45,10 @@ extension CallService {
     /// Calls in setup per source address (issue 10, "Limits on everything a peer controls"): past
     /// `calls.max_in_setup_per_source` unanswered calls from one address a new one gets 503 with
     /// `Retry-After` (RFC 3261 §21.5.4) and a `Warning`; the admission it already holds is
-    /// released. The count ends when the call is answered or ends. True: go on.
-    func admitSetup(_ transaction: SIPServerTransaction, callID: String) -> Bool {
+    /// released. The count ends when the call is answered or ends. A trunk is exempt: it is
+    /// identified by its address and held to its own `limits.calls`. True: go on.
+    func admitSetup(_ transaction: SIPServerTransaction, callID: String, caller: CallRequest.Caller) -> Bool {
+        if case .trunk = caller { return true }
         let source = transaction.context.source.ipAddress ?? "?"
         let (admitted, limit) = control.setups.withLock { ($0.begin(callID, from: source), $0.perSource) }
         guard !admitted else { return true }

@@ -118,4 +118,24 @@ import Testing
         let warnings = plan.warnings.map { "\($0.line): \($0.message)" }
         #expect(warnings.contains("9: calls from trunk partner never go out to a trunk: it lists no dids"))
     }
+
+    @Test func checkRefusesDoorsReachingPremiumNumbers() {
+        let result = DialPlan.load(text: """
+            policy: { allow: { premium: [door] } }
+            endpoints:
+              door: { class: door, auth: { source: 192.168.10.20 } }
+            trunks:
+              carrier: { server: 198.51.100.1, allow: [198.51.100.1], dids: ["+4687654321"] }
+            routes:
+              - name: door out
+                from: door
+                to: { prefix: "0" }
+                allow: [premium]
+                try: [{ trunk: carrier }]
+            """, file: "door.yaml")
+        #expect(result.plan == nil)
+        let messages = result.errors.map { "\($0.line): \($0.message)" }
+        #expect(messages.contains("1: policy lets doors call premium numbers"))
+        #expect(messages.contains("7: route 'door out' lets door door reach premium numbers"))
+    }
 }
