@@ -25,11 +25,12 @@ extension DialPlanDecoder {
             dtmf: dtmf(map["dtmf"], default: defaults == .door ? DTMFProfile.doorDefault : DTMFProfile.phoneDefault),
             srtp: reader.enumeration(map["srtp"], key: "srtp", SRTPPolicy.self) ?? .off,
             video: reader.enumeration(map["video"], key: "video", VideoPolicy.self) ?? .pass)
+        let perMinute = reader.integer(map["calls_per_minute"], key: "calls_per_minute", range: 1...100_000)
         guard let kind, let authentication else { return nil }
         return Endpoint(name: name, class: kind, number: number ?? name, authentication: authentication, media: media,
                         callLimit: limit ?? Endpoint.defaultCallLimit(for: kind),
                         giveUp: giveUp ?? (kind == .door ? .seconds(60) : nil),
-                        position: reader.position(of: node))
+                        position: reader.position(of: node), callsPerMinute: perMinute)
     }
 
     mutating func decodeAuth(_ node: Node, endpoint: String) -> Endpoint.Authentication? {

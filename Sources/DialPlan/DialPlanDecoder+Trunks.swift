@@ -45,14 +45,17 @@ extension DialPlanDecoder {
             }
         }
         var callLimit = 30, callsPerSecond = 5
+        var perMinute: Int?
         if let node = map["limits"], let limits = object(node, DialPlanSchema.limits, what: "limits of '\(name)'") {
             callLimit = reader.integer(limits["calls"], key: "calls", range: 1...100_000) ?? callLimit
             callsPerSecond = reader.integer(limits["cps"], key: "cps", range: 1...1000) ?? callsPerSecond
+            perMinute = reader.integer(limits["calls_per_minute"], key: "calls_per_minute", range: 1...100_000)
         }
         guard let server else { return nil }
         return Trunk(name: name, server: server, transport: transport, port: port, registration: registration,
                      allow: allow, dids: dids, numbers: numbers, identity: identity, media: media, probe: probe,
-                     callLimit: callLimit, callsPerSecond: callsPerSecond, position: reader.position(of: node))
+                     callLimit: callLimit, callsPerSecond: callsPerSecond, position: reader.position(of: node),
+                     callsPerMinute: perMinute)
     }
 
     mutating func decodeIdentity(_ node: Node, what: String) -> IdentityPolicy? {

@@ -69,6 +69,12 @@ extension DialPlanValidator {
                     report(target.position, "route '\(route.name)' sends calls from a trunk back out to a trunk",
                            fix: "make sure this is meant: trunk-to-trunk calls are the usual toll-fraud path", severity: .warning)
                 }
+                // Issue 10: a trunk without dids may only call our own numbers, never out again.
+                let undialled = route.caller.trunks.map(\.name).filter { plan.trunks[$0]?.dids.isEmpty == true }
+                if !undialled.isEmpty {
+                    report(target.position, "calls from trunk \(undialled.joined(separator: ", ")) never go out to a trunk: it lists no dids",
+                           fix: "add `dids:` with the numbers it may forward, or remove this target", severity: .warning)
+                }
             case .route(let reference):
                 if !routeNames.contains(reference.name) { unknown(reference, kind: "route", among: routeNames) }
             case .reject:
@@ -177,12 +183,16 @@ extension DialPlanValidator {
             report(plan.policy.position, "policy lets doors call international numbers",
                    fix: "remove door from `policy.allow.international`: a door has no reason to dial abroad")
         }
+        if let classes = plan.policy.allow[.premium], classes.contains(.door) {
+            report(plan.policy.position, "policy lets doors call premium numbers",
+                   fix: "remove door from `policy.allow.premium`: a door has no reason to dial premium-rate numbers")
+        }
         for route in plan.routes {
             let doors = doorCallers(route.caller)
             guard !doors.isEmpty else { continue }
-            if route.allow.contains(.international) {
-                report(route.position, "route '\(route.name)' lets door \(doors.map(\.name).joined(separator: ", ")) reach international numbers",
-                       fix: "remove `international` from this route's `allow`, or stop matching doors here")
+            for category in [DestinationCategory.international, .premium] where route.allow.contains(category) {
+                report(route.position, "route '\(route.name)' lets door \(doors.map(\.name).joined(separator: ", ")) reach \(category.rawValue) numbers",
+                       fix: "remove `\(category.rawValue)` from this route's `allow`, or stop matching doors here")
             }
             guard let giveUp = doors.compactMap(\.giveUp).min(),
                   let door = doors.first(where: { $0.giveUp == giveUp }) else { continue }

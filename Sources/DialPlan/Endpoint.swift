@@ -27,6 +27,9 @@ public struct Endpoint: Sendable, Equatable {
     /// How long the device itself keeps calling before giving up (doors: Akuvox default 60 s).
     public var giveUp: Duration?
     public var position: SourcePosition
+    /// New calls per minute this endpoint may start (issue 10 toll-fraud limits); nil: the
+    /// policy's `rate_limit.calls_per_minute` (ten times that for a pbx).
+    public var callsPerMinute: Int? = nil
 
     /// Default concurrent-call limit per class.
     public static func defaultCallLimit(for kind: Class) -> Int {

@@ -19,10 +19,16 @@ public struct Policy: Sendable {
     public static func standard(country: String = "46") -> Policy {
         Policy(country: country, trunkClasses: Set(Endpoint.Class.allCases),
                blocked: [.category(.international), .category(.premium)],
-               premiumPrefixes: premiumDefaults[country] ?? [], allow: [:],
+               premiumPrefixes: (premiumDefaults[country] ?? []) + internationalPremium, allow: [:],
                rateLimit: RateLimit(callsPerMinute: 30, registrationsPerMinute: 60),
                position: .unknown)
     }
+
+    /// Shared-cost and premium ranges outside any country, the usual end of international revenue
+    /// share fraud (INTEROP.md, "Toll fraud"): ITU-T E.164 international networks (+881 satellite,
+    /// +882/+883 international networks) and +979 (international premium rate service).
+    /// Premium in every plan that does not list its own `premium` prefixes.
+    public static let internationalPremium = ["+881", "+882", "+883", "+979"]
 
     /// Premium-rate ranges per country code, used when the plan lists none.
     public static let premiumDefaults: [String: [String]] = [
@@ -47,7 +53,8 @@ public enum BlockedDestination: Sendable, Equatable {
 
 /// Per-source limits the SIP front end enforces (the routing function only carries them).
 public struct RateLimit: Sendable, Equatable, Codable {
-    /// New calls per minute from one source address.
+    /// New calls per minute one endpoint may start (`calls_per_minute` of the endpoint overrides
+    /// it; a pbx gets ten times this).
     public var callsPerMinute: Int
     /// REGISTER requests per minute from one source address.
     public var registrationsPerMinute: Int

@@ -16,6 +16,10 @@ public struct RoutingDecision: Sendable, Codable {
     public var policyChecks: [PolicyCheck]
     /// Every rule considered, in order; empty unless the decision was made with `explain: true`.
     public var trace: [TraceStep]
+    /// Why policy refused a trunk leg (`+88216… is international (outside +46): blocked by
+    /// policy`), kept even without `explain`: the gateway puts it in the `Warning` of the reject
+    /// when no attempt is left (RFC 3261 §20.43). Not part of the JSON form.
+    public var refusal: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case file, caller, callerClass = "caller_class", calledNumber = "called_number", route

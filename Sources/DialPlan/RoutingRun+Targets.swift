@@ -160,9 +160,19 @@ extension RoutingRun {
         let policy = plan.policy
         guard let endpoint else {
             if case .trunk(let name) = call.caller {
-                check(true, line, "caller is trunk \(name): trunk-to-trunk by route \"\(route.name)\"")
+                // Issue 10: an IP-authenticated trunk may only call our own numbers. A call from a
+                // trunk reached a route only when the number is one of its DIDs (checked before
+                // routing), so going out again is forwarding; a trunk without DIDs never goes out.
+                let hasDIDs = !(plan.trunks[name]?.dids.isEmpty ?? true)
+                check(hasDIDs, line, hasDIDs ? "caller is trunk \(name), the number is its DID: forwarded by route \"\(route.name)\""
+                    : "caller is trunk \(name), which has no dids: it may not reach a trunk")
+                guard hasDIDs else {
+                    refuse("trunk \(name) has no dids: calls from it never go out to a trunk")
+                    return false
+                }
             } else {
                 check(false, line, "unauthenticated callers never reach a trunk")
+                refuse("unauthenticated callers never reach a trunk")
                 return false
             }
             return categoriesAllowed(e164, classes: [], route: route, line: line)
@@ -170,7 +180,10 @@ extension RoutingRun {
         let classAllowed = policy.trunkClasses.contains(endpoint.class)
         check(classAllowed, policy.position.line > 0 ? policy.position.line : nil,
               "class \(endpoint.class.rawValue) may reach trunks")
-        guard classAllowed else { return false }
+        guard classAllowed else {
+            refuse("class \(endpoint.class.rawValue) may not reach trunks (policy.trunk_classes)")
+            return false
+        }
         return categoriesAllowed(e164, classes: [endpoint.class], route: route, line: line)
     }
 
@@ -191,15 +204,24 @@ extension RoutingRun {
                     check(true, policy.position.line, "\(e164) is \(category.rawValue) (\(hit.1)), allowed for the caller's class")
                 } else {
                     check(false, line, "\(e164) is \(category.rawValue) (\(hit.1)): blocked")
+                    refuse("\(e164) is \(category.rawValue) (\(hit.1)): blocked by policy")
                     passed = false
                 }
             case .prefix(let prefix):
                 let hit = e164.hasPrefix(prefix)
                 check(!hit, policy.position.line, "\(e164) \(hit ? "starts" : "does not start") with blocked prefix \(prefix)")
-                if hit { passed = false }
+                if hit {
+                    refuse("\(e164) starts with \(prefix): blocked by policy")
+                    passed = false
+                }
             }
         }
         return passed
+    }
+
+    /// Keeps the first policy refusal for the reject's `Warning`.
+    mutating func refuse(_ why: String) {
+        if decision.refusal == nil { decision.refusal = why }
     }
 
     mutating func planDoorActions(_ route: Route) {

@@ -42,6 +42,8 @@ public struct Trunk: Sendable, Equatable {
     public var callLimit: Int
     public var callsPerSecond: Int
     public var position: SourcePosition
+    /// New calls per minute this trunk may send us (issue 10); nil: `callsPerSecond` × 60.
+    public var callsPerMinute: Int? = nil
 
     /// RFC 3263 resolution applies when no port is given.
     public var usesRFC3263: Bool { port == nil }

@@ -279,6 +279,9 @@ final class CallContext: @unchecked Sendable {
     func respondToCaller(status: Int, sdp: SessionDescription?, reason: Reason?) {
         var response = invite.makeResponse(status: status, toTag: callerTag)
         if status < 300 { response.headers.append(.contact, value: contactHeader) }
+        if status >= 400, decision.attempts.isEmpty, let refusal = decision.refusal {
+            response.headers.append(.warning, value: CallService.warning(399, refusal))
+        }
         if let reason { response.headers.append(.reason, value: reason.description) }
         if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }
         noteSDP(of: response, "caller: answer sent with \(status)")

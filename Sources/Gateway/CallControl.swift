@@ -1,6 +1,7 @@
 import B2BUA
 import DialPlan
 import Foundation
+import SIPSecurity
 import Synchronization
 
 /// The call layer's shared, cross-shard state: admission counts, the drain flag and the live
@@ -15,6 +16,10 @@ final class CallControl: Sendable {
     let draining = Mutex<Int?>(nil)
     /// Trunk health (the TrunkService), read on every routing decision.
     let trunkHealth = Mutex<(any TrunkHealthProviding)?>(nil)
+    /// Calls-per-minute limits and the rate-jump alarm (CallRateGuard.swift).
+    let rates = CallRateGuard()
+    /// Calls in setup per source address (`calls.max_in_setup_per_source`).
+    let setups = Mutex(SetupLimiter())
 
     init(limits: CallAdmission.Limits) {
         admission = Mutex(CallAdmission(limits: limits))

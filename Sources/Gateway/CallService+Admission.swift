@@ -46,11 +46,13 @@ extension CallService {
     /// The call was answered: it leaves the in-setup count.
     func callAnswered(_ callID: String) {
         control.admission.withLock { $0.answered(callID: callID) }
+        control.setups.withLock { $0.finished(callID) }
     }
 
     /// The call is over: every count it held is released (idempotent).
     func callEnded(_ callID: String) {
         control.admission.withLock { $0.ended(callID: callID) }
+        control.setups.withLock { $0.finished(callID) }
     }
 
     /// The network state routing sees now: trunks the TrunkService reports unusable.

@@ -49,7 +49,10 @@ extension CallService {
             try? transaction.respond(response)
             return
         }
-        guard admit(transaction, callID: callID, caller: caller, plan: plan) else { return }
+        guard admitRate(transaction, callID: callID, caller: caller, plan: plan),
+              admitMediaSecurity(transaction, caller: caller, offer: offer, plan: plan),
+              admit(transaction, callID: callID, caller: caller, plan: plan),
+              admitSetup(transaction, callID: callID, caller: caller) else { return }
         let from = try? request.from
         let called = (try? request.requestURI)?.sipURI?.decodedUser ?? ""
         let callRequest = CallRequest(

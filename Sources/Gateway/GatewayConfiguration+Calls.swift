@@ -10,10 +10,11 @@ extension GatewayConfiguration {
     ///   max: 20000           # calls in progress, all sources together
     ///   max_in_setup: 4000   # calls not yet answered
     ///   retry_after: 5s      # Retry-After of an overload 503 (RFC 3261 §21.5.4)
+    ///   max_in_setup_per_source: 100   # unanswered calls from one address (issue 10)
     /// ```
     static func parseCalls(_ node: Node, reader: inout NodeReader, into config: inout GatewayConfiguration) {
         guard let map = reader.mapping(node, what: "calls") else { return }
-        reader.rejectUnknownKeys(map, known: ["max", "max_in_setup", "retry_after"])
+        reader.rejectUnknownKeys(map, known: ["max", "max_in_setup", "retry_after", "max_in_setup_per_source"])
         var limits = config.callLimits
         if let value = map["max"], let max = reader.integer(value, in: map, key: "max", range: 1...1_000_000) {
             limits.maxCalls = max
@@ -27,5 +28,9 @@ extension GatewayConfiguration {
             limits.retryAfter = Int(duration.components.seconds)
         }
         config.callLimits = limits
+        if let value = map["max_in_setup_per_source"],
+           let max = reader.integer(value, in: map, key: "max_in_setup_per_source", range: 1...100_000) {
+            config.callsInSetupPerSource = max
+        }
     }
 }

@@ -1,4 +1,5 @@
 import B2BUA
+import SIPSecurity
 import Yams
 
 /// The service configuration: where Gatehouse listens, where it keeps its data, and which dial plan
@@ -51,6 +52,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var durableBindings = true
     /// Gateway-wide call admission limits (the `calls:` section).
     public var callLimits = CallAdmission.Limits()
+    /// Unanswered calls one source address may have (`calls.max_in_setup_per_source`, issue 10).
+    public var callsInSetupPerSource = SetupLimiter.defaultPerSource
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

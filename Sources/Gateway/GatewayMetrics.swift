@@ -19,6 +19,11 @@ public final class GatewayMetrics: Sendable {
     public let factory: PrometheusMetricsFactory
     /// REGISTER requests whose credentials were wrong (unknown user, wrong password).
     public let authFailures: CoreMetrics.Counter
+    /// Call-rate jumps of an endpoint or trunk (issue 10: "an alert (log + metric) when an
+    /// endpoint's call rate jumps").
+    public let callRateAlarms: CoreMetrics.Counter
+    /// Calls refused by their caller's calls-per-minute limit.
+    public let callRateRefusals: CoreMetrics.Counter
     private let reloads: [String: CoreMetrics.Counter]
     private let gauges: [String: CoreMetrics.Gauge]
     private let snapshotCounters: [String: CoreMetrics.Counter]
@@ -31,6 +36,8 @@ public final class GatewayMetrics: Sendable {
         self.registry = registry
         self.factory = factory
         authFailures = Counter(label: "gatehouse_auth_failures_total", factory: factory)
+        callRateAlarms = Counter(label: "gatehouse_call_rate_alarms_total", factory: factory)
+        callRateRefusals = Counter(label: "gatehouse_call_rate_refusals_total", factory: factory)
         reloads = Dictionary(uniqueKeysWithValues: ["applied", "unchanged", "rejected"].map { outcome in
             (outcome, Counter(label: "gatehouse_dial_plan_reloads_total", dimensions: [("outcome", outcome)], factory: factory))
         })
@@ -44,6 +51,8 @@ public final class GatewayMetrics: Sendable {
         lastSnapshot = Mutex([:])
         for counter in reloads.values { counter.increment(by: 0) }
         authFailures.increment(by: 0)
+        callRateAlarms.increment(by: 0)
+        callRateRefusals.increment(by: 0)
         for counter in snapshotCounters.values { counter.increment(by: 0) }
     }
 

@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import OperatorInput
 import Registrar
+import SIPSecurity
 import SIPStack
 import SIPTransport
 
@@ -111,6 +112,8 @@ public final class GatewayService: Sendable {
             calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
                                          registrar: registrar, sink: callRecordSink ?? StoreCallRecordSink(records: callRecords, logger: logger),
                                          hooks: Self.reportingIdentification(callHooks, to: security), logger: logger)
+            calls.control.rates.count(into: .init(alarms: runtime.metrics.callRateAlarms, refusals: runtime.metrics.callRateRefusals))
+            calls.control.setups.withLock { $0 = SetupLimiter(perSource: configuration.callsInSetupPerSource) }
         } catch {
             try? group.syncShutdownGracefully()
             throw .listen(error)

@@ -15,6 +15,8 @@ public struct SIPConnectionTable<Connection> {
     private var byKey: [SIPConnectionKey: [SIPConnectionID]] = [:]
     /// The number of open connections that peers opened to us.
     public private(set) var inboundCount = 0
+    /// Open inbound connections per peer IP address (any port).
+    private var inboundByHost: [String: Int] = [:]
 
     /// One table entry.
     public struct Entry {
@@ -37,7 +39,10 @@ public struct SIPConnectionTable<Connection> {
     public mutating func insert(_ connection: Connection, id: SIPConnectionID, key: SIPConnectionKey, isInbound: Bool) {
         if byID[id] != nil { remove(id) }
         byID[id] = Entry(id: id, key: key, connection: connection, isInbound: isInbound)
-        if isInbound { inboundCount += 1 }
+        if isInbound {
+            inboundCount += 1
+            inboundByHost[Self.host(of: key), default: 0] += 1
+        }
         byKey[key, default: []].append(id)
     }
 
@@ -45,7 +50,12 @@ public struct SIPConnectionTable<Connection> {
     @discardableResult
     public mutating func remove(_ id: SIPConnectionID) -> Entry? {
         guard let entry = byID.removeValue(forKey: id) else { return nil }
-        if entry.isInbound { inboundCount -= 1 }
+        if entry.isInbound {
+            inboundCount -= 1
+            let host = Self.host(of: entry.key)
+            let left = (inboundByHost[host] ?? 1) - 1
+            inboundByHost[host] = left > 0 ? left : nil
+        }
         if var ids = byKey[entry.key] {
             ids.removeAll { $0 == id }
             byKey[entry.key] = ids.isEmpty ? nil : ids
@@ -60,6 +70,11 @@ public struct SIPConnectionTable<Connection> {
     public func entry(for key: SIPConnectionKey) -> Entry? {
         byKey[key]?.last.flatMap { byID[$0] }
     }
+
+    /// Open connections that the peer at `key`'s IP address (any port) opened to us.
+    public func inboundCount(fromHostOf key: SIPConnectionKey) -> Int { inboundByHost[Self.host(of: key)] ?? 0 }
+
+    static func host(of key: SIPConnectionKey) -> String { key.remote.ipAddress ?? key.remote.description }
 
     /// All entries (for shutdown and status).
     public var entries: [Entry] { Array(byID.values) }

@@ -92,6 +92,12 @@ public struct SIPTransportConfiguration: Sendable {
     public var pathMTU: Int?
     /// Inbound stream connections beyond this many open ones are closed on arrival.
     public var maxInboundConnections: Int
+    /// Inbound stream connections from one IP address (any port) beyond this many open ones
+    /// are closed on arrival (issue 10: "TCP connections per source"); a NAT in front of a
+    /// whole office stays far below it.
+    public var maxInboundConnectionsPerSource = SIPTransportConfiguration.defaultMaxInboundConnectionsPerSource
+    /// The default of ``maxInboundConnectionsPerSource``.
+    public static let defaultMaxInboundConnectionsPerSource = 200
 
     public init(
         listeners: [SIPListenerConfiguration],

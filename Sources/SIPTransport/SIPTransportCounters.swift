@@ -18,7 +18,7 @@ public struct SIPTransportCounters: Hashable, Sendable {
     /// Stream connections accepted on listeners.
     public var connectionsAccepted = 0
     /// Inbound stream connections closed on arrival: shut down, or over
-    /// `SIPTransportConfiguration.maxInboundConnections`.
+    /// `SIPTransportConfiguration.maxInboundConnections` or `maxInboundConnectionsPerSource`.
     public var connectionsRefused = 0
     /// Stream connections opened to targets.
     public var connectionsOpened = 0

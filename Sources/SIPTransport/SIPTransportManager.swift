@@ -127,10 +127,11 @@ public final class SIPTransportManager: Sendable {
 
     func registerConnection(_ channel: any Channel, id: SIPConnectionID, key: SIPConnectionKey, isInbound: Bool) {
         let limit = configuration.maxInboundConnections
+        let perSource = configuration.maxInboundConnectionsPerSource
         let accepted = state.withLockedValue { state -> Bool in
             guard !state.isShutDown else { return false }
             if isInbound {
-                guard state.connections.inboundCount < limit else {
+                guard state.connections.inboundCount < limit, state.connections.inboundCount(fromHostOf: key) < perSource else {
                     state.counters.connectionsRefused += 1
                     return false
                 }

@@ -202,6 +202,34 @@ import Testing
         await harness.stop()
     }
 
+    @Test func inboundConnectionsOverTheLimitPerSourceAreClosed() async throws {
+        var configuration = SIPTransportConfiguration(listeners: [.init(transport: .tcp, host: "127.0.0.1", port: 0)])
+        #expect(configuration.maxInboundConnectionsPerSource == SIPTransportConfiguration.defaultMaxInboundConnectionsPerSource)
+        configuration.maxInboundConnectionsPerSource = 2
+        let harness = try await Harness.start(configuration)
+        var open: [RawTCPPeer] = []
+        for index in 1...2 {
+            let peer = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+            try await peer.write(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKsrc\(index)"))
+            _ = try await harness.inbound.next("request \(index)")
+            open.append(peer)
+        }
+        // A third connection from the same address (another port) is closed on arrival.
+        let third = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        #expect(await third.collector.bytes.waitUntilClosed())
+        #expect(harness.manager.counters.connectionsRefused == 1)
+        // Once one closes (and the server has seen it close), the address may connect again.
+        await open[0].close()
+        try await Task.sleep(for: .milliseconds(300))
+        let again = try await RawTCPPeer.connect(to: harness.listener(.tcp).localAddress)
+        try await again.write(Messages.options(via: "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKagain"))
+        _ = try await harness.inbound.next("request on the new connection")
+        #expect(harness.manager.counters.connectionsAccepted == 3)
+        await again.close()
+        await open[1].close()
+        await harness.stop()
+    }
+
     /// Many messages back to back on one connection arrive complete and in order (TCP
     /// coalesces and splits them arbitrarily). Prints the rate as a rough figure.
     @Test func manyMessagesOnOneConnectionArriveInOrder() async throws {
