@@ -95,6 +95,21 @@ import Testing
 }
 
 extension HoldTests {
+    @Test func aHoldTowardADoorIsAnsweredLocally() throws {
+        var call = try answered()
+        call.machine.doorEndpoints = ["door"]
+        let hold = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7").text
+            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+        let outcome = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        guard case .answered(let answer) = outcome.outcome else { Issue.record("\(outcome.outcome)"); return }
+        #expect(answer.text.contains("a=recvonly"))
+        #expect(Self.reinvite(in: outcome.actions, toward: .caller) == nil, "the door gets no re-INVITE")
+        #expect(call.machine.isOnHold, "still on hold for the media timeout")
+        // The door's own hold still reaches the called phone.
+        let doorHold = call.machine.receiveSessionOffer(try Self.doorOffer("sendonly", version: 2), from: .caller, at: call.now)
+        #expect(doorHold.outcome == .forwarded)
+    }
+
     @Test func glareBackoffRanges() {
         #expect(HoldRelay.glareBackoff(ownsCallID: true, fraction: 0) == .milliseconds(2100))
         #expect(HoldRelay.glareBackoff(ownsCallID: true, fraction: 1) == .milliseconds(4000))
