@@ -81,6 +81,12 @@ extension CallStateMachine {
         return sendReinvite(toward: side, direction: hold.offered[side.other] ?? .sendrecv)
     }
 
+    /// True while the gateway's re-INVITE toward `side` is out (its final response not yet in):
+    /// no other INVITE may go into that dialog meanwhile (RFC 3261 §14.1).
+    public func isReinvitePending(toward side: CallSide) -> Bool {
+        hold.outgoing[side].map { !$0.waitingForRetry } ?? false
+    }
+
     /// True while a side holds the other: the media timeout is not applied (a held phone sends
     /// no RTP); it applies again once the call is resumed and the engine re-armed.
     public var isOnHold: Bool { hold.isOnHold }

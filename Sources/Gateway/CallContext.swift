@@ -255,6 +255,7 @@ final class CallContext: @unchecked Sendable {
 
     func finish() {
         finished = true
+        endPendingOffers()
         service.callEnded(callID)
         stopSessionTimers()
         ackTimer?.cancel()
