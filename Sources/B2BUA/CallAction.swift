@@ -8,6 +8,8 @@ public enum CallTimer: Hashable, Sendable {
     case ring(attempt: Int)
     /// The RFC 3261 §14.1 back-off after a 491 to the gateway's re-INVITE toward this side.
     case reinviteRetry(CallSide)
+    /// The ring timeout of a blind transfer's target.
+    case transferRing
 }
 
 /// Why an outbound leg could not be reached at all (no final response).
@@ -65,6 +67,9 @@ public enum CallAction: Sendable, Equatable {
     /// Answer, with 200 and this SDP, the offer from this side that was
     /// ``ReofferOutcome/forwarded``.
     case answerPendingOffer(CallSide, sdp: SessionDescription)
+    /// NOTIFY the referrer (the leg that sent REFER) with `SIP/2.0 <status>` as message/sipfrag
+    /// (RFC 3515 §2.4.5); `final` terminates the implicit subscription.
+    case notifyTransfer(CallLegID, status: Int, final: Bool)
     /// The call is over for the caller: store this record.
     case callEnded(CallRecord)
 }

@@ -19,7 +19,7 @@ extension CallStateMachine {
     /// side as a re-INVITE offering the same direction from the gateway's anchored SDP; the offer
     /// is answered when that side has answered (or failed: then locally, the gateway keeps
     /// relaying). Anything else (a new address, a session refresh) is answered locally on the
-    /// same ports. The returned actions follow the outcome (``CallAction/sendReinvite(_:offer:)``,
+    /// same ports, as is a hold toward a door station (``doorEndpoints``). The returned actions follow the outcome (``CallAction/sendReinvite(_:offer:)``,
     /// ``CallAction/updateMedia(_:)``).
     public mutating func receiveSessionOffer(_ offer: SessionDescription, from side: CallSide,
                                              at now: Date) -> (outcome: ReofferOutcome, actions: [CallAction]) {
@@ -29,7 +29,7 @@ extension CallStateMachine {
         let direction = HoldRelay.audioDirection(of: offer)
         let changed = direction != (hold.offered[side] ?? .sendrecv)
         let other = side.other
-        guard changed, hold.outgoing[other] == nil else {
+        guard changed, hold.outgoing[other] == nil, !isDoor(other) else {
             if changed { hold.offered[side] = direction }
             guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
             return (.answered(answer), [.updateMedia(plan)])
@@ -81,6 +81,12 @@ extension CallStateMachine {
         return sendReinvite(toward: side, direction: hold.offered[side.other] ?? .sendrecv)
     }
 
+    /// True while the gateway's re-INVITE toward `side` is out (its final response not yet in):
+    /// no other INVITE may go into that dialog meanwhile (RFC 3261 §14.1).
+    public func isReinvitePending(toward side: CallSide) -> Bool {
+        hold.outgoing[side].map { !$0.waitingForRetry } ?? false
+    }
+
     /// True while a side holds the other: the media timeout is not applied (a held phone sends
     /// no RTP); it applies again once the call is resumed and the engine re-armed.
     public var isOnHold: Bool { hold.isOnHold }
@@ -116,6 +122,13 @@ extension CallStateMachine {
         if side == .caller { callerAnswer?.description = versioned }
         hold.sent[side] = versioned
         return (versioned, plan)
+    }
+
+    /// True when `side` is an endpoint in ``doorEndpoints``.
+    private func isDoor(_ side: CallSide) -> Bool {
+        let leg = side == .caller ? decision.callerLeg : answeredLeg.flatMap { legs[$0]?.request.target }
+        guard let leg, leg.kind == .endpoint else { return false }
+        return doorEndpoints.contains(leg.target)
     }
 
     private func profile(of side: CallSide) -> SDPMediaProfile {

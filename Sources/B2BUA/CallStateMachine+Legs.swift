@@ -31,6 +31,7 @@ extension CallStateMachine {
     public mutating func receiveFinal(_ status: Int, sdp: SessionDescription?, reason: Reason?, from id: CallLegID,
                                       at now: Date) -> [CallAction] {
         guard let leg = legs[id], leg.phase != .terminated, leg.phase != .answered, status >= 200 else { return [] }
+        if leg.request.attempt > decision.attempts.count { return transferLegFinal(status, sdp: sdp, from: id, at: now) }
         if status < 300 { return receiveSuccess(status, sdp: sdp, leg: leg, id: id, at: now) }
         let wasLive = leg.isLive
         legs[id]?.phase = .terminated
@@ -49,6 +50,7 @@ extension CallStateMachine {
     /// stale: `offline`; for a trunk it is `transport`, `dns` or `trunk_down`.
     public mutating func receiveLegFailure(_ failure: LegFailure, from id: CallLegID, at now: Date) -> [CallAction] {
         guard let leg = legs[id], leg.phase != .terminated, leg.phase != .answered else { return [] }
+        if leg.request.attempt > decision.attempts.count { return transferLegFailure(from: id, at: now) }
         let wasLive = leg.isLive
         legs[id]?.phase = .terminated
         records[leg.record].ended = now

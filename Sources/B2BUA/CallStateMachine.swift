@@ -99,6 +99,12 @@ public struct CallStateMachine: Sendable {
     var started = Date(timeIntervalSince1970: 0)
     /// Hold passed across the legs and the gateway's own re-INVITEs (CallStateMachine+Hold).
     var hold = HoldRelay()
+    /// Endpoints (the plan's door stations) that never get the gateway's hold re-INVITEs: a hold
+    /// from the other side is answered locally and the gateway keeps relaying (issue 6: "toward
+    /// a door leg answered locally where possible"). Set by the handler; empty by default.
+    public var doorEndpoints: Set<String> = []
+    /// A blind transfer in progress (CallStateMachine+Transfer).
+    var transfer: TransferRun?
     var answered: Date?
 
     /// Creates the call.
@@ -177,6 +183,7 @@ public struct CallStateMachine: Sendable {
 
     /// A BYE on an outbound leg: when it is the answered leg, the caller gets BYE too.
     public mutating func receiveLegBye(reason: Reason?, from id: CallLegID, at now: Date) -> [CallAction] {
+        if let left = referrerLeft(id, at: now) { return left }
         guard case .answered(let winner) = state, winner == id else { return [] }
         let callerReason = Self.q850(reason)
         closeRecord(of: winner, at: now)
@@ -196,6 +203,8 @@ public struct CallStateMachine: Sendable {
             return actions + attemptFailed(index, outcome: .noAnswer, at: now)
         case .reinviteRetry(let side):
             return reinviteRetryFired(side)
+        case .transferRing:
+            return transferRingTimedOut(at: now)
         }
     }
 

@@ -53,6 +53,13 @@ extension CallContext {
         try? transaction.respond(response)
     }
 
+    /// The call ended with offers still waiting for the other leg: they get 487 (RFC 3261
+    /// §15.1.2: the BYE ends pending requests of the dialog).
+    func endPendingOffers() {
+        for pending in pendingOffers.values { try? pending.transaction.respond(status: 487) }
+        pendingOffers.removeAll()
+    }
+
     /// ``CallAction/answerPendingOffer(_:sdp:)``.
     func answerPendingOffer(_ side: CallSide, sdp: SessionDescription) {
         guard let pending = pendingOffers.removeValue(forKey: side) else { return }
@@ -65,17 +72,24 @@ extension CallContext {
     /// error counts as 408 (§14.1).
     func sendReinvite(toward side: CallSide, offer: SessionDescription) {
         guard let stack, !finished else { return }
+        // No dialog to send in: the machine hears a 500 (on the next turn, never re-entered), so
+        // the waiting offer is answered locally.
+        let unsendable = { [self] in
+            self.shard.eventLoop.execute { self.drive { $0.receiveReinviteResponse(500, sdp: nil, from: side, at: Date()) } }
+        }
         let target: SIPTransportTarget
         var dialog: SIPDialog
         let contact: String
         switch side {
         case .caller:
-            guard let callerDialog else { return }
+            guard let callerDialog else { return unsendable() }
             dialog = callerDialog
             target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
             contact = contactHeader
         case .callee:
-            guard let id = machine?.answeredLeg, let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else { return }
+            guard let id = machine?.answeredLeg, let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else {
+                return unsendable()
+            }
             dialog = legDialog
             target = legTarget
             contact = contactHeader(for: legTarget.transport)
@@ -104,6 +118,12 @@ extension CallContext {
                 _ = stack.sendAck(for: ack, response: response, to: target)
             }
             sdp = Self.sdp(of: response)
+            // RFC 4028 §10: a 2xx to a re-INVITE refreshes that dialog's session.
+            let key: SessionTimerKey? = side == .caller ? .caller : machine?.answeredLeg.map { .leg($0) }
+            if let key, sessionTimers[key] != nil {
+                sessionTimers[key]?.timer.refreshed(at: Date())
+                scheduleSessionTimer(key)
+            }
         }
         let status = event.statusCode
         drive { $0.receiveReinviteResponse(status, sdp: sdp, from: side, at: Date()) }

@@ -46,6 +46,8 @@ extension CallContext {
             info(transaction, from: side, leg: legID)
         case .options?:
             try? transaction.respond(status: 200, headers: [(.allow, CallService.allowed), (.accept, "application/sdp")])
+        case .refer?:
+            refer(transaction, from: side, leg: legID)
         default:
             try? transaction.respond(status: 405, headers: [(.allow, CallService.allowed)])
         }

@@ -68,7 +68,7 @@ extension CallContext {
         guard admitLeg(request, trunk: trunk) else { return }
 
         if let contact = request.contact {
-            let found = targets[contact] ?? Self.directTarget(contact)
+            let found = targets[contact] ?? transferTargets[contact] ?? Self.directTarget(contact)
             guard let found else { return legUnreachable(request.id, .transport) }
             send(request.id, to: found)
         } else if let trunk {

@@ -164,6 +164,11 @@ extension CallContext {
     /// cleanly with BYE on both legs (§10), anything else keeps the session going.
     func sendSessionRefresh(_ key: SessionTimerKey) {
         guard let running = sessionTimers[key], let stack else { return }
+        // A hold re-INVITE is out in that dialog: its 2xx refreshes the session (CallContext+Hold).
+        if machine?.isReinvitePending(toward: key == .caller ? .caller : .callee) == true {
+            sessionTimers[key]?.timer.refreshed(at: Date())
+            return scheduleSessionTimer(key)
+        }
         let side: CallSide
         let target: SIPTransportTarget
         var dialog: SIPDialog

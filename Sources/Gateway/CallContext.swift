@@ -65,6 +65,8 @@ final class CallContext: @unchecked Sendable {
     var mediaChain: Task<Void, Never>?
     /// RFC 4028 timers per leg (``CallContext/scheduleSessionTimer(_:)``).
     var sessionTimers: [SessionTimerKey: RunningSessionTimer] = [:]
+    /// Where to send to the contacts a transfer target rings (CallContext+Transfer.swift).
+    var transferTargets: [String: SIPTransportTarget] = [:]
     /// In-dialog offers waiting for the other leg's answer (CallContext+Hold.swift).
     var pendingOffers: [CallSide: PendingOffer] = [:]
     /// The caller cancelled before the media was allocated.
@@ -165,6 +167,7 @@ final class CallContext: @unchecked Sendable {
         }
         machine = CallStateMachine(callID: callID, decision: decision, callerOffer: offer, contacts: contacts,
                                    media: allocation)
+        machine?.doorEndpoints = Set(plan.endpoints.values.filter { $0.class == .door }.map(\.name))
         if let events = service.mediaEvents?(callID) {
             Task { [self] in
                 for await event in events {
@@ -226,6 +229,8 @@ final class CallContext: @unchecked Sendable {
             sendReinvite(toward: side, offer: offer)
         case .answerPendingOffer(let side, let sdp):
             answerPendingOffer(side, sdp: sdp)
+        case .notifyTransfer(let id, let status, let final):
+            notifyTransfer(id, status: status, final: final)
         case .releaseMedia:
             chainMedia { media, id in await media.release(callID: id) }
         case .callEnded(var record):
@@ -261,6 +266,7 @@ final class CallContext: @unchecked Sendable {
 
     func finish() {
         finished = true
+        endPendingOffers()
         service.callEnded(callID)
         stopSessionTimers()
         ackTimer?.cancel()

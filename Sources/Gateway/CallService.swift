@@ -24,7 +24,7 @@ import Synchronization
 @available(macOS 15.0, *)
 public final class CallService: Sendable {
     /// Methods allowed inside a call (`Allow` of in-dialog OPTIONS and 405s).
-    public static let allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE"
+    public static let allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER"
     /// How long a finished call is kept to absorb retransmitted BYEs and stray leg responses
     /// (64·T1, RFC 3261 §17.1.1.2 Timer B).
     static let linger = TimeAmount.seconds(32)

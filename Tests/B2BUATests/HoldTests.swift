@@ -95,6 +95,21 @@ import Testing
 }
 
 extension HoldTests {
+    @Test func aHoldTowardADoorIsAnsweredLocally() throws {
+        var call = try answered()
+        call.machine.doorEndpoints = ["door"]
+        let hold = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7").text
+            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+        let outcome = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        guard case .answered(let answer) = outcome.outcome else { Issue.record("\(outcome.outcome)"); return }
+        #expect(answer.text.contains("a=recvonly"))
+        #expect(Self.reinvite(in: outcome.actions, toward: .caller) == nil, "the door gets no re-INVITE")
+        #expect(call.machine.isOnHold, "still on hold for the media timeout")
+        // The door's own hold still reaches the called phone.
+        let doorHold = call.machine.receiveSessionOffer(try Self.doorOffer("sendonly", version: 2), from: .caller, at: call.now)
+        #expect(doorHold.outcome == .forwarded)
+    }
+
     @Test func glareBackoffRanges() {
         #expect(HoldRelay.glareBackoff(ownsCallID: true, fraction: 0) == .milliseconds(2100))
         #expect(HoldRelay.glareBackoff(ownsCallID: true, fraction: 1) == .milliseconds(4000))
@@ -107,6 +122,7 @@ extension HoldTests {
         var call = try answered()
         let hold = call.machine.receiveSessionOffer(try Self.doorOffer("sendonly", version: 2), from: .caller, at: call.now)
         let first = try #require(Self.reinvite(in: hold.actions, toward: .callee))
+        #expect(call.machine.isReinvitePending(toward: .callee) && !call.machine.isReinvitePending(toward: .caller))
         // §14.2: the callee's own offer crosses ours: 491.
         let crossing = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.9")
         #expect(call.machine.receiveSessionOffer(crossing, from: .callee, at: call.now).outcome == .rejected(status: 491))
@@ -116,6 +132,7 @@ extension HoldTests {
         // §14.1: our re-INVITE got 491: retried after 2.1–4 s (we own the called leg's Call-ID).
         let backoff = call.machine.receiveReinviteResponse(491, sdp: nil, from: .callee, at: call.now, backoff: 0.5)
         #expect(backoff == [.startTimer(.reinviteRetry(.callee), after: .milliseconds(3050))])
+        #expect(!call.machine.isReinvitePending(toward: .callee), "nothing is out during the back-off")
         // While waiting, the callee's offer is no longer glare: answered locally.
         guard case .answered = call.machine.receiveSessionOffer(crossing, from: .callee, at: call.now).outcome else {
             Issue.record("not answered during the back-off"); return
@@ -128,6 +145,7 @@ extension HoldTests {
                                                            from: .callee, at: call.now)
         #expect(Self.pendingAnswer(in: settled, for: .caller)?.text.contains("a=recvonly") == true)
         #expect(call.machine.timerFired(.reinviteRetry(.callee), at: call.now).isEmpty, "nothing left to retry")
+        #expect(!call.machine.isReinvitePending(toward: .callee))
     }
 
     @Test func callerSideBackoffIsUnderTwoSeconds() throws {

@@ -1,0 +1,179 @@
+import DialPlan
+import Foundation
+import SDP
+import SIPCore
+
+/// A blind transfer asked by the answered leg's REFER (RFC 3515, RFC 5589 §6): the caller (the
+/// transferee) stays on its dialog and its anchored media; the gateway rings the target that the
+/// dial plan gives for the Refer-To number, and when it answers the media engine is re-pointed
+/// at it, the referrer gets the final NOTIFY and a BYE.
+struct TransferRun: Sendable {
+    /// The leg that sent the REFER.
+    var referrer: CallLegID
+    /// The legs ringing the transfer target.
+    var legs: Set<CallLegID> = []
+    /// The index the transfer's legs carry in the call record (after the route's attempts).
+    var attempt: Int
+    /// Final statuses of the target's legs so far.
+    var failures: [Int] = []
+    /// The referrer hung up before the transfer completed (RFC 5589 allows it after the 202).
+    var referrerGone = false
+}
+
+/// Whether a REFER starts a transfer, and the status for its response.
+public enum TransferStart: Sendable, Equatable {
+    /// 202 Accepted (RFC 3515 §2.4.2): the actions ring the target and send the first NOTIFY.
+    case accepted
+    /// Refused with this status: 403 (not from the answered leg), 491 (a transfer is already
+    /// running), 404/480 (the dial plan has nowhere to send the number).
+    case refused(status: Int)
+}
+
+extension CallStateMachine {
+    /// The answered leg's REFER to `target` (the dial plan's decision for the Refer-To number,
+    /// as if the caller had dialled it), with the registrar's `contacts` for its endpoints. The
+    /// target's first attempt rings (its legs in parallel, its ring timeout); the referrer gets
+    /// NOTIFY `100 Trying` at once and the final status later
+    /// (``CallAction/notifyTransfer(_:status:final:)``).
+    public mutating func receiveTransfer(to target: RoutingDecision, contacts: [String: [String]], from side: CallSide,
+                                         at now: Date) -> (start: TransferStart, actions: [CallAction]) {
+        guard side == .callee, let winner = answeredLeg else { return (.refused(status: 403), []) }
+        guard transfer == nil else { return (.refused(status: 491), []) }
+        guard let attempt = target.attempts.first else { return (.refused(status: target.final.status), []) }
+        var run = TransferRun(referrer: winner, attempt: decision.attempts.count + 1)
+        var actions: [CallAction] = [.notifyTransfer(winner, status: 100, final: false)]
+        for leg in attempt.legs {
+            let profile = SDPMediaProfile(leg: leg.media, name: leg.target)
+            let destinations: [String?] = leg.kind == .endpoint ? (contacts[leg.target] ?? []).map { $0 } : [nil]
+            if destinations.isEmpty {
+                records.append(.init(target: leg.target, contact: nil, attempt: run.attempt, outcome: "offline",
+                                     status: nil, started: now, ended: now))
+            }
+            for contact in destinations {
+                let id = CallLegID(nextLeg)
+                nextLeg += 1
+                let request = OutboundLegRequest(id: id, attempt: run.attempt, target: leg, contact: contact,
+                                                 identity: attempt.identity, offer: offer(for: profile))
+                records.append(.init(target: leg.target, contact: contact, attempt: run.attempt, outcome: "pending",
+                                     status: nil, started: now, ended: nil))
+                legs[id] = OutboundLeg(request: request, profile: profile, phase: .trying, record: records.count - 1)
+                run.legs.insert(id)
+                actions.append(.createOutboundLeg(request))
+            }
+        }
+        guard !run.legs.isEmpty else { return (.refused(status: 480), []) }
+        transfer = run
+        actions.append(.startTimer(.transferRing, after: attempt.timeout))
+        return (.accepted, actions)
+    }
+
+    /// A final response on a transfer leg: a usable 2xx completes the transfer; failures settle it.
+    mutating func transferLegFinal(_ status: Int, sdp: SessionDescription?, from id: CallLegID, at now: Date) -> [CallAction] {
+        guard var run = transfer, let leg = legs[id], leg.isLive else {
+            // A late 2xx on a leg we no longer want: ACK, then BYE (RFC 3261 §15).
+            guard let leg = legs[id] else { return [] }
+            legs[id]?.phase = .terminated
+            records[leg.record].ended = records[leg.record].ended ?? now
+            guard status < 300 else { return [] }
+            return [.ackLeg(id), .sendByeToLeg(id, reason: leg.cancelReason ?? Q850Cause.completedElsewhere)]
+        }
+        records[leg.record].status = status
+        if status < 300, let sdp, let session = try? Negotiator(profile: leg.profile).negotiate(offer: leg.request.offer, answer: sdp),
+           let callerAnswer {
+            return completeTransfer(run, to: id, session: session, callerSession: callerAnswer.session, at: now)
+        }
+        legs[id]?.phase = .terminated
+        records[leg.record].ended = now
+        records[leg.record].outcome = status < 300 ? "488" : String(status)
+        run.failures.append(status < 300 ? 488 : status)
+        transfer = run
+        let cleanup: [CallAction] = status < 300 ? [.ackLeg(id), .sendByeToLeg(id, reason: Q850Cause.reason(Q850Cause.incompatibleDestination))] : []
+        return cleanup + transferSettled(at: now)
+    }
+
+    /// A transfer leg got no response at all (counts as 480 for an endpoint, 503 for a trunk).
+    mutating func transferLegFailure(from id: CallLegID, at now: Date) -> [CallAction] {
+        guard var run = transfer, let leg = legs[id], leg.isLive else { return [] }
+        let status = leg.request.target.kind == .endpoint ? 480 : 503
+        legs[id]?.phase = .terminated
+        records[leg.record].ended = now
+        records[leg.record].outcome = leg.request.target.kind == .endpoint ? "offline" : "transport"
+        run.failures.append(status)
+        transfer = run
+        return transferSettled(at: now)
+    }
+
+    /// The transfer target's ring timeout: its legs are cancelled and the transfer fails (480).
+    mutating func transferRingTimedOut(at now: Date) -> [CallAction] {
+        guard transfer != nil else { return [] }
+        let reason = Q850Cause.reason(Q850Cause.noAnswer)
+        var actions: [CallAction] = []
+        for id in (transfer?.legs ?? []).sorted() {
+            guard let leg = legs[id], leg.isLive else { continue }
+            legs[id]?.phase = .cancelling
+            legs[id]?.cancelReason = reason
+            records[leg.record].outcome = "no_answer"
+            actions.append(.cancelLeg(id, reason: reason))
+        }
+        transfer?.failures.append(480)
+        return actions + finishTransfer(status: 480, at: now)
+    }
+
+    /// The referrer's BYE during the transfer: its leg ends, the caller keeps waiting.
+    mutating func referrerLeft(_ id: CallLegID, at now: Date) -> [CallAction]? {
+        guard transfer?.referrer == id, answeredLeg == id else { return nil }
+        transfer?.referrerGone = true
+        closeRecord(of: id, at: now)
+        return []
+    }
+
+    private mutating func transferSettled(at now: Date) -> [CallAction] {
+        guard let run = transfer, !run.legs.contains(where: { legs[$0]?.isLive == true }) else { return [] }
+        let best = Self.selectResponse(run.failures.map { Failure(attempt: run.attempt, status: $0, reason: nil, outcome: .status($0), fromLeg: true) })
+        return [.stopTimer(.transferRing)] + finishTransfer(status: best?.status ?? 480, at: now)
+    }
+
+    /// The transfer failed with `status`: the referrer is told (RFC 3515 §2.4.5) and keeps the
+    /// call; when it already left, the caller is hung up.
+    private mutating func finishTransfer(status: Int, at now: Date) -> [CallAction] {
+        guard let run = transfer else { return [] }
+        transfer = nil
+        if run.referrerGone {
+            let reason = Q850Cause.reason(forStatus: status)
+            return [.sendByeToCaller(reason: reason)] + end(by: .gateway, status: 200, cause: reason.cause ?? Q850Cause.normalClearing, at: now)
+        }
+        return [.notifyTransfer(run.referrer, status: status, final: true)]
+    }
+
+    private mutating func completeTransfer(_ run: TransferRun, to id: CallLegID, session: NegotiatedSession,
+                                           callerSession: NegotiatedSession, at now: Date) -> [CallAction] {
+        transfer = nil
+        guard let leg = legs[id] else { return [] }
+        state = .answered(winner: id)
+        calleeSession = session
+        legs[id]?.phase = .answered
+        records[leg.record].outcome = "200"
+        // The new callee dialog starts from the gateway's offer: no hold state carried over.
+        hold.sent[.callee] = nil
+        hold.established[.callee] = nil
+        hold.outgoing[.callee] = nil
+        hold.lastVersion[.callee] = nil
+        var actions: [CallAction] = [.ackLeg(id), .stopTimer(.transferRing)]
+        let elsewhere = Q850Cause.completedElsewhere
+        for other in run.legs.sorted() where other != id {
+            guard let ringing = legs[other], ringing.isLive else { continue }
+            legs[other]?.phase = .cancelling
+            legs[other]?.cancelReason = elsewhere
+            records[ringing.record].outcome = "cancelled"
+            actions.append(.cancelLeg(other, reason: elsewhere))
+        }
+        actions.append(.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerSession),
+                                              callee: .init(localPorts: media.calleePorts, session: session), isEarly: false)))
+        if !run.referrerGone {
+            closeRecord(of: run.referrer, at: now)
+            actions += [.notifyTransfer(run.referrer, status: 200, final: true),
+                        .sendByeToLeg(run.referrer, reason: Q850Cause.reason(Q850Cause.normalClearing))]
+        }
+        return actions
+    }
+}

@@ -1,0 +1,58 @@
+import B2BUA
+import DialPlan
+import Foundation
+import SIPCore
+import SIPStack
+import SIPTransport
+
+@available(macOS 15.0, *)
+extension CallContext {
+    /// REFER in the answered leg's dialog (RFC 3515): a blind transfer of the caller. The
+    /// Refer-To user is routed through the current dial plan as if the caller had dialled it;
+    /// ``CallStateMachine/receiveTransfer(to:contacts:from:at:)`` decides; 202 Accepted or the
+    /// refusal's status. Refer-To without a SIP URI user gets 400 (RFC 3515 §2.4.1 needs one).
+    func refer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
+        let request = transaction.request
+        guard let text = request.headers[.referTo], let address = try? NameAddress(parsing: text),
+              let number = address.sipURI?.decodedUser, !number.isEmpty else { return reject(transaction, 400) }
+        guard machine?.answeredLeg != nil else { return reject(transaction, 481) }
+        let caller: CallRequest.Caller = switch decision.callerLeg?.kind {
+        case .endpoint?: .endpoint(decision.callerLeg?.target ?? decision.caller)
+        case .trunk?: .trunk(decision.callerLeg?.target ?? decision.caller)
+        case nil: .unknown
+        }
+        let plan = service.dialPlans.current.plan
+        let callRequest = CallRequest(caller: caller, source: self.transaction.context.source.ipAddress.flatMap(IPAddress.init),
+                                      calledNumber: number, callerNumber: (try? invite.from)?.sipURI?.decodedUser, time: Date())
+        let target = plan.route(callRequest, state: service.networkState(now: callRequest.time))
+        let (contacts, found) = service.contacts(for: target, plan: plan)
+        for (contact, address) in found { transferTargets[contact] = address }
+        guard var current = machine else { return reject(transaction, 481) }
+        let (start, actions) = current.receiveTransfer(to: target, contacts: contacts, from: side, at: Date())
+        machine = current
+        switch start {
+        case .accepted:
+            logger.info("transfer", metadata: ["callID": "\(callID)", "to": "\(number)", "route": "\(target.route?.name ?? "-")"])
+            try? transaction.respond(status: 202)
+        case .refused(let status):
+            logger.info("transfer refused", metadata: ["callID": "\(callID)", "to": "\(number)", "status": "\(status)"])
+            try? transaction.respond(status: status)
+        }
+        for action in actions { perform(action) }
+    }
+
+    /// ``CallAction/notifyTransfer(_:status:final:)``: NOTIFY in the referrer's dialog with
+    /// `Event: refer` and the status line as message/sipfrag (RFC 3515 §2.4.4, §2.4.5; RFC 6665
+    /// Subscription-State, terminated with reason `noresource` at the end).
+    func notifyTransfer(_ id: CallLegID, status: Int, final: Bool) {
+        guard let stack, var dialog = legs[id]?.dialog, let target = legs[id]?.target else { return }
+        let phrase = SIPMessage.makeResponse(to: invite, status: status).statusLine?.reason ?? ""
+        let body = Array("SIP/2.0 \(status) \(phrase)\r\n".utf8)
+        let notify = dialog.makeRequest(
+            .notify, contact: contactHeader(for: target.transport),
+            headers: [(.event, "refer"), (.subscriptionState, final ? "terminated;reason=noresource" : "active;expires=60")],
+            body: body, contentType: "message/sipfrag;version=2.0")
+        legs[id]?.dialog = dialog
+        stack.sendRequest(notify.message, to: target) { _ in }
+    }
+}

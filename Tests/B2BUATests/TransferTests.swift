@@ -1,0 +1,109 @@
+import B2BUA
+import DialPlan
+import Foundation
+import SDP
+import SIPCore
+import Testing
+
+/// Blind transfer by the answered leg's REFER (RFC 3515, RFC 5589 §6).
+@Suite struct TransferTests {
+    let alice = ["alice": ["sip:alice@10.0.0.7:5060"]]
+    let carol = ["carol": ["sip:carol@10.0.0.9:5060"]]
+    let leg1 = CallLegID(1)
+    let leg2 = CallLegID(2)
+
+    /// The dial plan's answer for the door dialling `number`.
+    static func decision(_ number: String) throws -> RoutingDecision {
+        let plan = try #require(DialPlan.load(text: CallHarness.yaml, file: "transfer-test.yaml").plan)
+        return plan.route(CallRequest(caller: .endpoint("door"), calledNumber: number, time: CallHarness.epoch),
+                          state: NetworkState())
+    }
+
+    func transferring() throws -> (CallHarness, [CallAction]) {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
+        #expect(start == .accepted)
+        let recorded = call.record(actions)
+        return (call, recorded)
+    }
+
+    @Test func theTargetAnswersAndTakesTheReferrersPlace() throws {
+        var (call, started) = try transferring()
+        #expect(started.first == .notifyTransfer(leg1, status: 100, final: false))
+        let request = try #require(started.createdLegs.first)
+        #expect(request.id == leg2 && request.contact == "sip:carol@10.0.0.9:5060" && request.target.target == "carol")
+        #expect(request.offer.text.contains("m=audio 30004"), "the callee-side ports stay")
+        #expect(started.last == .startTimer(.transferRing, after: .seconds(20)))
+
+        let ringing = call.provisional(180, from: leg2)
+        #expect(ringing.isEmpty, "the caller was answered long ago: no 180")
+        let done = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        #expect(Array(done.prefix(2)) == [.ackLeg(leg2), .stopTimer(.transferRing)])
+        #expect(done.contains { if case .updateMedia(let plan) = $0 { plan.callee.session.audio?.remoteAddress == "10.0.0.9" } else { false } })
+        #expect(Array(done.suffix(2)) == [.notifyTransfer(leg1, status: 200, final: true),
+                                          .sendByeToLeg(leg1, reason: Q850Cause.reason(Q850Cause.normalClearing))])
+        #expect(call.machine.answeredLeg == leg2)
+        #expect(call.record(call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)).isEmpty, "the referrer's 200/BYE race")
+        let ended = call.record(call.machine.receiveLegBye(reason: nil, from: leg2, at: call.now))
+        #expect(ended.first == .sendByeToCaller(reason: Q850Cause.reason(Q850Cause.normalClearing)))
+        guard case .callEnded(let record)? = ended.last else { Issue.record("no record"); return }
+        #expect(record.legs.map(\.target) == ["alice", "carol"])
+    }
+
+    @Test func aFailedTransferLeavesTheCallWithTheReferrer() throws {
+        var (call, _) = try transferring()
+        let failed = call.final(486, from: leg2)
+        #expect(failed == [.stopTimer(.transferRing), .notifyTransfer(leg1, status: 486, final: true)])
+        #expect(call.machine.answeredLeg == leg1 && !call.machine.isEnded)
+        // A new transfer may start.
+        let again = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
+        #expect(again.start == .accepted)
+    }
+
+    @Test func refusedTransfers() throws {
+        var (call, _) = try transferring()
+        #expect(call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now).start
+                == .refused(status: 491), "one at a time")
+        #expect(call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .caller, at: call.now).start
+                == .refused(status: 403), "the caller's leg cannot transfer itself")
+        var unanswered = try CallHarness(dialled: "101", contacts: alice)
+        _ = unanswered.start()
+        #expect(unanswered.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: unanswered.now).start
+                == .refused(status: 403))
+        var offline = try CallHarness(dialled: "101", contacts: alice)
+        _ = offline.start()
+        _ = try offline.answer(leg1, codecs: [.pcmu])
+        #expect(offline.machine.receiveTransfer(to: try Self.decision("104"), contacts: [:], from: .callee, at: offline.now).start
+                == .refused(status: 480), "carol is not registered")
+    }
+
+    @Test func theRingTimeoutFailsTheTransfer() throws {
+        var (call, _) = try transferring()
+        _ = call.provisional(180, from: leg2)
+        let timedOut = call.record(call.machine.timerFired(.transferRing, at: call.now))
+        #expect(timedOut == [.cancelLeg(leg2, reason: Q850Cause.reason(Q850Cause.noAnswer)),
+                             .notifyTransfer(leg1, status: 480, final: true)])
+        #expect(call.final(487, from: leg2).isEmpty)
+        #expect(call.machine.answeredLeg == leg1)
+    }
+
+    @Test func theReferrerMayLeaveBeforeTheTargetAnswers() throws {
+        var (call, _) = try transferring()
+        #expect(call.record(call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)).isEmpty, "the caller stays")
+        #expect(!call.machine.isEnded)
+        let done = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        #expect(!done.contains { if case .notifyTransfer = $0 { true } else { false } })
+        #expect(!done.contains(.sendByeToLeg(leg1, reason: Q850Cause.reason(Q850Cause.normalClearing))))
+        #expect(call.machine.answeredLeg == leg2)
+    }
+
+    @Test func withTheReferrerGoneAFailedTransferHangsUpTheCaller() throws {
+        var (call, _) = try transferring()
+        _ = call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)
+        let failed = call.final(486, from: leg2)
+        #expect(failed.contains(.sendByeToCaller(reason: Q850Cause.reason(forStatus: 486))))
+        #expect(call.machine.isEnded)
+    }
+}
