@@ -22,9 +22,10 @@ and its 200 answer, then checks every stream and prints one PASS/FAIL line per c
   pcmu-hears      the sipp peer's audio (mu-law decoded) is the softphone's 440 Hz tone;
   softphone-hears the softphone's decoded audio (HEARD.wav, baresip's sndfile dump) is the
                   sipp peer's 1 kHz tone: baresip decrypted and decoded what the gateway sent.
-Exit status: the number of failed checks.
+MEDIA_CHECK_PROTO=RTP/AVP expects SDES keys on RTP/AVP (an `srtp: offer` leg, RFC 4568 best
+effort) instead of RTP/SAVP. Exit status: the number of failed checks.
 """
-import base64, hmac, hashlib, math, statistics, struct, sys, wave
+import base64, hmac, hashlib, math, os, statistics, struct, sys, wave
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -198,7 +199,9 @@ def main():
     opus_pt = next((int(pt) for pt, value in phone_maps.items() if value.lower().startswith('opus/48000')), None)
     chosen = answer_cryptos[0] if len(answer_cryptos) == 1 else None
     offered = next((c for c in offer_cryptos if chosen and c[0] == chosen[0]), None)
-    ok = (gw_proto == 'RTP/SAVP' and phone_proto == 'RTP/SAVP' and offered is not None
+    # RTP/SAVP, or RTP/AVP with crypto for an `srtp: offer` leg (MEDIA_CHECK_PROTO=RTP/AVP).
+    proto = os.environ.get('MEDIA_CHECK_PROTO', 'RTP/SAVP')
+    ok = (gw_proto == proto and phone_proto == proto and offered is not None
           and offered[1] == chosen[1] and chosen[1] in TAG_LENGTHS and opus_pt is not None
           and str(opus_pt) in phone_pts)
     report(ok, 'softphone-sdp', f'{"gateway" if gateway_offers else "softphone"} offers {len(offer_cryptos)} crypto line(s), '
