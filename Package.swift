@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .target(name: "SecureRTP", dependencies: ["RTPCore", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "SecureRTP", dependencies: ["RTPCore", "CSRTP", "COpenSSL", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: Socket modules.
         .target(name: "SIPTransport", dependencies: [

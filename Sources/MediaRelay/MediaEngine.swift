@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NIOConcurrencyHelpers
 import NIOCore
+import SecureRTP
 import Transcoding
 
 /// The only place that binds RTP sockets: hands out ports from a pool and creates one
@@ -38,6 +39,9 @@ public final class MediaEngine: Sendable {
         /// Media loop threads (each one `epoll` set of sockets, `MediaIOLoop`); sessions are
         /// spread over them round-robin.
         public var ioThreads: Int
+        /// The SRTP library for SRTP legs; nil picks OpenSSL for the AES-CM suites and libsrtp2
+        /// for the rest (`SRTPSession`). `scripts/bench-media` compares the two.
+        public var srtpBackend: SRTPBackend?
 
         /// Settings with the usual defaults: 30 s media timeout, 3-packet probation in 2 s.
         public init(
@@ -45,7 +49,8 @@ public final class MediaEngine: Sendable {
             mediaTimeout: TimeAmount = .seconds(30), tickInterval: TimeAmount = .milliseconds(10),
             timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
-            codecs: CodecRegistry = .standard, ioThreads: Int = 1, rtcpReportInterval: TimeAmount = .seconds(5)
+            codecs: CodecRegistry = .standard, ioThreads: Int = 1, rtcpReportInterval: TimeAmount = .seconds(5),
+            srtpBackend: SRTPBackend? = nil
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
@@ -58,6 +63,7 @@ public final class MediaEngine: Sendable {
             self.codecs = codecs
             self.ioThreads = ioThreads
             self.rtcpReportInterval = rtcpReportInterval
+            self.srtpBackend = srtpBackend
         }
     }
 

@@ -76,7 +76,8 @@ final class RelayCore {
                         try session.rekey(localKey: srtp.localKey, remoteKey: srtp.remoteKey)
                     }
                 } else {
-                    legs[index].srtp = try SRTPSession(suite: srtp.suite, localKey: srtp.localKey, remoteKey: srtp.remoteKey)
+                    legs[index].srtp = try SRTPSession(
+                        suite: srtp.suite, localKey: srtp.localKey, remoteKey: srtp.remoteKey, backend: settings.srtpBackend)
                 }
             } catch {
                 throw .srtpKey

@@ -13,12 +13,18 @@ enum Scenario: String, CaseIterable {
     case opus
     /// (c) PCMU ↔ G.722 transcoding.
     case g722
-    /// (d) plain RTP ↔ SRTP (AES_CM_128_HMAC_SHA1_80), same codec.
+    /// (d) plain RTP ↔ SRTP (AES_CM_128_HMAC_SHA1_80), same codec, on the default backend (OpenSSL).
     case srtp
+    /// (d) the same on libsrtp2 (Debian: NSS), for the comparison.
+    case srtpLibsrtp = "srtp-libsrtp"
+
+    /// The SRTP library of the SRTP rows.
+    var srtpBackend: SRTPBackend? { self == .srtpLibsrtp ? .libsrtp : nil }
+    var usesSRTP: Bool { self == .srtp || self == .srtpLibsrtp }
 
     var codecB: MediaCodec {
         switch self {
-        case .relay, .srtp: MediaCodec(payloadType: 0, format: .pcmu)
+        case .relay, .srtp, .srtpLibsrtp: MediaCodec(payloadType: 0, format: .pcmu)
         case .opus: MediaCodec(payloadType: 111, format: .opus)
         case .g722: MediaCodec(payloadType: 9, format: .g722)
         }
@@ -104,12 +110,12 @@ func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil,
 
 /// The raw SRTP work of one plain ↔ SRTP call per 20 ms (unprotect one packet from the SRTP
 /// leg, protect one packet for it, 172-octet PCMU packets): CPU µs, no I/O.
-func rawSRTPMicrosecondsPerFrame(frames: Int = 2000) throws -> Double {
+func rawSRTPMicrosecondsPerFrame(backend: SRTPBackend?, frames: Int = 2000) throws -> Double {
     let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
     let relayKey = SDESKeyParameters.generate(for: suite)
     let phoneKey = SDESKeyParameters.generate(for: suite)
-    let relay = try SRTPSession(suite: suite, localKey: relayKey, remoteKey: phoneKey)
-    let phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+    let relay = try SRTPSession(suite: suite, localKey: relayKey, remoteKey: phoneKey, backend: backend)
+    let phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey, backend: backend)
     var packet = ByteBufferAllocator().buffer(capacity: 256)
     var fromPhone: [ByteBuffer] = []
     for number in 0..<(frames * 4 + 50) {

@@ -3,7 +3,7 @@
 // (utime+stime from /proc/self/task/TID/stat, so the generator is not counted) per call and
 // per packet, loss, one-way latency through the engine, and for transcoding rows the raw codec
 // cost per call measured in the same process (no I/O) with the ratio.
-// Usage: media-bench [relay|opus|g722|srtp] [calls] [seconds]
+// Usage: media-bench [relay|opus|g722|srtp|srtp-libsrtp] [calls] [seconds]
 import Foundation
 import MediaRelay
 import NIOCore
@@ -25,7 +25,8 @@ func threadCPU(tid: Int32) -> Double {
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 42000...(42000 + calls * 4 + 200)))
+let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
+    portRange: 42000...(42000 + calls * 4 + 200), srtpBackend: scenario.srtpBackend))
 var relayTID: Int32 = 0
 while relayTID == 0 {
     relayTID = engine.threadIDs.first ?? 0
@@ -48,11 +49,11 @@ for call in 0..<calls {
         let codec = leg == .a ? codecA : codecB
         let peer = try Peer(codec: codec, payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), packets: packetsPerPeer)
         var srtp: SRTPLegConfiguration?
-        if scenario == .srtp, leg == .b {
+        if scenario.usesSRTP, leg == .b {
             let relayKey = SDESKeyParameters.generate(for: suite)
             let phoneKey = SDESKeyParameters.generate(for: suite)
             srtp = SRTPLegConfiguration(suite: suite, localKey: relayKey, remoteKey: phoneKey)
-            peer.srtp = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)
+            peer.srtp = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey, backend: scenario.srtpBackend)
         }
         try await session.configure(leg: leg, LegConfiguration(remote: peer.address, codec: codec, srtp: srtp))
         try peer.aim(at: session.localPort(leg))
@@ -79,6 +80,7 @@ let received = peers.reduce(0) { $0 + $1.received }
 let latencies = peers.flatMap(\.latencies)
 let sortedLatencies = latencies.sorted()
 for session in sessions { await session.release() }
+await engine.shutdown()
 
 func percentile(_ p: Double) -> Double {
     sortedLatencies.isEmpty ? 0 : Double(sortedLatencies[min(sortedLatencies.count - 1, Int(Double(sortedLatencies.count) * p))]) / 1e6
@@ -98,8 +100,8 @@ if scenario.transcodes {
         line += String(format: " (raw at 48 kHz: %.1fus/frame, %.3f%% of a core)", wide, wide * 50 / 1e6 * 100)
     }
 }
-if scenario == .srtp {
-    let raw = try rawSRTPMicrosecondsPerFrame()
+if scenario.usesSRTP {
+    let raw = try rawSRTPMicrosecondsPerFrame(backend: scenario.srtpBackend)
     let rawPerCall = raw * 50 / 1e6 * 100
     line += String(format: " raw-srtp=%.1fus/frame raw/call=%.3f%% of a core", raw, rawPerCall)
 }

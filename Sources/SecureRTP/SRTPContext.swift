@@ -1,9 +1,19 @@
 import CSRTP
 import NIOCore
 
+/// One direction's SRTP work on one leg, whichever library does it.
+protocol SRTPTransform: AnyObject {
+    /// Octets protect may append: tag, MKI and the SRTCP index.
+    var trailerCapacity: Int { get }
+    func protectRTP(_ buffer: inout ByteBuffer) throws(SRTPError)
+    func unprotectRTP(_ buffer: inout ByteBuffer) throws(SRTPError)
+    func protectRTCP(_ buffer: inout ByteBuffer) throws(SRTPError)
+    func unprotectRTCP(_ buffer: inout ByteBuffer) throws(SRTPError)
+}
+
 /// One libsrtp2 session (`srtp_t`) for one direction: protects outgoing or unprotects incoming
 /// RTP and RTCP for any SSRC. Not thread-safe: owned by one channel handler on one event loop.
-final class SRTPContext {
+final class SRTPContext: SRTPTransform {
     /// Which way the context works: libsrtp keeps separate key streams and replay state.
     enum Direction { case outbound, inbound }
 

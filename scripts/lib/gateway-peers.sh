@@ -123,10 +123,11 @@ baresip_stop() {
     wait "$BARESIP_PID" 2>/dev/null || true
 }
 
-# sipp_peer CASE LABEL SCENARIO IP PORT: a sipp UAS in the background ($WORK/CASE-LABEL.msg).
+# sipp_peer CASE LABEL SCENARIO IP PORT: a sipp UAS in the background ($WORK/CASE-LABEL.msg);
+# PEER_MEDIA is its media port.
 sipp_peer() {
     local case=$1 label=$2 scenario=$3 ip=$4 port=$5
-    next_port; local media=$PORT
+    next_port; local media=$PORT; PEER_MEDIA=$media
     (cd "$WORK" && exec timeout 40 sipp -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" -mp "$media" \
         -timeout 30 "${sipp_common[@]}" "${SIPP_KEYS[@]}" -message_file "$WORK/$case-$label.msg" >"$WORK/$case-$label.log" 2>&1) &
     PEER_PIDS+=($!)

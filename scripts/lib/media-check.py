@@ -1,28 +1,31 @@
 #!/usr/bin/env python3
-"""Checks one captured call of scripts/interop-media: a door (sipp, PCMU, plain RTP) calls a
-softphone (baresip, Opus, SDES-SRTP) through the gateway, which transcodes and protects.
+"""Checks one captured call of scripts/interop-media between a sipp peer (PCMU, plain RTP: a door
+calling, or a trunk called) and a softphone (baresip, Opus, SDES-SRTP) through the gateway, which
+transcodes and protects.
 
-Usage: media-check.py CAPTURE.pcap SOFTPHONE_SIP_PORT DOOR_MEDIA_PORT [HEARD.wav]
+Usage: media-check.py CAPTURE.pcap SOFTPHONE_SIP_PORT PCMU_MEDIA_PORT [HEARD.wav]
 
 Reads the capture itself (libpcap format, loopback), finds the gateway's INVITE to the softphone
 and its 200 answer, then checks every stream and prints one PASS/FAIL line per check:
 
-  softphone-sdp   the offer is RTP/SAVP with an a=crypto SDES line, the answer echoes a tag with
+  softphone-sdp   both SDPs of the softphone leg are RTP/SAVP; the answer (the gateway's or the
+                  softphone's, whoever called) has one a=crypto line echoing an offered tag with
                   the same suite and its own key (RFC 4568 §7.1.2-3);
-  softphone-rtp   gateway -> softphone: the Opus payload type of the offer, one SSRC, timestamp
+  softphone-rtp   gateway -> softphone: the softphone's Opus payload type, one SSRC, timestamp
                   step 960 per packet (48 kHz clock, 20 ms), packets 20 ms apart;
   softphone-srtp  every packet to the softphone verifies with the gateway's SDES key (HMAC-SHA1
                   tag of the suite, RFC 3711 §4.2), its payload is not plain Opus (the first
                   octets vary), and decrypted (AES-CM, RFC 3711 §4.1.1) it is 20 ms Opus frames;
   from-softphone  softphone -> gateway: SRTP that verifies with the softphone's key;
-  door-rtp        gateway -> door: PT 0, one SSRC, step 160 (8 kHz, 20 ms), 160-octet payloads,
+  pcmu-rtp        gateway -> sipp peer: PT 0, one SSRC, step 160 (8 kHz, 20 ms), 160-octet payloads,
                   20 ms apart, no tag (plain RTP);
-  door-hears      the door's audio (mu-law decoded) is the softphone's 440 Hz tone;
+  pcmu-hears      the sipp peer's audio (mu-law decoded) is the softphone's 440 Hz tone;
   softphone-hears the softphone's decoded audio (HEARD.wav, baresip's sndfile dump) is the
-                  door's 1 kHz tone: baresip decrypted and decoded what the gateway sent.
-Exit status: the number of failed checks.
+                  sipp peer's 1 kHz tone: baresip decrypted and decoded what the gateway sent.
+MEDIA_CHECK_PROTO=RTP/AVP expects SDES keys on RTP/AVP (an `srtp: offer` leg, RFC 4568 best
+effort) instead of RTP/SAVP. Exit status: the number of failed checks.
 """
-import base64, hmac, hashlib, math, statistics, struct, sys, wave
+import base64, hmac, hashlib, math, os, statistics, struct, sys, wave
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -94,13 +97,20 @@ def rtp(payload):
 class SRTPKeys:
     """RFC 3711 §4.3 key derivation (AES-CM PRF, key derivation rate 0) for one master key."""
 
-    def __init__(self, inline, tag_length):
+    def __init__(self, inline, tag_length, first_label=0):
         material = base64.b64decode(inline.split('|')[0])
         master_key, master_salt = material[:16], material[16:30]
-        self.cipher = self.derive(master_key, master_salt, 0, 16)
-        self.auth = self.derive(master_key, master_salt, 1, 20)
-        self.salt = self.derive(master_key, master_salt, 2, 14)
+        self.cipher = self.derive(master_key, master_salt, first_label, 16)
+        self.auth = self.derive(master_key, master_salt, first_label + 1, 20)
+        self.salt = self.derive(master_key, master_salt, first_label + 2, 14)
         self.tag_length = tag_length
+
+    def verify_rtcp(self, packet):
+        """Whether an SRTCP packet's 80-bit tag verifies (RFC 3711 §3.4: over all but the tag)."""
+        if len(packet) < 8 + 4 + 10:
+            return False
+        expected = hmac.new(self.auth, packet[:-10], hashlib.sha1).digest()[:10]
+        return hmac.compare_digest(expected, packet[-10:])
 
     @staticmethod
     def derive(key, salt, label, length):
@@ -169,27 +179,39 @@ def main():
     heard = sys.argv[4] if len(sys.argv) > 4 else None
     packets = udp_packets(capture)
 
-    # The offer to the softphone (INVITE to its SIP port) and its answer (200 from it with SDP).
-    offer = next((p for _, _, d, p in packets if d == phone_sip and p.startswith(b'INVITE ')), None)
-    answer = next((p for _, s, _, p in packets if s == phone_sip and p.startswith(b'SIP/2.0 200') and b'm=audio' in p), None)
-    if offer is None or answer is None:
-        report(False, 'softphone-sdp', f'offer {"found" if offer else "missing"}, answer {"found" if answer else "missing"}')
+    # The gateway's SDP to the softphone and the softphone's own (INVITE or 200, whichever way
+    # the call went; the last of each, after a digest challenge), then which one offered.
+    def sdp_messages(match):
+        return [p for _, s, d, p in packets if match(s, d) and b'm=audio' in p
+                and (p.startswith(b'INVITE ') or p.startswith(b'SIP/2.0 200'))]
+    to_phone = sdp_messages(lambda s, d: d == phone_sip)
+    from_phone = sdp_messages(lambda s, d: s == phone_sip)
+    if not to_phone or not from_phone:
+        report(False, 'softphone-sdp', f'gateway SDP {"found" if to_phone else "missing"}, '
+               f'softphone SDP {"found" if from_phone else "missing"}')
         return
-    gw_port, offer_proto, _, offer_maps, offer_cryptos = audio_line(sdp_of(offer))
-    phone_port, answer_proto, answer_pts, _, answer_cryptos = audio_line(sdp_of(answer))
-    opus_pt = next((int(pt) for pt, value in offer_maps.items() if value.lower().startswith('opus/48000')), None)
-    chosen = answer_cryptos[0] if answer_cryptos else None
+    gateway_message, phone_message = to_phone[-1], from_phone[-1]
+    gateway_offers = gateway_message.startswith(b'INVITE ')
+    gw_port, gw_proto, _, _, gw_cryptos = audio_line(sdp_of(gateway_message))
+    phone_port, phone_proto, phone_pts, phone_maps, phone_cryptos = audio_line(sdp_of(phone_message))
+    offer_cryptos, answer_cryptos = (gw_cryptos, phone_cryptos) if gateway_offers else (phone_cryptos, gw_cryptos)
+    # What the gateway sends to the softphone carries the softphone's payload type for Opus.
+    opus_pt = next((int(pt) for pt, value in phone_maps.items() if value.lower().startswith('opus/48000')), None)
+    chosen = answer_cryptos[0] if len(answer_cryptos) == 1 else None
     offered = next((c for c in offer_cryptos if chosen and c[0] == chosen[0]), None)
-    ok = (offer_proto == 'RTP/SAVP' and answer_proto == 'RTP/SAVP' and offered is not None
+    # RTP/SAVP, or RTP/AVP with crypto for an `srtp: offer` leg (MEDIA_CHECK_PROTO=RTP/AVP).
+    proto = os.environ.get('MEDIA_CHECK_PROTO', 'RTP/SAVP')
+    ok = (gw_proto == proto and phone_proto == proto and offered is not None
           and offered[1] == chosen[1] and chosen[1] in TAG_LENGTHS and opus_pt is not None
-          and str(opus_pt) in answer_pts)
-    report(ok, 'softphone-sdp', f'offer {offer_proto} with {len(offer_cryptos)} crypto line(s), answer {answer_proto} '
-           f'crypto {chosen[:2] if chosen else None}, opus PT {opus_pt}')
+          and str(opus_pt) in phone_pts)
+    report(ok, 'softphone-sdp', f'{"gateway" if gateway_offers else "softphone"} offers {len(offer_cryptos)} crypto line(s), '
+           f'answer crypto {chosen[:2] if chosen else answer_cryptos}, both {gw_proto}/{phone_proto}, opus PT {opus_pt}')
     if not ok:
         return
     tag_length = TAG_LENGTHS[chosen[1]]
-    gateway_keys = SRTPKeys(offered[2].split(':', 1)[1], tag_length)
-    phone_keys = SRTPKeys(chosen[2].split(':', 1)[1], tag_length)
+    gateway_line, phone_line = (offered, chosen) if gateway_offers else (chosen, offered)
+    gateway_keys = SRTPKeys(gateway_line[2].split(':', 1)[1], tag_length)
+    phone_keys = SRTPKeys(phone_line[2].split(':', 1)[1], tag_length)
 
     def flow(source, destination):
         rows = [(t, rtp(p)) for t, s, d, p in packets if s == source and d == destination]
@@ -217,14 +239,29 @@ def main():
         if config in (1, 5, 9, 13, 15, 19, 23, 27, 31) and clear[0] & 0x03 == 0:
             toc_ok += 1
     report(audio and verified == len(audio) and toc_ok == len(audio) and len(first_octets) > 8,
-           'softphone-srtp', f'{verified}/{len(audio)} tags ({tag_length} octets) verify with the offered key, '
+           'softphone-srtp', f'{verified}/{len(audio)} tags ({tag_length} octets) verify with the gateway key, '
            f'{toc_ok} decrypt to one 20 ms Opus frame, {len(first_octets)} distinct first payload octets on the wire')
 
     # Softphone -> gateway: SRTP under the softphone's key.
     from_phone, _ = flow(phone_port, gw_port)
     ok_from = sum(1 for p, roc in with_roc(from_phone) if phone_keys.verify_and_decrypt(p, roc) is not None)
     report(len(from_phone) >= 100 and ok_from == len(from_phone), 'from-softphone',
-           f'{ok_from}/{len(from_phone)} packets verify with the answered key')
+           f'{ok_from}/{len(from_phone)} packets verify with the softphone key')
+
+    # SRTCP both ways on the RTCP ports (+1): every packet must verify, except plain ones the
+    # softphone may send before its SRTP is up (baresip: one RTCP APP "PING"), which the gateway
+    # must refuse; the shell compares their count with the gateway's srtp_failures.
+    gateway_rtcp = SRTPKeys(gateway_line[2].split(':', 1)[1], 10, first_label=3)
+    phone_rtcp = SRTPKeys(phone_line[2].split(':', 1)[1], 10, first_label=3)
+    to_phone_rtcp = [p for _, s, d, p in packets if s == gw_port + 1 and d == phone_port + 1]
+    from_phone_rtcp = [p for _, s, d, p in packets if s == phone_port + 1 and d == gw_port + 1]
+    ok_to = sum(1 for p in to_phone_rtcp if gateway_rtcp.verify_rtcp(p))
+    ok_from_rtcp = sum(1 for p in from_phone_rtcp if phone_rtcp.verify_rtcp(p))
+    unprotected = len(from_phone_rtcp) - ok_from_rtcp + len(from_phone) - ok_from
+    report(ok_to == len(to_phone_rtcp) and ok_to >= 1, 'srtcp',
+           f'gateway -> softphone {ok_to}/{len(to_phone_rtcp)} verify with the gateway key; '
+           f'softphone -> gateway {ok_from_rtcp}/{len(from_phone_rtcp)} with the softphone key')
+    print(f'UNPROTECTED {unprotected}')
 
     # Gateway -> door: plain PCMU.
     to_door = [(t, rtp(p)) for t, s, d, p in packets if d == door_media and rtp(p) is not None]
@@ -233,11 +270,11 @@ def main():
     sizes = {len(r['bytes']) - r['header'] for r in door_audio}
     ssrcs = {r['ssrc'] for r in door_audio}
     report(len(door_audio) >= 100 and steps == {160} and sizes == {160} and len(ssrcs) == 1 and 17 <= interval <= 23,
-           'door-rtp', f'{len(door_audio)} packets PT 0 (others {sorted({r["pt"] for _, r in to_door} - {0})}), '
+           'pcmu-rtp', f'{len(door_audio)} packets PT 0 (others {sorted({r["pt"] for _, r in to_door} - {0})}), '
            f'{len(ssrcs)} SSRC, timestamp steps {sorted(steps)}, payload sizes {sorted(sizes)}, median interval {interval:.1f} ms')
     samples = [ulaw_to_linear(octet) for r in door_audio[25:] for octet in r['bytes'][r['header']:]]
     at440, at1000 = tone_fraction(samples, 8000, 440, 1600), tone_fraction(samples, 8000, 1000, 1600)
-    report(at440 > 0.5 and at1000 < 0.1, 'door-hears', f'share of energy at 440 Hz {at440:.2f}, at 1 kHz {at1000:.2f}')
+    report(at440 > 0.5 and at1000 < 0.1, 'pcmu-hears', f'share of energy at 440 Hz {at440:.2f}, at 1 kHz {at1000:.2f}')
 
     if heard:
         try:
