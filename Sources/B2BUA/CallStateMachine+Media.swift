@@ -11,11 +11,17 @@ extension CallStateMachine {
 
     /// The offer for an outbound leg, built from the target's profile and pointing at the
     /// gateway's callee-side ports. Video is offered only when the caller offered it, the
-    /// target passes video and a port was allocated for it.
+    /// target passes video and a port was allocated for it. The video is relayed untouched, so
+    /// H.264 is offered in the caller's configurations (RFC 6184 §8.2.2: `profile-level-id` and
+    /// `packetization-mode` as the caller offered them), not in the RFC 6184 §8.1 default.
     func offer(for profile: SDPMediaProfile) -> SessionDescription {
-        let callerHasVideo = callerOffer.media.contains { $0.media == .video && $0.port != 0 }
-        let kinds: [MediaType] = callerHasVideo && profile.video == .pass && media.calleePorts.count > 1
+        let callerVideo = callerOffer.media.first { $0.media == .video && $0.port != 0 }
+        let kinds: [MediaType] = callerVideo != nil && profile.video == .pass && media.calleePorts.count > 1
             ? [.audio, .video] : [.audio]
+        var profile = profile
+        if let callerVideo, kinds.contains(.video) {
+            profile.videoCodecs = Self.passedThrough(profile.videoCodecs, offered: callerVideo)
+        }
         let local = LocalMedia(address: media.address, ports: Array(media.calleePorts.prefix(kinds.count)),
                                sessionID: media.sessionID, cryptoKeys: media.calleeCryptoKeys)
         return Negotiator(profile: profile).offer(local: local, media: kinds)
@@ -38,6 +44,18 @@ extension CallStateMachine {
                 profile.audioCodecs.insert(profile.audioCodecs.remove(at: index), at: 0)
             }
             if session.video == nil { profile.video = .strip }
+            if let answered = session.video?.codec, answered.codec.isH264 {
+                // RFC 6184 §8.2.2: the caller gets the configuration the called leg accepted
+                // (same mode and profile, the lower level), as the video passes untouched.
+                let fmtp = answered.remoteFormatParameters ?? answered.codec.formatParameters
+                profile.videoCodecs = profile.videoCodecs.map { codec in
+                    guard codec.isH264, codec.formatParameters == nil else { return codec }
+                    var configured = codec
+                    configured.formatParameters = H264Parameters(
+                        formatParameters: fmtp.map { FormatParameters(format: "", parameters: $0) }).formatParameterText
+                    return configured
+                }
+            }
             guard var built = try? Negotiator(profile: profile).answer(to: callerOffer, local: callerLocal) else {
                 return nil
             }
@@ -52,5 +70,31 @@ extension CallStateMachine {
         let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: answer.session),
                              callee: .init(localPorts: media.calleePorts, session: session), isEarly: early)
         return (answer, plan)
+    }
+
+    /// The video codecs to offer a leg: each H.264 entry without its own `fmtp` becomes one
+    /// entry per H.264 configuration the caller offered (its `profile-level-id` and
+    /// `packetization-mode`, in the caller's order); other codecs are kept as they are.
+    static func passedThrough(_ codecs: [SDPCodec], offered: MediaDescription) -> [SDPCodec] {
+        var result: [SDPCodec] = []
+        for codec in codecs {
+            guard codec.isH264, codec.formatParameters == nil else {
+                result.append(codec)
+                continue
+            }
+            let configurations = offered.formats.compactMap { format -> String? in
+                guard let payloadType = UInt8(format), let map = offered.rtpMap(for: payloadType),
+                      codec.matches(map, formatParameters: nil) else { return nil }
+                return H264Parameters(formatParameters: offered.formatParameters(for: format)).formatParameterText
+            }
+            var seen = Set<String>()
+            for text in configurations where seen.insert(text).inserted {
+                var configured = codec
+                configured.formatParameters = text
+                result.append(configured)
+            }
+            if configurations.isEmpty { result.append(codec) }
+        }
+        return result
     }
 }

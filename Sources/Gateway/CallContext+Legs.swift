@@ -31,9 +31,15 @@ extension CallContext {
         }
         let callerFrom = try? invite.from
         let identity = request.identity
-        let fromUser = (target.kind == .trunk ? identity?.from : nil) ?? callerFrom?.sipURI?.user ?? decision.caller
-        var from = NameAddress(displayName: target.kind == .trunk ? nil : callerFrom?.displayName,
-                               uri: Self.uri(fromUser, host: target.kind == .trunk ? host : contactHost))
+        var from: NameAddress
+        if target.kind == .trunk {
+            from = Self.trunkFrom(number: identity?.from, anonymous: identity?.privacy == .id,
+                                  callerNumber: plan.endpoints[decision.caller]?.number,
+                                  callerUser: callerFrom?.sipURI?.user, host: host)
+        } else {
+            from = NameAddress(displayName: callerFrom?.displayName,
+                               uri: Self.uri(callerFrom?.sipURI?.user ?? decision.caller, host: contactHost))
+        }
         from.tag = SIPMessage.makeTag()
         var headers = SIPHeaders()
         headers.append(.maxForwards, value: String(min(70, max(0, (invite.maxForwards ?? 70) - 1))))
@@ -76,6 +82,20 @@ extension CallContext {
         } else {
             legUnreachable(request.id, .dns)
         }
+    }
+
+    /// From on a trunk leg (header policy, INTEROP.md carrier trunks): the trunk's number from
+    /// the dial plan's identity; without one, the calling endpoint's number, never the internal
+    /// phone's own From user (a login or a name) nor its display name; with `privacy: id` and no
+    /// trunk number, anonymous (RFC 3323 §4.1.1.3), the caller staying in P-Asserted-Identity
+    /// for the carrier to withhold (RFC 3325 §9.3).
+    static func trunkFrom(number: String?, anonymous: Bool, callerNumber: String?, callerUser: String?,
+                          host: String) -> NameAddress {
+        if let number { return NameAddress(uri: uri(number, host: host)) }
+        if anonymous {
+            return NameAddress(displayName: "Anonymous", uri: uri("anonymous", host: "anonymous.invalid"))
+        }
+        return NameAddress(uri: uri(callerNumber ?? callerUser ?? "anonymous", host: host))
     }
 
     /// The host of our Contact, for From on endpoint legs.

@@ -284,6 +284,11 @@ final class CallContext: @unchecked Sendable {
     /// UAS dialog (RFC 3261 §12.1.1); failures carry the `Reason` (RFC 6432).
     func respondToCaller(status: Int, sdp: SessionDescription?, reason: Reason?) {
         var response = invite.makeResponse(status: status, toTag: callerTag)
+        if (101..<300).contains(status) {
+            // RFC 3261 §12.1.1: the caller's Record-Route, in order, in every dialog-creating
+            // response (its proxies stay on the route; it never crosses to another leg).
+            for value in invite.headers.values(.recordRoute) { response.headers.append(.recordRoute, bytes: value) }
+        }
         if status < 300 { response.headers.append(.contact, value: contactHeader) }
         if status >= 400, decision.attempts.isEmpty, let refusal = decision.refusal {
             response.headers.append(.warning, value: CallService.warning(399, refusal))
