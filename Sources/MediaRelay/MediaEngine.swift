@@ -42,6 +42,10 @@ public final class MediaEngine: Sendable {
         /// The SRTP library for SRTP legs; nil picks OpenSSL for the AES-CM suites and libsrtp2
         /// for the rest (`SRTPSession`). `scripts/bench-media` compares the two.
         public var srtpBackend: SRTPBackend?
+        /// After a wake-up that found packets, the media thread waits this long before polling
+        /// again when packets come faster than that (zero: never), so one wake-up serves several
+        /// packets: fewer context switches per packet, at most this much added delay.
+        public var wakeupCoalescing: TimeAmount
 
         /// Settings with the usual defaults: 30 s media timeout, 3-packet probation in 2 s.
         public init(
@@ -50,7 +54,7 @@ public final class MediaEngine: Sendable {
             timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
             codecs: CodecRegistry = .standard, ioThreads: Int = 1, rtcpReportInterval: TimeAmount = .seconds(5),
-            srtpBackend: SRTPBackend? = nil
+            srtpBackend: SRTPBackend? = nil, wakeupCoalescing: TimeAmount = .zero
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
@@ -64,6 +68,7 @@ public final class MediaEngine: Sendable {
             self.ioThreads = ioThreads
             self.rtcpReportInterval = rtcpReportInterval
             self.srtpBackend = srtpBackend
+            self.wakeupCoalescing = wakeupCoalescing
         }
     }
 
@@ -86,7 +91,8 @@ public final class MediaEngine: Sendable {
         for index in 0..<max(1, configuration.ioThreads) {
             let loop = try MediaIOLoop(
                 name: "gh-media-\(index)", tickInterval: configuration.tickInterval,
-                timeoutCheckInterval: configuration.timeoutCheckInterval, batch: configuration.vectorReadCount)
+                timeoutCheckInterval: configuration.timeoutCheckInterval, batch: configuration.vectorReadCount,
+                coalescing: configuration.wakeupCoalescing)
             loop.start()
             loops.append(loop)
         }

@@ -49,6 +49,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     let wakeFD: Int32
     let tickInterval: UInt64
     let timeoutCheckInterval: UInt64
+    /// `MediaEngine.Configuration.wakeupCoalescing` in nanoseconds.
+    let coalescing: UInt64
     let name: String
     /// Held by the thread while it winds down, then by whichever caller runs a late task: after
     /// the exit the loop is a serial executor driven by its callers (sockets all closed), so a
@@ -67,7 +69,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     /// Reused for every received datagram: cleared, filled, processed in place, never shared.
     var scratch: ByteBuffer
 
-    init(name: String, tickInterval: TimeAmount, timeoutCheckInterval: TimeAmount, batch: Int) throws(MediaRelayError) {
+    init(name: String, tickInterval: TimeAmount, timeoutCheckInterval: TimeAmount, batch: Int,
+         coalescing: TimeAmount = .zero) throws(MediaRelayError) {
         let epollFD = cmedia_epoll_create()
         let wakeFD = cmedia_eventfd()
         guard epollFD >= 0, wakeFD >= 0, cmedia_epoll_add(epollFD, wakeFD, Self.wakeToken) == 0 else {
@@ -80,6 +83,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         self.name = name
         self.tickInterval = UInt64(max(1, tickInterval.nanoseconds))
         self.timeoutCheckInterval = UInt64(max(1, timeoutCheckInterval.nanoseconds))
+        self.coalescing = UInt64(max(0, coalescing.nanoseconds))
         self.io = IOSlabs(batch: batch)
         self.scratch = ByteBufferAllocator().buffer(capacity: IOSlabs.slotSize)
     }
@@ -240,6 +244,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         nextTick = now + tickInterval
         nextTimeoutCheck = now + timeoutCheckInterval
         var tokens = [UInt64](repeating: 0, count: 256)
+        var lastBusyWake: UInt64 = 0
         while true {
             // Tasks and timers due: run them outside the lock.
             let (tasks, timers, stopping, timeout) = takeWork(now: now)
@@ -264,6 +269,11 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
                     }
                 }
                 flushOutput()
+                // Packets arrive faster than the coalescing window: let a few gather first.
+                if coalescing > 0 {
+                    if now &- lastBusyWake < coalescing { Self.sleep(nanoseconds: coalescing) }
+                    lastBusyWake = now
+                }
             }
             if now >= nextTick {
                 tick(now: now)
@@ -296,6 +306,11 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             }
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    private static func sleep(nanoseconds: UInt64) {
+        var time = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        _ = nanosleep(&time, nil)
     }
 
     /// Due tasks and timers, and how long epoll may sleep (ms) until the next deadline.

@@ -22,7 +22,6 @@ final class OpenSSLSRTPContext: SRTPTransform {
 
     let suite: SRTPCryptoSuite
     let trailerCapacity: Int
-    private let direction: SRTPContext.Direction
     private let tagLength: Int
     private let replayWindow: Int
     private let rtp: SessionKeys
@@ -87,7 +86,7 @@ final class OpenSSLSRTPContext: SRTPTransform {
         guard suite == .aesCM128HMACSHA1_80 || suite == .aesCM128HMACSHA1_32, key.mki == nil,
               (1...SRTPReplayWindow.maximumSize).contains(replayWindow) else { throw .badKey }
         self.suite = suite
-        self.direction = direction
+        _ = direction  // Keys alone make the direction: inbound and outbound use different masters.
         self.tagLength = suite.rtpTagLength
         self.replayWindow = replayWindow
         self.trailerCapacity = max(suite.rtpTagLength, suite.rtcpTrailerLength)

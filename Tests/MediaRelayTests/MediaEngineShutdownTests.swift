@@ -53,6 +53,29 @@ import Transcoding
         await engine.shutdown()  // idempotent
     }
 
+    @Test func coalescedWakeupsStillRelayEveryPacketInOrder() async throws {
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
+            portRange: 43860...43879, wakeupCoalescing: .milliseconds(2)))
+        let session = try await engine.allocateSession()
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))
+        try await session.configure(leg: .b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))
+        // Faster than the window (one every 0.5 ms): the loop sleeps between busy wake-ups.
+        for step in 0..<40 {
+            try await peerA.send(rtp(sequenceNumber: 10 + UInt16(step), timestamp: UInt32(step) * 160, ssrc: 0xAAAA), toPort: session.localPort(.a))
+            try await Task.sleep(for: .microseconds(500))
+        }
+        let received = try await peerB.waitForPackets(40)
+        #expect(received.count == 40)
+        let sequenceNumbers = received.map { be16($0, 2) }
+        #expect(zip(sequenceNumbers, sequenceNumbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+        await session.release()
+        await peerA.close()
+        await peerB.close()
+        await engine.shutdown()
+    }
+
     @Test func shutdownRunsTasksQueuedBeforeIt() async throws {
         let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 43840...43859))
         let session = try await engine.allocateSession()
