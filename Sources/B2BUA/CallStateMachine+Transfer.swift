@@ -5,14 +5,21 @@ import SIPCore
 
 /// A blind transfer asked by the answered leg's REFER (RFC 3515, RFC 5589 §6): the caller (the
 /// transferee) stays on its dialog and its anchored media; the gateway rings the target that the
-/// dial plan gives for the Refer-To number, and when it answers the media engine is re-pointed
-/// at it, the referrer gets the final NOTIFY and a BYE.
+/// dial plan gives for the Refer-To number, attempt after attempt on the outcomes each names in
+/// `next_on`, and when one answers the media engine is re-pointed at it, the referrer gets the
+/// final NOTIFY and a BYE.
 struct TransferRun: Sendable {
     /// The leg that sent the REFER.
     var referrer: CallLegID
-    /// The legs ringing the transfer target.
+    /// The dial plan's decision for the Refer-To number.
+    var target: RoutingDecision
+    /// The registrar's contacts for the endpoints the decision names.
+    var contacts: [String: [String]]
+    /// The attempt of `target` ringing now.
+    var index = 0
+    /// The legs ringing the transfer target (the current attempt's).
     var legs: Set<CallLegID> = []
-    /// The index the transfer's legs carry in the call record (after the route's attempts).
+    /// The index the current attempt's legs carry in the call record (after the route's attempts).
     var attempt: Int
     /// Final statuses of the target's legs so far.
     var failures: [Int] = []
@@ -39,9 +46,31 @@ extension CallStateMachine {
                                          at now: Date) -> (start: TransferStart, actions: [CallAction]) {
         guard side == .callee, let winner = answeredLeg else { return (.refused(status: 403), []) }
         guard transfer == nil else { return (.refused(status: 491), []) }
-        guard let attempt = target.attempts.first else { return (.refused(status: target.final.status), []) }
-        var run = TransferRun(referrer: winner, attempt: decision.attempts.count + 1)
-        var actions: [CallAction] = [.notifyTransfer(winner, status: 100, final: false)]
+        guard !target.attempts.isEmpty else { return (.refused(status: target.final.status), []) }
+        transfer = TransferRun(referrer: winner, target: target, contacts: contacts, attempt: decision.attempts.count + 1)
+        var index = 0
+        while true {
+            if let ringing = ringTransferAttempt(index, at: now) {
+                return (.accepted, [.notifyTransfer(winner, status: 100, final: false)] + ringing)
+            }
+            // Nobody to ring in this attempt (offline): the next one when `next_on` says so.
+            guard target.attempts[index].nextOn.contains(where: { $0.covers(.offline) }), index + 1 < target.attempts.count else {
+                transfer = nil
+                return (.refused(status: 480), [])
+            }
+            index += 1
+        }
+    }
+
+    /// Rings attempt `index` of the transfer's target; nil when it has no leg to ring.
+    private mutating func ringTransferAttempt(_ index: Int, at now: Date) -> [CallAction]? {
+        guard var run = transfer, run.target.attempts.indices.contains(index) else { return nil }
+        let attempt = run.target.attempts[index]
+        run.index = index
+        run.attempt = decision.attempts.count + 1 + index
+        run.legs = []
+        var actions: [CallAction] = []
+        let contacts = run.contacts
         for leg in attempt.legs {
             let profile = SDPMediaProfile(leg: leg.media, name: leg.target)
             let destinations: [String?] = leg.kind == .endpoint ? (contacts[leg.target] ?? []).map { $0 } : [nil]
@@ -61,10 +90,10 @@ extension CallStateMachine {
                 actions.append(.createOutboundLeg(request))
             }
         }
-        guard !run.legs.isEmpty else { return (.refused(status: 480), []) }
         transfer = run
+        guard !run.legs.isEmpty else { return nil }
         actions.append(.startTimer(.transferRing, after: attempt.timeout))
-        return (.accepted, actions)
+        return actions
     }
 
     /// A final response on a transfer leg: a usable 2xx completes the transfer; failures settle it.
@@ -116,7 +145,7 @@ extension CallStateMachine {
             actions.append(.cancelLeg(id, reason: reason))
         }
         transfer?.failures.append(480)
-        return actions + finishTransfer(status: 480, at: now)
+        return actions + transferAttemptFailed(status: 480, outcome: .noAnswer, at: now)
     }
 
     /// The referrer's BYE during the transfer: its leg ends, the caller keeps waiting.
@@ -130,7 +159,27 @@ extension CallStateMachine {
     private mutating func transferSettled(at now: Date) -> [CallAction] {
         guard let run = transfer, !run.legs.contains(where: { legs[$0]?.isLive == true }) else { return [] }
         let best = Self.selectResponse(run.failures.map { Failure(attempt: run.attempt, status: $0, reason: nil, outcome: .status($0), fromLeg: true) })
-        return [.stopTimer(.transferRing)] + finishTransfer(status: best?.status ?? 480, at: now)
+        let status = best?.status ?? 480
+        return [.stopTimer(.transferRing)] + transferAttemptFailed(status: status, outcome: .status(status), at: now)
+    }
+
+    /// The current attempt of the transfer failed: the next one rings when its `next_on` covers
+    /// the outcome (408/480 also count as `no_answer`, as in routing), else the transfer fails.
+    private mutating func transferAttemptFailed(status: Int, outcome: Outcome, at now: Date) -> [CallAction] {
+        guard var run = transfer else { return [] }
+        var outcomes = [outcome]
+        if status == 408 || status == 480 { outcomes.append(.noAnswer) }
+        var index = run.index
+        while run.target.attempts[index].nextOn.contains(where: { entry in outcomes.contains { entry.covers($0) } }),
+              index + 1 < run.target.attempts.count {
+            index += 1
+            run.failures = []
+            transfer = run
+            if let ringing = ringTransferAttempt(index, at: now) { return ringing }
+            outcomes = [.offline]
+            run = transfer ?? run
+        }
+        return finishTransfer(status: status, at: now)
     }
 
     /// The transfer failed with `status`: the referrer is told (RFC 3515 §2.4.5) and keeps the

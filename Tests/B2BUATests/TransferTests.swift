@@ -79,6 +79,24 @@ import Testing
                 == .refused(status: 480), "carol is not registered")
     }
 
+    @Test func theTransferFollowsTheTargetsRoute() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        // 101: alice (offline here: next_on offline) → carrier (next_on 5xx) → backup.
+        let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("101"), contacts: [:], from: .callee, at: call.now)
+        _ = call.record(actions)
+        #expect(start == .accepted)
+        #expect(actions.createdLegs.map(\.target.target) == ["carrier"])
+        let next = call.final(503, from: leg2)
+        #expect(next.createdLegs.map(\.target.target) == ["backup"], "5xx is in the carrier attempt's next_on")
+        #expect(!next.contains { if case .notifyTransfer = $0 { true } else { false } }, "no final NOTIFY yet")
+        let backup = try #require(next.createdLegs.first).id
+        let done = try call.answer(backup, codecs: [.pcma], address: "192.0.2.9")
+        #expect(done.contains(.notifyTransfer(leg1, status: 200, final: true)))
+        #expect(call.machine.answeredLeg == backup)
+    }
+
     @Test func theRingTimeoutFailsTheTransfer() throws {
         var (call, _) = try transferring()
         _ = call.provisional(180, from: leg2)
