@@ -13,8 +13,8 @@ import Synchronization
 /// REGISTER of the same AOR, committed or not (the Call-ID/CSeq ordering of §10.3 step 7).
 @available(macOS 15.0, *)
 final class BindingWriter: Sendable {
-    /// Changes in one commit at most (a burst is written in several).
-    static let maxBatch = 256
+    /// Changes in one commit at most by default (a burst is written in several).
+    static let defaultMaxBatch = 256
 
     typealias Completion = @Sendable (_ committed: Bool) -> Void
 
@@ -29,12 +29,15 @@ final class BindingWriter: Sendable {
 
     let store: any BindingStore
     let pool: NIOThreadPool
+    /// Changes in one commit at most; 1 turns grouping off (`registrar: { group_commit: false }`).
+    let maxBatch: Int
     private let state = Mutex(State())
 
     /// Writes to `store` from a thread of `pool`.
-    init(store: any BindingStore, pool: NIOThreadPool = StorageThreadPool.shared) {
+    init(store: any BindingStore, pool: NIOThreadPool = StorageThreadPool.shared, maxBatch: Int = BindingWriter.defaultMaxBatch) {
         self.store = store
         self.pool = pool
+        self.maxBatch = max(1, maxBatch)
     }
 
     /// The live bindings of `aor`: the store's, with the changes not yet committed applied in order.
@@ -75,7 +78,7 @@ final class BindingWriter: Sendable {
                     state.committing = []
                     return nil
                 }
-                let batch = Array(state.queued.prefix(Self.maxBatch))
+                let batch = Array(state.queued.prefix(maxBatch))
                 state.queued.removeFirst(batch.count)
                 state.committing = batch.map(\.change)
                 state.batches += 1

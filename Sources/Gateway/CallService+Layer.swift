@@ -9,8 +9,9 @@ import SIPTrace
 /// SIGTERM drain (issue 9).
 @available(macOS 15.0, *)
 extension CallService: CallDirectory, CallDrainer {
+    /// The calls in progress, without their timelines (`GET /calls/{id}` has them).
     public func calls() async -> [AdminCall] {
-        await collect { call in call.finished ? nil : call.adminCall }.sorted { $0.startedAt < $1.startedAt }
+        await collect { call in call.finished ? nil : call.admin(timeline: false) }.sorted { $0.startedAt < $1.startedAt }
     }
 
     /// A call in progress or lingering after its end, else one of the last ended calls.
@@ -78,8 +79,11 @@ extension CallService: CallDirectory, CallDrainer {
 
 @available(macOS 15.0, *)
 extension CallContext {
-    /// The call as the admin API shows it.
-    var adminCall: AdminCall {
+    /// The call as the admin API shows it, with its timeline.
+    var adminCall: AdminCall { admin(timeline: true) }
+
+    /// The call as the admin API shows it; the timeline only when asked for.
+    func admin(timeline withTimeline: Bool) -> AdminCall {
         let state: String
         if finished || machine?.isEnded == true {
             state = "ended"
@@ -92,7 +96,7 @@ extension CallContext {
         let to = (try? invite.requestURI)?.sipURI?.decodedUser ?? ""
         let legCallIDs = legs.values.map(\.callID).sorted()
         return AdminCall(id: callID, from: from, to: to, state: state, startedAt: startedAt, legs: [callID] + legCallIDs,
-                         timeline: adminTimeline)
+                         timeline: withTimeline ? adminTimeline : [])
     }
 
     /// Shutdown: an answered call is hung up on both legs, a ringing one is cancelled toward

@@ -64,8 +64,10 @@ extension GatewayConfiguration {
         }
         if let value = top["dial_plan"] { config.dialPlan = reader.string(value, in: top, key: "dial_plan") ?? config.dialPlan }
         if let registrar = top["registrar"], let map = reader.mapping(registrar, what: "registrar") {
-            reader.rejectUnknownKeys(map, known: ["realm", "digest", "probe_interval", "probe_down_after", "min_expires", "domains", "durable"])
+            reader.rejectUnknownKeys(map, known: ["realm", "digest", "probe_interval", "probe_down_after", "min_expires", "domains", "durable",
+                                                  "group_commit"])
             if let value = map["durable"], let durable = reader.bool(value, key: "durable") { config.durableBindings = durable }
+            if let value = map["group_commit"], let group = reader.bool(value, key: "group_commit") { config.groupCommit = group }
             if let value = map["domains"], let items = reader.sequence(value, what: "domains") {
                 config.registrarDomains = items.compactMap { reader.string($0, in: map, key: "domains") }
             }

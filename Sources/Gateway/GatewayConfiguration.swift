@@ -50,6 +50,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `synchronous=FULL` for the binding store (a 200 OK survives a power loss: one fsync per
     /// REGISTER) when true; `NORMAL` (survives a crash of the process) when false.
     public var durableBindings = true
+    /// REGISTER writes that arrive during a commit share the next transaction (one fsync for
+    /// the batch) when true; one transaction per REGISTER when false (`registrar: { group_commit: }`).
+    public var groupCommit = true
     /// Gateway-wide call admission limits (the `calls:` section).
     public var callLimits = CallAdmission.Limits()
     /// Unanswered calls one source address may have (`calls.max_in_setup_per_source`, issue 10).

@@ -99,7 +99,7 @@ public final class GatewayService: Sendable {
                                      registrar: Registrar(policy: .init(minExpires: configuration.minimumExpires,
                                                                          domains: Set(configuration.registrarDomains))),
                                      options: options, security: security, logger: logger,
-                                     authFailures: runtime.metrics.authFailures)
+                                     authFailures: runtime.metrics.authFailures, groupCommit: configuration.groupCommit)
         let listeners = configuration.listeners.map { listener in
             SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
         }

@@ -35,12 +35,13 @@ public final class RegistrarService: Sendable {
     /// Creates the service; `algorithms` are offered strongest first.
     public init(dialPlans: DialPlanStore, store: any BindingStore, realm: String, algorithms: [DigestHash],
                 registrar: Registrar = Registrar(), options: OptionsResponder = OptionsResponder(),
-                security: SecurityService? = nil, logger: Logger, authFailures: CoreMetrics.Counter? = nil) {
+                security: SecurityService? = nil, logger: Logger, authFailures: CoreMetrics.Counter? = nil,
+                groupCommit: Bool = true) {
         self.security = security
         self.authFailures = authFailures
         self.dialPlans = dialPlans
         self.store = store
-        self.writer = BindingWriter(store: store)
+        self.writer = BindingWriter(store: store, maxBatch: groupCommit ? BindingWriter.defaultMaxBatch : 1)
         self.registrar = registrar
         self.options = options
         self.logger = logger

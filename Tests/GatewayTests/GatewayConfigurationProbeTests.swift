@@ -25,6 +25,8 @@ import Testing
         #expect(config.registrarDomains == ["gw.example.com", "192.0.2.1"])
         #expect(config.durableBindings)
         #expect(try GatewayConfiguration.parse(Self.base + "registrar: { durable: false }", file: "gw.yaml").durableBindings == false)
+        #expect(config.groupCommit)
+        #expect(try GatewayConfiguration.parse(Self.base + "registrar: { group_commit: false }", file: "gw.yaml").groupCommit == false)
     }
 
     @Test func aTooShortIntervalIsAnError() {
