@@ -78,17 +78,23 @@ public final class TrunkService: TrunkHealthProviding {
         if let unregisterWithin { await unregisterAll(within: unregisterWithin) } else { stopAll() }
     }
 
-    /// Starts trunks new in `plan`, stops those gone from it, restarts those whose settings changed.
+    /// Starts trunks new in `plan`, stops those gone from it (un-REGISTERing them), restarts
+    /// those whose settings changed.
     public func reconcile(with plan: DialPlan) {
-        let stopped: [Task<Void, Never>] = running.withLock { running in
+        let (stopped, removed) = running.withLock { running in
             var cancelled: [Task<Void, Never>] = []
+            var removed: [(Trunk, TrunkRegistration)] = []
             for (name, entry) in running where plan.trunks[name] != entry.trunk {
                 cancelled += entry.tasks
+                if plan.trunks[name] == nil, let registration = entry.registration { removed.append((entry.trunk, registration)) }
                 running[name] = nil
             }
-            return cancelled
+            return (cancelled, removed)
         }
         stopped.forEach { $0.cancel() }
+        for (trunk, registration) in removed {
+            Task { [self] in await unregister(trunk, registration) }
+        }
         for trunk in plan.trunks.values.sorted(by: { $0.name < $1.name }) {
             let isNew = running.withLock { running in
                 guard running[trunk.name] == nil else { return false }

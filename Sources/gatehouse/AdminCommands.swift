@@ -29,7 +29,7 @@ struct Calls: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the calls in progress, or show one call's timeline.")
     @OptionGroup var options: AdminOptions
 
-    @Argument(help: "A call id: show that call with its timeline.")
+    @Argument(help: "A call id (any leg's Call-ID; in progress or one of the last 200 ended): show that call with its timeline.")
     var id: String?
 
     func run() async throws {

@@ -190,7 +190,7 @@ final class ScriptedCarrier: TrunkSignaling {
                                   logger: Logger(label: "test"))
         let task = Task { await trunks.run() }
         defer { task.cancel() }
-        #expect(await waitUntil { trunks.health(of: "carrier") != nil })
+        #expect(await waitUntil { carrier.state.withLock { $0.accepted } >= 1 })
         _ = try writePlan(trunks: """
               other:
                 server: 192.0.2.70
@@ -201,6 +201,8 @@ final class ScriptedCarrier: TrunkSignaling {
         #expect(await waitUntil { trunks.health(of: "carrier") == nil && trunks.health(of: "other") != nil })
         #expect(trunks.health(of: "other")?.isUsable(now: 0) == true)
         #expect(trunks.allHealth().map(\.trunk) == ["other"])
+        // The removed trunk's registration is removed at its carrier.
+        #expect(await waitUntil { carrier.state.withLock { $0.registers.last?.headers[.expires] } == "0" })
     }
 
     @Test func serverURIKeepsPortAndTransport() throws {

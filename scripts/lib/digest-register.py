@@ -2,11 +2,12 @@
 """A SIP REGISTER client with SHA-256 digest (RFC 7616, RFC 8760) over UDP, for the e2e scripts:
 sipp 3.6 answers MD5 challenges only.
 
-    digest-register.py GATEWAY_HOST GATEWAY_PORT USER PASSWORD [--expires N ...]
+    digest-register.py GATEWAY_HOST GATEWAY_PORT USER PASSWORD [--expires N ...] [--replay]
 
 Registers USER with each --expires in turn (default: 60) on one Call-ID: the first REGISTER is
 sent without credentials, the 401's SHA-256 challenge is answered (qop=auth), and each later
-REGISTER reuses the nonce with the next nonce count (nc). Prints one JSON object per line:
+REGISTER reuses the nonce with the next nonce count (nc); with --replay every REGISTER repeats
+nc=00000001 (a replayed request, RFC 7616 §3.4.5). Prints one JSON object per line:
 {"step": "challenge", "algorithms": [...], "status": "SIP/2.0 401 Unauthorized", "headers": [...]}
 then {"step": "register", "expires": N, "status": "...", "headers": [...], "contact": "..."} for each.
 Exits 2 when the gateway does not answer within 5 s."""
@@ -44,7 +45,9 @@ def challenge_params(value):
 def main():
     args = sys.argv[1:]
     host, port, user, password = args[0], int(args[1]), args[2], args[3]
-    expires = [int(v) for k, v in zip(args[4::2], args[5::2]) if k == "--expires"] or [60]
+    replay = "--replay" in args
+    options = [a for a in args[4:] if a != "--replay"]
+    expires = [int(v) for k, v in zip(options[0::2], options[1::2]) if k == "--expires"] or [60]
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", 0))
     sock.settimeout(5)
@@ -97,7 +100,7 @@ def main():
     ha1 = sha256("%s:%s:%s" % (user, realm, password))
     ha2 = sha256("REGISTER:%s" % uri)
     for count, expiry in enumerate(expires, start=1):
-        nc = "%08x" % count
+        nc = "%08x" % (1 if replay else count)
         response = sha256("%s:%s:%s:%s:auth:%s" % (ha1, nonce, nc, cnonce, ha2))
         authorization = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
                          'algorithm=SHA-256, cnonce="%s", qop=auth, nc=%s' % (user, realm, nonce, uri, response, cnonce, nc))
