@@ -29,6 +29,7 @@ public enum DialPlanSchema {
         .init("video", .cases(VideoPolicy.self), "Pass video through or strip it."),
         .init("limit", .integer(1...1000), "Concurrent calls (doors: 2)."),
         .init("give_up", .duration, "How long the device keeps calling before it gives up (doors: 60s)."),
+        .init("transport", .cases(Endpoint.TransportPolicy.self), "tls: signalling over TLS only (UDP/TCP requests get 403)."),
     ], required: ["class", "auth"])
 
     static let register = SchemaObject(credentials + [

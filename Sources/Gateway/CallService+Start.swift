@@ -23,7 +23,13 @@ extension CallService {
         hooks.identified?(identification, transaction.context)
         let caller: CallRequest.Caller
         switch identification {
-        case .endpoint(let name, _): caller = .endpoint(name)
+        case .endpoint(let name, _):
+            if let refusal = TransportPolicy.refusal(of: request, from: plan.endpoints[name], over: transaction.context.transport) {
+                logger.info("INVITE refused: TLS required", metadata: ["callID": "\(callID)", "caller": "\(name)"])
+                try? transaction.respond(refusal)
+                return
+            }
+            caller = .endpoint(name)
         case .trunk(let name): caller = .trunk(name)
         case .challenge(let response), .failed(let response, _):
             logger.info("INVITE not authenticated", metadata: [
@@ -54,7 +60,8 @@ extension CallService {
             caller: caller, source: transaction.context.source.ipAddress.flatMap(IPAddress.init),
             calledNumber: called, callerNumber: from?.sipURI?.decodedUser, time: Date())
         let decision = plan.route(callRequest, state: networkState(now: callRequest.time))
-        let (contacts, targets) = self.contacts(for: decision, plan: plan)
+        let (contacts, targets) = self.contacts(for: decision, plan: plan,
+                                                secureCall: TransportPolicy.requestURIIsSecure(request))
         let call = CallContext(service: self, shard: shard, transaction: transaction, plan: plan, decision: decision,
                                offer: offer, contacts: contacts, targets: targets)
         shard.calls[callID] = call

@@ -10,6 +10,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var transport: Transport
         public var address: String
         public var port: Int
+        /// Certificate and key of a TLS listener (required for `tls`, refused for the others).
+        public var tls: TLSFiles? = nil
     }
 
     public var listeners: [Listener]

@@ -100,7 +100,8 @@ public final class GatewayService: Sendable {
                                      options: options, security: security, logger: logger,
                                      authFailures: runtime.metrics.authFailures)
         let listeners = configuration.listeners.map { listener in
-            SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
+            SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port,
+                                     tls: listener.tls?.serverConfiguration)
         }
         // sent-by is only used in requests we send (none yet): the configured address and port.
         var sentBy: [SIPTransportProtocol: String] = [:]
@@ -172,6 +173,14 @@ public final class GatewayService: Sendable {
         runtime.metrics.recordReload(outcome: outcome.name)
         for line in outcome.logLines { logger.notice("\(line)") }
         return outcome
+    }
+
+    /// Reads the TLS listeners' certificate and key files again (SIGHUP): new connections get the
+    /// new certificate, open ones keep theirs; broken files are logged and the running
+    /// certificate stays.
+    @discardableResult
+    public func reloadTLSCertificates() -> [SIPTLSReloadOutcome] {
+        transport.reloadTLSCertificates()
     }
 
     /// Closes the listeners and stops the event loops.

@@ -1,0 +1,136 @@
+import DialPlan
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Registrar
+import SIPCore
+import SIPTransport
+import Testing
+@testable import Gateway
+
+/// `transport: tls` endpoints and `sips:` URIs (RFC 3261 §26.2.2, RFC 5630): refused over UDP/TCP
+/// only after the credentials check, registered and reached over TLS.
+@Suite struct TransportPolicyTests {
+    static let passwordVariable = "GATEHOUSE_UNIT_TLS_PASSWORD"
+    static let password = "tls-secret"
+
+    let service: RegistrarService
+    let store: SQLiteBindingStore
+    let plan: DialPlan
+
+    init() throws {
+        setenv(Self.passwordVariable, Self.password, 1)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlspolicy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let text = """
+            endpoints:
+              alice:
+                class: softphone
+                number: "101"
+                auth: { user: alice, password_env: \(Self.passwordVariable) }
+                transport: tls
+              bob:
+                class: softphone
+                auth: { user: bob, password_env: \(Self.passwordVariable) }
+            routes:
+              - name: internal
+                to: "101"
+                try:
+                  - ring: alice
+            """
+        try text.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+        plan = try #require(DialPlan.load(text: text, file: "plan.yaml").plan)
+        store = try SQLiteBindingStore(dataDirectory: directory)
+        service = RegistrarService(dialPlans: try DialPlanStore(path: directory + "/plan.yaml"), store: store,
+                                   realm: "unit", algorithms: [.md5], logger: Logger(label: "test"))
+    }
+
+    func request(_ user: String, cseq: Int, uri: String = "sip:127.0.0.1", transport: String,
+                 authorization: DigestCredentials? = nil) throws -> SIPMessage {
+        var lines = [
+            "REGISTER \(uri) SIP/2.0", "Via: SIP/2.0/\(transport) 192.0.2.10:5062;branch=z9hG4bK-\(user)-\(cseq)",
+            "Max-Forwards: 70", "From: <sip:\(user)@127.0.0.1>;tag=f1", "To: <sip:\(user)@127.0.0.1>",
+            "Call-ID: tls-\(user)-\(transport)", "CSeq: \(cseq) REGISTER", "Expires: 600",
+            "Contact: <sip:\(user)@192.0.2.10:5062;transport=\(transport.lowercased())>",
+        ]
+        if let authorization {
+            var bytes: [UInt8] = []
+            authorization.write(into: &bytes)
+            lines.append("Authorization: " + String(decoding: bytes, as: UTF8.self))
+        }
+        lines.append("Content-Length: 0")
+        return try SIPParser().parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
+    }
+
+    func context(_ transport: SIPTransportProtocol) throws -> SIPMessageContext {
+        SIPMessageContext(source: try SocketAddress(ipAddress: "192.0.2.10", port: 5062), transport: transport,
+                          listener: nil, connection: transport == .udp ? nil : SIPConnectionID(rawValue: 7),
+                          eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+    }
+
+    /// The challenge, then the answer with `password`: both responses.
+    func register(_ user: String, over transport: SIPTransportProtocol, uri: String = "sip:127.0.0.1",
+                  password: String = TransportPolicyTests.password) throws -> (challenge: SIPMessage, final: SIPMessage) {
+        let name = transport.rawValue.uppercased()
+        let challenge = service.register(try request(user, cseq: 1, uri: uri, transport: name), context: try context(transport))
+        var client = DigestClient(username: user, secret: .password(password))
+        let credentials = try #require(client.answer(try challenge.wwwAuthenticate, method: "REGISTER", uri: uri))
+        let final = service.register(try request(user, cseq: 2, uri: uri, transport: name, authorization: credentials),
+                                     context: try context(transport))
+        return (challenge, final)
+    }
+
+    @Test func aTLSOnlyEndpointOverUDPIsChallengedLikeAnyoneThenRefusedAndNothingIsStored() throws {
+        let alice = try register("alice", over: .udp)
+        let stranger = try register("nobody", over: .udp)
+        #expect(alice.challenge.statusCode == 401)
+        #expect(alice.challenge.statusLine?.reason == stranger.challenge.statusLine?.reason)
+        #expect(alice.final.statusCode == 403)
+        #expect(alice.final.statusLine?.reason == "TLS Required")
+        #expect(try store.bindings(for: "sip:alice@127.0.0.1", now: Int64(Date().timeIntervalSince1970)).isEmpty)
+        // A wrong password over UDP is the ordinary failure, not the TLS refusal.
+        let wrong = try register("alice", over: .udp, password: "nope")
+        #expect(wrong.final.statusLine?.reason != "TLS Required")
+        #expect(try register("alice", over: .tcp).final.statusCode == 403)
+    }
+
+    @Test func aTLSOnlyEndpointRegistersOverTLS() throws {
+        #expect(try register("alice", over: .tls).final.statusCode == 200)
+        let bindings = try store.bindings(for: "sip:alice@127.0.0.1", now: Int64(Date().timeIntervalSince1970))
+        #expect(bindings.map(\.source.transport) == ["TLS"])
+    }
+
+    @Test func aSIPSRequestURIMustArriveOverTLS() throws {
+        #expect(try register("bob", over: .udp).final.statusCode == 200)
+        let refused = try register("bob", over: .udp, uri: "sips:127.0.0.1").final
+        #expect(refused.statusCode == 403)
+        #expect(refused.statusLine?.reason == "TLS Required")
+        #expect(try register("bob", over: .tls, uri: "sips:127.0.0.1").final.statusCode == 200)
+    }
+
+    @Test func callsReachTLSOnlyEndpointsAndSIPSContactsOnlyOverTLS() throws {
+        let alice = try #require(plan.endpoints["alice"])
+        let bob = try #require(plan.endpoints["bob"])
+        #expect(alice.transport == .tls && bob.transport == .any)
+        #expect(!TransportPolicy.allows(contact: "sip:alice@192.0.2.10", registeredOver: .udp, endpoint: alice, secureCall: false))
+        #expect(!TransportPolicy.allows(contact: "sip:alice@192.0.2.10", registeredOver: .tcp, endpoint: alice, secureCall: false))
+        #expect(TransportPolicy.allows(contact: "sip:alice@192.0.2.10", registeredOver: .tls, endpoint: alice, secureCall: false))
+        #expect(TransportPolicy.allows(contact: "sip:bob@192.0.2.10", registeredOver: .udp, endpoint: bob, secureCall: false))
+        #expect(!TransportPolicy.allows(contact: "sip:bob@192.0.2.10", registeredOver: .udp, endpoint: bob, secureCall: true))
+        #expect(!TransportPolicy.allows(contact: "SIPS:bob@192.0.2.10", registeredOver: .tcp, endpoint: bob, secureCall: false))
+        #expect(TransportPolicy.allows(contact: "sips:bob@192.0.2.10", registeredOver: .tls, endpoint: bob, secureCall: false))
+    }
+
+    @Test func anUnknownTransportPolicyIsAPositionedError() {
+        let result = DialPlan.load(text: """
+            endpoints:
+              alice:
+                class: softphone
+                auth: { user: alice, password_env: X }
+                transport: udp
+            """, file: "plan.yaml")
+        #expect(result.plan == nil)
+        #expect(result.errors.map(\.description).contains { $0.hasPrefix("plan.yaml:5:16: error: 'transport' cannot be 'udp'") })
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOTLS
+import Testing
+
+@testable import SIPTransport
+
+/// The listener's TLS policy (versions, cipher suites), its file checks, and certificate reload.
+@Suite struct TLSPolicyTests {
+    private func pki() throws -> TestPKI { try TestPKI.shared.get() }
+
+    private func startServer(certificate: String, key: String) async throws -> Harness {
+        let tls = SIPTLSServerConfiguration(certificateChainFile: certificate, privateKeyFile: key)
+        return try await Harness.start(SIPTransportConfiguration(listeners: [.init(transport: .tls, host: "127.0.0.1", port: 0, tls: tls)]))
+    }
+
+    @Test func tls12AndTls13WithModernSuitesAreAcceptedOlderVersionsAndCBCAreNot() async throws {
+        let pki = try pki()
+        let server = try await startServer(certificate: pki.serverCertificateFile, key: pki.serverKeyFile)
+        let address = server.listener(.tls).localAddress
+        // The client's context must build (a suite name BoringSSL does not know would make a
+        // refusal test pass for the wrong reason); only the handshake may fail.
+        func handshake(_ configure: (inout TLSConfiguration) -> Void) async throws -> TLSVersion? {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            configure(&configuration)
+            let context = try NIOSSLContext(configuration: configuration)
+            return try? await TLSProbe.handshake(to: address, context).version
+        }
+        #expect(try await handshake { $0.maximumTLSVersion = .tlsv13; $0.minimumTLSVersion = .tlsv13 } == .tlsv13)
+        #expect(try await handshake { $0.maximumTLSVersion = .tlsv12 } == .tlsv12)
+        #expect(try await handshake { $0.maximumTLSVersion = .tlsv12; $0.cipherSuites = "ECDHE-ECDSA-CHACHA20-POLY1305" } == .tlsv12)
+        #expect(try await handshake { $0.minimumTLSVersion = .tlsv11; $0.maximumTLSVersion = .tlsv11 } == nil)
+        #expect(try await handshake { $0.minimumTLSVersion = .tlsv1; $0.maximumTLSVersion = .tlsv1 } == nil)
+        #expect(try await handshake { $0.maximumTLSVersion = .tlsv12; $0.cipherSuites = "ECDHE-ECDSA-AES128-SHA" } == nil)
+        #expect(try await handshake { $0.maximumTLSVersion = .tlsv12; $0.cipherSuites = "ECDHE-ECDSA-AES256-SHA" } == nil)
+        await server.stop()
+    }
+
+    @Test func filesAreCheckedOneByOne() throws {
+        let pki = try pki()
+        func check(_ certificate: String, _ key: String, ca: String? = nil) -> SIPTLSFileError? {
+            let tls = SIPTLSServerConfiguration(
+                certificateChainFile: certificate, privateKeyFile: key,
+                clientCertificates: ca.map { .required(trustRootsFile: $0) } ?? .none)
+            do { _ = try SIPTLSContextFactory.serverContext(tls) } catch { return error }
+            return nil
+        }
+        #expect(check(pki.serverCertificateFile, pki.serverKeyFile, ca: pki.caFile) == nil)
+        #expect(check(pki.directory + "/nope.pem", pki.serverKeyFile) == .missing(.certificate, path: pki.directory + "/nope.pem"))
+        #expect(check(pki.serverCertificateFile, pki.directory) == .unreadable(.key, path: pki.directory))
+        #expect(check(pki.serverKeyFile, pki.serverKeyFile) == .invalidCertificate(.certificate, path: pki.serverKeyFile))
+        #expect(check(pki.serverCertificateFile, pki.serverCertificateFile) == .invalidKey(path: pki.serverCertificateFile))
+        #expect(check(pki.serverCertificateFile, pki.ipServerKeyFile)
+            == .keyDoesNotMatchCertificate(key: pki.ipServerKeyFile, certificate: pki.serverCertificateFile))
+        #expect(check(pki.serverCertificateFile, pki.serverKeyFile, ca: pki.serverKeyFile)
+            == .invalidCertificate(.trustRoots, path: pki.serverKeyFile))
+    }
+
+    @Test func reloadServesTheNewCertificateToNewConnectionsAndKeepsTheOldOnesAndABrokenOneIsRefused() async throws {
+        let pki = try pki()
+        let directory = pki.directory + "/reload-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (certificate, key) = (directory + "/cert.pem", directory + "/key.pem")
+        func install(_ certificateSource: String, _ keySource: String) throws {
+            for (source, target) in [(certificateSource, certificate), (keySource, key)] {
+                try? FileManager.default.removeItem(atPath: target)
+                try FileManager.default.copyItem(atPath: source, toPath: target)
+            }
+        }
+        try install(pki.serverCertificateFile, pki.serverKeyFile)
+        let server = try await startServer(certificate: certificate, key: key)
+        let address = server.listener(.tls).localAddress
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.certificateVerification = .none
+        let serial = { (file: String) in SIPTransportManager.hex(try NIOSSLCertificate.fromPEMFile(file)[0].serialNumber) }
+
+        let old = try await TLSProbe.handshake(to: address, client, keepOpen: true)
+        #expect(old.serial == (try serial(pki.serverCertificateFile)))
+
+        try install(pki.ipServerCertificateFile, pki.ipServerKeyFile)
+        let outcomes = server.manager.reloadTLSCertificates()
+        #expect(outcomes.count == 1)
+        #expect((try? outcomes.first?.result.get()) == (try serial(pki.ipServerCertificateFile)))
+        #expect(try await TLSProbe.handshake(to: address, client).serial == (try serial(pki.ipServerCertificateFile)))
+        // The connection set up before the reload still carries SIP.
+        try await old.channel?.writeAndFlush(ByteBuffer(string: "\r\n\r\n")).get()
+        #expect(try await old.received.next("CRLF pong on the old connection") == "\r\n")
+
+        // A key that does not match: the running certificate stays.
+        try install(pki.serverCertificateFile, pki.ipServerKeyFile)
+        let broken = server.manager.reloadTLSCertificates()
+        #expect(broken.first.map { if case .failure(.keyDoesNotMatchCertificate) = $0.result { true } else { false } } == true)
+        #expect(try await TLSProbe.handshake(to: address, client).serial == (try serial(pki.ipServerCertificateFile)))
+        try await old.channel?.close()
+        await server.stop()
+    }
+}
+
+/// A bare NIOSSL client: handshakes, reports the version and the server's certificate serial.
+enum TLSProbe {
+    struct Result: Sendable {
+        let version: TLSVersion?
+        let serial: String?
+        /// The open channel when `keepOpen`, with what it receives.
+        let channel: (any Channel)?
+        let received: Mailbox<String>
+    }
+
+    final class Collector: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let handshake: EventLoopPromise<Void>
+        let received: Mailbox<String>
+        init(handshake: EventLoopPromise<Void>, received: Mailbox<String>) {
+            self.handshake = handshake
+            self.received = received
+        }
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if case TLSUserEvent.handshakeCompleted = event { handshake.succeed() }
+            context.fireUserInboundEventTriggered(event)
+        }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            received.put(String(buffer: unwrapInboundIn(data)))
+        }
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            handshake.fail(error)
+            context.close(promise: nil)
+        }
+        func channelInactive(context: ChannelHandlerContext) {
+            handshake.fail(ChannelError.eof)
+        }
+    }
+
+    static func handshake(to address: SocketAddress, _ configuration: TLSConfiguration, keepOpen: Bool = false) async throws -> Result {
+        try await handshake(to: address, try NIOSSLContext(configuration: configuration), keepOpen: keepOpen)
+    }
+
+    static func handshake(to address: SocketAddress, _ context: NIOSSLContext, keepOpen: Bool = false) async throws -> Result {
+        let received = Mailbox<String>()
+        let group = MultiThreadedEventLoopGroup.singleton
+        let promise = group.any().makePromise(of: Void.self)
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: nil))
+                    try channel.pipeline.syncOperations.addHandler(Collector(handshake: promise, received: received))
+                }
+            }
+            .connect(to: address).get()
+        do {
+            try await promise.futureResult.get()
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        let version = try await channel.nioSSL_tlsVersion().get()
+        let certificate = try await channel.nioSSL_peerCertificate().get()
+        let result = Result(
+            version: version, serial: certificate.map { SIPTransportManager.hex($0.serialNumber) },
+            channel: keepOpen ? channel : nil, received: received)
+        if !keepOpen { try? await channel.close() }
+        return result
+    }
+}
