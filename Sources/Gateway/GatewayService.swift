@@ -141,7 +141,7 @@ public final class GatewayService: Sendable {
         let resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup()))
         trunks = TrunkService(dialPlans: dialPlans, signaling: StackTrunkSignaling(stack: stack, resolver: resolver), logger: logger)
         presence = ContactProbeService(
-            store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack),
+            store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack, transport: created),
             settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
             logger: logger)
         calls.attach(stack)
