@@ -1,6 +1,7 @@
 import DialPlan
 import Foundation
 import Logging
+import MediaRelay
 import NIOCore
 import NIOPosix
 import Registrar
@@ -18,6 +19,7 @@ import Testing
     let service: RegistrarService
     let store: SQLiteBindingStore
     let plan: DialPlan
+    let calls: CallService
 
     init() throws {
         setenv(Self.passwordVariable, Self.password, 1)
@@ -32,18 +34,38 @@ import Testing
                 transport: tls
               bob:
                 class: softphone
+                number: "102"
                 auth: { user: bob, password_env: \(Self.passwordVariable) }
             routes:
               - name: internal
                 to: "101"
                 try:
                   - ring: alice
+              - name: bob
+                to: "102"
+                try:
+                  - ring: bob
             """
         try text.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
         plan = try #require(DialPlan.load(text: text, file: "plan.yaml").plan)
         store = try SQLiteBindingStore(dataDirectory: directory)
-        service = RegistrarService(dialPlans: try DialPlanStore(path: directory + "/plan.yaml"), store: store,
-                                   realm: "unit", algorithms: [.md5], logger: Logger(label: "test"))
+        let dialPlans = try DialPlanStore(path: directory + "/plan.yaml")
+        let logger = Logger(label: "test")
+        service = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let engine = try MediaEngine(group: group, configuration: .init(portRange: 41060...41069))
+        calls = CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: service,
+                            media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
+                            sink: LoggingCallRecordSink { _ in }, logger: logger)
+    }
+
+    func bind(_ user: String, _ contact: String, transport: String, port: Int) throws {
+        let aor = "sip:\(user)@127.0.0.1"
+        let binding = Binding(aor: aor, key: "k-\(contact)", contact: contact, q: nil,
+                              expiresAt: Int64(Date().timeIntervalSince1970) + 600, callID: "r-\(contact)", cseq: 1, instance: nil,
+                              regID: nil, path: [], source: BindingSource(transport: transport, address: "198.51.100.7", port: port),
+                              userAgent: nil, updatedAt: 0)
+        try store.apply(BindingChange(aor: aor, upserts: [binding]))
     }
 
     func request(_ user: String, cseq: Int, uri: String = "sip:127.0.0.1", transport: String,
@@ -120,6 +142,23 @@ import Testing
         #expect(!TransportPolicy.allows(contact: "sip:bob@192.0.2.10", registeredOver: .udp, endpoint: bob, secureCall: true))
         #expect(!TransportPolicy.allows(contact: "SIPS:bob@192.0.2.10", registeredOver: .tcp, endpoint: bob, secureCall: false))
         #expect(TransportPolicy.allows(contact: "sips:bob@192.0.2.10", registeredOver: .tls, endpoint: bob, secureCall: false))
+    }
+
+    @Test func aCallRingsOnlyTheTLSRegistrationsOfATLSOnlyEndpointOrOfASIPSCall() throws {
+        try bind("alice", "sip:alice@10.0.0.7:5060", transport: "UDP", port: 40001)
+        try bind("alice", "sip:alice@10.0.0.7:5061;transport=tls", transport: "TLS", port: 40002)
+        try bind("bob", "sip:bob@10.0.0.8:5060", transport: "UDP", port: 40003)
+        try bind("bob", "sips:bob@10.0.0.8:5061", transport: "TCP", port: 40004)
+        try bind("bob", "sips:bob@10.0.0.8:5062", transport: "TLS", port: 40005)
+        let toAlice = plan.route(CallRequest(caller: .endpoint("bob"), calledNumber: "101", time: Date()))
+        let alice = calls.contacts(for: toAlice, plan: plan)
+        #expect(alice.contacts == ["alice": ["sip:alice@10.0.0.7:5061;transport=tls"]])
+        #expect(alice.targets["sip:alice@10.0.0.7:5061;transport=tls"]?.transport == .tls)
+        #expect(alice.targets["sip:alice@10.0.0.7:5061;transport=tls"]?.address.port == 40002)
+        let toBob = plan.route(CallRequest(caller: .endpoint("alice"), calledNumber: "102", time: Date()))
+        #expect(Set(calls.contacts(for: toBob, plan: plan).contacts["bob"] ?? [])
+            == ["sip:bob@10.0.0.8:5060", "sips:bob@10.0.0.8:5062"])
+        #expect(calls.contacts(for: toBob, plan: plan, secureCall: true).contacts == ["bob": ["sips:bob@10.0.0.8:5062"]])
     }
 
     @Test func anUnknownTransportPolicyIsAPositionedError() {
