@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""A small SIP client for scripts/interop-tls: REGISTER with MD5 digest over UDP or TLS, RFC 5626
-CRLF keep-alive pings over TLS, and the server certificate's serial number.
+"""A small SIP client for scripts/interop-tls: REGISTER or INVITE with MD5 digest over UDP or TLS,
+RFC 5626 CRLF keep-alive pings over TLS, and the server certificate's serial number.
 
-  sip-tls-probe.py register HOST PORT udp|tls USER PASSWORD [--uri URI] [--ca FILE]
-      prints the final status line ("403 TLS Required"), exit 0 when a final response arrived
+  sip-tls-probe.py register|invite HOST PORT udp|tls USER PASSWORD [--uri URI] [--ca FILE]
+      prints the final status line ("403 TLS Required"), exit 0 when a final response arrived;
+      an INVITE (no SDP: it is only identified, never connected) is ACKed
   sip-tls-probe.py ping HOST PORT --ca FILE
       one CRLFCRLF ping on a new TLS connection; prints "pong" when CRLF came back
   sip-tls-probe.py hold HOST PORT --ca FILE --go FILE
@@ -40,7 +41,7 @@ def read_message(sock, buffer=b""):
         rest += sock.recv(4096)
     return head.decode(errors="replace"), rest[length:]
 
-def register(host, port, transport, user, password, uri, ca):
+def request(method, host, port, transport, user, password, uri, ca):
     uri = uri or f"sip:{host}"
     call_id = f"tls-probe-{random.getrandbits(32)}"
     if transport == "tls":
@@ -59,33 +60,51 @@ def register(host, port, transport, user, password, uri, ca):
         send = lambda data: sock.sendto(data, (host, port))
         receive = lambda: sock.recvfrom(65535)[0].split(b"\r\n\r\n", 1)[0].decode(errors="replace")
     via_transport = transport.upper()
-    def request(cseq, authorization=None):
-        lines = [f"REGISTER {uri} SIP/2.0",
-                 f"Via: SIP/2.0/{via_transport} {local[0]}:{local[1]};rport;branch=z9hG4bK{random.getrandbits(40)}",
-                 "Max-Forwards: 70", f"From: <sip:{user}@{host}>;tag=p{random.getrandbits(24)}",
-                 f"To: <sip:{user}@{host}>", f"Call-ID: {call_id}", f"CSeq: {cseq} REGISTER",
-                 f"Contact: <sip:{user}@{local[0]}:{local[1]};transport={transport}>", "Expires: 120"]
+    from_tag = f"p{random.getrandbits(24)}"
+    to = f"<sip:{user}@{host}>" if method == "REGISTER" else f"<{uri}>"
+    auth_header = "Authorization" if method == "REGISTER" else "Proxy-Authorization"
+    def message(cseq, authorization=None):
+        branch = f"z9hG4bK{random.getrandbits(40)}"
+        lines = [f"{method} {uri} SIP/2.0",
+                 f"Via: SIP/2.0/{via_transport} {local[0]}:{local[1]};rport;branch={branch}",
+                 "Max-Forwards: 70", f"From: <sip:{user}@{host}>;tag={from_tag}",
+                 f"To: {to}", f"Call-ID: {call_id}", f"CSeq: {cseq} {method}",
+                 f"Contact: <sip:{user}@{local[0]}:{local[1]};transport={transport}>"]
+        if method == "REGISTER":
+            lines.append("Expires: 120")
         if authorization:
-            lines.append("Authorization: " + authorization)
+            lines.append(f"{auth_header}: " + authorization)
         lines += ["Content-Length: 0", "", ""]
-        return "\r\n".join(lines).encode()
+        return branch, "\r\n".join(lines).encode()
+    def header(head, name):
+        return next((line.split(":", 1)[1].strip() for line in head.split("\r\n")
+                     if line.lower().startswith(name.lower() + ":")), "")
     def final(cseq, authorization=None):
-        send(request(cseq, authorization))
+        branch, data = message(cseq, authorization)
+        send(data)
         while True:
             head = receive()
             status = head.split("\r\n", 1)[0]
             if not status.startswith("SIP/2.0 1"):
-                return head, status
+                break
+        if method == "INVITE":
+            # RFC 3261 §17.1.1.3: the ACK for a non-2xx final response, same branch and To tag.
+            ack = [f"ACK {uri} SIP/2.0", f"Via: SIP/2.0/{via_transport} {local[0]}:{local[1]};rport;branch={branch}",
+                   "Max-Forwards: 70", f"From: <sip:{user}@{host}>;tag={from_tag}", f"To: {header(head, 'To')}",
+                   f"Call-ID: {call_id}", f"CSeq: {cseq} ACK", "Content-Length: 0", "", ""]
+            send("\r\n".join(ack).encode())
+        return head, status
     head, status = final(1)
-    if status.startswith("SIP/2.0 401"):
+    if status.startswith("SIP/2.0 401") or status.startswith("SIP/2.0 407"):
+        name = "www-authenticate:" if method == "REGISTER" else "proxy-authenticate:"
         challenge = next(line.split(":", 1)[1].strip() for line in head.split("\r\n")
-                         if line.lower().startswith("www-authenticate:") and "MD5" in line.upper())
+                         if line.lower().startswith(name) and "MD5" in line.upper())
         params = {}
         for part in challenge[len("Digest"):].split(","):
             name, _, value = part.strip().partition("=")
             params[name.strip().lower()] = value.strip().strip('"')
         ha1 = hashlib.md5(f"{user}:{params['realm']}:{password}".encode()).hexdigest()
-        ha2 = hashlib.md5(f"REGISTER:{uri}".encode()).hexdigest()
+        ha2 = hashlib.md5(f"{method}:{uri}".encode()).hexdigest()
         cnonce, nc = f"{random.getrandbits(32):08x}", "00000001"
         if "qop" in params:
             response = hashlib.md5(f"{ha1}:{params['nonce']}:{nc}:{cnonce}:auth:{ha2}".encode()).hexdigest()
@@ -105,8 +124,8 @@ def ping(sock):
 def main(argv):
     command, host, port = argv[0], argv[1], int(argv[2])
     options = {argv[i]: argv[i + 1] for i in range(3, len(argv) - 1) if argv[i].startswith("--")}
-    if command == "register":
-        register(host, port, argv[3], argv[4], argv[5], options.get("--uri"), options.get("--ca"))
+    if command in ("register", "invite"):
+        request(command.upper(), host, port, argv[3], argv[4], argv[5], options.get("--uri"), options.get("--ca"))
     elif command == "ping":
         with tls_socket(host, port, options["--ca"]) as sock:
             print("pong" if ping(sock) else "no pong")
