@@ -39,6 +39,54 @@ import Testing
         await server.stop()
     }
 
+    /// Outbound connections (to trunks) hold to the same policy: a server offering only TLS 1.1,
+    /// or TLS 1.2 with only a CBC suite, gets no SIP; a modern one does.
+    @Test func outboundConnectionsRefuseOldVersionsAndCBCSuites() async throws {
+        let pki = try pki()
+        let client = try await Harness.start(SIPTransportConfiguration(listeners: [], tlsClient: .init(trustRootsFile: pki.caFile)))
+        func serve(_ configure: (inout TLSConfiguration) -> Void) async throws -> (any Channel, Mailbox<String>) {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverCertificateFile).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverKeyFile, format: .pem)))
+            configure(&configuration)
+            let context = try NIOSSLContext(configuration: configuration)
+            let received = Mailbox<String>()
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                        let promise = channel.eventLoop.makePromise(of: Void.self)
+                        promise.futureResult.whenFailure { _ in }
+                        try channel.pipeline.syncOperations.addHandler(TLSProbe.Collector(handshake: promise, received: received))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+            return (channel, received)
+        }
+        let cases: [(String, (inout TLSConfiguration) -> Void, Bool)] = [
+            ("TLS 1.1 only", { $0.minimumTLSVersion = .tlsv11; $0.maximumTLSVersion = .tlsv11 }, false),
+            ("TLS 1.2 CBC only", { $0.maximumTLSVersion = .tlsv12; $0.cipherSuites = "ECDHE-ECDSA-AES128-SHA" }, false),
+            ("TLS 1.2 AES-GCM", { $0.maximumTLSVersion = .tlsv12; $0.cipherSuites = "ECDHE-ECDSA-AES128-GCM-SHA256" }, true),
+        ]
+        for (index, (name, configure, accepted)) in cases.enumerated() {
+            let (server, received) = try await serve(configure)
+            let address = try #require(server.localAddress)
+            let target = SIPTransportTarget(address: address, transport: .tls, serverName: "localhost")
+            let message = try Messages.parse(Messages.options(via: "SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKout\(index)", uri: "sips:x@localhost"))
+            let sent: Bool
+            do {
+                try await client.manager.send(message, to: target)
+                sent = true
+            } catch {
+                sent = false
+            }
+            #expect(sent == accepted, "\(name)")
+            if accepted { #expect(try await received.next("\(name): the OPTIONS").contains("OPTIONS sips:x@localhost")) }
+            try await server.close()
+        }
+        await client.stop()
+    }
+
     @Test func filesAreCheckedOneByOne() throws {
         let pki = try pki()
         func check(_ certificate: String, _ key: String, ca: String? = nil) -> SIPTLSFileError? {
