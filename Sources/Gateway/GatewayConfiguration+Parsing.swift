@@ -8,7 +8,7 @@ public typealias ConfigurationError = InputError
 public typealias ConfigurationErrors = InputErrors
 
 extension GatewayConfiguration {
-    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar", "security", "shutdown", "trace", "calls"]
+    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar", "security", "shutdown", "trace", "calls", "tls_client"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Parses a configuration, reporting every error with file:line:column.
@@ -103,6 +103,7 @@ extension GatewayConfiguration {
         if let security = top["security"] { config.security = reader.security(security) }
         if let trace = top["trace"] { parseTrace(trace, reader: &reader, into: &config) }
         if let calls = top["calls"] { parseCalls(calls, reader: &reader, into: &config) }
+        if let client = top["tls_client"] { config.tlsClient = reader.clientTLS(client) }
         if config.listeners.isEmpty, reader.errors.isEmpty {
             reader.error(at: top["listen"] ?? root, "no SIP listener is configured",
                          fix: "add `listen: [{ transport: udp, address: 0.0.0.0, port: 5060 }]`")

@@ -38,8 +38,65 @@ extension GatewayConfiguration {
     }
 }
 
+extension GatewayConfiguration {
+    /// Outbound TLS (trunks with `transport: tls`): whom to trust, whether the name is checked,
+    /// and our certificate for carriers that want mutual TLS.
+    ///
+    ///     tls_client:
+    ///       ca: /etc/gatehouse/tls/carrier-ca.pem   # default: the system trust store
+    ///       verify_hostname: true                   # false: the chain is still verified
+    ///       certificate: /etc/gatehouse/tls/client.pem
+    ///       key: /etc/gatehouse/tls/client.key
+    public struct TLSClient: Sendable, Equatable {
+        public var ca: String?
+        public var verifyHostname = true
+        public var certificate: String?
+        public var key: String?
+
+        public init() {}
+
+        /// The transport's view of these settings.
+        public var transportConfiguration: SIPTLSClientConfiguration {
+            SIPTLSClientConfiguration(trustRootsFile: ca, verifyHostname: verifyHostname,
+                                      certificateChainFile: certificate, privateKeyFile: key)
+        }
+    }
+}
+
 extension NodeReader {
     static let listenerTLSKeys = ["certificate", "key", "client_ca"]
+    static let clientTLSKeys = ["ca", "verify_hostname", "certificate", "key"]
+
+    /// Reads and checks `tls_client:`; each file problem is reported at its key.
+    mutating func clientTLS(_ node: Node) -> GatewayConfiguration.TLSClient {
+        var client = GatewayConfiguration.TLSClient()
+        guard let map = mapping(node, what: "tls_client") else { return client }
+        rejectUnknownKeys(map, known: Self.clientTLSKeys)
+        client.verifyHostname = bool(map["verify_hostname"], key: "verify_hostname") ?? true
+        if let caNode = map["ca"], let ca = string(caNode, key: "ca") {
+            do { _ = try SIPTLSContextFactory.certificates(ca, role: .trustRoots) } catch {
+                self.error(at: caNode, error.description, fix: Self.fix(for: error))
+            }
+            client.ca = ca
+        }
+        let certificate = string(map["certificate"], key: "certificate")
+        let key = string(map["key"], key: "key")
+        switch (certificate, key) {
+        case (let certificate?, let key?):
+            // The pair is checked like a listener's (a context built from it).
+            do { _ = try SIPTLSContextFactory.serverContext(SIPTLSServerConfiguration(certificateChainFile: certificate, privateKeyFile: key)) }
+            catch {
+                self.error(at: (error.role == .key ? map["key"] : map["certificate"]) ?? node, error.description, fix: Self.fix(for: error))
+            }
+            client.certificate = certificate
+            client.key = key
+        case (nil, nil):
+            break
+        default:
+            error(at: node, "a client certificate needs both 'certificate' and 'key'", fix: "give both, or neither")
+        }
+        return client
+    }
 
     /// Reads and checks a listener's `tls:` mapping: every file must exist, be readable and hold
     /// PEM, and the key must belong to the certificate. Each problem is reported at its key.

@@ -15,6 +15,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     }
 
     public var listeners: [Listener]
+    /// Outbound TLS trust and identity (`tls_client:`).
+    public var tlsClient = TLSClient()
     public var mediaAddress: String
     /// RTP port range, inclusive; RTP on even ports, RTCP on the next odd one.
     public var mediaPorts: ClosedRange<Int>

@@ -123,8 +123,9 @@ public final class GatewayService: Sendable {
             let (trace, hep) = (runtime.trace, runtime.hep)
             let filter = TraceFilter(options: configuration.trace.options)
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
-                let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
-                                                      group: group, logger: logger) { message in
+                let transportConfiguration = SIPTransportConfiguration(
+                    listeners: listeners, tlsClient: configuration.tlsClient.transportConfiguration)
+                let manager = try SIPTransportManager(configuration: transportConfiguration, group: group, logger: logger) { message in
                     TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter, logger: logger)
                     inbound(message)
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import SIPTransport
 import Testing
 @testable import Gateway
 
@@ -59,6 +60,28 @@ import Testing
         #expect(tls.tls == GatewayConfiguration.TLSFiles(certificate: files.certificate, key: files.key, clientCA: files.certificate))
         #expect(tls.tls?.serverConfiguration.clientCertificates == .required(trustRootsFile: files.certificate))
         #expect(config.description.contains("listen      tls 127.0.0.1:5061 certificate \(files.certificate)"))
+    }
+
+    @Test func outboundTLSTrustAndIdentity() throws {
+        let files = try Files.shared.get()
+        let config = try GatewayConfiguration.parse("""
+            listen: [{ transport: udp, port: 0 }]
+            tls_client: { ca: \(files.certificate), verify_hostname: false, certificate: \(files.certificate), key: \(files.key) }
+            """, file: "gw.yaml")
+        #expect(config.tlsClient.transportConfiguration == SIPTLSClientConfiguration(
+            trustRootsFile: files.certificate, verifyHostname: false, certificateChainFile: files.certificate, privateKeyFile: files.key))
+        #expect(GatewayConfiguration.embeddedDefault().tlsClient.transportConfiguration == SIPTLSClientConfiguration())
+        let lines = errors("""
+            listen: [{ transport: udp, port: 0 }]
+            tls_client: { ca: \(files.key), certificate: \(files.certificate), key: \(files.otherKey) }
+            """)
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("gw.yaml:2:19: error: \(files.key) holds no PEM certificate (client CA)") == true)
+        #expect(lines.last?.contains("does not match the certificate") == true)
+        #expect(errors("""
+            listen: [{ transport: udp, port: 0 }]
+            tls_client: { certificate: \(files.certificate) }
+            """).first?.contains("needs both 'certificate' and 'key'") == true)
     }
 
     @Test func theEmbeddedDefaultHasNoTLS() {
