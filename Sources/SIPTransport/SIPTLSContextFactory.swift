@@ -39,16 +39,27 @@ public enum SIPTLSContextFactory {
     }
 
     /// The context for outbound connections.
-    static func clientContext(_ tls: SIPTLSClientConfiguration) throws -> NIOSSLContext {
+    static func clientContext(_ tls: SIPTLSClientConfiguration) throws(SIPTLSFileError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         SIPTLSPolicy.apply(to: &configuration)
         configuration.certificateVerification = tls.verifyHostname ? .fullVerification : .noHostnameVerification
-        configuration.trustRoots = tls.trustRootsFile.map { .file($0) } ?? .default
+        if let trustRootsFile = tls.trustRootsFile {
+            configuration.trustRoots = .certificates(try certificates(trustRootsFile, role: .trustRoots))
+        } else {
+            configuration.trustRoots = .default
+        }
+        var pair: (certificate: String, key: String)?
         if let chainFile = tls.certificateChainFile, let keyFile = tls.privateKeyFile {
             configuration.certificateChain = try certificates(chainFile, role: .certificate).map { .certificate($0) }
             configuration.privateKey = .privateKey(try privateKey(keyFile))
+            pair = (chainFile, keyFile)
         }
-        return try NIOSSLContext(configuration: configuration)
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            guard let pair else { throw .invalidCertificate(.trustRoots, path: tls.trustRootsFile ?? "the system trust store") }
+            throw .keyDoesNotMatchCertificate(key: pair.key, certificate: pair.certificate)
+        }
     }
 
     /// The certificates in a PEM file, at least one.

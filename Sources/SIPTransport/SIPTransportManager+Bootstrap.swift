@@ -70,7 +70,7 @@ extension SIPTransportManager {
         let transport = target.transport
         let idleTimeout = configuration.idleTimeout
         let limits = configuration.streamLimits
-        let context = tlsClientContext
+        let context = state.withLockedValue { $0.clientContext }
         // RFC 6066 §3: SNI carries a host name, never an IP literal.
         let serverName = target.serverName.flatMap { SIPAddressText.isIPLiteral($0) ? nil : $0 }
         let id = makeConnectionID()

@@ -2,15 +2,17 @@ import NIOSSL
 
 /// The outcome of reloading one TLS listener's certificate.
 public struct SIPTLSReloadOutcome: Sendable, CustomStringConvertible {
-    /// The listener as configured (`host:port`).
+    /// The listener as configured (`host:port`), or `outbound` for outbound connections.
     public let listener: String
     /// The new leaf certificate's serial number (hex), or why the old certificate stays.
     public let result: Result<String, SIPTLSFileError>
 
+    private var subject: String { listener == "outbound" ? "outbound" : "listener \(listener)" }
+
     public var description: String {
         switch result {
-        case .success(let serial): "TLS listener \(listener): certificate reloaded (serial \(serial))"
-        case .failure(let error): "TLS listener \(listener): \(error); the running certificate stays"
+        case .success(let serial): "TLS \(subject): certificate reloaded (serial \(serial))"
+        case .failure(let error): "TLS \(subject): \(error); the running certificate stays"
         }
     }
 }
@@ -20,8 +22,38 @@ extension SIPTransportManager {
     /// renewal). Connections accepted from now on use the new certificate; open connections keep
     /// the one they were set up with. A listener whose new files are broken (missing, unreadable,
     /// a key that does not match) keeps its running certificate; its outcome carries the error.
+    ///
+    /// The outbound context is rebuilt too when it names files (trust roots or our client
+    /// certificate), reported as listener `outbound`.
     @discardableResult
     public func reloadTLSCertificates() -> [SIPTLSReloadOutcome] {
+        reloadListenerCertificates() + reloadClientCertificates()
+    }
+
+    private func reloadClientCertificates() -> [SIPTLSReloadOutcome] {
+        let client = configuration.tlsClient
+        guard client.trustRootsFile != nil || client.certificateChainFile != nil else { return [] }
+        let result: Result<String, SIPTLSFileError>
+        do throws(SIPTLSFileError) {
+            let context = try SIPTLSContextFactory.clientContext(client)
+            state.withLockedValue { $0.clientContext = context }
+            var serial = "none"
+            if let chainFile = client.certificateChainFile {
+                serial = Self.hex(try SIPTLSContextFactory.certificates(chainFile, role: .certificate)[0].serialNumber)
+            }
+            result = .success(serial)
+        } catch {
+            result = .failure(error)
+        }
+        let outcome = SIPTLSReloadOutcome(listener: "outbound", result: result)
+        switch result {
+        case .success: logger.notice("\(outcome)")
+        case .failure: logger.error("\(outcome)")
+        }
+        return [outcome]
+    }
+
+    private func reloadListenerCertificates() -> [SIPTLSReloadOutcome] {
         configuration.listeners.enumerated().compactMap { index, listener -> SIPTLSReloadOutcome? in
             guard listener.transport == .tls, let tls = listener.tls else { return nil }
             let name = "\(listener.host):\(listener.port)"

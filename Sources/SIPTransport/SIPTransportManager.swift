@@ -30,8 +30,7 @@ public final class SIPTransportManager: Sendable {
     let group: any EventLoopGroup
     let logger: Logger
     let onInbound: InboundHandler
-    let tlsClientContext: NIOSSLContext
-    let state = NIOLockedValueBox(State())
+    let state: NIOLockedValueBox<State>
 
     struct State {
         var listeners: [(listener: SIPListener, channel: any Channel)] = []
@@ -42,6 +41,8 @@ public final class SIPTransportManager: Sendable {
         var isShutDown = false
         /// The TLS context of each TLS listener, by its index in `configuration.listeners`.
         var serverContexts: [Int: NIOSSLContext] = [:]
+        /// The context new outbound TLS connections get (replaced by a certificate reload).
+        var clientContext: NIOSSLContext
     }
 
     /// Creates the manager; nothing is bound until `start()`. Throws when the TLS client
@@ -54,7 +55,7 @@ public final class SIPTransportManager: Sendable {
         self.group = group
         self.logger = logger
         self.onInbound = onInbound
-        self.tlsClientContext = try SIPTLSContextFactory.clientContext(configuration.tlsClient)
+        self.state = NIOLockedValueBox(State(clientContext: try SIPTLSContextFactory.clientContext(configuration.tlsClient)))
     }
 
     /// Binds every configured listener, in order; on failure, those already bound are closed.

@@ -87,6 +87,43 @@ import Testing
         await client.stop()
     }
 
+    /// The outbound context is rebuilt by a reload too: a trust-root file replaced by the right
+    /// CA makes the server trusted; a broken replacement keeps the running context.
+    @Test func reloadRebuildsTheOutboundContext() async throws {
+        let pki = try pki()
+        let roots = pki.directory + "/roots-\(UInt32.random(in: 0...UInt32.max)).pem"
+        func install(_ source: String) throws {
+            try? FileManager.default.removeItem(atPath: roots)
+            try FileManager.default.copyItem(atPath: source, toPath: roots)
+        }
+        try install(pki.otherCAFile)
+        let server = try await startServer(certificate: pki.serverCertificateFile, key: pki.serverKeyFile)
+        let client = try await Harness.start(SIPTransportConfiguration(listeners: [], tlsClient: .init(trustRootsFile: roots)))
+        let target = SIPTransportTarget(address: server.listener(.tls).localAddress, transport: .tls, serverName: "localhost")
+        func send(_ branch: String) async -> Bool {
+            do {
+                let message = try Messages.parse(Messages.options(via: "SIP/2.0/TLS 127.0.0.1:5061;branch=\(branch)", uri: "sips:x@localhost"))
+                try await client.manager.send(message, to: target)
+                return true
+            } catch {
+                return false
+            }
+        }
+        #expect(await send("z9hG4bKroots1") == false)
+        try install(pki.caFile)
+        let outcomes = client.manager.reloadTLSCertificates()
+        #expect(outcomes.map(\.listener) == ["outbound"])
+        #expect((try? outcomes.first?.result.get()) == "none")
+        #expect(await send("z9hG4bKroots2"))
+        try install(pki.serverKeyFile)
+        #expect(client.manager.reloadTLSCertificates().first.map { if case .failure(.invalidCertificate(.trustRoots, _)) = $0.result { true } else { false } } == true)
+        client.manager.closeConnection(try #require(client.manager.connection(for: SIPConnectionKey(remote: target.address, transport: .tls))))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(await send("z9hG4bKroots3"), "a new connection with the running context")
+        await client.stop()
+        await server.stop()
+    }
+
     @Test func filesAreCheckedOneByOne() throws {
         let pki = try pki()
         func check(_ certificate: String, _ key: String, ca: String? = nil) -> SIPTLSFileError? {
