@@ -4,7 +4,7 @@
 public enum SIPTLSFileError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Which file of a listener's set.
     public enum Role: String, Hashable, Sendable {
-        case certificate, key, trustRoots = "client CA"
+        case certificate, key, trustRoots = "CA"
     }
 
     /// The file does not exist.
