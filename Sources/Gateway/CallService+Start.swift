@@ -30,7 +30,14 @@ extension CallService {
                 return
             }
             caller = .endpoint(name)
-        case .trunk(let name): caller = .trunk(name)
+        case .trunk(let name):
+            // A sips: Request-URI from a carrier must have come over TLS too (RFC 3261 §26.2.2).
+            if let refusal = TransportPolicy.refusal(of: request, from: nil, over: transaction.context.transport) {
+                logger.info("INVITE refused: sips over a plain transport", metadata: ["callID": "\(callID)", "trunk": "\(name)"])
+                try? transaction.respond(refusal)
+                return
+            }
+            caller = .trunk(name)
         case .challenge(let response), .failed(let response, _):
             logger.info("INVITE not authenticated", metadata: [
                 "callID": "\(callID)", "status": "\(response.statusCode ?? 0)",

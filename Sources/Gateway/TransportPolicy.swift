@@ -21,7 +21,8 @@ enum TransportPolicy {
         guard transport != .tls else { return nil }
         guard endpoint?.transport == .tls || requestURIIsSecure(request) else { return nil }
         var response = request.makeResponse(status: 403, reason: reason, toTag: request.toTag == nil ? SIPMessage.makeTag() : nil)
-        response.headers.append(.warning, value: "399 gatehouse \"this endpoint must use TLS (sips, port 5061)\"")
+        response.headers.append(.warning, value: endpoint?.transport == .tls
+            ? "399 gatehouse \"this endpoint must use TLS\"" : "399 gatehouse \"a sips: URI needs TLS on every hop\"")
         return response
     }
 

@@ -2,7 +2,7 @@
 """A small SIP client for scripts/interop-tls: REGISTER or INVITE with MD5 digest over UDP or TLS,
 RFC 5626 CRLF keep-alive pings over TLS, and the server certificate's serial number.
 
-  sip-tls-probe.py register|invite HOST PORT udp|tls USER PASSWORD [--uri URI] [--ca FILE]
+  sip-tls-probe.py register|invite HOST PORT udp|tls USER PASSWORD [--uri URI] [--ca FILE] [--from IP]
       prints the final status line ("403 TLS Required"), exit 0 when a final response arrived;
       an INVITE (no SDP: it is only identified, never connected) is ACKed
   sip-tls-probe.py ping HOST PORT --ca FILE
@@ -41,7 +41,7 @@ def read_message(sock, buffer=b""):
         rest += sock.recv(4096)
     return head.decode(errors="replace"), rest[length:]
 
-def request(method, host, port, transport, user, password, uri, ca):
+def request(method, host, port, transport, user, password, uri, ca, source="127.0.0.1"):
     uri = uri or f"sip:{host}"
     call_id = f"tls-probe-{random.getrandbits(32)}"
     if transport == "tls":
@@ -55,7 +55,7 @@ def request(method, host, port, transport, user, password, uri, ca):
     else:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.settimeout(5)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((source, 0))
         local = sock.getsockname()
         send = lambda data: sock.sendto(data, (host, port))
         receive = lambda: sock.recvfrom(65535)[0].split(b"\r\n\r\n", 1)[0].decode(errors="replace")
@@ -125,7 +125,8 @@ def main(argv):
     command, host, port = argv[0], argv[1], int(argv[2])
     options = {argv[i]: argv[i + 1] for i in range(3, len(argv) - 1) if argv[i].startswith("--")}
     if command in ("register", "invite"):
-        request(command.upper(), host, port, argv[3], argv[4], argv[5], options.get("--uri"), options.get("--ca"))
+        request(command.upper(), host, port, argv[3], argv[4], argv[5], options.get("--uri"), options.get("--ca"),
+                options.get("--from", "127.0.0.1"))
     elif command == "ping":
         with tls_socket(host, port, options["--ca"]) as sock:
             print("pong" if ping(sock) else "no pong")
