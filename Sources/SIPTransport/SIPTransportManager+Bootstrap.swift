@@ -37,6 +37,7 @@ extension SIPTransportManager {
             }
             let transport = listener.transport
             let idleTimeout = configuration.idleTimeout
+            let handshakeTimeout = configuration.tlsHandshakeTimeout
             let limits = configuration.streamLimits
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
@@ -52,6 +53,9 @@ extension SIPTransportManager {
                                 throw SIPTransportError.missingTLSConfiguration(listener: "\(index)")
                             }
                             try pipeline.addHandler(NIOSSLServerHandler(context: serverContext))
+                            try pipeline.addHandler(SIPTLSHandshakeTimeout(timeout: handshakeTimeout) {
+                                self.count { $0.tlsHandshakeTimeouts += 1 }
+                            })
                         }
                         try pipeline.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                         try pipeline.addHandler(

@@ -110,6 +110,9 @@ import Testing
             }
         }
         #expect(await send("z9hG4bKroots1") == false)
+        // The refused connection closes asynchronously: wait until it has left the table.
+        let key = SIPConnectionKey(remote: target.address, transport: .tls)
+        for _ in 0..<200 where client.manager.connection(for: key) != nil { try await Task.sleep(for: .milliseconds(10)) }
         try install(pki.caFile)
         let outcomes = client.manager.reloadTLSCertificates()
         #expect(outcomes.map(\.listener) == ["outbound"])
@@ -117,10 +120,39 @@ import Testing
         #expect(await send("z9hG4bKroots2"))
         try install(pki.serverKeyFile)
         #expect(client.manager.reloadTLSCertificates().first.map { if case .failure(.invalidCertificate(.trustRoots, _)) = $0.result { true } else { false } } == true)
-        client.manager.closeConnection(try #require(client.manager.connection(for: SIPConnectionKey(remote: target.address, transport: .tls))))
-        try await Task.sleep(for: .milliseconds(100))
+        client.manager.closeConnection(try #require(client.manager.connection(for: key)))
+        for _ in 0..<200 where client.manager.connection(for: key) != nil { try await Task.sleep(for: .milliseconds(10)) }
         #expect(await send("z9hG4bKroots3"), "a new connection with the running context")
         await client.stop()
+        await server.stop()
+    }
+
+    /// A peer that connects and never completes the handshake is closed after the handshake
+    /// timeout, not the idle timeout; a completed handshake is not affected.
+    @Test func aStalledHandshakeIsClosed() async throws {
+        let pki = try pki()
+        let tls = SIPTLSServerConfiguration(certificateChainFile: pki.serverCertificateFile, privateKeyFile: pki.serverKeyFile)
+        let server = try await Harness.start(SIPTransportConfiguration(
+            listeners: [.init(transport: .tls, host: "127.0.0.1", port: 0, tls: tls)], tlsHandshakeTimeout: .milliseconds(300)))
+        let address = server.listener(.tls).localAddress
+        let closed = Mailbox<String>()
+        let silent = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.closeFuture.whenComplete { _ in closed.put("closed") }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .connect(to: address).get()
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.certificateVerification = .none
+        let completed = try await TLSProbe.handshake(to: address, client, keepOpen: true)
+        #expect(try await closed.next("the silent connection closed", seconds: 3) == "closed")
+        #expect(server.manager.counters.tlsHandshakeTimeouts == 1)
+        // The connection that completed its handshake outlives the timeout.
+        try await Task.sleep(for: .milliseconds(400))
+        try await completed.channel?.writeAndFlush(ByteBuffer(string: "\r\n\r\n")).get()
+        #expect(try await completed.received.next("CRLF pong after the timeout") == "\r\n")
+        try await completed.channel?.close()
+        try? await silent.close()
         await server.stop()
     }
 
