@@ -66,9 +66,10 @@ extension CallService {
         let callRequest = CallRequest(
             caller: caller, source: transaction.context.source.ipAddress.flatMap(IPAddress.init),
             calledNumber: called, callerNumber: from?.sipURI?.decodedUser, time: Date())
-        let decision = plan.route(callRequest, state: networkState(now: callRequest.time))
-        let (contacts, targets) = self.contacts(for: decision, plan: plan,
-                                                secureCall: TransportPolicy.requestURIIsSecure(request))
+        let secureCall = TransportPolicy.requestURIIsSecure(request)
+        var decision = plan.route(callRequest, state: networkState(now: callRequest.time))
+        if secureCall { decision = TransportPolicy.secure(decision, plan: plan) }
+        let (contacts, targets) = self.contacts(for: decision, plan: plan, secureCall: secureCall)
         let call = CallContext(service: self, shard: shard, transaction: transaction, plan: plan, decision: decision,
                                offer: offer, contacts: contacts, targets: targets)
         shard.calls[callID] = call

@@ -37,4 +37,21 @@ enum TransportPolicy {
         let needsTLS = secureCall || endpoint.transport == .tls || contact.lowercased().hasPrefix("sips:")
         return !needsTLS || transport == .tls
     }
+
+    /// The decision for a call whose Request-URI was `sips:`: legs to trunks that are not
+    /// reached over TLS are dropped (RFC 3261 §26.2.2: no hop of a SIPS request in the clear),
+    /// and so are attempts left with no leg; with none left, the decision's final answer applies.
+    /// Endpoint legs stay: ``allows(contact:registeredOver:endpoint:secureCall:)`` keeps only
+    /// their TLS registrations.
+    static func secure(_ decision: RoutingDecision, plan: DialPlan) -> RoutingDecision {
+        var secured = decision
+        secured.attempts = decision.attempts.compactMap { attempt in
+            var attempt = attempt
+            attempt.legs = attempt.legs.filter { leg in
+                leg.kind == .endpoint || plan.trunks[leg.target]?.transport == .tls
+            }
+            return attempt.legs.isEmpty ? nil : attempt
+        }
+        return secured
+    }
 }

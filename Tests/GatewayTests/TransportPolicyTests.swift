@@ -161,6 +161,43 @@ import Testing
         #expect(calls.contacts(for: toBob, plan: plan, secureCall: true).contacts == ["bob": ["sips:bob@10.0.0.8:5062"]])
     }
 
+    @Test func aSIPSCallKeepsOnlyTrunksReachedOverTLS() throws {
+        let result = DialPlan.load(text: """
+            endpoints:
+              bob:
+                class: softphone
+                number: "102"
+                auth: { user: bob, password_env: X }
+              carol:
+                class: softphone
+                number: "103"
+                auth: { user: carol, password_env: X }
+            trunks:
+              plain: { server: 192.0.2.1, allow: [192.0.2.1] }
+              secure: { server: 192.0.2.2, transport: tls, allow: [192.0.2.2] }
+            routes:
+              - name: out
+                to: '^\\+4670[0-9]+$'
+                try:
+                  - ring: bob
+                  - trunk: plain
+                  - trunk: secure
+              - name: plain-only
+                to: '^\\+4680[0-9]+$'
+                try:
+                  - trunk: plain
+            """, file: "plan.yaml")
+        let plan = try #require(result.plan, "\(result.diagnostics)")
+        let mixed = plan.route(CallRequest(caller: .endpoint("carol"), calledNumber: "+46701234", time: Date()))
+        #expect(mixed.attempts.map { $0.legs.map(\.target) } == [["bob"], ["plain"], ["secure"]])
+        let secured = TransportPolicy.secure(mixed, plan: plan)
+        #expect(secured.attempts.map { $0.legs.map(\.target) } == [["bob"], ["secure"]])
+        let plainOnly = plan.route(CallRequest(caller: .endpoint("carol"), calledNumber: "+46801234", time: Date()))
+        #expect(plainOnly.attempts.count == 1)
+        #expect(TransportPolicy.secure(plainOnly, plan: plan).attempts.isEmpty)
+        #expect(TransportPolicy.secure(plainOnly, plan: plan).final == plainOnly.final)
+    }
+
     @Test func anUnknownTransportPolicyIsAPositionedError() {
         let result = DialPlan.load(text: """
             endpoints:
