@@ -30,6 +30,7 @@ extension DialPlanDecoder {
         return Endpoint(name: name, class: kind, number: number ?? name, authentication: authentication, media: media,
                         callLimit: limit ?? Endpoint.defaultCallLimit(for: kind),
                         giveUp: giveUp ?? (kind == .door ? .seconds(60) : nil),
+                        transport: reader.enumeration(map["transport"], key: "transport", Endpoint.TransportPolicy.self) ?? .any,
                         position: reader.position(of: node), callsPerMinute: perMinute)
     }
 

@@ -30,6 +30,7 @@ public enum DialPlanSchema {
         .init("limit", .integer(1...1000), "Concurrent calls (doors: 2)."),
         .init("calls_per_minute", .integer(1...100_000), "New calls per minute (default: policy rate_limit)."),
         .init("give_up", .duration, "How long the device keeps calling before it gives up (doors: 60s)."),
+        .init("transport", .cases(Endpoint.TransportPolicy.self), "tls: signalling over TLS only (UDP/TCP requests get 403)."),
     ], required: ["class", "auth"])
 
     static let register = SchemaObject(credentials + [

@@ -16,6 +16,15 @@ public struct Endpoint: Sendable, Equatable {
         case source([IPNetwork])
     }
 
+    /// The transports an endpoint may use for its signalling (`transport:` in the plan).
+    public enum TransportPolicy: String, Sendable, Codable, CaseIterable {
+        /// UDP, TCP or TLS (the default).
+        case any
+        /// TLS only (RFC 3261 §26.2): its REGISTER and calls over UDP or TCP are refused with
+        /// 403 once its credentials check out, and calls to it use only TLS registrations.
+        case tls
+    }
+
     public var name: String
     public var `class`: Class
     /// The number presented as this endpoint's caller identity (defaults to the name).
@@ -26,6 +35,8 @@ public struct Endpoint: Sendable, Equatable {
     public var callLimit: Int
     /// How long the device itself keeps calling before giving up (doors: Akuvox default 60 s).
     public var giveUp: Duration?
+    /// Which transports its signalling may use.
+    public var transport: TransportPolicy = .any
     public var position: SourcePosition
     /// New calls per minute this endpoint may start (issue 10 toll-fraud limits); nil: the
     /// policy's `rate_limit.calls_per_minute` (ten times that for a pbx).

@@ -54,7 +54,10 @@ extension CallService {
     /// The contacts to ring per endpoint named in `decision`, and where to send to each: the
     /// registration's source address and transport (NAT, RFC 3261 §10.3 / RFC 5626 style), or
     /// for an endpoint identified by a single source address, that address on port 5060.
-    func contacts(for decision: RoutingDecision, plan: DialPlan)
+    ///
+    /// An endpoint with `transport: tls`, a `sips:` contact, or a call whose Request-URI was
+    /// `sips:` (`secureCall`) gets only contacts registered over TLS (``TransportPolicy``).
+    func contacts(for decision: RoutingDecision, plan: DialPlan, secureCall: Bool = false)
         -> (contacts: [String: [String]], targets: [String: SIPTransportTarget]) {
         let names = Set(decision.attempts.flatMap { $0.legs.filter { $0.kind == .endpoint }.map(\.target) })
         guard !names.isEmpty else { return ([:], [:]) }
@@ -67,15 +70,18 @@ extension CallService {
             var users: Set<String> = [endpoint.name, endpoint.number]
             if case .digest(let user, _, _) = endpoint.authentication { users.insert(user) }
             for binding in all where users.contains(Self.user(ofAOR: binding.aor)) {
-                contacts[name, default: []].append(binding.contact)
                 let transport = SIPTransportProtocol(rawValue: binding.source.transport.uppercased()) ?? .udp
+                guard TransportPolicy.allows(contact: binding.contact, registeredOver: transport, endpoint: endpoint,
+                                             secureCall: secureCall) else { continue }
+                contacts[name, default: []].append(binding.contact)
                 if !binding.source.address.isEmpty,
                    let target = try? SIPTransportTarget(host: binding.source.address, port: binding.source.port,
                                                         transport: transport) {
                     targets[binding.contact] = target
                 }
             }
-            if contacts[name] == nil, case .source(let networks) = endpoint.authentication {
+            // A device known by its address is reached over UDP: never for a TLS-only call.
+            if contacts[name] == nil, endpoint.transport != .tls, !secureCall, case .source(let networks) = endpoint.authentication {
                 for network in networks where network.prefixLength == 32 || network.prefixLength == 128 {
                     let host = network.address.description
                     let contact = host.contains(":") ? "sip:\(endpoint.number)@[\(host)]" : "sip:\(endpoint.number)@\(host)"

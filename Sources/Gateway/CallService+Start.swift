@@ -23,8 +23,21 @@ extension CallService {
         hooks.identified?(identification, transaction.context)
         let caller: CallRequest.Caller
         switch identification {
-        case .endpoint(let name, _): caller = .endpoint(name)
-        case .trunk(let name): caller = .trunk(name)
+        case .endpoint(let name, _):
+            if let refusal = TransportPolicy.refusal(of: request, from: plan.endpoints[name], over: transaction.context.transport) {
+                logger.info("INVITE refused: TLS required", metadata: ["callID": "\(callID)", "caller": "\(name)"])
+                try? transaction.respond(refusal)
+                return
+            }
+            caller = .endpoint(name)
+        case .trunk(let name):
+            // A sips: Request-URI from a carrier must have come over TLS too (RFC 3261 §26.2.2).
+            if let refusal = TransportPolicy.refusal(of: request, from: nil, over: transaction.context.transport) {
+                logger.info("INVITE refused: sips over a plain transport", metadata: ["callID": "\(callID)", "trunk": "\(name)"])
+                try? transaction.respond(refusal)
+                return
+            }
+            caller = .trunk(name)
         case .challenge(let response), .failed(let response, _):
             logger.info("INVITE not authenticated", metadata: [
                 "callID": "\(callID)", "status": "\(response.statusCode ?? 0)",
@@ -58,8 +71,10 @@ extension CallService {
         let callRequest = CallRequest(
             caller: caller, source: transaction.context.source.ipAddress.flatMap(IPAddress.init),
             calledNumber: called, callerNumber: from?.sipURI?.decodedUser, time: Date())
-        let decision = plan.route(callRequest, state: networkState(now: callRequest.time))
-        let (contacts, targets) = self.contacts(for: decision, plan: plan)
+        let secureCall = TransportPolicy.requestURIIsSecure(request)
+        var decision = plan.route(callRequest, state: networkState(now: callRequest.time))
+        if secureCall { decision = TransportPolicy.secure(decision, plan: plan) }
+        let (contacts, targets) = self.contacts(for: decision, plan: plan, secureCall: secureCall)
         let call = CallContext(service: self, shard: shard, transaction: transaction, plan: plan, decision: decision,
                                offer: offer, contacts: contacts, targets: targets)
         shard.calls[callID] = call

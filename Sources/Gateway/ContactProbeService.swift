@@ -13,6 +13,14 @@ import Synchronization
 public protocol ContactProbing: Sendable {
     /// Probes `binding`'s contact at the address its REGISTER came from.
     func probe(_ binding: Binding) async -> SIPClientEvent
+    /// Sends an RFC 5626 §3.5.1 CRLF keep-alive ping on the TCP or TLS connection `binding`
+    /// registered over; false when that connection is gone (or keep-alives are not supported).
+    func keepAlive(_ binding: Binding) async -> Bool
+}
+
+extension ContactProbing {
+    /// No stream keep-alives.
+    public func keepAlive(_ binding: Binding) async -> Bool { false }
 }
 
 /// Keep-alive and presence probing of registered contacts (issue 4, "NAT" and "presence for
@@ -20,7 +28,9 @@ public protocol ContactProbing: Sendable {
 /// address and port its REGISTER came from (RFC 3581), which also keeps the NAT binding open. A
 /// contact that misses `missesToDown` probes in a row is marked unreachable in a
 /// ``PresenceTable`` until it answers again, so a softphone killed without unregistering stops
-/// being rung. TCP and TLS contacts are not probed here: their connection is the keep-alive.
+/// being rung. TCP and TLS contacts get no OPTIONS: each round sends a CRLF keep-alive ping on
+/// the connection they registered over (RFC 5626 §3.5.1), which keeps it (and its NAT binding)
+/// from going idle between REGISTER refreshes.
 ///
 /// Store reads run on the ``StorageThreadPool``, never on an event loop.
 @available(macOS 15.0, *)
@@ -82,6 +92,16 @@ public final class ContactProbeService: EndpointPresenceProviding {
     public func probeRound(now: Int64) async {
         let bindings = await liveBindings(now: now)
         let probed = bindings.filter { $0.source.transport.uppercased() == "UDP" }
+        let streams = bindings.filter { ["TCP", "TLS"].contains($0.source.transport.uppercased()) }
+        await withTaskGroup(of: Void.self) { group in
+            for binding in streams {
+                group.addTask { [prober, logger] in
+                    let sent = await prober.keepAlive(binding)
+                    logger.debug("keep-alive ping", metadata: [
+                        "aor": "\(binding.aor)", "transport": "\(binding.source.transport)", "sent": "\(sent)"])
+                }
+            }
+        }
         let results = await withTaskGroup(of: (Binding, SIPClientEvent).self) { group in
             for binding in probed {
                 group.addTask { [prober, timeout = settings.timeout] in (binding, await Self.probe(binding, with: prober, timeout: timeout)) }
@@ -175,9 +195,14 @@ public final class ContactProbeService: EndpointPresenceProviding {
 /// Path as Route (RFC 3327 §5.3).
 public struct StackContactProber: ContactProbing {
     let stack: SIPStack
+    /// The transport whose stream connections get CRLF keep-alives; nil: none are sent.
+    let transport: SIPTransportManager?
 
     /// Creates the prober.
-    public init(stack: SIPStack) { self.stack = stack }
+    public init(stack: SIPStack, transport: SIPTransportManager? = nil) {
+        self.stack = stack
+        self.transport = transport
+    }
 
     public func probe(_ binding: Binding) async -> SIPClientEvent {
         guard let target = try? SIPTransportTarget(host: binding.source.address, port: binding.source.port, transport: .udp)

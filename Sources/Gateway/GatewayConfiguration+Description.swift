@@ -3,7 +3,11 @@ extension GatewayConfiguration: CustomStringConvertible {
     public var description: String {
         var lines: [String] = []
         for listener in listeners {
-            lines.append("listen      \(listener.transport.rawValue) \(listener.address):\(listener.port)")
+            var line = "listen      \(listener.transport.rawValue) \(listener.address):\(listener.port)"
+            if let tls = listener.tls {
+                line += " certificate \(tls.certificate)" + (tls.clientCA.map { " client CA \($0)" } ?? "")
+            }
+            lines.append(line)
         }
         lines.append("media       \(mediaAddress) ports \(mediaPorts.lowerBound)-\(mediaPorts.upperBound)")
         lines.append("data        \(dataDirectory)")

@@ -8,7 +8,7 @@ public typealias ConfigurationError = InputError
 public typealias ConfigurationErrors = InputErrors
 
 extension GatewayConfiguration {
-    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar", "security", "shutdown", "trace", "calls"]
+    static let knownKeys = ["listen", "media", "data_directory", "admin", "log_level", "dial_plan", "registrar", "security", "shutdown", "trace", "calls", "tls_client"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Parses a configuration, reporting every error with file:line:column.
@@ -27,12 +27,25 @@ extension GatewayConfiguration {
         if let listen = top["listen"], let items = reader.sequence(listen, what: "listen") {
             for item in items {
                 guard let map = reader.mapping(item, what: "a listener") else { continue }
-                reader.rejectUnknownKeys(map, known: ["transport", "address", "port"])
+                reader.rejectUnknownKeys(map, known: ["transport", "address", "port", "tls"])
                 let transport = reader.enumeration(map["transport"], in: map, key: "transport",
                                                    Listener.Transport.self) ?? .udp
                 let address = reader.string(map["address"], in: map, key: "address") ?? "127.0.0.1"
-                let port = reader.integer(map["port"], in: map, key: "port", range: 0...65535) ?? 5060
-                config.listeners.append(Listener(transport: transport, address: address, port: port))
+                let port = reader.integer(map["port"], in: map, key: "port", range: 0...65535) ?? (transport == .tls ? 5061 : 5060)
+                var listener = Listener(transport: transport, address: address, port: port)
+                switch (transport, map["tls"]) {
+                case (.tls, let tls?):
+                    listener.tls = reader.listenerTLS(tls)
+                case (.tls, nil):
+                    reader.error(at: item, "a TLS listener needs its certificate and key",
+                                 fix: "add `tls: { certificate: fullchain.pem, key: privkey.pem }`")
+                case (_, let tls?):
+                    reader.error(at: tls, "'tls' belongs to a listener with `transport: tls`",
+                                 fix: "remove it, or write `transport: tls`")
+                case (_, nil):
+                    break
+                }
+                config.listeners.append(listener)
             }
         }
         if let media = top["media"], let map = reader.mapping(media, what: "media") {
@@ -92,6 +105,7 @@ extension GatewayConfiguration {
         if let security = top["security"] { config.security = reader.security(security) }
         if let trace = top["trace"] { parseTrace(trace, reader: &reader, into: &config) }
         if let calls = top["calls"] { parseCalls(calls, reader: &reader, into: &config) }
+        if let client = top["tls_client"] { config.tlsClient = reader.clientTLS(client) }
         if config.listeners.isEmpty, reader.errors.isEmpty {
             reader.error(at: top["listen"] ?? root, "no SIP listener is configured",
                          fix: "add `listen: [{ transport: udp, address: 0.0.0.0, port: 5060 }]`")

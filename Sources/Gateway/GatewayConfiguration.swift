@@ -11,9 +11,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var transport: Transport
         public var address: String
         public var port: Int
+        /// Certificate and key of a TLS listener (required for `tls`, refused for the others).
+        public var tls: TLSFiles? = nil
     }
 
     public var listeners: [Listener]
+    /// Outbound TLS trust and identity (`tls_client:`).
+    public var tlsClient = TLSClient()
     public var mediaAddress: String
     /// RTP port range, inclusive; RTP on even ports, RTCP on the next odd one.
     public var mediaPorts: ClosedRange<Int>

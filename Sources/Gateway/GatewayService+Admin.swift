@@ -39,9 +39,10 @@ extension GatewayService: AdminDataSource {
     }
 
     public func reload() async -> AdminReloadResult {
-        logger.notice("admin API: reloading the dial plan")
+        logger.notice("admin API: reloading the dial plan and the TLS certificates")
         let outcome = reloadDialPlan()
-        return AdminReloadResult(outcome: outcome.name, version: outcome.version, messages: outcome.logLines)
+        let certificates = reloadTLSCertificates().map(\.description)
+        return AdminReloadResult(outcome: outcome.name, version: outcome.version, messages: outcome.logLines + certificates)
     }
 
     /// Explains against the running plan version (not the file, which may hold an unapplied edit).

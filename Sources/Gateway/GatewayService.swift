@@ -101,7 +101,8 @@ public final class GatewayService: Sendable {
                                      options: options, security: security, logger: logger,
                                      authFailures: runtime.metrics.authFailures, groupCommit: configuration.groupCommit)
         let listeners = configuration.listeners.map { listener in
-            SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port)
+            SIPListenerConfiguration(transport: Self.transport(listener.transport), host: listener.address, port: listener.port,
+                                     tls: listener.tls?.serverConfiguration)
         }
         // sent-by is only used in requests we send (none yet): the configured address and port.
         var sentBy: [SIPTransportProtocol: String] = [:]
@@ -125,8 +126,9 @@ public final class GatewayService: Sendable {
             let (trace, hep) = (runtime.trace, runtime.hep)
             let filter = TraceFilter(options: configuration.trace.options)
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
-                let manager = try SIPTransportManager(configuration: SIPTransportConfiguration(listeners: listeners),
-                                                      group: group, logger: logger) { message in
+                let transportConfiguration = SIPTransportConfiguration(
+                    listeners: listeners, tlsClient: configuration.tlsClient.transportConfiguration)
+                let manager = try SIPTransportManager(configuration: transportConfiguration, group: group, logger: logger) { message in
                     TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter, logger: logger)
                     inbound(message)
                 }
@@ -143,7 +145,7 @@ public final class GatewayService: Sendable {
         let resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup()))
         trunks = TrunkService(dialPlans: dialPlans, signaling: StackTrunkSignaling(stack: stack, resolver: resolver), logger: logger)
         presence = ContactProbeService(
-            store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack),
+            store: store, dialPlans: dialPlans, prober: StackContactProber(stack: stack, transport: created),
             settings: .init(interval: configuration.contactProbeInterval ?? .seconds(30), missesToDown: configuration.contactProbeMisses),
             logger: logger)
         calls.attach(stack)
@@ -176,6 +178,14 @@ public final class GatewayService: Sendable {
         runtime.metrics.recordReload(outcome: outcome.name)
         for line in outcome.logLines { logger.notice("\(line)") }
         return outcome
+    }
+
+    /// Reads the TLS listeners' certificate and key files again (SIGHUP): new connections get the
+    /// new certificate, open ones keep theirs; broken files are logged and the running
+    /// certificate stays.
+    @discardableResult
+    public func reloadTLSCertificates() -> [SIPTLSReloadOutcome] {
+        transport.reloadTLSCertificates()
     }
 
     /// Closes the listeners, stops the media engine's threads and the event loops.

@@ -29,8 +29,9 @@ struct DialPlanReloadService: Service, CustomStringConvertible {
 
     func run() async throws {
         let hangup = handlesHangup ? DialPlanWatcher.onHangup { [gateway] in
-            gateway.logger.notice("SIGHUP: reloading the dial plan")
+            gateway.logger.notice("SIGHUP: reloading the dial plan and the TLS certificates")
             gateway.reloadDialPlan()
+            gateway.reloadTLSCertificates()
         } : nil
         defer { hangup?.cancel() }
         await cancelWhenGracefulShutdown { [gateway] in

@@ -126,9 +126,14 @@ public final class RegistrarService: Sendable {
             return PreparedRegister(response: failure ?? request.makeResponse(status: DigestAuthenticator.failureStatus,
                                                                                 reason: DigestAuthenticator.failureReason))
         }
+        let endpoint = directory.endpoint(digestUser: username, in: version)
+        if let refusal = TransportPolicy.refusal(of: request, from: endpoint, over: context.transport) {
+            logger.info("REGISTER refused: TLS required", metadata: ["user": "\(username)", "transport": "\(context.transport)"])
+            return refusal
+        }
         do throws(RegistrarError) {
             let aor = try Registrar.addressOfRecord(of: request)
-            guard Self.owns(aor: aor, username: username, endpoint: directory.endpoint(digestUser: username, in: version))
+            guard Self.owns(aor: aor, username: username, endpoint: endpoint)
             else { throw RegistrarError.forbidden }
             let existing: [Binding]
             do { existing = try read(aor, now) } catch { throw RegistrarError.storageFailure }

@@ -88,6 +88,8 @@ public struct SIPTransportConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// How long an outbound TCP connect or TLS handshake may take.
     public var connectTimeout: TimeAmount
+    /// How long an inbound TLS handshake may take before the connection is closed.
+    public var tlsHandshakeTimeout: TimeAmount
     /// The path MTU for the §18.1.1 size rule; nil when unknown (1300-byte rule).
     public var pathMTU: Int?
     /// Inbound stream connections beyond this many open ones are closed on arrival.
@@ -107,7 +109,8 @@ public struct SIPTransportConfiguration: Sendable {
         idleTimeout: TimeAmount = .seconds(300),
         connectTimeout: TimeAmount = .seconds(10),
         pathMTU: Int? = nil,
-        maxInboundConnections: Int = 10_000
+        maxInboundConnections: Int = 10_000,
+        tlsHandshakeTimeout: TimeAmount = .seconds(10)
     ) {
         self.listeners = listeners
         self.tlsClient = tlsClient
@@ -117,5 +120,6 @@ public struct SIPTransportConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.pathMTU = pathMTU
         self.maxInboundConnections = maxInboundConnections
+        self.tlsHandshakeTimeout = tlsHandshakeTimeout
     }
 }

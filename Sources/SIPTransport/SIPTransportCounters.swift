@@ -15,6 +15,8 @@ public struct SIPTransportCounters: Hashable, Sendable {
     public var connectionsClosedForErrors = 0
     /// Stream connections closed after the idle timeout.
     public var connectionsClosedIdle = 0
+    /// Inbound TLS connections closed because their handshake did not complete in time.
+    public var tlsHandshakeTimeouts = 0
     /// Stream connections accepted on listeners.
     public var connectionsAccepted = 0
     /// Inbound stream connections closed on arrival: shut down, or over

@@ -7,7 +7,7 @@ import SIPCore
 
 extension SIPTransportManager {
     /// Binds one listener.
-    func bind(_ listener: SIPListenerConfiguration) async throws -> any Channel {
+    func bind(_ listener: SIPListenerConfiguration, index: Int) async throws -> any Channel {
         switch listener.transport {
         case .udp:
             let parser = SIPParser(limits: configuration.datagramLimits)
@@ -27,17 +27,17 @@ extension SIPTransportManager {
                 }
                 .bind(host: listener.host, port: listener.port).get()
         case .tcp, .tls:
-            let serverContext: NIOSSLContext?
-            if listener.transport == .tls {
+            let isTLS = listener.transport == .tls
+            if isTLS {
                 guard let tls = listener.tls else {
                     throw SIPTransportError.missingTLSConfiguration(listener: "\(listener.host):\(listener.port)")
                 }
-                serverContext = try Self.makeServerContext(tls)
-            } else {
-                serverContext = nil
+                let context = try SIPTLSContextFactory.serverContext(tls)
+                state.withLockedValue { $0.serverContexts[index] = context }
             }
             let transport = listener.transport
             let idleTimeout = configuration.idleTimeout
+            let handshakeTimeout = configuration.tlsHandshakeTimeout
             let limits = configuration.streamLimits
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
@@ -46,7 +46,17 @@ extension SIPTransportManager {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
-                        if let serverContext { try pipeline.addHandler(NIOSSLServerHandler(context: serverContext)) }
+                        // The context in force when the connection arrives: a certificate reload
+                        // changes it for new connections only.
+                        if isTLS {
+                            guard let serverContext = self.serverContext(index) else {
+                                throw SIPTransportError.missingTLSConfiguration(listener: "\(index)")
+                            }
+                            try pipeline.addHandler(NIOSSLServerHandler(context: serverContext))
+                            try pipeline.addHandler(SIPTLSHandshakeTimeout(timeout: handshakeTimeout) {
+                                self.count { $0.tlsHandshakeTimeouts += 1 }
+                            })
+                        }
                         try pipeline.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                         try pipeline.addHandler(
                             SIPStreamHandler(
@@ -64,7 +74,7 @@ extension SIPTransportManager {
         let transport = target.transport
         let idleTimeout = configuration.idleTimeout
         let limits = configuration.streamLimits
-        let context = tlsClientContext
+        let context = state.withLockedValue { $0.clientContext }
         // RFC 6066 §3: SNI carries a host name, never an IP literal.
         let serverName = target.serverName.flatMap { SIPAddressText.isIPLiteral($0) ? nil : $0 }
         let id = makeConnectionID()
@@ -83,33 +93,5 @@ extension SIPTransportManager {
                 }
             }
             .connect(to: target.address)
-    }
-
-    static func makeServerContext(_ tls: SIPTLSServerConfiguration) throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainFile).map { NIOSSLCertificateSource.certificate($0) }
-        let key = try NIOSSLPrivateKey(file: tls.privateKeyFile, format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        configuration.minimumTLSVersion = .tlsv12
-        switch tls.clientCertificates {
-        case .none:
-            configuration.certificateVerification = .none
-        case .required(let trustRootsFile):
-            configuration.certificateVerification = .noHostnameVerification
-            configuration.trustRoots = trustRootsFile.map { .file($0) } ?? .default
-            configuration.sendCANameList = trustRootsFile != nil
-        }
-        return try NIOSSLContext(configuration: configuration)
-    }
-
-    static func makeClientContext(_ tls: SIPTLSClientConfiguration) throws -> NIOSSLContext {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.minimumTLSVersion = .tlsv12
-        configuration.certificateVerification = tls.verifyHostname ? .fullVerification : .noHostnameVerification
-        configuration.trustRoots = tls.trustRootsFile.map { .file($0) } ?? .default
-        if let chainFile = tls.certificateChainFile, let keyFile = tls.privateKeyFile {
-            configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(chainFile).map { .certificate($0) }
-            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
-        }
-        return try NIOSSLContext(configuration: configuration)
     }
 }

@@ -30,8 +30,7 @@ public final class SIPTransportManager: Sendable {
     let group: any EventLoopGroup
     let logger: Logger
     let onInbound: InboundHandler
-    let tlsClientContext: NIOSSLContext
-    let state = NIOLockedValueBox(State())
+    let state: NIOLockedValueBox<State>
 
     struct State {
         var listeners: [(listener: SIPListener, channel: any Channel)] = []
@@ -40,6 +39,10 @@ public final class SIPTransportManager: Sendable {
         var nextConnectionID: UInt64 = 1
         var counters = SIPTransportCounters()
         var isShutDown = false
+        /// The TLS context of each TLS listener, by its index in `configuration.listeners`.
+        var serverContexts: [Int: NIOSSLContext] = [:]
+        /// The context new outbound TLS connections get (replaced by a certificate reload).
+        var clientContext: NIOSSLContext
     }
 
     /// Creates the manager; nothing is bound until `start()`. Throws when the TLS client
@@ -52,7 +55,7 @@ public final class SIPTransportManager: Sendable {
         self.group = group
         self.logger = logger
         self.onInbound = onInbound
-        self.tlsClientContext = try Self.makeClientContext(configuration.tlsClient)
+        self.state = NIOLockedValueBox(State(clientContext: try SIPTLSContextFactory.clientContext(configuration.tlsClient)))
     }
 
     /// Binds every configured listener, in order; on failure, those already bound are closed.
@@ -61,8 +64,8 @@ public final class SIPTransportManager: Sendable {
     public func start() async throws -> [SIPListener] {
         var bound: [(listener: SIPListener, channel: any Channel)] = []
         do {
-            for listenerConfiguration in configuration.listeners {
-                let channel = try await bind(listenerConfiguration)
+            for (index, listenerConfiguration) in configuration.listeners.enumerated() {
+                let channel = try await bind(listenerConfiguration, index: index)
                 guard let local = channel.localAddress else { throw SIPTransportError.invalidAddress(listenerConfiguration.host) }
                 let listener = SIPListener(transport: listenerConfiguration.transport, localAddress: local)
                 bound.append((listener, channel))

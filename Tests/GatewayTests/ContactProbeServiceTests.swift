@@ -12,6 +12,7 @@ import Testing
 final class ScriptedContacts: ContactProbing {
     let silent: Mutex<Set<String>>
     let probed = Mutex<[String]>([])
+    let pinged = Mutex<[String]>([])
 
     init(silent: Set<String>) { self.silent = Mutex(silent) }
 
@@ -23,6 +24,11 @@ final class ScriptedContacts: ContactProbing {
         options.headers.append(.callID, value: "c")
         options.headers.append(.cseq, value: "1 OPTIONS")
         return .final(options.makeResponse(status: 405))
+    }
+
+    func keepAlive(_ binding: Binding) async -> Bool {
+        pinged.withLock { $0.append(binding.contact) }
+        return true
     }
 }
 
@@ -85,8 +91,9 @@ struct SilentContact: ContactProbing {
         var reach = await service.reachability(ofEndpoint: "alice", now: now)
         #expect(reach.contacts.count == 3)
         await service.probeRound(now: now)
-        // One miss is not enough; TCP contacts are not probed.
+        // One miss is not enough; TCP contacts are not probed: they get a CRLF keep-alive.
         #expect(Set(contacts.probed.withLock { $0 }) == ["sip:alice@192.0.2.10:5062", "sip:alice-app@192.0.2.11:5062"])
+        #expect(contacts.pinged.withLock { $0 } == ["sip:alice-desk@192.0.2.12:5060;transport=tcp"])
         #expect(await service.reachability(ofEndpoint: "alice", now: now).contacts.count == 3)
         await service.probeRound(now: now)
         reach = await service.reachability(ofEndpoint: "alice", now: now)
