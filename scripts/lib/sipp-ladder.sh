@@ -3,7 +3,7 @@
 #
 # The caller sets: STEP (seconds per step), RATES (the ladder), WORK (temp dir), PIDS (array of
 # processes to stop on exit), UAC_IP / UAC_PORT / UAC_MEDIA_PORT (where sipp's uac binds), and
-# declares `declare -A RESULT`. A step passes with < 0.1% failed or missing calls and an achieved
+# declares `declare -A RESULT PASSED`. A step passes with < 0.1% failed or missing calls and an achieved
 # rate ≥ 97% of the target (BENCHMARKING.md).
 
 TICKS=$(getconf CLK_TCK)
@@ -61,7 +61,8 @@ step_passed() {
         'BEGIN { exit !(bad * 1000 < calls && a >= 0.97 * r) }'
 }
 
-# ladder NAME TARGET PIDS...: steps RATES until a step fails; RESULT[NAME]="best µs/call".
+# ladder NAME TARGET PIDS...: steps RATES until a step fails; RESULT[NAME]="best µs/call", and
+# PASSED["NAME:RATE"]="µs/call" for every step that passed.
 ladder() {
     local name=$1 target=$2
     shift 2
@@ -74,6 +75,7 @@ ladder() {
         if step_passed "$rate"; then
             best=$rate
             best_cpu=$STEP_US
+            PASSED["$name:$rate"]=$STEP_US
         else
             break
         fi
