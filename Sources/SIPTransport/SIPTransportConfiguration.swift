@@ -92,6 +92,10 @@ public struct SIPTransportConfiguration: Sendable {
     public var pathMTU: Int?
     /// Inbound stream connections beyond this many open ones are closed on arrival.
     public var maxInboundConnections: Int
+    /// The receive buffer asked for on UDP listeners (`SO_RCVBUF`; Linux doubles it and caps
+    /// it at `net.core.rmem_max`): a scheduling stall of the reading loop must not drop
+    /// datagrams, and the overload guard reads how full it is (``SIPMessageContext/receiveBacklog``).
+    public var udpReceiveBuffer = 1 << 20
 
     public init(
         listeners: [SIPListenerConfiguration],
