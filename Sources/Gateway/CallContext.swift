@@ -212,8 +212,7 @@ final class CallContext: @unchecked Sendable {
                 "callID": "\(record.callID)", "caller": "\(record.caller)", "called": "\(record.called)",
                 "status": "\(record.status)", "cause": "\(record.q850Cause)", "endedBy": "\(record.endedBy.rawValue)",
                 "legs": "\(record.summary)"])
-            let sink = service.sink
-            Task { await sink.store(record) }
+            service.sink.submit(record)
             finish()
         }
     }

@@ -8,6 +8,15 @@ import Synchronization
 public protocol CallRecordSink: Sendable {
     /// Stores one record. Called once per call, after the caller's leg has ended.
     func store(_ record: CallRecord) async
+    /// Hands a record over from the call's event loop without waiting (the default runs
+    /// ``store(_:)`` in a task; a sink that only queues does it inline).
+    func submit(_ record: CallRecord)
+}
+
+extension CallRecordSink {
+    public func submit(_ record: CallRecord) {
+        Task { await store(record) }
+    }
 }
 
 /// The sink used until a CDR store is plugged in: records go to the log only.
@@ -43,6 +52,11 @@ final class StoreCallRecordSink: CallRecordSink {
     }
 
     func store(_ record: CallRecord) async {
+        enqueue(record)
+    }
+
+    /// Queued at once: no task per call.
+    func submit(_ record: CallRecord) {
         enqueue(record)
     }
 
