@@ -154,17 +154,14 @@ final class CallContext: @unchecked Sendable {
         }
         machine = CallStateMachine(callID: callID, decision: decision, callerOffer: offer, contacts: contacts,
                                    media: allocation)
-        if let events = service.mediaEvents?(callID) {
-            Task { [self] in
-                for await event in events {
-                    switch event {
-                    case .timeout:
-                        shard.run { self.drive { $0.receiveMediaTimeout(at: Date()) } }
-                        return
-                    case .dtmf(let leg, let digit):
-                        shard.run { self.receiveDTMF(digit, on: leg) }
-                    }
-                }
+        service.mediaEvents?(callID) { [self] event in
+            switch event {
+            case .timeout:
+                shard.run { self.drive { $0.receiveMediaTimeout(at: Date()) } }
+                return false
+            case .dtmf(let leg, let digit):
+                shard.run { self.receiveDTMF(digit, on: leg) }
+                return true
             }
         }
         drive { $0.start(at: Date()) }

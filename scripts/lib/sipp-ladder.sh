@@ -4,7 +4,7 @@
 # The caller sets: STEP (seconds per step), RATES (the ladder), WORK (temp dir), PIDS (array of
 # processes to stop on exit), UAC_IP / UAC_PORT / UAC_MEDIA_PORT (where sipp's uac binds), and
 # declares `declare -A RESULT PASSED`. A step passes with < 0.1% failed or missing calls and an achieved
-# rate ≥ 97% of the target (BENCHMARKING.md).
+# rate ≥ 97% of the target (BENCHMARKING.md), allowing 1 s of sipp start-up and tail.
 
 TICKS=$(getconf CLK_TCK)
 
@@ -65,11 +65,13 @@ step_header() {
     printf "%8s %10s %10s %8s %8s %8s %12s %8s\n" target achieved successful failed "of:503" missing "µs CPU/call" load
 }
 
-# step_passed RATE: whether the last step met the pass rule.
+# step_passed RATE: whether the last step met the pass rule. sipp's achieved rate is its calls
+# over the whole run, start-up and the last calls' end included: up to 1 s of that is allowed
+# (on a loaded machine it alone took 5% of a 10 s step, failing steps that lost nothing).
 step_passed() {
     local bad=$((STEP_FAILED + STEP_MISSING))
-    awk -v bad="$bad" -v calls=$(($1 * STEP)) -v a="$STEP_ACHIEVED" -v r="$1" \
-        'BEGIN { exit !(bad * 1000 < calls && a >= 0.97 * r) }'
+    awk -v bad="$bad" -v calls=$(($1 * STEP)) -v a="$STEP_ACHIEVED" -v r="$1" -v s="$STEP" \
+        'BEGIN { exit !(bad * 1000 < calls && a >= 0.97 * r * s / (s + 1)) }'
 }
 
 # ladder NAME TARGET PIDS...: steps RATES until a step fails; RESULT[NAME]="best µs/call", and
