@@ -1,5 +1,13 @@
-import SIPStack
 import Testing
+
+@testable import SIPStack
+
+extension SIPOverloadGuard {
+    /// The next message, 1 ms after the previous one (no pause).
+    mutating func observe(queueDelay: Duration, receiveBacklog: Double) {
+        observe(queueDelay: queueDelay, receiveBacklog: receiveBacklog, at: (lastObservation ?? .zero) + .milliseconds(1))
+    }
+}
 
 /// The overload decision on its own: smoothed queue delay and receive backlog with hysteresis,
 /// and the bound on pending INVITEs.
@@ -32,8 +40,9 @@ import Testing
             guardian.observe(queueDelay: .milliseconds(300), receiveBacklog: 1)
             observed += 1
         }
-        // 300 ms each: the mean passes 100 ms after a handful of messages (weight 1/16: 7).
-        #expect(observed == 7)
+        // 300 ms each, counted as 200 (twice the limit): the mean passes 100 ms after 11
+        // messages (weight 1/16).
+        #expect(observed == 11)
         #expect(guardian.admitInvite(pendingInvites: 0) == .reject(retryAfter: 7))
         // Under the limit but above half of it: still refusing (hysteresis).
         for _ in 0..<200 { guardian.observe(queueDelay: .milliseconds(60), receiveBacklog: 0) }
@@ -41,6 +50,22 @@ import Testing
         for _ in 0..<200 { guardian.observe(queueDelay: .milliseconds(40), receiveBacklog: 0) }
         #expect(!guardian.overloaded)
         #expect(guardian.admitInvite(pendingInvites: 0) == .accept)
+    }
+
+    @Test func aPauseInTheTrafficEndsTheOverload() {
+        var guardian = SIPOverloadGuard(limits: .init(maxQueueDelay: .milliseconds(100), maxReceiveBacklog: 0.5))
+        for _ in 0..<100 { guardian.observe(queueDelay: .seconds(1), receiveBacklog: 1) }
+        #expect(guardian.overloaded)
+        let last = guardian.lastObservation ?? .zero
+        // 1.5 s without a message: nothing can be queued; the next message starts afresh.
+        guardian.observe(queueDelay: .milliseconds(150), receiveBacklog: 0.9, at: last + .milliseconds(1500))
+        #expect(!guardian.overloaded)
+        #expect(guardian.admitInvite(pendingInvites: 0) == .accept)
+        // Slow messages right after a pause: never before 8 of them.
+        for _ in 0..<(SIPOverloadGuard.minimumObservations - 2) {
+            guardian.observe(queueDelay: .seconds(1), receiveBacklog: 1)
+        }
+        #expect(!guardian.overloaded)
     }
 
     @Test func fullReceiveQueueRefuses() {

@@ -16,10 +16,13 @@
 /// - **pending INVITEs**: INVITE server transactions on this shard without a final response
 ///   (a hard bound on calls in setup, hence on memory).
 ///
-/// Delay and backlog are smoothed (an exponentially weighted mean over messages, weight 1/16), so
-/// one slow message on a shared machine does not refuse calls. Overload starts when a mean
-/// passes its limit and ends when both are back under half their limits (hysteresis).
-/// Pure: the stack feeds it measurements on the shard's loop; time never enters.
+/// Delay and backlog are smoothed (an exponentially weighted mean over messages, weight 1/16;
+/// one delay counts at most twice its limit), so one slow message on a shared machine does not
+/// refuse calls. Overload starts when a mean passes its limit, after at least
+/// ``minimumObservations`` messages without a pause, and ends when both are back under half their
+/// limits (hysteresis). A pause in the traffic (no message for ``idleReset``) means nothing is
+/// queued: the means start again from the next message, so a quiet gateway never stays refusing.
+/// Pure: the stack feeds it measurements and the monotonic time on the shard's loop.
 public struct SIPOverloadGuard: Sendable {
     /// The limits; nil turns a signal off.
     public struct Limits: Sendable, Hashable {
@@ -65,6 +68,13 @@ public struct SIPOverloadGuard: Sendable {
 
     /// The weight of a new measurement in the means.
     static let weight = 1.0 / 16
+    /// Named limit: messages observed since the last pause before overload can start.
+    public static let minimumObservations = 8
+    /// Named limit: a gap between messages this long resets the means.
+    public static let idleReset = Duration.seconds(1)
+
+    var observations = 0
+    var lastObservation: Duration?
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -75,24 +85,36 @@ public struct SIPOverloadGuard: Sendable {
         limits.maxQueueDelay != nil || limits.maxReceiveBacklog != nil || limits.maxPendingInvites != nil
     }
 
-    /// One inbound message (any method, or a response): how long it waited and how full the
-    /// receive queue was when it was read.
-    public mutating func observe(queueDelay: Duration, receiveBacklog: Double) {
-        let (seconds, attoseconds) = queueDelay.components
-        let nanoseconds = max(0, Double(seconds) * 1e9 + Double(attoseconds) / 1e9)
-        meanQueueDelay += (nanoseconds - meanQueueDelay) * Self.weight
-        meanReceiveBacklog += (max(0, receiveBacklog) - meanReceiveBacklog) * Self.weight
-        let delayLimit = limits.maxQueueDelay.map { Double($0.components.seconds) * 1e9 + Double($0.components.attoseconds) / 1e9 }
+    /// One inbound message (any method, or a response) handled at `now` (a monotonic clock):
+    /// how long it waited and how full the receive queue was when it was read.
+    public mutating func observe(queueDelay: Duration, receiveBacklog: Double, at now: Duration) {
+        if let last = lastObservation, now - last >= Self.idleReset {
+            meanQueueDelay = 0
+            meanReceiveBacklog = 0
+            observations = 0
+            overloaded = false
+        }
+        lastObservation = now
+        observations += 1
+        let delayLimit = limits.maxQueueDelay.map(Self.nanoseconds)
         let backlogLimit = limits.maxReceiveBacklog
+        var delay = max(0, Self.nanoseconds(queueDelay))
+        if let delayLimit { delay = min(delay, 2 * delayLimit) }
+        meanQueueDelay += (delay - meanQueueDelay) * Self.weight
+        meanReceiveBacklog += (min(1, max(0, receiveBacklog)) - meanReceiveBacklog) * Self.weight
         if overloaded {
             let delayCalm = delayLimit.map { meanQueueDelay < $0 / 2 } ?? true
             let backlogCalm = backlogLimit.map { meanReceiveBacklog < $0 / 2 } ?? true
             if delayCalm && backlogCalm { overloaded = false }
-        } else {
+        } else if observations >= Self.minimumObservations {
             let delayHigh = delayLimit.map { meanQueueDelay > $0 } ?? false
             let backlogHigh = backlogLimit.map { meanReceiveBacklog > $0 } ?? false
             if delayHigh || backlogHigh { overloaded = true }
         }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
     }
 
     /// A new INVITE (no To tag, no transaction yet) while `pendingInvites` INVITE transactions

@@ -7,8 +7,10 @@ extension StackShard {
     /// Feeds the overload guard one message's queue delay (from the transport's read to now)
     /// and the receive-queue fill the transport saw.
     func observeLoad(_ context: SIPMessageContext) {
-        let waited = NIODeadline.now() - context.receivedAt
-        overload.observe(queueDelay: .nanoseconds(waited.nanoseconds), receiveBacklog: context.receiveBacklog)
+        let now = NIODeadline.now()
+        let waited = now - context.receivedAt
+        overload.observe(queueDelay: .nanoseconds(waited.nanoseconds), receiveBacklog: context.receiveBacklog,
+                         at: .nanoseconds(Int64(clamping: now.uptimeNanoseconds)))
     }
 
     /// A new INVITE (no To tag, no transaction): false when it was answered 503 + Retry-After
