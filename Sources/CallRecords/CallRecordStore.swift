@@ -13,11 +13,20 @@ public protocol CallRecordStore: Sendable {
     func callStarted(_ start: CallStart) throws
     /// Records the finished call: completes its in-progress row, or adds the row when there is none.
     func callEnded(_ record: CallRecord) throws
+    /// Records several finished calls at once (in one transaction where the store has them).
+    func callsEnded(_ records: [CallRecord]) throws
     /// Marks every row still in progress as interrupted, ended at `time`; returns how many.
     @discardableResult
     func closeInterrupted(at time: Date) throws -> Int
     /// Rows matching `filter`, newest first.
     func records(matching filter: CallRecordFilter) throws -> [StoredCallRecord]
+}
+
+extension CallRecordStore {
+    /// One ``callEnded(_:)`` per record.
+    public func callsEnded(_ records: [CallRecord]) throws {
+        for record in records { try callEnded(record) }
+    }
 }
 
 /// What is known of a call when it starts.

@@ -56,31 +56,48 @@ public final class SQLiteCallRecordStore: CallRecordStore {
     }
 
     public func callEnded(_ record: CallRecord) throws {
-        let legs = try Self.encodeLegs(record.legs.map(StoredCallRecord.Leg.init))
-        let dtmf = try Self.encodeDTMF(record.dtmf)
-        let values: [SQLiteValue] = [
-            .text(CallOutcome(record).rawValue), .text(record.caller), .text(record.called), Self.text(record.route),
-            .int(Self.milliseconds(record.started)), record.answered.map { .int(Self.milliseconds($0)) } ?? .null,
-            .int(Self.milliseconds(record.ended)), .text(record.endedBy.rawValue), .int(Int64(record.status)),
-            .int(Int64(record.q850Cause)), Self.text(record.callerCodec), Self.text(record.calleeCodec), .text(legs),
-            .text(dtmf),
-        ]
+        try callsEnded([record])
+    }
+
+    /// Every record in one transaction: one commit (one fsync with `synchronous=FULL`) for the
+    /// batch, so a busy gateway's records cost one disk flush per batch, not per call.
+    public func callsEnded(_ records: [CallRecord]) throws {
+        guard !records.isEmpty else { return }
+        let rows = try records.map(Self.endedValues)
         try connection.withLock { db in
             try db.transaction {
-                try db.run("""
-                    UPDATE call_records SET outcome = ?, caller = ?, called = ?, route = ?, started_ms = ?, answered_ms = ?,
-                        ended_ms = ?, ended_by = ?, status = ?, q850_cause = ?, caller_codec = ?, callee_codec = ?, legs = ?,
-                        dtmf = ?
-                    WHERE id = (SELECT MAX(id) FROM call_records WHERE call_id = ? AND outcome = 'in_progress')
-                    """, values + [.text(record.callID)])
-                if db.changes == 0 {
-                    try db.run("""
-                        INSERT INTO call_records (outcome, caller, called, route, started_ms, answered_ms, ended_ms, ended_by,
-                            status, q850_cause, caller_codec, callee_codec, legs, dtmf, call_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, values + [.text(record.callID)])
-                }
+                for (values, callID) in rows { try Self.writeEnded(db, values: values, callID: callID) }
             }
+        }
+    }
+
+    static func endedValues(_ record: CallRecord) throws -> ([SQLiteValue], String) {
+        let legs = try encodeLegs(record.legs.map(StoredCallRecord.Leg.init))
+        let dtmf = try encodeDTMF(record.dtmf)
+        let values: [SQLiteValue] = [
+            .text(CallOutcome(record).rawValue), .text(record.caller), .text(record.called), text(record.route),
+            .int(milliseconds(record.started)), record.answered.map { .int(milliseconds($0)) } ?? .null,
+            .int(milliseconds(record.ended)), .text(record.endedBy.rawValue), .int(Int64(record.status)),
+            .int(Int64(record.q850Cause)), text(record.callerCodec), text(record.calleeCodec), .text(legs),
+            .text(dtmf),
+        ]
+        return (values, record.callID)
+    }
+
+    /// Completes the call's in-progress row, or adds the row when there is none.
+    static func writeEnded(_ db: SQLiteConnection, values: [SQLiteValue], callID: String) throws {
+        try db.run("""
+            UPDATE call_records SET outcome = ?, caller = ?, called = ?, route = ?, started_ms = ?, answered_ms = ?,
+                ended_ms = ?, ended_by = ?, status = ?, q850_cause = ?, caller_codec = ?, callee_codec = ?, legs = ?,
+                dtmf = ?
+            WHERE id = (SELECT MAX(id) FROM call_records WHERE call_id = ? AND outcome = 'in_progress')
+            """, values + [.text(callID)])
+        if db.changes == 0 {
+            try db.run("""
+                INSERT INTO call_records (outcome, caller, called, route, started_ms, answered_ms, ended_ms, ended_by,
+                    status, q850_cause, caller_codec, callee_codec, legs, dtmf, call_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, values + [.text(callID)])
         }
     }
 

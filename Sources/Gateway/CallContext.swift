@@ -168,22 +168,20 @@ final class CallContext: @unchecked Sendable {
         machine = CallStateMachine(callID: callID, decision: decision, callerOffer: offer, contacts: contacts,
                                    media: allocation)
         machine?.doorEndpoints = Set(plan.endpoints.values.filter { $0.class == .door }.map(\.name))
-        if let events = service.mediaEvents?(callID) {
-            Task { [self] in
-                for await event in events {
-                    switch event {
-                    case .timeout:
-                        // Ignored while on hold (the engine re-arms at the resume): keep listening.
-                        shard.run {
-                            if self.machine?.isOnHold == true {
-                                self.logger.info("media timeout ignored: on hold", metadata: ["callID": "\(self.callID)"])
-                            }
-                            self.drive { $0.receiveMediaTimeout(at: Date()) }
-                        }
-                    case .dtmf(let leg, let digit):
-                        shard.run { self.receiveDTMF(digit, on: leg) }
+        service.mediaEvents?(callID) { [self] event in
+            switch event {
+            case .timeout:
+                // Ignored while on hold (the engine re-arms at the resume): keep listening.
+                shard.run {
+                    if self.machine?.isOnHold == true {
+                        self.logger.info("media timeout ignored: on hold", metadata: ["callID": "\(self.callID)"])
                     }
+                    self.drive { $0.receiveMediaTimeout(at: Date()) }
                 }
+                return true
+            case .dtmf(let leg, let digit):
+                shard.run { self.receiveDTMF(digit, on: leg) }
+                return true
             }
         }
         drive { $0.start(at: Date()) }
@@ -240,8 +238,7 @@ final class CallContext: @unchecked Sendable {
                 "callID": "\(record.callID)", "caller": "\(record.caller)", "called": "\(record.called)",
                 "status": "\(record.status)", "cause": "\(record.q850Cause)", "endedBy": "\(record.endedBy.rawValue)",
                 "legs": "\(record.summary)"])
-            let sink = service.sink
-            Task { await sink.store(record) }
+            service.sink.submit(record)
             finish()
         }
     }

@@ -33,7 +33,9 @@ public final class CallService: Sendable {
     let bindings: any BindingStore
     let registrar: RegistrarService
     let media: any MediaSessionControlling
-    let mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)?
+    /// Follows a call's media events: the handler runs for each until it returns false (one task
+    /// per call on the engine side; nil: no media events).
+    let mediaEvents: MediaEventFollower?
     let sink: any CallRecordSink
     let hooks: Hooks
     let logger: Logger
@@ -57,7 +59,7 @@ public final class CallService: Sendable {
 
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
-         media: any MediaSessionControlling, mediaEvents: (@Sendable (String) -> AsyncStream<CallMediaEvent>?)? = nil,
+         media: any MediaSessionControlling, mediaEvents: MediaEventFollower? = nil,
          sink: any CallRecordSink, hooks: Hooks = Hooks(),
          resolver: RFC3263Resolver = RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())),
          limits: CallAdmission.Limits = CallAdmission.Limits(), logger: Logger) {
@@ -222,6 +224,10 @@ public final class CallService: Sendable {
     }
 }
 
+/// Follows the media events of the call with the given Call-ID: the handler runs for each event
+/// (off the call's loop) until it returns false.
+typealias MediaEventFollower = @Sendable (String, @escaping @Sendable (CallMediaEvent) -> Bool) -> Void
+
 /// A media event the call reacts to (kept apart from MediaRelay's enum so the B2BUA glue
 /// does not depend on the engine's types).
 public enum CallMediaEvent: Sendable, Equatable {
@@ -266,7 +272,7 @@ extension CallService {
             recordLogger.debug("call record", metadata: ["callID": "\(record.callID)", "summary": "\(record.summary)"])
         }
         return CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar, media: sessions,
-                           mediaEvents: { sessions.events(callID: $0) }, sink: sink, hooks: hooks,
+                           mediaEvents: { sessions.follow(callID: $0, $1) }, sink: sink, hooks: hooks,
                            resolver: RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())),
                            limits: configuration.callLimits, logger: logger)
     }

@@ -61,6 +61,11 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var callLimits = CallAdmission.Limits()
     /// Unanswered calls one source address may have (`calls.max_in_setup_per_source`, issue 10).
     public var callsInSetupPerSource = SetupLimiter.defaultPerSource
+    /// The mean queue delay past which new INVITEs get 503 (`calls: overload_delay`); nil: off.
+    public var overloadDelay: Duration? = .milliseconds(100)
+    /// The mean UDP receive-queue fill, in percent, past which new INVITEs get 503
+    /// (`calls: overload_backlog`); nil: off.
+    public var overloadBacklog: Int? = 50
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

@@ -94,6 +94,7 @@ public final class GatewayMetrics: Sendable {
             values["success"] = stack.successRetransmissions
             values["drop"] = stack.filteredDrops
             values["reject"] = stack.filteredRejects
+            values["overload"] = stack.overloadRejects
         }
         if let security {
             for reason in SecurityPolicy.Reason.allCases {
@@ -128,6 +129,8 @@ public final class GatewayMetrics: Sendable {
         ("success", "gatehouse_sip_retransmissions_total", [("kind", "success_response")]),
         ("drop", "gatehouse_sip_filtered_total", [("action", "drop")]),
         ("reject", "gatehouse_sip_filtered_total", [("action", "reject")]),
+        // New INVITEs answered 503 by the stack's overload guard (SIPOverloadGuard).
+        ("overload", "gatehouse_sip_overload_rejects_total", []),
     ]
 
     /// Requests the security policy dropped (no answer) and rejected (403/503) by reason, and

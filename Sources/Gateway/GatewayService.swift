@@ -121,6 +121,7 @@ public final class GatewayService: Sendable {
         }
         var stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
         stackConfiguration.inboundFilter = security.inboundFilter
+        stackConfiguration.overload = configuration.overloadLimits(shards: 2)
         var created: SIPTransportManager?
         do {
             let (trace, hep) = (runtime.trace, runtime.hep)

@@ -55,21 +55,20 @@ final class MediaEngineSessions: MediaSessionControlling {
     /// The session of a call, for its events and counters.
     func session(callID: String) -> MediaSession? { sessions.withLock { $0[callID] } }
 
-    /// The call's media timeouts, for ``CallService``'s `mediaEvents`.
-    func events(callID: String) -> AsyncStream<CallMediaEvent>? {
-        guard let session = session(callID: callID) else { return nil }
-        return AsyncStream { continuation in
-            let task = Task {
-                for await event in session.events {
-                    switch event {
-                    case .mediaTimeout: continuation.yield(.timeout)
-                    case .dtmf(let leg, let digit): continuation.yield(.dtmf(leg, digit))
-                    default: break
-                    }
+    /// Follows the call's media timeouts and digits, for ``CallService``'s `mediaEvents`: one
+    /// task reads the session's events and hands each to `handler` until it returns false.
+    func follow(callID: String, _ handler: @escaping @Sendable (CallMediaEvent) -> Bool) {
+        guard let session = session(callID: callID) else { return }
+        Task {
+            for await event in session.events {
+                let mapped: CallMediaEvent
+                switch event {
+                case .mediaTimeout: mapped = .timeout
+                case .dtmf(let leg, let digit): mapped = .dtmf(leg, digit)
+                default: continue
                 }
-                continuation.finish()
+                if !handler(mapped) { return }
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -89,7 +88,8 @@ final class MediaEngineSessions: MediaSessionControlling {
         await videoSessions.withLock({ $0.removeValue(forKey: callID) })?.release()
         guard let session = sessions.withLock({ $0.removeValue(forKey: callID) }) else { return }
         // The per-leg counters, logged once per call (scripts/interop-calls reads them).
-        if let caller = try? await session.counters(.a), let callee = try? await session.counters(.b) {
+        // Read only when they will be logged: two round trips to the media loop per call.
+        if logger.logLevel <= .info, let caller = try? await session.counters(.a), let callee = try? await session.counters(.b) {
             logger.info("media released", metadata: [
                 "callID": "\(callID)", "a_rx": "\(caller.packetsReceived)", "a_tx": "\(caller.packetsSent)",
                 "b_rx": "\(callee.packetsReceived)", "b_tx": "\(callee.packetsSent)",

@@ -110,7 +110,7 @@ public final class CallTraceBuffer: Sendable {
 
     /// The Call-IDs in the buffer, oldest first.
     public var callIDs: [String] {
-        state.withLockedValue { $0.order }
+        state.withLockedValue { $0.liveKeys }
     }
 
     /// The payload bytes held over all calls.

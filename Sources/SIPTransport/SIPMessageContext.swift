@@ -32,16 +32,24 @@ public struct SIPMessageContext: Sendable, CustomStringConvertible {
     public let connection: SIPConnectionID?
     /// The event loop that received it; the inbound callback runs on it.
     public let eventLoop: any EventLoop
+    /// When the transport read it (the layers above measure their queueing from here).
+    public var receivedAt: NIODeadline
+    /// How full the socket's kernel receive queue was when the message was read, as a fraction
+    /// of its buffer (0 when unknown, and for streams): a UDP listener falling behind its peers.
+    public var receiveBacklog: Double
 
     public init(
         source: SocketAddress, transport: SIPTransportProtocol, listener: SIPListener?,
-        connection: SIPConnectionID?, eventLoop: any EventLoop
+        connection: SIPConnectionID?, eventLoop: any EventLoop, receivedAt: NIODeadline = .now(),
+        receiveBacklog: Double = 0
     ) {
         self.source = source
         self.transport = transport
         self.listener = listener
         self.connection = connection
         self.eventLoop = eventLoop
+        self.receivedAt = receivedAt
+        self.receiveBacklog = receiveBacklog
     }
 
     /// The key under which the peer's connection (TCP/TLS) is found for later requests.

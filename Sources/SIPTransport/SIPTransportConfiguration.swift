@@ -100,6 +100,10 @@ public struct SIPTransportConfiguration: Sendable {
     public var maxInboundConnectionsPerSource = SIPTransportConfiguration.defaultMaxInboundConnectionsPerSource
     /// The default of ``maxInboundConnectionsPerSource``.
     public static let defaultMaxInboundConnectionsPerSource = 200
+    /// The receive buffer asked for on UDP listeners (`SO_RCVBUF`; Linux doubles it and caps
+    /// it at `net.core.rmem_max`): a scheduling stall of the reading loop must not drop
+    /// datagrams, and the overload guard reads how full it is (``SIPMessageContext/receiveBacklog``).
+    public var udpReceiveBuffer = 1 << 20
 
     public init(
         listeners: [SIPListenerConfiguration],

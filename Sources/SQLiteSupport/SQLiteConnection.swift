@@ -53,7 +53,16 @@ public final class SQLiteConnection {
         handle = db
     }
 
-    deinit { sqlite3_close(handle) }
+    /// Prepared statements by their SQL, reused (reset) instead of parsed again on every run:
+    /// the stores run the same few statements over and over.
+    private var statements: [String: OpaquePointer] = [:]
+    /// Named limit: SQL texts kept prepared (listing queries are built per filter).
+    static let statementCacheLimit = 64
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close(handle)
+    }
 
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(handle)) }
@@ -76,9 +85,12 @@ public final class SQLiteConnection {
 
     /// Runs one statement and maps each row.
     public func query<T>(_ sql: String, _ values: [SQLiteValue] = [], _ map: (SQLiteRow) -> T) throws -> [T] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw lastError() }
-        defer { sqlite3_finalize(statement) }
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+            if statements[sql] != statement { sqlite3_finalize(statement) }
+        }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let status = switch value {
@@ -95,6 +107,15 @@ public final class SQLiteConnection {
             guard status == SQLITE_ROW else { throw lastError() }
             rows.append(map(SQLiteRow(statement: statement)))
         }
+    }
+
+    /// The statement for `sql`: cached, or prepared now (and cached while there is room).
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw lastError() }
+        if statements.count < Self.statementCacheLimit { statements[sql] = statement }
+        return statement
     }
 
     /// Runs `body` in a transaction, rolled back when it throws.

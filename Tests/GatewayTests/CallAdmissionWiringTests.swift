@@ -5,6 +5,7 @@ import Logging
 import MediaRelay
 import NIOPosix
 import Registrar
+import SIPStack
 import Testing
 @testable import Gateway
 
@@ -20,6 +21,33 @@ import Testing
         let custom = try GatewayConfiguration.parse(Self.base + "calls: { max: 300, max_in_setup: 50, retry_after: 12s }",
                                                     file: "gw.yaml").callLimits
         #expect(custom == CallAdmission.Limits(maxCalls: 300, maxCallsInSetup: 50, retryAfter: 12))
+    }
+
+    @Test func overloadGuardDefaultsAndConfigured() throws {
+        let defaults = try GatewayConfiguration.parse(Self.base, file: "gw.yaml")
+        #expect(defaults.overloadLimits(shards: 2) == SIPOverloadGuard.Limits(
+            maxQueueDelay: .milliseconds(100), maxReceiveBacklog: 0.5, maxPendingInvites: 2_000, retryAfter: 5))
+        let custom = try GatewayConfiguration.parse(
+            Self.base + "calls: { max_in_setup: 51, retry_after: 3s, overload_delay: 250ms, overload_backlog: 30 }", file: "gw.yaml")
+        #expect(custom.overloadLimits(shards: 2) == SIPOverloadGuard.Limits(
+            maxQueueDelay: .milliseconds(250), maxReceiveBacklog: 0.3, maxPendingInvites: 26, retryAfter: 3))
+        let off = try GatewayConfiguration.parse(Self.base + "calls: { overload_delay: off, overload_backlog: off }", file: "gw.yaml")
+        #expect(off.overloadLimits(shards: 1).maxQueueDelay == nil)
+        #expect(off.overloadLimits(shards: 1).maxReceiveBacklog == nil)
+    }
+
+    @Test func badOverloadLimitsNameTheirPlace() {
+        do {
+            _ = try GatewayConfiguration.parse(Self.base + "calls:\n  overload_delay: 5ms\n  overload_backlog: 150\n", file: "gw.yaml")
+            Issue.record("5ms and 150% are out of range")
+        } catch let errors as ConfigurationErrors {
+            let text = errors.description
+            #expect(errors.errors.count == 2)
+            #expect(text.contains("gw.yaml:4:19"), "overload_delay's value is on line 4: \(text)")
+            #expect(text.contains("gw.yaml:5:"), "overload_backlog is on line 5: \(text)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
     }
 
     @Test func badCallLimitsNameTheirPlace() {

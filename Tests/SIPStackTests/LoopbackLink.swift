@@ -73,7 +73,7 @@ final class LoopbackLink: Sendable {
     /// A UAC-side stack (side 0) and a UAS-side stack (side 1) with `user` as the UAS's TU.
     static func pair(
         t1: Duration = .milliseconds(40), uas user: SIPTransactionUser, drop: @escaping DropRule = { _ in false },
-        tcp: Bool = false, uasFilter: SIPInboundFilter? = nil
+        tcp: Bool = false, uasFilter: SIPInboundFilter? = nil, uasOverload: SIPOverloadGuard.Limits? = nil
     ) -> (uac: SIPStack, uas: SIPStack, link: LoopbackLink) {
         let link = LoopbackLink(group: MultiThreadedEventLoopGroup.singleton, drop: drop)
         let timers = TransactionTimers(t1: t1, t2: t1 * 8, t4: t1 * 10, timerDUnreliable: t1 * 64)
@@ -87,6 +87,11 @@ final class LoopbackLink: Sendable {
         }
         var uasConfiguration = configuration(5061)
         uasConfiguration.inboundFilter = uasFilter
+        if let uasOverload {
+            // One shard: the pending-INVITE bound is per shard, and every Call-ID lands there.
+            uasConfiguration.overload = uasOverload
+            uasConfiguration.shardCount = 1
+        }
         let uas = SIPStack(group: link.group, configuration: uasConfiguration, user: user) { _ in End(link: link, side: 1) }
         link.stacks.withLockedValue { $0 = [uac, uas] }
         return (uac, uas, link)

@@ -29,6 +29,9 @@ public struct SIPStackConfiguration: Sendable {
     /// Runs on every inbound request before transaction matching (toll-fraud defences: scanner
     /// drop, rate limits, bans); nil accepts everything. See ``SIPInboundVerdict``.
     public var inboundFilter: SIPInboundFilter?
+    /// When new INVITEs are answered 503 at once, before any transaction exists (see
+    /// ``SIPOverloadGuard``); every signal off by default.
+    public var overload = SIPOverloadGuard.Limits.off
 
     public init(
         sentBy: [SIPTransportProtocol: String], timers: TransactionTimers = .rfc3261, localHosts: Set<String> = [],

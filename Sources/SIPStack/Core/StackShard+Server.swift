@@ -13,6 +13,8 @@ final class ServerEntry {
     let isInvite: Bool
     var lastResponse: SIPMessage?
     var timers: TimerSet
+    /// An INVITE without a final response yet: counted in the shard's `pendingInvites`.
+    var awaitsFinal: Bool
 
     init(request: SIPMessage, context: SIPMessageContext, key: ServerTransactionKey, timers: TransactionTimers, sendsTrying: Bool) {
         self.request = request
@@ -23,6 +25,7 @@ final class ServerEntry {
             isInvite: isInvite, transport: context.transport.isReliable ? .reliable : .unreliable, timers: timers,
             sendsTrying: sendsTrying)
         self.timers = TimerSet()
+        self.awaitsFinal = isInvite
     }
 }
 
@@ -64,6 +67,7 @@ extension StackShard {
         guard let status = response.statusCode else { throw .invalidStatusCode(0) }
         let actions = try entry.machine.tuSendsResponse(statusCode: status)
         entry.lastResponse = response
+        if status >= 200 { settlePending(entry) }
         perform(actions, for: entry)
         if entry.isInvite, (200...299).contains(status), !entry.context.transport.isReliable {
             startSuccessRetransmission(response, context: entry.context)
@@ -100,10 +104,18 @@ extension StackShard {
             case .cancelTimer(let timer):
                 entry.timers.cancel(timer)
             case .terminate:
+                settlePending(entry)
                 entry.timers.cancelAll()
                 if servers[entry.key] === entry { servers[entry.key] = nil }
             }
         }
+    }
+
+    /// The INVITE has its final response (or is gone): it no longer counts as pending.
+    func settlePending(_ entry: ServerEntry) {
+        guard entry.awaitsFinal else { return }
+        entry.awaitsFinal = false
+        pendingInvites -= 1
     }
 
     private func send(_ response: SIPMessage, for entry: ServerEntry) {
