@@ -129,7 +129,7 @@ public final class RegistrarService: Sendable {
         let endpoint = directory.endpoint(digestUser: username, in: version)
         if let refusal = TransportPolicy.refusal(of: request, from: endpoint, over: context.transport) {
             logger.info("REGISTER refused: TLS required", metadata: ["user": "\(username)", "transport": "\(context.transport)"])
-            return refusal
+            return PreparedRegister(response: refusal)
         }
         do throws(RegistrarError) {
             let aor = try Registrar.addressOfRecord(of: request)
