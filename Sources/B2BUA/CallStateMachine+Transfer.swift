@@ -156,6 +156,22 @@ extension CallStateMachine {
         return []
     }
 
+    /// The call ends while the transfer target rings: its legs are cancelled and the timer stopped.
+    mutating func abandonTransfer(cause: UInt16) -> [CallAction] {
+        guard let run = transfer else { return [] }
+        transfer = nil
+        let reason = Q850Cause.reason(cause)
+        var actions: [CallAction] = [.stopTimer(.transferRing)]
+        for id in run.legs.sorted() {
+            guard let leg = legs[id], leg.isLive else { continue }
+            legs[id]?.phase = .cancelling
+            legs[id]?.cancelReason = reason
+            records[leg.record].outcome = "cancelled"
+            actions.append(.cancelLeg(id, reason: reason))
+        }
+        return actions
+    }
+
     private mutating func transferSettled(at now: Date) -> [CallAction] {
         guard let run = transfer, !run.legs.contains(where: { legs[$0]?.isLive == true }) else { return [] }
         let best = Self.selectResponse(run.failures.map { Failure(attempt: run.attempt, status: $0, reason: nil, outcome: .status($0), fromLeg: true) })

@@ -124,4 +124,19 @@ import Testing
         #expect(failed.contains(.sendByeToCaller(reason: Q850Cause.reason(forStatus: 486))))
         #expect(call.machine.isEnded)
     }
+
+    @Test func theCallerHangingUpCancelsTheRingingTarget() throws {
+        var (call, _) = try transferring()
+        _ = call.provisional(180, from: leg2)
+        let ended = call.record(call.machine.receiveCallerBye(reason: nil, at: call.now))
+        #expect(ended.contains(.cancelLeg(leg2, reason: Q850Cause.reason(Q850Cause.normalClearing))))
+        #expect(ended.contains(.stopTimer(.transferRing)))
+        #expect(call.machine.isEnded)
+        // The target answers anyway (the CANCEL crossed its 2xx): ACK and BYE, the call stays ended.
+        let late = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        #expect(late.first == .ackLeg(leg2))
+        #expect(late.contains { if case .sendByeToLeg(leg2, _) = $0 { true } else { false } })
+        #expect(!late.contains { if case .notifyTransfer = $0 { true } else { false } })
+        #expect(call.machine.isEnded)
+    }
 }
