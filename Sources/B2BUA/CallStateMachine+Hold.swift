@@ -93,7 +93,7 @@ extension CallStateMachine {
 
     // MARK: Helpers
 
-    private mutating func sendReinvite(toward side: CallSide, direction: MediaDirection) -> [CallAction] {
+    mutating func sendReinvite(toward side: CallSide, direction: MediaDirection) -> [CallAction] {
         guard let base = hold.sent[side] ?? currentDescription(for: side) else { return [] }
         var offer = HoldRelay.offer(from: base, direction: direction)
         if let last = hold.lastVersion[side], (UInt64(offer.origin.sessionVersion) ?? 0) <= last {
@@ -105,7 +105,7 @@ extension CallStateMachine {
     }
 
     /// Answers the offer waiting on `side` (if any) locally, now that the other side settled.
-    private mutating func answerWaiting(toward side: CallSide) -> [CallAction] {
+    mutating func answerWaiting(toward side: CallSide) -> [CallAction] {
         guard let offer = hold.waiting.removeValue(forKey: side) else { return [] }
         guard let (answer, plan) = answerLocally(offer, from: side) else {
             // Acceptable when it came (checked then): the same answer as before keeps the dialog going.

@@ -218,12 +218,20 @@ extension CallStateMachine {
         calleeSession = session
         legs[id]?.phase = .answered
         records[leg.record].outcome = "200"
+        let referrerSent = hold.sent[.callee] ?? legs[run.referrer]?.request.offer
         // The new callee dialog starts from the gateway's offer: no hold state carried over.
         hold.sent[.callee] = nil
         hold.established[.callee] = nil
         hold.outgoing[.callee] = nil
         hold.lastVersion[.callee] = nil
+        // The referrer's hold (RFC 5589 §6: transferors hold before REFER) ends with its dialog:
+        // the new callee is sendrecv, so a caller the gateway held is resumed below.
+        hold.offered[.callee] = nil
+        let referrerOffer = hold.waiting.removeValue(forKey: .callee)
         var actions: [CallAction] = [.ackLeg(id), .stopTimer(.transferRing)]
+        if referrerOffer != nil, let previous = referrerSent {
+            actions.append(.answerPendingOffer(.callee, sdp: previous))
+        }
         let elsewhere = Q850Cause.completedElsewhere
         for other in run.legs.sorted() where other != id {
             guard let ringing = legs[other], ringing.isLive else { continue }
@@ -234,6 +242,11 @@ extension CallStateMachine {
         }
         actions.append(.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerSession),
                                               callee: .init(localPorts: media.calleePorts, session: session), isEarly: false)))
+        // The caller's offer that waited for the referrer's answer is answered locally.
+        actions += answerWaiting(toward: .caller)
+        if hold.outgoing[.caller] == nil, (hold.established[.caller] ?? .sendrecv) != .sendrecv {
+            actions += sendReinvite(toward: .caller, direction: .sendrecv)
+        }
         if !run.referrerGone {
             closeRecord(of: run.referrer, at: now)
             actions += [.notifyTransfer(run.referrer, status: 200, final: true),

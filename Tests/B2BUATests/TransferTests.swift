@@ -139,4 +139,32 @@ import Testing
         #expect(!late.contains { if case .notifyTransfer = $0 { true } else { false } })
         #expect(call.machine.isEnded)
     }
+
+    @Test func aCallerHeldByTheReferrerIsResumedAfterTheTransfer() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        // RFC 5589 §6: the transferor holds the transferee, then sends REFER.
+        let offer = try call.request(leg1).offer
+        let holdText = try CallHarness.answer(to: offer, codecs: [.pcmu], address: "10.0.0.7").text
+            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+        let held = call.machine.receiveSessionOffer(try SDPParser().parse(holdText), from: .callee, at: call.now)
+        #expect(held.outcome == .forwarded)
+        var toCaller: SessionDescription?
+        for case .sendReinvite(.caller, let sdp) in held.actions { toCaller = sdp }
+        let holdOffer = try #require(toCaller)
+        let callerHeld = try CallHarness.answer(to: holdOffer, codecs: [.pcmu], address: "192.168.10.2")
+        _ = call.record(call.machine.receiveReinviteResponse(200, sdp: callerHeld, from: .caller, at: call.now))
+        #expect(call.machine.isOnHold)
+
+        let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
+        #expect(start == .accepted)
+        _ = call.record(actions)
+        let done = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        var resume: SessionDescription?
+        for case .sendReinvite(.caller, let sdp) in done { resume = sdp }
+        let resumeOffer = try #require(resume, "the caller is taken off hold toward the new callee")
+        #expect(resumeOffer.text.contains("a=sendrecv"))
+        #expect(!call.machine.isOnHold, "the media timeout applies again")
+    }
 }
