@@ -31,7 +31,7 @@ struct TransferRun: Sendable {
 public enum TransferStart: Sendable, Equatable {
     /// 202 Accepted (RFC 3515 §2.4.2): the actions ring the target and send the first NOTIFY.
     case accepted
-    /// Refused with this status: 403 (not from the answered leg), 491 (a transfer is already
+    /// Refused with this status: 403 (not from the answered leg, or from a trunk), 491 (a transfer is already
     /// running), 404/480 (the dial plan has nowhere to send the number).
     case refused(status: Int)
 }
@@ -44,7 +44,11 @@ extension CallStateMachine {
     /// (``CallAction/notifyTransfer(_:status:final:)``).
     public mutating func receiveTransfer(to target: RoutingDecision, contacts: [String: [String]], from side: CallSide,
                                          at now: Date) -> (start: TransferStart, actions: [CallAction]) {
-        guard side == .callee, let winner = answeredLeg else { return (.refused(status: 403), []) }
+        // Issue 6: transfers from the internal side only. A carrier's REFER (the answered leg is a
+        // trunk) would dial any number on the internal caller's account (toll fraud).
+        guard side == .callee, let winner = answeredLeg, legs[winner]?.request.target.kind == .endpoint else {
+            return (.refused(status: 403), [])
+        }
         guard transfer == nil else { return (.refused(status: 491), []) }
         guard !target.attempts.isEmpty else { return (.refused(status: target.final.status), []) }
         transfer = TransferRun(referrer: winner, target: target, contacts: contacts, attempt: decision.attempts.count + 1)

@@ -167,4 +167,14 @@ import Testing
         #expect(resumeOffer.text.contains("a=sendrecv"))
         #expect(!call.machine.isOnHold, "the media timeout applies again")
     }
+
+    @Test func aCarriersReferIsRefused() throws {
+        var call = try CallHarness(dialled: "101", contacts: [:])
+        _ = call.start()
+        #expect(try call.request(leg1).target.target == "carrier", "alice is offline: the call went out to the carrier")
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
+        #expect(start == .refused(status: 403), "the far end must not dial on the caller's account")
+        #expect(actions.isEmpty)
+    }
 }
