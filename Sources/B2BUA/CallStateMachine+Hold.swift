@@ -29,7 +29,9 @@ extension CallStateMachine {
         let direction = HoldRelay.audioDirection(of: offer)
         let changed = direction != (hold.offered[side] ?? .sendrecv)
         let other = side.other
-        guard changed, hold.outgoing[other] == nil, !isDoor(other) else {
+        // A referrer that hung up during its transfer has no dialog to re-INVITE (a 481 would end the call).
+        let otherGone = other == .callee && transfer?.referrerGone == true
+        guard changed, hold.outgoing[other] == nil, !isDoor(other), !otherGone else {
             if changed { hold.offered[side] = direction }
             guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
             return (.answered(answer), [.updateMedia(plan)])

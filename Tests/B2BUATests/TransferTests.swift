@@ -177,4 +177,15 @@ import Testing
         #expect(start == .refused(status: 403), "the far end must not dial on the caller's account")
         #expect(actions.isEmpty)
     }
+
+    @Test func withTheReferrerGoneTheCallersHoldIsAnsweredLocally() throws {
+        var (call, _) = try transferring()
+        _ = call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)
+        let hold = try SDPParser().parse(CallHarness.doorOffer.replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+            .replacingOccurrences(of: "o=door 1 1", with: "o=door 1 2"))
+        let outcome = call.machine.receiveSessionOffer(hold, from: .caller, at: call.now)
+        guard case .answered = outcome.outcome else { Issue.record("\(outcome.outcome)"); return }
+        #expect(!outcome.actions.contains { if case .sendReinvite = $0 { true } else { false } }, "no re-INVITE to the departed referrer")
+        #expect(!call.machine.isEnded)
+    }
 }
