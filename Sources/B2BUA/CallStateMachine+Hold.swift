@@ -31,7 +31,10 @@ extension CallStateMachine {
         let other = side.other
         // A referrer that hung up during its transfer has no dialog to re-INVITE (a 481 would end the call).
         let otherGone = other == .callee && transfer?.referrerGone == true
-        guard changed, hold.outgoing[other] == nil, !isDoor(other), !otherGone else {
+        // RFC 3264 §4: no new offer to a delayed-offer caller before its ACK answered ours; the
+        // hold goes to it after the ACK (receiveCallerAnswer).
+        let otherAwaitsAnswer = other == .caller && awaitingCallerAnswer
+        guard changed, hold.outgoing[other] == nil, !isDoor(other), !otherGone, !otherAwaitsAnswer else {
             if changed { hold.offered[side] = direction }
             guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
             return (.answered(answer), [.updateMedia(plan)])
@@ -127,7 +130,7 @@ extension CallStateMachine {
     }
 
     /// True when `side` is an endpoint in ``doorEndpoints``.
-    private func isDoor(_ side: CallSide) -> Bool {
+    func isDoor(_ side: CallSide) -> Bool {
         let leg = side == .caller ? decision.callerLeg : answeredLeg.flatMap { legs[$0]?.request.target }
         guard let leg, leg.kind == .endpoint else { return false }
         return doorEndpoints.contains(leg.target)
