@@ -152,6 +152,13 @@ extension CallStateMachine {
         return actions + transferAttemptFailed(status: 480, outcome: .noAnswer, at: now)
     }
 
+    /// Whether outbound leg `id` still carries the call's callee dialog: it is the answered leg and
+    /// did not hang up during its own transfer. Requests of the gateway's own (session refreshes)
+    /// go only into such a leg, and only its failures end the call.
+    public func carriesCallee(_ id: CallLegID) -> Bool {
+        answeredLeg == id && !(transfer?.referrer == id && transfer?.referrerGone == true)
+    }
+
     /// The referrer's BYE during the transfer: its leg ends, the caller keeps waiting.
     mutating func referrerLeft(_ id: CallLegID, at now: Date) -> [CallAction]? {
         guard transfer?.referrer == id, answeredLeg == id else { return nil }

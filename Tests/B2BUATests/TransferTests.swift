@@ -188,4 +188,13 @@ import Testing
         #expect(!outcome.actions.contains { if case .sendReinvite = $0 { true } else { false } }, "no re-INVITE to the departed referrer")
         #expect(!call.machine.isEnded)
     }
+
+    @Test func aReferrerThatLeftOrWasReplacedNoLongerCarriesTheCallee() throws {
+        var (call, _) = try transferring()
+        #expect(call.machine.carriesCallee(leg1) && !call.machine.carriesCallee(leg2))
+        _ = call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)
+        #expect(!call.machine.carriesCallee(leg1), "no session refresh into the departed referrer's dialog")
+        _ = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        #expect(call.machine.carriesCallee(leg2) && !call.machine.carriesCallee(leg1))
+    }
 }
