@@ -40,7 +40,14 @@ extension CallStateMachine {
         }
         callerAnswer?.session = session
         hold.sent[.caller] = offer
-        return [.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: session),
-                                       callee: .init(localPorts: media.calleePorts, session: calleeSession), isEarly: false))]
+        var actions: [CallAction] = [.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: session),
+                                                            callee: .init(localPorts: media.calleePorts, session: calleeSession),
+                                                            isEarly: false))]
+        // A hold from the callee that came before this ACK (answered locally then) goes on now.
+        let wanted = hold.offered[.callee] ?? .sendrecv
+        if wanted != (hold.established[.caller] ?? .sendrecv), hold.outgoing[.caller] == nil, !isDoor(.caller) {
+            actions += sendReinvite(toward: .caller, direction: wanted)
+        }
+        return actions
     }
 }

@@ -29,7 +29,12 @@ extension CallStateMachine {
         let direction = HoldRelay.audioDirection(of: offer)
         let changed = direction != (hold.offered[side] ?? .sendrecv)
         let other = side.other
-        guard changed, hold.outgoing[other] == nil, !isDoor(other) else {
+        // A referrer that hung up during its transfer has no dialog to re-INVITE (a 481 would end the call).
+        let otherGone = other == .callee && transfer?.referrerGone == true
+        // RFC 3264 §4: no new offer to a delayed-offer caller before its ACK answered ours; the
+        // hold goes to it after the ACK (receiveCallerAnswer).
+        let otherAwaitsAnswer = other == .caller && awaitingCallerAnswer
+        guard changed, hold.outgoing[other] == nil, !isDoor(other), !otherGone, !otherAwaitsAnswer else {
             if changed { hold.offered[side] = direction }
             guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
             return (.answered(answer), [.updateMedia(plan)])
@@ -93,7 +98,7 @@ extension CallStateMachine {
 
     // MARK: Helpers
 
-    private mutating func sendReinvite(toward side: CallSide, direction: MediaDirection) -> [CallAction] {
+    mutating func sendReinvite(toward side: CallSide, direction: MediaDirection) -> [CallAction] {
         guard let base = hold.sent[side] ?? currentDescription(for: side) else { return [] }
         var offer = HoldRelay.offer(from: base, direction: direction)
         if let last = hold.lastVersion[side], (UInt64(offer.origin.sessionVersion) ?? 0) <= last {
@@ -105,7 +110,7 @@ extension CallStateMachine {
     }
 
     /// Answers the offer waiting on `side` (if any) locally, now that the other side settled.
-    private mutating func answerWaiting(toward side: CallSide) -> [CallAction] {
+    mutating func answerWaiting(toward side: CallSide) -> [CallAction] {
         guard let offer = hold.waiting.removeValue(forKey: side) else { return [] }
         guard let (answer, plan) = answerLocally(offer, from: side) else {
             // Acceptable when it came (checked then): the same answer as before keeps the dialog going.
@@ -125,7 +130,7 @@ extension CallStateMachine {
     }
 
     /// True when `side` is an endpoint in ``doorEndpoints``.
-    private func isDoor(_ side: CallSide) -> Bool {
+    func isDoor(_ side: CallSide) -> Bool {
         let leg = side == .caller ? decision.callerLeg : answeredLeg.flatMap { legs[$0]?.request.target }
         guard let leg, leg.kind == .endpoint else { return false }
         return doorEndpoints.contains(leg.target)

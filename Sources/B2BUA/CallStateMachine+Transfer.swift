@@ -31,7 +31,7 @@ struct TransferRun: Sendable {
 public enum TransferStart: Sendable, Equatable {
     /// 202 Accepted (RFC 3515 §2.4.2): the actions ring the target and send the first NOTIFY.
     case accepted
-    /// Refused with this status: 403 (not from the answered leg), 491 (a transfer is already
+    /// Refused with this status: 403 (not from the answered leg, or from a trunk), 491 (a transfer is already
     /// running), 404/480 (the dial plan has nowhere to send the number).
     case refused(status: Int)
 }
@@ -44,7 +44,11 @@ extension CallStateMachine {
     /// (``CallAction/notifyTransfer(_:status:final:)``).
     public mutating func receiveTransfer(to target: RoutingDecision, contacts: [String: [String]], from side: CallSide,
                                          at now: Date) -> (start: TransferStart, actions: [CallAction]) {
-        guard side == .callee, let winner = answeredLeg else { return (.refused(status: 403), []) }
+        // Issue 6: transfers from the internal side only. A carrier's REFER (the answered leg is a
+        // trunk) would dial any number on the internal caller's account (toll fraud).
+        guard side == .callee, let winner = answeredLeg, legs[winner]?.request.target.kind == .endpoint else {
+            return (.refused(status: 403), [])
+        }
         guard transfer == nil else { return (.refused(status: 491), []) }
         guard !target.attempts.isEmpty else { return (.refused(status: target.final.status), []) }
         transfer = TransferRun(referrer: winner, target: target, contacts: contacts, attempt: decision.attempts.count + 1)
@@ -148,12 +152,35 @@ extension CallStateMachine {
         return actions + transferAttemptFailed(status: 480, outcome: .noAnswer, at: now)
     }
 
+    /// Whether outbound leg `id` still carries the call's callee dialog: it is the answered leg and
+    /// did not hang up during its own transfer. Requests of the gateway's own (session refreshes)
+    /// go only into such a leg, and only its failures end the call.
+    public func carriesCallee(_ id: CallLegID) -> Bool {
+        answeredLeg == id && !(transfer?.referrer == id && transfer?.referrerGone == true)
+    }
+
     /// The referrer's BYE during the transfer: its leg ends, the caller keeps waiting.
     mutating func referrerLeft(_ id: CallLegID, at now: Date) -> [CallAction]? {
         guard transfer?.referrer == id, answeredLeg == id else { return nil }
         transfer?.referrerGone = true
         closeRecord(of: id, at: now)
         return []
+    }
+
+    /// The call ends while the transfer target rings: its legs are cancelled and the timer stopped.
+    mutating func abandonTransfer(cause: UInt16) -> [CallAction] {
+        guard let run = transfer else { return [] }
+        transfer = nil
+        let reason = Q850Cause.reason(cause)
+        var actions: [CallAction] = [.stopTimer(.transferRing)]
+        for id in run.legs.sorted() {
+            guard let leg = legs[id], leg.isLive else { continue }
+            legs[id]?.phase = .cancelling
+            legs[id]?.cancelReason = reason
+            records[leg.record].outcome = "cancelled"
+            actions.append(.cancelLeg(id, reason: reason))
+        }
+        return actions
     }
 
     private mutating func transferSettled(at now: Date) -> [CallAction] {
@@ -202,12 +229,20 @@ extension CallStateMachine {
         calleeSession = session
         legs[id]?.phase = .answered
         records[leg.record].outcome = "200"
+        let referrerSent = hold.sent[.callee] ?? legs[run.referrer]?.request.offer
         // The new callee dialog starts from the gateway's offer: no hold state carried over.
         hold.sent[.callee] = nil
         hold.established[.callee] = nil
         hold.outgoing[.callee] = nil
         hold.lastVersion[.callee] = nil
+        // The referrer's hold (RFC 5589 §6: transferors hold before REFER) ends with its dialog:
+        // the new callee is sendrecv, so a caller the gateway held is resumed below.
+        hold.offered[.callee] = nil
+        let referrerOffer = hold.waiting.removeValue(forKey: .callee)
         var actions: [CallAction] = [.ackLeg(id), .stopTimer(.transferRing)]
+        if referrerOffer != nil, let previous = referrerSent {
+            actions.append(.answerPendingOffer(.callee, sdp: previous))
+        }
         let elsewhere = Q850Cause.completedElsewhere
         for other in run.legs.sorted() where other != id {
             guard let ringing = legs[other], ringing.isLive else { continue }
@@ -218,6 +253,11 @@ extension CallStateMachine {
         }
         actions.append(.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerSession),
                                               callee: .init(localPorts: media.calleePorts, session: session), isEarly: false)))
+        // The caller's offer that waited for the referrer's answer is answered locally.
+        actions += answerWaiting(toward: .caller)
+        if hold.outgoing[.caller] == nil, (hold.established[.caller] ?? .sendrecv) != .sendrecv {
+            actions += sendReinvite(toward: .caller, direction: .sendrecv)
+        }
         if !run.referrerGone {
             closeRecord(of: run.referrer, at: now)
             actions += [.notifyTransfer(run.referrer, status: 200, final: true),

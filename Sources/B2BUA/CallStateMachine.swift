@@ -216,6 +216,8 @@ public struct CallStateMachine: Sendable {
 
     /// Ends the call for the caller: media released, record produced.
     mutating func end(by party: CallRecord.Party, status: Int, cause: UInt16, at now: Date) -> [CallAction] {
+        // A transfer target still ringing must not outlive the call (its 2xx would re-answer it).
+        let abandoned = abandonTransfer(cause: cause)
         state = .ended
         for index in records.indices where records[index].ended == nil {
             records[index].ended = now
@@ -225,7 +227,7 @@ public struct CallStateMachine: Sendable {
             legs: records, started: started, answered: answered, ended: now, endedBy: party, status: status,
             q850Cause: cause, callerCodec: answered == nil ? nil : callerAnswer?.session.audio?.codec?.codec.description,
             calleeCodec: calleeSession?.audio?.codec?.codec.description)
-        return [.releaseMedia, .callEnded(record)]
+        return abandoned + [.releaseMedia, .callEnded(record)]
     }
 
     mutating func closeRecord(of id: CallLegID, at now: Date) {

@@ -86,9 +86,17 @@ public struct DTMFInfoSender: Sendable {
         return false
     }
 
+    /// Digits that may wait at most: at the 400 ms gap about half a minute of dialling. The peer
+    /// sending the digits (RFC 4733 events, held during early media until the answer) cannot
+    /// grow the queue past it; later digits are dropped.
+    public static let maximumQueued = 64
+
     /// Queues a digit with its measured duration.
     public mutating func enqueue(_ digit: DTMFInfoBody) -> [Action] {
         if case .infoRefused(let reason) = state { return [redirect(digit, reason: reason)] }
+        guard queue.count < Self.maximumQueued else {
+            return [.drop(digit, reason: "INFO queue full (\(Self.maximumQueued) digits waiting)")]
+        }
         queue.append(digit)
         return state == .idle ? sendNext() : []
     }

@@ -122,8 +122,8 @@ extension CallContext {
     func sessionTimerFired(_ key: SessionTimerKey) {
         guard let running = sessionTimers[key], !finished else { return }
         sessionTimers[key]?.scheduled = nil
-        if case .leg(let id) = key, machine?.answeredLeg != id {
-            // A leg that lost the race (or never answered for good): no timer to keep.
+        if case .leg(let id) = key, machine?.carriesCallee(id) != true {
+            // A leg that lost the race, never answered for good, or left (a transfer): no timer.
             sessionTimers[key] = nil
             return
         }
@@ -208,6 +208,11 @@ extension CallContext {
     func sessionRefreshAnswered(_ key: SessionTimerKey, _ event: SIPClientEvent, request: SIPMessage,
                                 target: SIPTransportTarget) {
         guard !finished, sessionTimers[key] != nil else { return }
+        if case .leg(let id) = key, machine?.carriesCallee(id) != true {
+            // The leg was replaced meanwhile (a transfer): its 481 must not end the call.
+            sessionTimers[key] = nil
+            return
+        }
         let status = event.statusCode
         if case .final(let response) = event, (200..<300).contains(status), request.method == .invite {
             // RFC 3261 §13.2.2.4: the re-INVITE's 2xx is acknowledged in the dialog.

@@ -73,7 +73,11 @@ final class RelayCore {
             do {
                 if let session = legs[index].srtp, session.suite == srtp.suite {
                     if previous?.srtp != srtp {
-                        try session.rekey(localKey: srtp.localKey, remoteKey: srtp.remoteKey)
+                        // Only a changed key gets a new context (RFC 4568 §7.1.4): the same key
+                        // with its ROC back at 0 would reuse key stream once the sequence wrapped
+                        // (our stream continues across re-INVITEs) and fail the peer's auth check.
+                        try session.rekey(localKey: previous?.srtp?.localKey == srtp.localKey ? nil : srtp.localKey,
+                                          remoteKey: previous?.srtp?.remoteKey == srtp.remoteKey ? nil : srtp.remoteKey)
                     }
                 } else {
                     legs[index].srtp = try SRTPSession(

@@ -58,4 +58,21 @@ import Testing
         #expect(!call.machine.isAwaitingCallerAnswer)
         #expect(call.machine.receiveCallerAnswer(nil, at: call.now).isEmpty)
     }
+
+    @Test func aCalleeHoldBeforeTheAckWaitsForIt() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice, offer: nil)
+        _ = call.start()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        let ours = try #require(call.machine.currentDescription(for: .caller))
+        let hold = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7").text
+            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+        let early = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        #expect(!early.actions.contains { if case .sendReinvite = $0 { true } else { false } },
+                "RFC 3264 §4: no second offer to the caller while ours waits for the ACK")
+        let answer = try CallHarness.answer(to: ours, codecs: [.pcmu], address: "192.168.10.2")
+        let acked = call.record(call.machine.receiveCallerAnswer(answer, at: call.now))
+        var passed: SessionDescription?
+        for case .sendReinvite(.caller, let offer) in acked { passed = offer }
+        #expect(try #require(passed, "the hold goes to the caller once it answered").text.contains("a=sendonly"))
+    }
 }

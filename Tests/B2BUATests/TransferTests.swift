@@ -124,4 +124,77 @@ import Testing
         #expect(failed.contains(.sendByeToCaller(reason: Q850Cause.reason(forStatus: 486))))
         #expect(call.machine.isEnded)
     }
+
+    @Test func theCallerHangingUpCancelsTheRingingTarget() throws {
+        var (call, _) = try transferring()
+        _ = call.provisional(180, from: leg2)
+        let ended = call.record(call.machine.receiveCallerBye(reason: nil, at: call.now))
+        #expect(ended.contains(.cancelLeg(leg2, reason: Q850Cause.reason(Q850Cause.normalClearing))))
+        #expect(ended.contains(.stopTimer(.transferRing)))
+        #expect(call.machine.isEnded)
+        // The target answers anyway (the CANCEL crossed its 2xx): ACK and BYE, the call stays ended.
+        let late = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        #expect(late.first == .ackLeg(leg2))
+        #expect(late.contains { if case .sendByeToLeg(leg2, _) = $0 { true } else { false } })
+        #expect(!late.contains { if case .notifyTransfer = $0 { true } else { false } })
+        #expect(call.machine.isEnded)
+    }
+
+    @Test func aCallerHeldByTheReferrerIsResumedAfterTheTransfer() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        _ = call.start()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        // RFC 5589 §6: the transferor holds the transferee, then sends REFER.
+        let offer = try call.request(leg1).offer
+        let holdText = try CallHarness.answer(to: offer, codecs: [.pcmu], address: "10.0.0.7").text
+            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+        let held = call.machine.receiveSessionOffer(try SDPParser().parse(holdText), from: .callee, at: call.now)
+        #expect(held.outcome == .forwarded)
+        var toCaller: SessionDescription?
+        for case .sendReinvite(.caller, let sdp) in held.actions { toCaller = sdp }
+        let holdOffer = try #require(toCaller)
+        let callerHeld = try CallHarness.answer(to: holdOffer, codecs: [.pcmu], address: "192.168.10.2")
+        _ = call.record(call.machine.receiveReinviteResponse(200, sdp: callerHeld, from: .caller, at: call.now))
+        #expect(call.machine.isOnHold)
+
+        let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
+        #expect(start == .accepted)
+        _ = call.record(actions)
+        let done = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        var resume: SessionDescription?
+        for case .sendReinvite(.caller, let sdp) in done { resume = sdp }
+        let resumeOffer = try #require(resume, "the caller is taken off hold toward the new callee")
+        #expect(resumeOffer.text.contains("a=sendrecv"))
+        #expect(!call.machine.isOnHold, "the media timeout applies again")
+    }
+
+    @Test func aCarriersReferIsRefused() throws {
+        var call = try CallHarness(dialled: "101", contacts: [:])
+        _ = call.start()
+        #expect(try call.request(leg1).target.target == "carrier", "alice is offline: the call went out to the carrier")
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
+        #expect(start == .refused(status: 403), "the far end must not dial on the caller's account")
+        #expect(actions.isEmpty)
+    }
+
+    @Test func withTheReferrerGoneTheCallersHoldIsAnsweredLocally() throws {
+        var (call, _) = try transferring()
+        _ = call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)
+        let hold = try SDPParser().parse(CallHarness.doorOffer.replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+            .replacingOccurrences(of: "o=door 1 1", with: "o=door 1 2"))
+        let outcome = call.machine.receiveSessionOffer(hold, from: .caller, at: call.now)
+        guard case .answered = outcome.outcome else { Issue.record("\(outcome.outcome)"); return }
+        #expect(!outcome.actions.contains { if case .sendReinvite = $0 { true } else { false } }, "no re-INVITE to the departed referrer")
+        #expect(!call.machine.isEnded)
+    }
+
+    @Test func aReferrerThatLeftOrWasReplacedNoLongerCarriesTheCallee() throws {
+        var (call, _) = try transferring()
+        #expect(call.machine.carriesCallee(leg1) && !call.machine.carriesCallee(leg2))
+        _ = call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)
+        #expect(!call.machine.carriesCallee(leg1), "no session refresh into the departed referrer's dialog")
+        _ = try call.answer(leg2, codecs: [.pcmu], address: "10.0.0.9")
+        #expect(call.machine.carriesCallee(leg2) && !call.machine.carriesCallee(leg1))
+    }
 }

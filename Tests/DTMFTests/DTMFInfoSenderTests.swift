@@ -99,4 +99,15 @@ import Testing
         }
         #expect(infos == 1 && fallbacks == DTMFDigit.allCases.count)
     }
+
+    @Test func theQueueIsBounded() {
+        var sender = DTMFInfoSender(configuration: .init(telephoneEventNegotiated: false))
+        #expect(sender.enqueue(body(.one)) == [info(.one, 250)], "in flight, never answered")
+        for _ in 0..<DTMFInfoSender.maximumQueued { _ = sender.enqueue(body(.two)) }
+        #expect(sender.queuedCount == DTMFInfoSender.maximumQueued)
+        let over = sender.enqueue(body(.three))
+        guard case .drop(let dropped, _)? = over.first, over.count == 1 else { Issue.record("\(over)"); return }
+        #expect(dropped == body(.three))
+        #expect(sender.queuedCount == DTMFInfoSender.maximumQueued)
+    }
 }
