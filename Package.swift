@@ -119,9 +119,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
-        .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
+        .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore", "FuzzSupport"]),
         // libFuzzer targets for SDP, the dial plan, RTP/RTCP and DTMF parsers (scripts/fuzz).
-        .executableTarget(name: "GatehouseFuzz", dependencies: ["SDP", "DialPlan", "RTPCore", "DTMF"]),
+        .executableTarget(name: "GatehouseFuzz", dependencies: ["SDP", "DialPlan", "RTPCore", "DTMF", "FuzzSupport"]),
+        // The libFuzzer entry and replay scaffolding both fuzz executables share.
+        .target(name: "FuzzSupport"),
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "MediaRelayBenchmark", dependencies: [
@@ -155,7 +157,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "SIPCoreFuzz"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
         .testTarget(name: "CallRecordsTests", dependencies: ["CallRecords", "B2BUA"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"], resources: [.copy("Fixtures")]),
