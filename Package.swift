@@ -134,14 +134,15 @@ let package = Package(
         ]),
         .executableTarget(name: "DialPlanBenchmark", dependencies: ["DialPlan", .product(name: "Yams", package: "Yams")]),
 
-        // MARK: Tests: one target per module.
-        .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
-        .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
+        // MARK: Tests: one target per module, and the helpers several of them share.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP", "TestSupport"]),
+        .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity", "B2BUA", "MediaRelay", "DTMF",
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
+        .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore", "TestSupport"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MediaRelayTests", dependencies: [
             "MediaRelay", "SecureRTP", "RTPCore", "Transcoding", "DTMF",
@@ -149,7 +150,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransportTests", dependencies: [
             "SIPTransport",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -157,7 +158,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "SIPCoreFuzz"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "SIPCoreFuzz", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
         .testTarget(name: "CallRecordsTests", dependencies: ["CallRecords", "B2BUA"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"], resources: [.copy("Fixtures")]),
