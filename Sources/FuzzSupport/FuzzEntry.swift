@@ -12,11 +12,12 @@ public protocol FuzzTargetSet: CaseIterable, RawRepresentable, Sendable where Ra
     func run(_ input: [UInt8])
 }
 
-/// Entry points shared by the fuzzing executables; each executable keeps only its exported
-/// `@_cdecl` symbols (`LLVMFuzzerTestOneInput`, `<TargetName>_main`), which must be its own.
+/// Entry points shared by the fuzzing executables. Each executable keeps only its own
+/// `@_cdecl("<TargetName>_main")` (SwiftPM links that name as its entry point), which calls
+/// ``main(_:_:environment:default:)``; `LLVMFuzzerTestOneInput` is exported here.
 public enum FuzzEntry {
     /// The bytes libFuzzer hands to `LLVMFuzzerTestOneInput` (`data` is nil when `size` is 0).
-    public static func input(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
+    static func input(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     }
 }
@@ -35,10 +36,20 @@ func LLVMFuzzerRunDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
 ) -> Int32
 
+/// The input runner `main` installs before libFuzzer starts (set once, then only read).
+nonisolated(unsafe) private var runInput: ([UInt8]) -> Void = { _ in }
+
+/// libFuzzer's callback: runs one input through the target `FuzzEntry.main` chose.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    runInput(FuzzEntry.input(data, size))
+    return 0
+}
+
 extension FuzzEntry {
     /// The target named by the environment variable `variable`, or `fallback` when it is unset.
     /// An unknown name is the operator's mistake in the fuzz run: it stops the run at once.
-    public static func target<Target: FuzzTargetSet>(environment variable: String, default fallback: Target) -> Target {
+    static func target<Target: FuzzTargetSet>(environment variable: String, default fallback: Target) -> Target {
         guard let name = getenv(variable) else { return fallback }
         guard let target = Target(rawValue: String(cString: name)) else {
             fatalError("\(variable) must be one of \(Target.allCases.map(\.rawValue))")
@@ -46,15 +57,18 @@ extension FuzzEntry {
         return target
     }
 
-    /// Hands the executable's argc/argv to libFuzzer, which calls `callback` once per input.
-    public static func runDriver(
-        _ argc: Int32,
-        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    /// The body of the executable's `<TargetName>_main`: picks the target named by the
+    /// environment variable `variable` (default `fallback`), then hands argc/argv to libFuzzer,
+    /// which calls `LLVMFuzzerTestOneInput` once per input.
+    public static func main<Target: FuzzTargetSet>(
+        _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        environment variable: String, default fallback: Target
     ) -> Int32 {
+        let target = self.target(environment: variable, default: fallback)
+        runInput = { target.run($0) }
         var argc = argc
         var argv = argv
-        return LLVMFuzzerRunDriver(&argc, &argv, callback)
+        return LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput)
     }
 }
 

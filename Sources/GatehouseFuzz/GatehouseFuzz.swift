@@ -14,17 +14,9 @@ import FuzzSupport
 extension FuzzTarget: FuzzTargetSet {}
 
 #if GATEHOUSE_FUZZING
-let fuzzTarget = FuzzEntry.target(environment: "GATEHOUSE_FUZZ_TARGET", default: FuzzTarget.sdp)
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzTarget.run(FuzzEntry.input(data, size))
-    return 0
-}
-
 @_cdecl("GatehouseFuzz_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    FuzzEntry.runDriver(argc, argv, fuzzOneInput)
+    FuzzEntry.main(argc, argv, environment: "GATEHOUSE_FUZZ_TARGET", default: FuzzTarget.sdp)
 }
 
 #else

@@ -13,17 +13,9 @@ import FuzzSupport
 extension FuzzTarget: FuzzTargetSet {}
 
 #if SIPCORE_FUZZING
-let fuzzTarget = FuzzEntry.target(environment: "SIPCORE_FUZZ_TARGET", default: FuzzTarget.message)
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzTarget.run(FuzzEntry.input(data, size))
-    return 0
-}
-
 @_cdecl("SIPCoreFuzz_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    FuzzEntry.runDriver(argc, argv, fuzzOneInput)
+    FuzzEntry.main(argc, argv, environment: "SIPCORE_FUZZ_TARGET", default: FuzzTarget.message)
 }
 
 #else
