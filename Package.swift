@@ -120,9 +120,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // libFuzzer target for the SIP parsers (scripts/fuzz); a replay tool in a plain build.
-        .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore"]),
+        .executableTarget(name: "SIPCoreFuzz", dependencies: ["SIPCore", "FuzzSupport"]),
         // libFuzzer targets for SDP, the dial plan, RTP/RTCP and DTMF parsers (scripts/fuzz).
-        .executableTarget(name: "GatehouseFuzz", dependencies: ["SDP", "DialPlan", "RTPCore", "DTMF"]),
+        .executableTarget(name: "GatehouseFuzz", dependencies: ["SDP", "DialPlan", "RTPCore", "DTMF", "FuzzSupport"]),
+        // The libFuzzer entry and replay scaffolding both fuzz executables share.
+        .target(name: "FuzzSupport"),
 
         // MARK: Benchmarks (scripts/bench-*).
         .executableTarget(name: "MediaRelayBenchmark", dependencies: [
@@ -133,14 +135,15 @@ let package = Package(
         ]),
         .executableTarget(name: "DialPlanBenchmark", dependencies: ["DialPlan", .product(name: "Yams", package: "Yams")]),
 
-        // MARK: Tests: one target per module.
-        .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP"]),
-        .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
+        // MARK: Tests: one target per module, and the helpers several of them share.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CLibrariesTests", dependencies: ["CSpanDSP", "COpus", "CSRTP", "COpenSSL", "SecureRTP", "TestSupport"]),
+        .testTarget(name: "DTMFTests", dependencies: ["DTMF", "RTPCore", "CSpanDSP", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "DialPlan", "Registrar", "SIPCore", "SIPTransport", "SIPSecurity", "B2BUA", "MediaRelay", "DTMF", "AdminAPI",
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore"]),
+        .testTarget(name: "TranscodingTests", dependencies: ["Transcoding", "RTPCore", "TestSupport"]),
         .testTarget(name: "SecureRTPTests", dependencies: ["SecureRTP", "CSRTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "MediaRelayTests", dependencies: [
             "MediaRelay", "SecureRTP", "RTPCore", "Transcoding", "DTMF",
@@ -148,7 +151,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "RTPCoreTests", dependencies: ["RTPCore", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTransportTests", dependencies: [
             "SIPTransport",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -157,7 +160,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOTLS", package: "swift-nio"),
         ]),
-        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "SIPCoreFuzz", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OperatorInputTests", dependencies: ["OperatorInput"]),
         .testTarget(name: "CallRecordsTests", dependencies: ["CallRecords", "B2BUA"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"], resources: [.copy("Fixtures")]),

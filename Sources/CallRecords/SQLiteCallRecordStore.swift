@@ -33,11 +33,8 @@ public final class SQLiteCallRecordStore: CallRecordStore {
     /// - Parameter durable: `synchronous=FULL` when true, `NORMAL` (safe against a crash of the
     ///   process, not of the machine) when false.
     public init(dataDirectory: String, durable: Bool = true) throws {
-        path = dataDirectory.hasSuffix("/") ? dataDirectory + Self.fileName : dataDirectory + "/" + Self.fileName
-        let db = try SQLiteConnection(path: path)
-        try db.configureForStore(durable: durable)
-        try db.migrate(Self.migrations)
-        connection = Mutex(db)
+        path = SQLiteConnection.path(of: Self.fileName, in: dataDirectory)
+        connection = Mutex(try SQLiteConnection(storeAt: path, durable: durable, migrations: Self.migrations))
     }
 
     /// The schema version in the file.

@@ -8,58 +8,21 @@
 // Plain build (`swift build`): a replay tool that runs files through the same harness:
 //   swift run SIPCoreFuzz [message|stream|uri] FILE...
 
+import FuzzSupport
+
+extension FuzzTarget: FuzzTargetSet {}
+
 #if SIPCORE_FUZZING
-import Glibc
-
-let fuzzTarget: FuzzTarget = {
-    guard let name = getenv("SIPCORE_FUZZ_TARGET") else { return .message }
-    guard let target = FuzzTarget(rawValue: String(cString: name)) else {
-        fatalError("SIPCORE_FUZZ_TARGET must be one of \(FuzzTarget.allCases.map(\.rawValue))")
-    }
-    return target
-}()
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    fuzzTarget.run(input)
-    return 0
-}
-
 @_cdecl("SIPCoreFuzz_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput)
+    FuzzEntry.main(argc, argv, environment: "SIPCORE_FUZZ_TARGET", default: FuzzTarget.message)
 }
 
 #else
-import Foundation
-
 @main
 struct SIPCoreFuzzReplay {
     static func main() throws {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        var target = FuzzTarget.message
-        if let first = arguments.first, let named = FuzzTarget(rawValue: first) {
-            target = named
-            arguments.removeFirst()
-        }
-        guard !arguments.isEmpty else {
-            print("usage: SIPCoreFuzz [message|stream|uri] FILE...   (replays inputs; fuzz with scripts/fuzz)")
-            return
-        }
-        for path in arguments {
-            target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            print("\(target.rawValue): \(path) ok")
-        }
+        try FuzzEntry.replay(default: FuzzTarget.message, usage: "SIPCoreFuzz [message|stream|uri] FILE...")
     }
 }
 #endif

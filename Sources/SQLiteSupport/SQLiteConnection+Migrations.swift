@@ -34,3 +34,18 @@ extension SQLiteConnection {
         try query("PRAGMA journal_mode") { $0.text(0) ?? "" }.first ?? ""
     }
 }
+
+extension SQLiteConnection {
+    /// The path of a store's `fileName` inside `dataDirectory` (with or without a trailing slash).
+    public static func path(of fileName: String, in dataDirectory: String) -> String {
+        dataDirectory.hasSuffix("/") ? dataDirectory + fileName : dataDirectory + "/" + fileName
+    }
+
+    /// Opens (creating when needed) a store's file at `path`, configured as in
+    /// ``configureForStore(durable:)`` and brought up to date with ``migrate(_:)``.
+    public convenience init(storeAt path: String, durable: Bool, migrations: [String]) throws {
+        try self.init(path: path)
+        try configureForStore(durable: durable)
+        try migrate(migrations)
+    }
+}

@@ -1,4 +1,5 @@
 import CSpanDSP
+import TestSupport
 import Testing
 
 /// Collects spandsp's realtime DTMF reports: a digit's code at its start, 0 at its end.
@@ -50,7 +51,7 @@ private func recordToneReport(_ userData: UnsafeMutableRawPointer?, _ code: Int3
         let samples = try generate("5")
         // 50 ms of tone at 8 kHz, then the inter-digit gap.
         #expect(samples.count >= 400)
-        #expect(Signal.rms(samples.prefix(400)) > 1000)
+        #expect(SignalMeasure.rms(samples.prefix(400)) > 1000)
         // DTMF 5 is 770 Hz + 1336 Hz.
         let tone = samples.prefix(400)
         let low = Signal.power(at: 770, rate: 8000, in: tone)

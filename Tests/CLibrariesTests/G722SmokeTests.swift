@@ -1,4 +1,5 @@
 import CSpanDSP
+import TestSupport
 import Testing
 
 /// G.722 through spandsp: 16 kHz samples in, 64 kbit/s out (one octet per two samples), while
@@ -41,7 +42,7 @@ import Testing
         #expect(decoded.count == input.count)
         // Skip the first 20 ms while the ADPCM predictors settle.
         let settled = decoded[Self.samplesPer20ms...]
-        let levelRatio = Signal.rms(settled) / Signal.rms(input[Self.samplesPer20ms...])
+        let levelRatio = SignalMeasure.rms(settled) / SignalMeasure.rms(input[Self.samplesPer20ms...])
         #expect((0.8...1.25).contains(levelRatio), "level ratio \(levelRatio)")
         let wanted = Signal.power(at: frequency, rate: Self.sampleRate, in: settled)
         for other in [500.0, 2000.0, 3000.0, 7000.0] where other != frequency {
@@ -49,13 +50,13 @@ import Testing
             #expect(wanted > 100 * unwanted, "\(frequency) Hz vs \(other) Hz")
         }
         // The QMF filter bank delays the signal by a few samples; aligned, the waveform matches.
-        let best = Signal.bestLag(input, decoded, lags: 0...64, range: 640..<3000)
+        let best = SignalMeasure.bestLag(input, decoded, lags: 0...64, range: 640..<3000)
         #expect(best.correlation > 0.95, "correlation \(best.correlation) at lag \(best.lag)")
     }
 
     @Test func silenceStaysQuiet() throws {
         let (_, decoded) = try roundTrip([Int16](repeating: 0, count: 4 * Self.samplesPer20ms))
-        #expect(Signal.rms(decoded) < 50)
+        #expect(SignalMeasure.rms(decoded) < 50)
     }
 
     @Test func rtpClockIsHalfTheSampleRate() {

@@ -1,5 +1,6 @@
 import COpus
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct OpusSmokeTests {
@@ -57,19 +58,19 @@ import Testing
         // Skip the first 100 ms of warm-up; compare the rest against the input shifted by the
         // lookahead.
         let range = 4800..<(frames * 960 - Int(lookahead) - 64)
-        let aligned = Signal.correlation(input, output, lag: Int(lookahead), range: range)
+        let aligned = SignalMeasure.correlation(input, output, lag: Int(lookahead), range: range)
         #expect(aligned > 0.9, "correlation \(aligned) at the lookahead")
         // Shifted by half a period (about 55 samples at 440 Hz) the tone anti-correlates: the
         // check above is about alignment, not just "some tone came out".
-        let halfPeriod = Signal.correlation(input, output, lag: Int(lookahead) + 55, range: range)
+        let halfPeriod = SignalMeasure.correlation(input, output, lag: Int(lookahead) + 55, range: range)
         #expect(halfPeriod < -0.5, "correlation \(halfPeriod) half a period off")
         // Searching within half a period of the lookahead finds a near-perfect match a few
         // samples from it (measured: 306 samples, correlation 0.99999).
         let delay = Int(lookahead)
-        let best = Signal.bestLag(input, output, lags: (delay - 54)...(delay + 54), range: range)
+        let best = SignalMeasure.bestLag(input, output, lags: (delay - 54)...(delay + 54), range: range)
         #expect(best.correlation > 0.99, "best correlation \(best.correlation) at lag \(best.lag)")
         #expect(abs(best.lag - delay) <= 16, "delay \(best.lag) samples, lookahead \(delay)")
-        let levelRatio = Signal.rms(output[range]) / Signal.rms(input[range])
+        let levelRatio = SignalMeasure.rms(output[range]) / SignalMeasure.rms(input[range])
         #expect((0.7...1.3).contains(levelRatio), "level ratio \(levelRatio)")
     }
 }

@@ -1,20 +1,12 @@
 import CSpanDSP
 import DTMF
 import Foundation
+import TestSupport
 import Testing
 
 /// Tone power at one frequency (Goertzel), normalised by length.
 func power(at frequency: Double, in samples: ArraySlice<Int16>) -> Double {
-    let coefficient = 2 * cos(2 * Double.pi * frequency / 8000)
-    var previous = 0.0
-    var beforePrevious = 0.0
-    for sample in samples {
-        let current = Double(sample) + coefficient * previous - beforePrevious
-        beforePrevious = previous
-        previous = current
-    }
-    let power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious
-    return power / Double(max(1, samples.count * samples.count))
+    SignalMeasure.goertzelPower(at: frequency, rate: 8000, in: samples) / Double(max(1, samples.count * samples.count))
 }
 
 @Suite struct InBandTests {

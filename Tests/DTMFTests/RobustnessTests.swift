@@ -1,24 +1,13 @@
 import DTMF
 import NIOCore
+import TestSupport
 import Testing
 
 /// Random peer input never traps, and the receiver's output stays well formed.
 @Suite struct RobustnessTests {
-    /// A small deterministic generator so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func randomEventStreamsGiveAlternatingStartsAndEnds(_ seed: UInt64) throws {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(state: seed)
         var receiver = TelephoneEventReceiver(configuration: .init(payloadType: 101, clockRate: 8000))
         var open: DTMFDigit?
         var now = 0
@@ -52,7 +41,7 @@ import Testing
     }
 
     @Test func randomBytesIntoTheReceiverNeverTrap() {
-        var random = SplitMix(state: 42)
+        var random = SplitMix64(state: 42)
         var receiver = TelephoneEventReceiver(configuration: .init(payloadType: 101, clockRate: 8000))
         var accepted = 0
         for index in 0..<20000 {

@@ -25,9 +25,7 @@ import Testing
 
     init() throws {
         setenv(Self.passwordVariable, Self.password, 1)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("calls-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let plan = """
+        directory = try temporaryPlanDirectory("calls", plan: """
             policy:
               country: "46"
               trunk_classes: [door, softphone]
@@ -54,8 +52,7 @@ import Testing
                 to: "101"
                 try:
                   - ring: alice
-            """
-        try plan.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+            """)
         store = try SQLiteBindingStore(dataDirectory: directory)
         let dialPlans = try DialPlanStore(path: directory + "/plan.yaml")
         let logger = Logger(label: "test")
@@ -68,24 +65,15 @@ import Testing
     }
 
     static func invite(proxyAuthorization: DigestCredentials? = nil) throws -> SIPMessage {
-        var lines = [
+        let lines = [
             "INVITE sip:101@127.0.0.1 SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-1",
             "Max-Forwards: 70", "From: <sip:alice@127.0.0.1>;tag=f1", "To: <sip:101@127.0.0.1>",
             "Call-ID: call-unit-1", "CSeq: 1 INVITE",
         ]
-        if let proxyAuthorization {
-            var bytes: [UInt8] = []
-            proxyAuthorization.write(into: &bytes)
-            lines.append("Proxy-Authorization: " + String(decoding: bytes, as: UTF8.self))
-        }
-        lines.append("Content-Length: 0")
-        return try SIPParser().parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
+        return try sipRequest(lines, credentials: proxyAuthorization, header: "Proxy-Authorization")
     }
 
-    static func context(_ address: String) throws -> SIPMessageContext {
-        SIPMessageContext(source: try SocketAddress(ipAddress: address, port: 5062), transport: .udp,
-                          listener: nil, connection: nil, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-    }
+    static func context(_ address: String) throws -> SIPMessageContext { try datagramContext(from: address) }
 
     var plan: DialPlan { registrar.dialPlans.current.plan }
 

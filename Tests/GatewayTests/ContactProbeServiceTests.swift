@@ -48,9 +48,7 @@ struct SilentContact: ContactProbing {
 
     init() throws {
         setenv("GATEHOUSE_UNIT_PROBE_PASSWORD", "x", 1)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try """
+        directory = try temporaryPlanDirectory("probe", plan: """
             endpoints:
               alice:
                 class: softphone
@@ -69,7 +67,7 @@ struct SilentContact: ContactProbing {
                 to: "101"
                 try:
                   - ring: alice
-            """.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+            """)
         dialPlans = try DialPlanStore(path: directory + "/plan.yaml")
         store = try SQLiteBindingStore(dataDirectory: directory)
     }

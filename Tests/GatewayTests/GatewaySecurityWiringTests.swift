@@ -49,10 +49,7 @@ import Glibc
     }
 
     @Test func scannersAndBannedSourcesGetNoAnswer() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wiring-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
+        let directory = try temporaryPlanDirectory("wiring", plan: """
             endpoints:
               alice:
                 class: softphone
@@ -63,7 +60,8 @@ import Glibc
                 to: "101"
                 try:
                   - ring: alice
-            """.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+            """)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let configuration = try GatewayConfiguration.parse("""
             listen: [{ transport: udp, address: 127.0.0.1, port: 0 }]
             data_directory: \(directory)/data

@@ -15,9 +15,7 @@ import Testing
 
     @Test func registersWithSHA256OverUDP() async throws {
         setenv(Self.variable, "sha-secret", 1)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try """
+        let directory = try temporaryPlanDirectory("sha", plan: """
             endpoints:
               alice:
                 class: softphone
@@ -28,7 +26,7 @@ import Testing
                 to: "101"
                 try:
                   - ring: alice
-            """.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+            """)
         let configuration = try GatewayConfiguration.parse("""
             listen:
               - { transport: udp, address: 127.0.0.1, port: 0 }

@@ -21,9 +21,7 @@ import Testing
 
     init() throws {
         setenv(Self.passwordVariable, Self.password, 1)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let plan = """
+        directory = try temporaryPlanDirectory("registrar", plan: """
             endpoints:
               alice:
                 class: softphone
@@ -38,8 +36,7 @@ import Testing
                 to: "101"
                 try:
                   - ring: alice
-            """
-        try plan.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+            """)
         store = try SQLiteBindingStore(dataDirectory: directory)
         service = RegistrarService(dialPlans: try DialPlanStore(path: directory + "/plan.yaml"), store: store,
                                    realm: "unit", algorithms: [.sha256, .md5], logger: Logger(label: "test"))
@@ -53,20 +50,11 @@ import Testing
             "Call-ID: unit-1", "CSeq: \(cseq) REGISTER", "Expires: 600",
         ]
         if let contact { lines.append("Contact: \(contact)") }
-        if let authorization {
-            var bytes: [UInt8] = []
-            authorization.write(into: &bytes)
-            lines.append("Authorization: " + String(decoding: bytes, as: UTF8.self))
-        }
-        lines.append("Content-Length: 0")
-        return try SIPParser().parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
+        return try sipRequest(lines, credentials: authorization)
     }
 
     var context: SIPMessageContext {
-        get throws {
-            SIPMessageContext(source: try SocketAddress(ipAddress: "192.0.2.10", port: 5062), transport: .udp,
-                              listener: nil, connection: nil, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-        }
+        get throws { try datagramContext(from: "192.0.2.10") }
     }
 
     /// Sends the REGISTER unauthenticated, answers the 401 as `user` with `password`, returns the final response.

@@ -23,9 +23,7 @@ import Testing
 
     init() throws {
         setenv(Self.passwordVariable, Self.password, 1)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("security-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let plan = """
+        directory = try temporaryPlanDirectory("security", plan: """
             endpoints:
               alice:
                 class: softphone
@@ -46,8 +44,7 @@ import Testing
                 to: "101"
                 try:
                   - ring: alice
-            """
-        try plan.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+            """)
     }
 
     func makeService(maxFailures: Int = 3) throws -> (SecurityService, RegistrarService) {
@@ -63,24 +60,15 @@ import Testing
     }
 
     func register(user: String, cseq: Int, authorization: DigestCredentials? = nil) throws -> SIPMessage {
-        var lines = [
+        let lines = [
             "REGISTER sip:127.0.0.1 SIP/2.0", "Via: SIP/2.0/UDP 203.0.113.9:5062;branch=z9hG4bK-\(cseq)",
             "Max-Forwards: 70", "From: <sip:\(user)@127.0.0.1>;tag=f1", "To: <sip:\(user)@127.0.0.1>",
             "Call-ID: security-1", "CSeq: \(cseq) REGISTER", "Contact: <sip:\(user)@203.0.113.9:5062>",
         ]
-        if let authorization {
-            var bytes: [UInt8] = []
-            authorization.write(into: &bytes)
-            lines.append("Authorization: " + String(decoding: bytes, as: UTF8.self))
-        }
-        lines.append("Content-Length: 0")
-        return try SIPParser().parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
+        return try sipRequest(lines, credentials: authorization)
     }
 
-    func context(_ address: String) throws -> SIPMessageContext {
-        SIPMessageContext(source: try SocketAddress(ipAddress: address, port: 5062), transport: .udp,
-                          listener: nil, connection: nil, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-    }
+    func context(_ address: String) throws -> SIPMessageContext { try datagramContext(from: address) }
 
     /// One login attempt as a client does it: the unauthenticated REGISTER, then the answer to its 401.
     func attempt(_ registrar: RegistrarService, user: String, password: String, from address: String, cseq: Int) throws -> SIPMessage {

@@ -1,21 +1,10 @@
 import SDP
+import TestSupport
 import Testing
 
 /// Peer input never traps: mutated corpus bodies either parse or throw a typed error; what
 /// parses serializes to a canonical fixed point, and negotiates (or fails) with every profile.
 @Suite struct RobustnessTests {
-    /// SplitMix64: deterministic, so a failure replays.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func corpus() throws -> [[UInt8]] {
         var bodies: [[UInt8]] = []
         for name in Fixtures.names(in: "golden", ext: "txt") {
@@ -30,7 +19,7 @@ import Testing
 
     static let interesting: [UInt8] = Array(" :/=\r\n0123456789-;|*.".utf8) + [0, 0xFF, 0xC3]
 
-    static func mutate(_ body: [UInt8], _ rng: inout Generator) -> [UInt8] {
+    static func mutate(_ body: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = body
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             guard !bytes.isEmpty else { break }
@@ -50,7 +39,7 @@ import Testing
     }
 
     @Test func mutatedCorpusNeverTraps() throws {
-        var rng = Generator(state: 0x5D9_2026)
+        var rng = SplitMix64(state: 0x5D9_2026)
         let bodies = try Self.corpus()
         var parsed = 0, rejected = 0
         for round in 0..<2000 {

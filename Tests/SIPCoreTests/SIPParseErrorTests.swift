@@ -1,5 +1,6 @@
 import Testing
 @testable import SIPCore
+import TestSupport
 
 @Suite struct SIPParseErrorTests {
     static func replacing(_ old: String, with new: String) -> [UInt8] {

@@ -1,3 +1,4 @@
+import TestSupport
 @testable import SIPCore
 
 /// What a stream parser returned, in a form tests can compare.
@@ -39,18 +40,6 @@ func runStream(_ chunks: [ArraySlice<UInt8>], limits: SIPParseLimits = .default)
         }
     }
     return records
-}
-
-/// Deterministic generator for random chunk sizes (tests must be reproducible).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Every chunking of `segments` (the input split at message boundaries) worth trying: all at

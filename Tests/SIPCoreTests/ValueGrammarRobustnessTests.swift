@@ -1,21 +1,12 @@
 import Testing
 @testable import SIPCore
+import TestSupport
 
 /// Mutated inputs never trap, and whatever parses writes back to text that parses to the same
 /// value (the canonical form is stable). A deterministic generator keeps failures replayable.
 @Suite struct ValueGrammarRobustnessTests {
     /// SplitMix64: small, deterministic, good enough to spread mutations.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
+    typealias Generator = SplitMix64
 
     static let interesting: [UInt8] = Array("\"\\<>;:@?&=%,[]/ \t\r\n*#+-.0aZ~".utf8) + [0x00, 0x7F, 0xC3, 0xFF]
 
@@ -106,4 +97,9 @@ import Testing
             #expect(result.parsed > 0 && result.failed > 0)
         }
     }
+}
+
+extension SplitMix64 {
+    /// A number in `0..<bound` (modulo, slightly uneven: enough to pick mutations).
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -1,4 +1,5 @@
 import CSpanDSP
+import TestSupport
 import Testing
 @testable import Transcoding
 
@@ -41,7 +42,7 @@ import Testing
         #expect(payloads.allSatisfy { $0.count == 160 }, "64 kbit/s: 160 octets per 20 ms")
         let output = try depacketize(payloads, codec: codec)
         #expect(output.count == input.count)
-        let best = TestSignal.bestLag(input, output, lags: 0...60, range: 1600..<15000)
+        let best = SignalMeasure.bestLag(input, output, lags: 0...60, range: 1600..<15000)
         #expect(best.correlation > 0.97, "correlation \(best.correlation) at lag \(best.lag)")
         let snr = TestSignal.segmentalSNR(reference: input, output: output, lag: best.lag, segment: 160, range: 1600..<15000)
         #expect(snr > 12, "segmental SNR \(snr) dB")
@@ -61,9 +62,9 @@ import Testing
         let output = try depacketize(payloads, codec: codec)
         #expect(output.count == input.count)
         let range = (rate / 5)..<(input.count - lookahead - rate / 50)
-        let best = TestSignal.bestLag(input, output, lags: (lookahead - rate / 500)...(lookahead + rate / 500), range: range)
+        let best = SignalMeasure.bestLag(input, output, lags: (lookahead - rate / 500)...(lookahead + rate / 500), range: range)
         #expect(best.correlation > 0.9, "correlation \(best.correlation) at lag \(best.lag), lookahead \(lookahead)")
-        let level = TestSignal.rms(output[range]) / TestSignal.rms(input[range])
+        let level = SignalMeasure.rms(output[range]) / SignalMeasure.rms(input[range])
         #expect((0.8...1.2).contains(level), "level ratio \(level)")
     }
 
@@ -107,7 +108,7 @@ import Testing
             if index == 20 {
                 let concealed = try codec.decodeLoss(sampleCount: codec.samples(milliseconds: 20))
                 #expect(concealed.count == codec.samples(milliseconds: 20))
-                let ratio = TestSignal.rms(concealed) / TestSignal.rms(input[(20 * rate / 50)..<(21 * rate / 50)])
+                let ratio = SignalMeasure.rms(concealed) / SignalMeasure.rms(input[(20 * rate / 50)..<(21 * rate / 50)])
                 #expect(ratio > 0.4, "\(name): concealed level \(ratio) of the original")
                 output += concealed
             } else {
@@ -117,7 +118,7 @@ import Testing
         #expect(output.count == input.count)
         // Long loss: 200 ms of concealment ends quieter than it starts.
         let long = try codec.decodeLoss(sampleCount: codec.samples(milliseconds: 200))
-        let head = TestSignal.rms(long.prefix(rate / 50)), tail = TestSignal.rms(long.suffix(rate / 50))
+        let head = SignalMeasure.rms(long.prefix(rate / 50)), tail = SignalMeasure.rms(long.suffix(rate / 50))
         #expect(tail < head * 0.5, "\(name): concealment fades (\(head) → \(tail))")
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Transcoding
 
@@ -20,9 +21,9 @@ import Testing
         #expect(pipeline.jitterBuffer.statistics.lost == 5)
         for (previous, next) in zip(output, output.dropFirst()) { #expect(next.timestamp &- previous.timestamp == 160) }
         let decoded = try depacketize(output.map(\.payload), codec: G722Codec())
-        let reference = TestSignal.rms(decoded[3200..<16000])
+        let reference = SignalMeasure.rms(decoded[3200..<16000])
         for frame in 2..<50 {
-            let level = TestSignal.rms(decoded[(frame * 320)..<((frame + 1) * 320)])
+            let level = SignalMeasure.rms(decoded[(frame * 320)..<((frame + 1) * 320)])
             #expect(level > 0.5 * reference, "frame \(frame): level \(level) vs \(reference)")
         }
     }
@@ -118,7 +119,7 @@ import Testing
         let output = pipeline.run(packets)
         #expect(tap.samples == 25 * 320 && tap.rates == [16000])
         let decoded = try depacketize(output.map(\.payload), codec: G722Codec())
-        #expect(TestSignal.rms(decoded) < 20)
+        #expect(SignalMeasure.rms(decoded) < 20)
     }
 
     @Test func badPayloadsAreConcealedNotFatal() throws {

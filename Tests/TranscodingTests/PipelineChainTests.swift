@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Transcoding
 
@@ -21,7 +22,7 @@ import Testing
         let output = try depacketize(finalPackets.map(\.payload), codec: try sink())
         let rate = source.sampleRate
         let range = (rate / 5)..<(input.count - rate / 10)
-        let best = TestSignal.bestLag(input, output, lags: 0...(rate / 25), range: range)
+        let best = SignalMeasure.bestLag(input, output, lags: 0...(rate / 25), range: range)
         let snr = TestSignal.segmentalSNR(reference: input, output: output, lag: best.lag, segment: rate / 100, range: range)
         return (best.correlation, snr, best.lag)
     }

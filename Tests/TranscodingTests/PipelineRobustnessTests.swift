@@ -1,24 +1,13 @@
+import TestSupport
 import Testing
 @testable import Transcoding
 
 /// Peer input never traps: seeded random streams (garbage payloads, sequence and timestamp
 /// jumps, duplicates, reordering) through every decoder.
 @Suite struct PipelineRobustnessTests {
-    /// SplitMix64: a small deterministic generator so failures reproduce.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: ["PCMU", "G722", "opus", "L16"])
     func randomStreamsNeverTrap(_ name: String) throws {
-        var random = SeededGenerator(state: 0x5EED_0000 &+ UInt64(name.utf8.count))
+        var random = SplitMix64(state: 0x5EED_0000 &+ UInt64(name.utf8.count))
         let source: any AudioCodec = try RepacketizationTests.codec(name, rate: 48000)
         let good = try packetize(TestSignal.speech(rate: source.sampleRate, seconds: 0.5), codec: source)
         let decoder: any AudioCodec = try RepacketizationTests.codec(name, rate: 48000)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Transcoding
 
@@ -91,7 +92,7 @@ import Testing
         let output = try depacketize(payloads, codec: try OpusCodec(sampleRate: 16000))
         #expect(output.count == input.count)
         let lookahead = try codec.encoderLookahead()
-        let best = TestSignal.bestLag(input, output, lags: (lookahead - 20)...(lookahead + 20), range: 3200..<9000)
+        let best = SignalMeasure.bestLag(input, output, lags: (lookahead - 20)...(lookahead + 20), range: 3200..<9000)
         #expect(best.correlation > 0.85, "correlation \(best.correlation) at lag \(best.lag)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Transcoding
 
@@ -41,7 +42,7 @@ import Testing
         let nyquist = Double(pair.to) / 2
         for frequency in [nyquist * 1.02, nyquist * 1.25, nyquist * 1.8] {
             let (amplitude, output) = response(pair, frequency: frequency)
-            let level = 20 * log10(max(TestSignal.rms(output) * 2.squareRoot(), 1e-3) / amplitude)
+            let level = 20 * log10(max(SignalMeasure.rms(output) * 2.squareRoot(), 1e-3) / amplitude)
             #expect(level < -50, "\(pair.testDescription): \(frequency) Hz leaks at \(level) dB")
         }
     }

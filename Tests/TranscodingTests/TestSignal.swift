@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Transcoding
 
 /// Speech-like test signals and quality measures for the codec and pipeline tests.
@@ -35,44 +36,9 @@ enum TestSignal {
         (0..<count).map { Int16((amplitude * sin(2 * .pi * frequency * Double($0) / Double(rate))).rounded()) }
     }
 
-    static func rms(_ samples: some Collection<Int16>) -> Double {
-        guard !samples.isEmpty else { return 0 }
-        return (samples.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(samples.count)).squareRoot()
-    }
-
     /// Amplitude of the `frequency` component (Goertzel), for a sine of amplitude A about A.
     static func amplitude(at frequency: Double, rate: Int, in samples: some Collection<Int16>) -> Double {
-        let coefficient = 2 * cos(2 * .pi * frequency / Double(rate))
-        var previous = 0.0, beforePrevious = 0.0
-        for sample in samples {
-            let current = Double(sample) + coefficient * previous - beforePrevious
-            beforePrevious = previous
-            previous = current
-        }
-        let power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious
-        return 2 * power.squareRoot() / Double(samples.count)
-    }
-
-    /// Normalised correlation of reference[i] with output[i + lag] over `range`.
-    static func correlation(_ reference: [Int16], _ output: [Int16], lag: Int, range: Range<Int>) -> Double {
-        var cross = 0.0, a2 = 0.0, b2 = 0.0
-        for index in range where index + lag >= 0 && index + lag < output.count && index < reference.count {
-            let a = Double(reference[index]), b = Double(output[index + lag])
-            cross += a * b
-            a2 += a * a
-            b2 += b * b
-        }
-        guard a2 > 0, b2 > 0 else { return 0 }
-        return cross / (a2 * b2).squareRoot()
-    }
-
-    static func bestLag(_ reference: [Int16], _ output: [Int16], lags: ClosedRange<Int>, range: Range<Int>) -> (lag: Int, correlation: Double) {
-        var best = (lag: lags.lowerBound, correlation: -Double.infinity)
-        for lag in lags {
-            let value = correlation(reference, output, lag: lag, range: range)
-            if value > best.correlation { best = (lag, value) }
-        }
-        return best
+        2 * SignalMeasure.goertzelPower(at: frequency, rate: Double(rate), in: samples).squareRoot() / Double(samples.count)
     }
 
     /// Segmental SNR in dB (ITU-style: 10 ms segments, each clamped to −10…35 dB, silent

@@ -5,33 +5,10 @@ import Foundation
 import NIOCore
 import RTPCore
 
-typealias CountFn = @convention(c) () -> Int
-nonisolated(unsafe) let countSymbol = dlsym(nil, "gh_alloc_count")
-func allocations() -> Int {
-    guard let countSymbol else { return -1 }
-    return unsafeBitCast(countSymbol, to: CountFn.self)()
-}
-func cpuNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-nonisolated(unsafe) var sink: UInt64 = 0
-
 /// Runs `body(iterations)` 5 times; prints the fastest run's thread-CPU ns per iteration.
 func measure(_ name: String, iterations: Int, _ body: (Int) throws -> UInt64) rethrows {
-    var best = Double.infinity
-    var allocs = 0.0
-    for _ in 0..<5 {
-        let a0 = allocations()
-        let t0 = cpuNanoseconds()
-        sink &+= try body(iterations)
-        let t1 = cpuNanoseconds()
-        let a1 = allocations()
-        best = min(best, Double(t1 - t0) / Double(iterations))
-        allocs = Double(a1 - a0) / Double(iterations)
-    }
-    print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + String(format: "%9.1f ns CPU  %.3f allocations", best, allocs))
+    let run = try fastestRun(runs: 5, per: iterations) { try body(iterations) }
+    print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + String(format: "%9.1f ns CPU  %.3f allocations", run.nanoseconds, run.allocations))
 }
 
 // One RFC 4733 digit: 9 updates and 3 end packets, 20 ms apart, as whole RTP packets.

@@ -5,33 +5,10 @@ import Foundation
 import NIOCore
 import RTPCore
 
-typealias CountFn = @convention(c) () -> Int
-nonisolated(unsafe) let countSymbol = dlsym(nil, "gh_alloc_count")
-func allocations() -> Int {
-    guard let countSymbol else { return -1 }
-    return unsafeBitCast(countSymbol, to: CountFn.self)()
-}
-func cpuNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-nonisolated(unsafe) var sink: UInt64 = 0
-
 /// Runs `body(iterations)` 7 times; prints the fastest run's thread-CPU ns per iteration.
 func measure(_ name: String, iterations: Int, _ body: (Int) throws -> UInt64) rethrows {
-    var best = Double.infinity
-    var allocs = 0.0
-    for _ in 0..<7 {
-        let a0 = allocations()
-        let t0 = cpuNanoseconds()
-        sink &+= try body(iterations)
-        let t1 = cpuNanoseconds()
-        let a1 = allocations()
-        best = min(best, Double(t1 - t0) / Double(iterations))
-        allocs = Double(a1 - a0) / Double(iterations)
-    }
-    print(name.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%7.1f ns CPU  %.3f allocations", best, allocs))
+    let run = try fastestRun(runs: 7, per: iterations) { try body(iterations) }
+    print(name.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%7.1f ns CPU  %.3f allocations", run.nanoseconds, run.allocations))
 }
 
 // 172-byte PCMU packet: 12-byte header + 160 payload.

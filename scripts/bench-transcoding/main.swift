@@ -6,35 +6,12 @@ import CSpanDSP
 import Foundation
 import Transcoding
 
-typealias CountFn = @convention(c) () -> Int
-nonisolated(unsafe) let countSymbol = dlsym(nil, "gh_alloc_count")
-func allocations() -> Int {
-    guard let countSymbol else { return -1 }
-    return unsafeBitCast(countSymbol, to: CountFn.self)()
-}
-func cpuNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-nonisolated(unsafe) var sink = 0
-
 /// Runs `body()` (which processes `frames` 20 ms frames) `runs` times after one warm-up;
 /// returns the fastest run's µs per frame and allocations per frame.
 func measure(frames: Int, runs: Int = 5, _ body: () throws -> Int) rethrows -> (micros: Double, allocations: Double) {
-    sink &+= try body()
-    var best = Double.infinity
-    var allocs = 0.0
-    for _ in 0..<runs {
-        let a0 = allocations()
-        let t0 = cpuNanoseconds()
-        sink &+= try body()
-        let t1 = cpuNanoseconds()
-        let a1 = allocations()
-        best = min(best, Double(t1 - t0) / 1000 / Double(frames))
-        allocs = Double(a1 - a0) / Double(frames)
-    }
-    return (best, allocs)
+    sink &+= UInt64(truncatingIfNeeded: try body())
+    let run = try fastestRun(runs: runs, per: frames, body)
+    return (run.nanoseconds / 1000, run.allocations)
 }
 
 /// A speech-like signal (gliding harmonic series under a syllable envelope), 8 kHz band.

@@ -1,0 +1,19 @@
+/// SplitMix64: a small deterministic random number generator, so a randomized test replays
+/// exactly from its seed (tests must be reproducible).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's whole state; the seed when created.
+    public var state: UInt64
+
+    /// A generator that starts from `state`.
+    public init(state: UInt64) {
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
