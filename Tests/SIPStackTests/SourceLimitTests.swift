@@ -9,7 +9,8 @@ import Testing
 
 /// The per-source transaction limit (SIPSourceLimit) on real transactions over the loopback link:
 /// past it a new request gets 503 + Retry-After with no transaction and no TU callback, CANCEL is
-/// never refused, a non-INVITE gives its slot back at its final response, an INVITE when it ends,
+/// never refused, a transaction gives its slot back at its final response (an INVITE's non-2xx
+/// when it ends),
 /// and other sources and exempt ones are not refused.
 @Suite(.timeLimit(.minutes(1))) struct SourceLimitTests {
     /// A UAC stack and a UAS stack whose source limit is `limit`.
@@ -84,6 +85,17 @@ import Testing
         }
         #expect(limit.liveTransactions(from: Self.uacSource) == 0)
         #expect(recorder.requests.withLockedValue { $0 }.count == 3)
+    }
+
+    @Test func answeredCallsGiveTheirSlotBackAtTheirSuccess() async throws {
+        let recorder = SIPStackTests.Recorder()
+        let limit = SIPSourceLimit(maxTransactions: 1)
+        let (uac, _) = Self.pair(uas: recorder.user, limit: limit)
+        // The 2xx'd INVITE stays (RFC 6026 Accepted, Timer L) but no longer counts.
+        for _ in 0..<2 {
+            #expect(await SIPStackTests().call(uac, LoopbackLink.request(.invite)).last == 200)
+        }
+        #expect(limit.liveTransactions(from: Self.uacSource) == 0)
     }
 
     @Test func otherSourcesAndExemptSourcesAreNotRefused() async throws {

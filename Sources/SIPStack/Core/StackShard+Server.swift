@@ -71,7 +71,7 @@ extension StackShard {
         entry.lastResponse = response
         if status >= 200 {
             settlePending(entry)
-            releaseSourceSlot(entry, final: true)
+            releaseSourceSlot(entry, finalStatus: status)
         }
         perform(actions, for: entry)
         if entry.isInvite, (200...299).contains(status), !entry.context.transport.isReliable {

@@ -10,11 +10,12 @@ import SIPTransport
 /// transaction exists; ACK and CANCEL (§9.2) and BYE (it ends a call, and a BYE the TU answers
 /// at once holds nothing) are never refused.
 ///
-/// What counts is the state a peer makes the gateway keep: a non-INVITE transaction until its
-/// final response (its §17.2.2 Completed state lasts a fixed Timer J whatever the peer does, and
-/// the rate limit bounds how many there are), an INVITE transaction until it terminates (a peer
-/// that never ACKs a final response keeps it for Timer H, §17.2.1). The counts are shared by every
-/// shard of the stacks built from one configuration value.
+/// What counts is the state a peer makes the gateway keep: a transaction until its final
+/// response (the §17.2.2 Completed state of a non-INVITE and the RFC 6026 Accepted state after a
+/// 2xx last a fixed time whatever the peer does, and the rate limit bounds how many there are),
+/// and an INVITE answered with a non-2xx until it ends (a peer that never ACKs keeps it for
+/// Timer H, §17.2.1). The counts are shared by every shard of the stacks built from one
+/// configuration value.
 public struct SIPSourceLimit: Sendable {
     /// Named limit: the default live transactions per source. A NAT in front of an office of a
     /// few hundred phones stays far below it; trunks and doors are exempt in the gateway.
@@ -115,10 +116,12 @@ extension StackShard {
         return (false, nil)
     }
 
-    /// Gives back the source slot `entry` holds, if any (at a non-INVITE's final response, at
-    /// any transaction's end).
-    func releaseSourceSlot(_ entry: ServerEntry, final: Bool = false) {
-        guard let source = entry.sourceSlot, !(final && entry.isInvite) else { return }
+    /// Gives back the source slot `entry` holds, if any: at its final response (`finalStatus`),
+    /// except an INVITE's non-2xx, which holds it until the transaction ends (the ACK and Timer
+    /// I, or Timer H when the peer never ACKs); at the transaction's end in any case.
+    func releaseSourceSlot(_ entry: ServerEntry, finalStatus: Int? = nil) {
+        guard let source = entry.sourceSlot else { return }
+        if let status = finalStatus, entry.isInvite, !(200...299).contains(status) { return }
         entry.sourceSlot = nil
         configuration.sourceLimit.table.release(source)
     }
