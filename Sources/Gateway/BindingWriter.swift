@@ -11,6 +11,15 @@ import Synchronization
 /// once the binding is durable (RFC 3261 §10.3 step 7). Reads go through ``bindings(for:now:)``,
 /// which lays the changes not yet committed over the store's rows: a REGISTER sees every earlier
 /// REGISTER of the same AOR, committed or not (the Call-ID/CSeq ordering of §10.3 step 7).
+///
+/// Two rules keep that overlay honest:
+/// - REGISTERs of one AOR are worked out one at a time (``serialized(_:_:)``, held from the read
+///   to ``submit(_:after:done:)``): the storage pool has several threads, and two REGISTERs that
+///   both read before either queued its change would each miss the other (CSeq order, the
+///   contact count).
+/// - A change built on changes not yet committed (``Read/pending``) fails when one of those
+///   fails: its 200 would list contacts that were never written. A REGISTER that writes nothing
+///   but answers 200 from such a read (a query) waits for them with a `nil` change.
 @available(macOS 15.0, *)
 final class BindingWriter: Sendable {
     /// Changes in one commit at most by default (a burst is written in several).
@@ -18,14 +27,51 @@ final class BindingWriter: Sendable {
 
     typealias Completion = @Sendable (_ committed: Bool) -> Void
 
+    /// One submitted change (nil: a barrier that only waits for `after`).
+    struct Entry {
+        var id: UInt64
+        var change: BindingChange?
+        var after: [UInt64]
+        var done: Completion
+    }
+
+    /// An AOR's live bindings and the uncommitted changes laid over them.
+    struct Read {
+        var bindings: [Binding]
+        /// Ids of the changes not yet committed that the bindings include.
+        var pending: [UInt64]
+    }
+
     private struct State {
-        var queued: [(change: BindingChange, done: Completion)] = []
+        var queued: [Entry] = []
         /// The batch being committed (still overlaid on reads until the next batch starts).
-        var committing: [BindingChange] = []
+        var committing: [Entry] = []
         var running = false
         var batches = 0
         var changes = 0
+        var nextID: UInt64 = 1
+        /// Ids of changes that failed, newest last (a change read on top of one fails too).
+        var failed: Set<UInt64> = []
+        var failedOrder: [UInt64] = []
+
+        mutating func markFailed(_ id: UInt64) {
+            guard failed.insert(id).inserted else { return }
+            failedOrder.append(id)
+            if failedOrder.count > BindingWriter.maxRememberedFailures {
+                failed.remove(failedOrder.removeFirst())
+            }
+        }
     }
+
+    /// Named limit: failed change ids remembered; a read and its submit are microseconds apart.
+    static let maxRememberedFailures = 4096
+    /// Named limit: locks REGISTERs of one AOR are serialized on (AORs sharing one wait a little).
+    static let aorLockCount = 64
+
+    final class AORLock: Sendable {
+        let mutex = Mutex(())
+    }
+    private let aorLocks = (0..<BindingWriter.aorLockCount).map { _ in AORLock() }
 
     let store: any BindingStore
     let pool: NIOThreadPool
@@ -40,22 +86,42 @@ final class BindingWriter: Sendable {
         self.maxBatch = max(1, maxBatch)
     }
 
+    /// Runs `body` (read, work out, submit) while no other REGISTER of `aor` does; nil (no AOR
+    /// could be found, so nothing is read) runs it at once.
+    func serialized<T>(_ aor: String?, _ body: () throws -> T) rethrows -> T {
+        guard let aor else { return try body() }
+        var hasher = Hasher()
+        hasher.combine(aor)
+        let lock = aorLocks[Int(UInt(bitPattern: hasher.finalize()) % UInt(aorLocks.count))]
+        return try lock.mutex.withLock { _ in try body() }
+    }
+
     /// The live bindings of `aor`: the store's, with the changes not yet committed applied in order.
     func bindings(for aor: String, now: Int64) throws -> [Binding] {
+        try read(aor, now: now).bindings
+    }
+
+    /// ``bindings(for:now:)`` with the ids of the uncommitted changes it includes.
+    func read(_ aor: String, now: Int64) throws -> Read {
         try state.withLock { state in
             var found = try store.bindings(for: aor, now: now)
-            for change in state.committing + state.queued.map(\.change) where change.aor == aor {
+            var pending: [UInt64] = []
+            for entry in state.committing + state.queued {
+                guard let change = entry.change, change.aor == aor else { continue }
+                pending.append(entry.id)
                 found.removeAll { binding in change.removals.contains(binding.key) || change.upserts.contains { $0.key == binding.key } }
                 found += change.upserts.filter { $0.expiresAt > now }
             }
-            return found
+            return Read(bindings: found, pending: pending)
         }
     }
 
-    /// Queues `change`; `done` runs on a storage thread once it is committed (true) or failed.
-    func submit(_ change: BindingChange, done: @escaping Completion) {
+    /// Queues `change` (nil: nothing to write, only wait for `after`); `done` runs on a storage
+    /// thread once it is committed (true) or failed, false also when a change of `after` failed.
+    func submit(_ change: BindingChange?, after: [UInt64] = [], done: @escaping Completion) {
         let start = state.withLock { state in
-            state.queued.append((change, done))
+            state.queued.append(Entry(id: state.nextID, change: change, after: after, done: done))
+            state.nextID += 1
             defer { state.running = true }
             return !state.running
         }
@@ -72,7 +138,7 @@ final class BindingWriter: Sendable {
     /// Commits batches until the queue is empty.
     private func drain() {
         while true {
-            let batch: [(change: BindingChange, done: Completion)]? = state.withLock { state in
+            let taken: (write: [Entry], refused: [Entry])? = state.withLock { state in
                 guard !state.queued.isEmpty else {
                     state.running = false
                     state.committing = []
@@ -80,17 +146,36 @@ final class BindingWriter: Sendable {
                 }
                 let batch = Array(state.queued.prefix(maxBatch))
                 state.queued.removeFirst(batch.count)
-                state.committing = batch.map(\.change)
+                // A change read on top of a failed one fails without being written.
+                var write: [Entry] = []
+                var refused: [Entry] = []
+                for entry in batch {
+                    if entry.after.contains(where: state.failed.contains) {
+                        state.markFailed(entry.id)
+                        refused.append(entry)
+                    } else {
+                        write.append(entry)
+                    }
+                }
+                state.committing = write
                 state.batches += 1
                 state.changes += batch.count
-                return batch
+                return (write, refused)
             }
-            guard let batch else { return }
-            if (try? store.apply(batch: batch.map(\.change))) != nil {
-                for entry in batch { entry.done(true) }
-            } else {
-                // One bad change must not fail the others: each alone, as without grouping.
-                for entry in batch { entry.done((try? store.apply(entry.change)) != nil) }
+            guard let taken else { return }
+            for entry in taken.refused { entry.done(false) }
+            let changes = taken.write.compactMap(\.change)
+            if changes.isEmpty || (try? store.apply(batch: changes)) != nil {
+                for entry in taken.write { entry.done(true) }
+                continue
+            }
+            // One bad change must not fail the others: each alone, as without grouping, in order,
+            // so a change read on top of one that fails here fails too.
+            for entry in taken.write {
+                let ok = state.withLock { state in !entry.after.contains(where: state.failed.contains) }
+                    && (entry.change.map { (try? store.apply($0)) != nil } ?? true)
+                if !ok { state.withLock { $0.markFailed(entry.id) } }
+                entry.done(ok)
             }
         }
     }

@@ -1,5 +1,7 @@
 import OperatorInput
 import SIPSecurity
+import SIPStack
+import SIPTransport
 import Yams
 
 extension GatewayConfiguration {
@@ -12,6 +14,8 @@ extension GatewayConfiguration {
     ///                     ban_after_rejections: 500, window: 1m, ban_duration: 10m }
     ///       bans: { max_failures: 5, window: 5m, duration: 1h, answer_banned: false }
     ///       allow: [192.0.2.0/24, 2001:db8::/32]   # never rate limited nor banned
+    ///       max_transactions_per_source: 200   # live SIP transactions of one address (or off)
+    ///       max_connections_per_source: 200    # open TCP/TLS connections of one address
     ///
     /// The dial plan's trunk `allow` networks and source-authenticated endpoints (doors) are
     /// added to `allow` automatically.
@@ -36,6 +40,12 @@ extension GatewayConfiguration {
         public var answerBanned = false
         /// Networks never rate limited nor banned, from the configuration.
         public var allow: [AddressPrefix] = []
+        /// Live server transactions of one IP address past which its new requests get 503 +
+        /// Retry-After (``SIPSourceLimit``; allow-listed sources exempt); nil turns it off.
+        public var maxTransactionsPerSource: Int? = SIPSourceLimit.defaultMaxTransactions
+        /// Open inbound TCP/TLS connections of one IP address past which a new one is closed at
+        /// once (`SIPTransportConfiguration.maxInboundConnectionsPerSource`).
+        public var maxConnectionsPerSource = SIPTransportConfiguration.defaultMaxInboundConnectionsPerSource
 
         public init() {}
 
@@ -53,14 +63,17 @@ extension GatewayConfiguration {
         var summary: String {
             let scanners = scannerUserAgents.isEmpty ? "scanner drop off" : "\(scannerUserAgents.count) scanner signatures"
             let rate = rateLimitEnabled ? "rate \(requestsPerSecond)/s burst \(burst)" : "rate limit off"
+            let transactions = maxTransactionsPerSource.map { "\($0) transactions" } ?? "no transaction limit"
             return "\(scanners), \(rate), ban after \(maxFailures) failures in \(formatDuration(failureWindow)) "
-                + "for \(formatDuration(banDuration)), \(allow.count) allowed networks"
+                + "for \(formatDuration(banDuration)), \(allow.count) allowed networks, per source "
+                + "\(transactions) and \(maxConnectionsPerSource) connections"
         }
     }
 }
 
 extension NodeReader {
-    static let securityKeys = ["scanner_user_agents", "rate_limit", "bans", "allow"]
+    static let securityKeys = ["scanner_user_agents", "rate_limit", "bans", "allow", "max_transactions_per_source",
+                               "max_connections_per_source"]
     static let rateLimitKeys = ["enabled", "requests_per_second", "burst", "ban_after_rejections", "window", "ban_duration"]
     static let banKeys = ["max_failures", "window", "duration", "answer_banned"]
 
@@ -110,6 +123,14 @@ extension NodeReader {
                 }
             }
         }
+        if let value = map["max_transactions_per_source"] {
+            if value.scalar?.string == "off" { security.maxTransactionsPerSource = nil } else if let max =
+                integer(value, in: map, key: "max_transactions_per_source", range: 1...1_000_000) {
+                security.maxTransactionsPerSource = max
+            }
+        }
+        security.maxConnectionsPerSource = integer(map["max_connections_per_source"], in: map, key: "max_connections_per_source",
+                                                   range: 1...100_000) ?? security.maxConnectionsPerSource
         return security
     }
 }

@@ -122,13 +122,16 @@ public final class GatewayService: Sendable {
         var stackConfiguration = SIPStackConfiguration(sentBy: sentBy, localHosts: hosts, options: options)
         stackConfiguration.inboundFilter = security.inboundFilter
         stackConfiguration.overload = configuration.overloadLimits(shards: 2)
+        stackConfiguration.sourceLimit = SIPSourceLimit(maxTransactions: configuration.security.maxTransactionsPerSource,
+                                                        exempt: { [security] in security.isAllowListed($0) })
         var created: SIPTransportManager?
         do {
             let (trace, hep) = (runtime.trace, runtime.hep)
             let filter = TraceFilter(options: configuration.trace.options)
             stack = try SIPStack(group: group, configuration: stackConfiguration, user: calls.user(fallback: registrar.user)) { inbound in
-                let transportConfiguration = SIPTransportConfiguration(
+                var transportConfiguration = SIPTransportConfiguration(
                     listeners: listeners, tlsClient: configuration.tlsClient.transportConfiguration)
+                transportConfiguration.maxInboundConnectionsPerSource = configuration.security.maxConnectionsPerSource
                 let manager = try SIPTransportManager(configuration: transportConfiguration, group: group, logger: logger) { message in
                     TracingTransport.recordInbound(message, trace: trace, hep: hep, filter: filter, logger: logger)
                     inbound(message)

@@ -17,14 +17,22 @@ extension RegistrarService {
                 return
             }
             let request = transaction.request
-            let prepared = prepareRegister(request, context: transaction.context) { aor, now in
-                try writer.bindings(for: aor, now: now)
-            }
-            guard let change = prepared.change else { return respond(transaction, prepared.response) }
-            // Group commit (BindingWriter): the 200 goes out once the batch holding this change committed.
-            writer.submit(change) { [self] committed in
-                respond(transaction, committed ? prepared.response
-                    : registrar.response(to: request, error: RegistrarError.storageFailure))
+            // One REGISTER of an AOR at a time from the read to the queued change (BindingWriter).
+            writer.serialized(try? Registrar.addressOfRecord(of: request)) {
+                var pending: [UInt64] = []
+                let prepared = prepareRegister(request, context: transaction.context) { aor, now in
+                    let read = try writer.read(aor, now: now)
+                    pending = read.pending
+                    return read.bindings
+                }
+                // A 200 that lists uncommitted contacts waits for them even when it writes nothing.
+                let success = prepared.response.statusCode.map { (200...299).contains($0) } ?? false
+                guard prepared.change != nil || (success && !pending.isEmpty) else { return respond(transaction, prepared.response) }
+                // Group commit (BindingWriter): the 200 goes out once the batch holding this change committed.
+                writer.submit(prepared.change, after: pending) { [self] committed in
+                    respond(transaction, committed ? prepared.response
+                        : registrar.response(to: request, error: RegistrarError.storageFailure))
+                }
             }
         }
     }

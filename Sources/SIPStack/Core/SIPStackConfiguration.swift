@@ -32,6 +32,8 @@ public struct SIPStackConfiguration: Sendable {
     /// When new INVITEs are answered 503 at once, before any transaction exists (see
     /// ``SIPOverloadGuard``); every signal off by default.
     public var overload = SIPOverloadGuard.Limits.off
+    /// Live server transactions per source IP address (``SIPSourceLimit``); off by default.
+    public var sourceLimit = SIPSourceLimit.off
 
     public init(
         sentBy: [SIPTransportProtocol: String], timers: TransactionTimers = .rfc3261, localHosts: Set<String> = [],

@@ -15,6 +15,8 @@ final class ServerEntry {
     var timers: TimerSet
     /// An INVITE without a final response yet: counted in the shard's `pendingInvites`.
     var awaitsFinal: Bool
+    /// The source slot this transaction holds (StackShard+SourceLimit.swift).
+    var sourceSlot: SourceKey?
 
     init(request: SIPMessage, context: SIPMessageContext, key: ServerTransactionKey, timers: TransactionTimers, sendsTrying: Bool) {
         self.request = request
@@ -67,7 +69,10 @@ extension StackShard {
         guard let status = response.statusCode else { throw .invalidStatusCode(0) }
         let actions = try entry.machine.tuSendsResponse(statusCode: status)
         entry.lastResponse = response
-        if status >= 200 { settlePending(entry) }
+        if status >= 200 {
+            settlePending(entry)
+            releaseSourceSlot(entry, finalStatus: status)
+        }
         perform(actions, for: entry)
         if entry.isInvite, (200...299).contains(status), !entry.context.transport.isReliable {
             startSuccessRetransmission(response, context: entry.context)
@@ -105,6 +110,7 @@ extension StackShard {
                 entry.timers.cancel(timer)
             case .terminate:
                 settlePending(entry)
+                releaseSourceSlot(entry)
                 entry.timers.cancelAll()
                 if servers[entry.key] === entry { servers[entry.key] = nil }
             }

@@ -89,10 +89,13 @@ final class StackShard: @unchecked Sendable {
             transport.sendResponse(configuration.options.response(to: request), for: inbound.context).whenFailure { _ in }
             return
         }
+        let (admitted, slot) = admitFromSource(inbound, method: method, key: key)
+        guard admitted else { return }
         let delay = method == .invite ? configuration.tryingDelay : nil
         let entry = ServerEntry(
             request: request, context: inbound.context, key: key, timers: configuration.timers, sendsTrying: delay == nil)
         servers[key] = entry
+        entry.sourceSlot = slot
         if entry.awaitsFinal { pendingInvites += 1 }
         if method == .cancel {
             receiveCancel(entry)
@@ -180,6 +183,8 @@ public struct SIPStackCounters: Sendable, Hashable {
     public var filteredRejects = 0
     /// New INVITEs answered 503 by the overload guard (retransmissions included).
     public var overloadRejects = 0
+    /// New requests answered 503 because their source held too many transactions (SIPSourceLimit).
+    public var sourceLimitRejects = 0
 
     public init() {}
 
@@ -196,6 +201,7 @@ public struct SIPStackCounters: Sendable, Hashable {
         sum.filteredDrops += rhs.filteredDrops
         sum.filteredRejects += rhs.filteredRejects
         sum.overloadRejects += rhs.overloadRejects
+        sum.sourceLimitRejects += rhs.sourceLimitRejects
         return sum
     }
 }
