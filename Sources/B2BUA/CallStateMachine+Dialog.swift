@@ -12,10 +12,14 @@ public enum CallSide: Sendable, Hashable {
 
 extension CallStateMachine {
     /// No RTP arrived within the media timeout after the answer: both legs get BYE with
-    /// `Reason: Q.850;cause=102` (recovery on timer expiry) and the gateway ends the call.
+    /// `Reason: Q.850;cause=102` (recovery on timer expiry) and the gateway ends the call. Not
+    /// while on hold or while a transfer target rings.
     public mutating func receiveMediaTimeout(at now: Date) -> [CallAction] {
         // A held phone sends no RTP (RFC 3264 §8.4): the timeout applies again after the resume.
         guard !hold.isOnHold else { return [] }
+        // A transfer target still rings: the referrer (gone or holding) sends nothing meanwhile;
+        // the engine is re-armed with the target's media when it answers.
+        guard transfer == nil else { return [] }
         return hangUp(cause: Q850Cause.timerExpiry, at: now)
     }
 

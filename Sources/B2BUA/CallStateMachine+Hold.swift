@@ -34,7 +34,10 @@ extension CallStateMachine {
         // RFC 3264 §4: no new offer to a delayed-offer caller before its ACK answered ours; the
         // hold goes to it after the ACK (receiveCallerAnswer).
         let otherAwaitsAnswer = other == .caller && awaitingCallerAnswer
-        guard changed, hold.outgoing[other] == nil, !isDoor(other), !otherGone, !otherAwaitsAnswer else {
+        // RFC 3261 §14.1: the other side's own INVITE is unanswered (it waits on ours toward this
+        // side, now in its back-off): nothing may go into that dialog; this offer is answered here.
+        let otherBusy = hold.outgoing[other] != nil || hold.waiting[other] != nil
+        guard changed, !otherBusy, !isDoor(other), !otherGone, !otherAwaitsAnswer else {
             if changed { hold.offered[side] = direction }
             guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
             return (.answered(answer), [.updateMedia(plan)])
@@ -56,11 +59,13 @@ extension CallStateMachine {
     public mutating func receiveReinviteResponse(_ status: Int, sdp: SessionDescription?, from side: CallSide,
                                                  at now: Date, backoff: Double = .random(in: 0...1)) -> [CallAction] {
         guard answeredLeg != nil, let outgoing = hold.outgoing[side], !outgoing.waitingForRetry, status >= 200 else { return [] }
-        if status == 491 {
+        if status == 491, outgoing.retries < HoldRelay.glareRetryLimit {
             hold.outgoing[side]?.waitingForRetry = true
             let delay = HoldRelay.glareBackoff(ownsCallID: side == .callee, fraction: backoff)
             return [.startTimer(.reinviteRetry(side), after: delay)]
         }
+        // A 491 after the last retry: given up like any other failure, nothing re-sent.
+        let gaveUp = status == 491
         hold.outgoing[side] = nil
         var actions: [CallAction] = []
         if status < 300, let sdp, let session = try? Negotiator(profile: profile(of: side)).negotiate(offer: outgoing.offer, answer: sdp) {
@@ -72,9 +77,15 @@ extension CallStateMachine {
             return answerWaiting(toward: side.other) + hangUp(cause: Q850Cause.timerExpiry, at: now)
         }
         actions += answerWaiting(toward: side.other)
-        // The other side changed its mind while this re-INVITE was out: offer the newer direction.
+        // The other side's own INVITE (forwarded here during our back-off toward it) is answered:
+        // the retry that waited for it goes now.
+        if hold.outgoing[side.other]?.retryDue == true { actions += retryReinvite(toward: side.other) }
+        // The other side changed its mind while this re-INVITE was out: offer the newer direction
+        // (not the same one again after a refusal: a peer refusing it would loop).
         let wanted = hold.offered[side.other] ?? .sendrecv
-        if wanted != (hold.established[side] ?? .sendrecv) { actions += sendReinvite(toward: side, direction: wanted) }
+        if !gaveUp, wanted != outgoing.direction, wanted != (hold.established[side] ?? .sendrecv), hold.outgoing[side] == nil {
+            actions += sendReinvite(toward: side, direction: wanted)
+        }
         return actions
     }
 
@@ -82,8 +93,24 @@ extension CallStateMachine {
     /// other side wants now.
     mutating func reinviteRetryFired(_ side: CallSide) -> [CallAction] {
         guard answeredLeg != nil, hold.outgoing[side]?.waitingForRetry == true else { return [] }
-        hold.outgoing[side] = nil
-        return sendReinvite(toward: side, direction: hold.offered[side.other] ?? .sendrecv)
+        // RFC 3261 §14.1: the side's own re-INVITE is still unanswered (relayed to the other side):
+        // ours waits until that transaction is over.
+        if hold.waiting[side] != nil {
+            hold.outgoing[side]?.retryDue = true
+            return []
+        }
+        return retryReinvite(toward: side)
+    }
+
+    /// Re-sends the re-INVITE toward `side` after its back-off, counting the retry; nothing when
+    /// that side already has the direction wanted and no offer waits on it.
+    mutating func retryReinvite(toward side: CallSide) -> [CallAction] {
+        guard let previous = hold.outgoing.removeValue(forKey: side) else { return [] }
+        let wanted = hold.offered[side.other] ?? .sendrecv
+        if wanted == (hold.established[side] ?? .sendrecv), hold.waiting[side.other] == nil { return [] }
+        let actions = sendReinvite(toward: side, direction: wanted)
+        hold.outgoing[side]?.retries = previous.retries + 1
+        return actions
     }
 
     /// True while the gateway's re-INVITE toward `side` is out (its final response not yet in):

@@ -31,8 +31,9 @@ struct TransferRun: Sendable {
 public enum TransferStart: Sendable, Equatable {
     /// 202 Accepted (RFC 3515 §2.4.2): the actions ring the target and send the first NOTIFY.
     case accepted
-    /// Refused with this status: 403 (not from the answered leg, or from a trunk), 491 (a transfer is already
-    /// running), 404/480 (the dial plan has nowhere to send the number).
+    /// Refused with this status: 403 (from the caller's leg, or from a trunk), 481 (from a leg that
+    /// no longer carries the call), 491 (a transfer is already running), 404/480 (the dial plan
+    /// has nowhere to send the number).
     case refused(status: Int)
 }
 
@@ -42,8 +43,13 @@ extension CallStateMachine {
     /// target's first attempt rings (its legs in parallel, its ring timeout); the referrer gets
     /// NOTIFY `100 Trying` at once and the final status later
     /// (``CallAction/notifyTransfer(_:status:final:)``).
+    ///
+    /// `leg` is the outbound leg whose dialog carried the REFER (nil: the answered one). A REFER
+    /// in the dialog of a leg that no longer carries the callee (a forked leg that lost, a
+    /// referrer that left or was replaced) gets 481 (RFC 3261 §12.2.2: no such dialog in the call).
     public mutating func receiveTransfer(to target: RoutingDecision, contacts: [String: [String]], from side: CallSide,
-                                         at now: Date) -> (start: TransferStart, actions: [CallAction]) {
+                                         leg: CallLegID? = nil, at now: Date) -> (start: TransferStart, actions: [CallAction]) {
+        if side == .callee, let leg, !carriesCallee(leg) { return (.refused(status: 481), []) }
         // Issue 6: transfers from the internal side only. A carrier's REFER (the answered leg is a
         // trunk) would dial any number on the internal caller's account (toll fraud).
         guard side == .callee, let winner = answeredLeg, legs[winner]?.request.target.kind == .endpoint else {
@@ -255,6 +261,7 @@ extension CallStateMachine {
                                               callee: .init(localPorts: media.calleePorts, session: session), isEarly: false)))
         // The caller's offer that waited for the referrer's answer is answered locally.
         actions += answerWaiting(toward: .caller)
+        if hold.outgoing[.caller]?.retryDue == true { actions += retryReinvite(toward: .caller) }
         if hold.outgoing[.caller] == nil, (hold.established[.caller] ?? .sendrecv) != .sendrecv {
             actions += sendReinvite(toward: .caller, direction: .sendrecv)
         }

@@ -13,7 +13,17 @@ struct HoldRelay: Sendable {
         var direction: MediaDirection
         /// True after a 491: the RFC 3261 §14.1 back-off timer runs, nothing is in progress.
         var waitingForRetry = false
+        /// How many times this offer was re-sent after a 491 (at most ``HoldRelay/glareRetryLimit``).
+        var retries = 0
+        /// The back-off ended while the side's own INVITE waited for our answer: the retry goes
+        /// once that INVITE is answered (RFC 3261 §14.1: no INVITE while one is in progress in
+        /// either direction).
+        var retryDue = false
     }
+
+    /// Re-sends of one re-INVITE after 491 before the gateway gives up and keeps the media as it
+    /// is (the waiting offer answered locally): a peer that always answers 491 cannot loop it.
+    static let glareRetryLimit = 3
 
     /// The audio direction each side's last offer asked for (absent: `sendrecv`).
     var offered: [CallSide: MediaDirection] = [:]

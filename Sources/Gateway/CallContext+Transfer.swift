@@ -10,11 +10,18 @@ extension CallContext {
     /// REFER in the answered leg's dialog (RFC 3515): a blind transfer of the caller. The
     /// Refer-To user is routed through the current dial plan as if the caller had dialled it;
     /// ``CallStateMachine/receiveTransfer(to:contacts:from:at:)`` decides; 202 Accepted or the
-    /// refusal's status. Refer-To without a SIP URI user gets 400 (RFC 3515 §2.4.1 needs one).
+    /// refusal's status. Refer-To without a SIP URI user gets 400 (RFC 3515 §2.4.1 needs one),
+    /// one with `Replaces` 501 (``ReferTarget``), one from a stale leg 481.
     func refer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
-        guard let text = request.headers[.referTo], let address = try? NameAddress(parsing: text),
-              let number = address.sipURI?.decodedUser, !number.isEmpty else { return reject(transaction, 400) }
+        let number: String
+        switch ReferTarget(referTo: request.headers[.referTo]) {
+        case .number(let user): number = user
+        case .refused(let status):
+            // 501 for `Replaces` (attended transfer, RFC 3891): not implemented, never done blind.
+            logger.info("transfer refused", metadata: ["callID": "\(callID)", "status": "\(status)"])
+            return reject(transaction, status)
+        }
         guard machine?.answeredLeg != nil else { return reject(transaction, 481) }
         let caller: CallRequest.Caller = switch decision.callerLeg?.kind {
         case .endpoint?: .endpoint(decision.callerLeg?.target ?? decision.caller)
@@ -28,7 +35,7 @@ extension CallContext {
         let (contacts, found) = service.contacts(for: target, plan: plan)
         for (contact, address) in found { transferTargets[contact] = address }
         guard var current = machine else { return reject(transaction, 481) }
-        let (start, actions) = current.receiveTransfer(to: target, contacts: contacts, from: side, at: Date())
+        let (start, actions) = current.receiveTransfer(to: target, contacts: contacts, from: side, leg: leg, at: Date())
         machine = current
         switch start {
         case .accepted:
