@@ -63,6 +63,10 @@ final class CallContext: @unchecked Sendable {
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
     var ackTimer: Scheduled<Void>?
     var mediaChain: Task<Void, Never>?
+    /// One media operation of ``chainMedia(_:)``.
+    typealias MediaOperation = @Sendable (any MediaSessionControlling, String) async -> Void
+    /// Operations waiting for the current event to be handled (``chainMedia(_:)``).
+    var mediaQueue: [MediaOperation] = []
     /// RFC 4028 timers per leg (``CallContext/scheduleSessionTimer(_:)``).
     var sessionTimers: [SessionTimerKey: RunningSessionTimer] = [:]
     /// Where to send to the contacts a transfer target rings (CallContext+Transfer.swift).
@@ -243,12 +247,18 @@ final class CallContext: @unchecked Sendable {
         }
     }
 
-    /// Media operations run in order, one after the other, off the loop.
-    func chainMedia(_ body: @escaping @Sendable (any MediaSessionControlling, String) async -> Void) {
-        let (previous, media, id) = (mediaChain, service.media, callID)
-        mediaChain = Task {
-            await previous?.value
-            await body(media, id)
+    /// Media operations run in order, one after the other, off the loop. Those asked for while
+    /// handling one SIP event (an answer's update and its DTMF set-up) share one task.
+    func chainMedia(_ body: @escaping MediaOperation) {
+        mediaQueue.append(body)
+        guard mediaQueue.count == 1 else { return }
+        shard.eventLoop.execute { [self] in
+            let (previous, media, id, bodies) = (mediaChain, service.media, callID, mediaQueue)
+            mediaQueue.removeAll()
+            mediaChain = Task {
+                await previous?.value
+                for body in bodies { await body(media, id) }
+            }
         }
     }
 
