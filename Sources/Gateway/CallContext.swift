@@ -140,11 +140,23 @@ final class CallContext: @unchecked Sendable {
         if rejectBriefSession() { return }
         let media = service.media
         let id = callID
+        // Video gets ports when the caller offers it as its second stream (a door's H.264).
+        let streams = offer?.media ?? []
+        let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
+        if !video, let engine = media as? MediaEngineSessions {
+            // The usual call: one operation on the media loop, its result handed back here.
+            engine.allocateAudio(callID: id) { [self] result in
+                shard.run {
+                    switch result {
+                    case .success(let allocation): self.mediaReady(allocation)
+                    case .failure(let error): self.mediaFailed(error)
+                    }
+                }
+            }
+            return
+        }
         Task { [self] in
             do {
-                // Video gets ports when the caller offers it as its second stream (a door's H.264).
-                let streams = offer?.media ?? []
-                let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
                 let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, 1),
                                                           calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }

@@ -37,12 +37,28 @@ final class MediaEngineSessions: MediaSessionControlling {
             callerPorts.append(UInt16(video.localPort(.a)))
             calleePorts.append(UInt16(video.localPort(.b)))
         }
-        // Fresh SDES keys per side and stream (RFC 4568 §6.1: random, never shared between the
-        // two legs, which are separate SRTP sessions); used only where a leg's profile has SRTP.
-        return MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
-                               callerCryptoKeys: callerPorts.map { _ in Self.freshKeys() },
-                               calleeCryptoKeys: calleePorts.map { _ in Self.freshKeys() },
-                               sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
+        return allocation(callerPorts: callerPorts, calleePorts: calleePorts)
+    }
+
+    /// ``allocate(callID:callerStreams:calleeStreams:)`` for an audio-only call, without a task
+    /// or executor hop: `completion` runs once, on the session's media loop thread.
+    func allocateAudio(callID: String, completion: @escaping @Sendable (Result<MediaAllocation, any Error>) -> Void) {
+        engine.allocateSession { [self] result in
+            completion(result.map { session in
+                sessions.withLock { $0[callID] = session }
+                return allocation(callerPorts: [UInt16(session.localPort(.a))], calleePorts: [UInt16(session.localPort(.b))])
+            })
+        }
+    }
+
+    /// The ports with fresh SDES keys per side and stream (RFC 4568 §6.1: random, never shared
+    /// between the two legs, which are separate SRTP sessions); used only where a leg's profile
+    /// has SRTP.
+    func allocation(callerPorts: [UInt16], calleePorts: [UInt16]) -> MediaAllocation {
+        MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
+                        callerCryptoKeys: callerPorts.map { _ in Self.freshKeys() },
+                        calleeCryptoKeys: calleePorts.map { _ in Self.freshKeys() },
+                        sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
     }
 
     /// One `inline:` key per supported suite, by suite name, for ``LocalMedia/cryptoKeys``.

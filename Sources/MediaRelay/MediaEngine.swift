@@ -154,53 +154,67 @@ public final class MediaEngine: Sendable {
     }
 
     private func allocateSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) async throws -> MediaSession {
-        guard !isShutDown else { throw MediaRelayError.engineStopped }
+        try await makeSession(rtcpMux: rtcpMux, kind: kind, on: loop).get()
+    }
+
+    /// ``allocateSession(rtcpMux:kind:)`` without a task: `completion` runs once, on the
+    /// session's media loop thread (hand the result to your own loop; do not block there).
+    public func allocateSession(rtcpMux: Bool = false, kind: MediaStreamKind = .audio,
+                                completion: @escaping @Sendable (Result<MediaSession, any Error>) -> Void) {
+        makeSession(rtcpMux: rtcpMux, kind: kind, on: nextLoop()).whenComplete(completion)
+    }
+
+    /// Binds the sockets here (the pool has its own lock), then one operation on the media loop
+    /// creates the core, attaches and registers both legs: one hop per session.
+    private func makeSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) -> EventLoopFuture<MediaSession> {
+        guard !isShutDown else { return loop.makeFailedFuture(MediaRelayError.engineStopped) }
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
-        // The sockets are bound here (the pool has its own lock), then one operation on the
-        // media loop creates the core, attaches and registers both legs: one hop per session.
         var endpoints: [(port: Int, rtp: Int32, rtcp: Int32?)] = []
         do {
             for _ in MediaLeg.allCases { endpoints.append(try bindEndpoint(rtcpMux: rtcpMux)) }
         } catch {
             for endpoint in endpoints { Self.close(endpoint) }
             release(ports: endpoints.map(\.port))
-            throw error
+            return loop.makeFailedFuture(error)
         }
         let ports = endpoints.map(\.port)
         let bound = endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) }
-        let core: NIOLoopBound<RelayCore>?
-        do {
-            core = try await loop.submit { () -> NIOLoopBound<RelayCore>? in
-                let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: continuation, loop: loop)
-                loop.add(core: core)
-                var registered: Set<Int32> = []
-                for (leg, endpoint) in zip(MediaLeg.allCases, bound) {
-                    core.attach(leg: leg, socket: endpoint.rtp, rtcpSocket: endpoint.rtcp)
-                    for (fd, isRTCP) in [(endpoint.rtp, false), (endpoint.rtcp ?? -1, true)] where fd >= 0 {
-                        guard loop.register(fd: fd, core: core, leg: leg, isRTCPPort: isRTCP) else {
-                            // closeAll closes what is registered; the rest is closed here.
-                            core.closeAll()
-                            for other in bound.flatMap({ endpoint -> [Int32] in [endpoint.rtp, endpoint.rtcp ?? -1] }) where other >= 0 && !registered.contains(other) {
-                                Glibc.close(other)
-                            }
-                            return nil
+        return loop.submit { () -> NIOLoopBound<RelayCore>? in
+            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: continuation, loop: loop)
+            loop.add(core: core)
+            var registered: Set<Int32> = []
+            for (leg, endpoint) in zip(MediaLeg.allCases, bound) {
+                core.attach(leg: leg, socket: endpoint.rtp, rtcpSocket: endpoint.rtcp)
+                for (fd, isRTCP) in [(endpoint.rtp, false), (endpoint.rtcp ?? -1, true)] where fd >= 0 {
+                    guard loop.register(fd: fd, core: core, leg: leg, isRTCPPort: isRTCP) else {
+                        // closeAll closes what is registered; the rest is closed here.
+                        core.closeAll()
+                        for other in bound.flatMap({ endpoint -> [Int32] in [endpoint.rtp, endpoint.rtcp ?? -1] })
+                        where other >= 0 && !registered.contains(other) {
+                            Glibc.close(other)
                         }
-                        registered.insert(fd)
+                        return nil
                     }
+                    registered.insert(fd)
                 }
-                return NIOLoopBound(core, eventLoop: loop)
-            }.get()
-        } catch {
-            for endpoint in endpoints { Self.close(endpoint) }
-            release(ports: ports)
+            }
+            return NIOLoopBound(core, eventLoop: loop)
+        }.flatMapErrorThrowing { error in
+            // The loop never ran the operation (stopped): the sockets are still ours.
+            for bound in bound {
+                Glibc.close(bound.rtp)
+                if let rtcp = bound.rtcp { Glibc.close(rtcp) }
+            }
+            self.release(ports: ports)
             throw error
+        }.flatMapThrowing { core in
+            guard let core else {
+                self.release(ports: ports)
+                throw MediaRelayError.ioLoopFailed
+            }
+            return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
         }
-        guard let core else {
-            release(ports: ports)
-            throw MediaRelayError.ioLoopFailed
-        }
-        return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
     }
 
     /// A bound leg's descriptors, handed to the media loop once.
