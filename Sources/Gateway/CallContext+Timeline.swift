@@ -26,7 +26,22 @@ extension CallContext {
         guard !message.body.isEmpty else { return }
         let type = message.headers[.contentType]?.lowercased() ?? "application/sdp"
         guard type.hasPrefix("application/sdp") else { return }
-        timeline.record(.sdp, what + "\n" + String(decoding: message.body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+        timeline.record(.sdp, what + "\n" + Self.lineFeeds(message.body))
+    }
+
+    /// The body as text with CRLF line ends turned into LF, on the bytes (Foundation's
+    /// `replacingOccurrences` cost ~1% of a call's CPU).
+    static func lineFeeds(_ body: some Collection<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(body.count)
+        var pendingCR = false
+        for byte in body {
+            if pendingCR, byte != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\r")) }
+            pendingCR = byte == UInt8(ascii: "\r")
+            if !pendingCR { bytes.append(byte) }
+        }
+        if pendingCR { bytes.append(UInt8(ascii: "\r")) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `leg2 carrier (Call-ID …)`: how the timeline names an outbound leg.

@@ -63,6 +63,10 @@ final class CallContext: @unchecked Sendable {
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
     var ackTimer: Scheduled<Void>?
     var mediaChain: Task<Void, Never>?
+    /// One media operation of ``chainMedia(_:)``.
+    typealias MediaOperation = @Sendable (any MediaSessionControlling, String) async -> Void
+    /// Operations waiting for the current event to be handled (``chainMedia(_:)``).
+    var mediaQueue: [MediaOperation] = []
     /// RFC 4028 timers per leg (``CallContext/scheduleSessionTimer(_:)``).
     var sessionTimers: [SessionTimerKey: RunningSessionTimer] = [:]
     /// Where to send to the contacts a transfer target rings (CallContext+Transfer.swift).
@@ -136,11 +140,23 @@ final class CallContext: @unchecked Sendable {
         if rejectBriefSession() { return }
         let media = service.media
         let id = callID
+        // Video gets ports when the caller offers it as its second stream (a door's H.264).
+        let streams = offer?.media ?? []
+        let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
+        if !video, let engine = media as? MediaEngineSessions {
+            // The usual call: one operation on the media loop, its result handed back here.
+            engine.allocateAudio(callID: id) { [self] result in
+                shard.run {
+                    switch result {
+                    case .success(let allocation): self.mediaReady(allocation)
+                    case .failure(let error): self.mediaFailed(error)
+                    }
+                }
+            }
+            return
+        }
         Task { [self] in
             do {
-                // Video gets ports when the caller offers it as its second stream (a door's H.264).
-                let streams = offer?.media ?? []
-                let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
                 let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, 1),
                                                           calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }
@@ -243,12 +259,18 @@ final class CallContext: @unchecked Sendable {
         }
     }
 
-    /// Media operations run in order, one after the other, off the loop.
-    func chainMedia(_ body: @escaping @Sendable (any MediaSessionControlling, String) async -> Void) {
-        let (previous, media, id) = (mediaChain, service.media, callID)
-        mediaChain = Task {
-            await previous?.value
-            await body(media, id)
+    /// Media operations run in order, one after the other, off the loop. Those asked for while
+    /// handling one SIP event (an answer's update and its DTMF set-up) share one task.
+    func chainMedia(_ body: @escaping MediaOperation) {
+        mediaQueue.append(body)
+        guard mediaQueue.count == 1 else { return }
+        shard.eventLoop.execute { [self] in
+            let (previous, media, id, bodies) = (mediaChain, service.media, callID, mediaQueue)
+            mediaQueue.removeAll()
+            mediaChain = Task {
+                await previous?.value
+                for body in bodies { await body(media, id) }
+            }
         }
     }
 

@@ -37,12 +37,28 @@ final class MediaEngineSessions: MediaSessionControlling {
             callerPorts.append(UInt16(video.localPort(.a)))
             calleePorts.append(UInt16(video.localPort(.b)))
         }
-        // Fresh SDES keys per side and stream (RFC 4568 §6.1: random, never shared between the
-        // two legs, which are separate SRTP sessions); used only where a leg's profile has SRTP.
-        return MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
-                               callerCryptoKeys: callerPorts.map { _ in Self.freshKeys() },
-                               calleeCryptoKeys: calleePorts.map { _ in Self.freshKeys() },
-                               sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
+        return allocation(callerPorts: callerPorts, calleePorts: calleePorts)
+    }
+
+    /// ``allocate(callID:callerStreams:calleeStreams:)`` for an audio-only call, without a task
+    /// or executor hop: `completion` runs once, on the session's media loop thread.
+    func allocateAudio(callID: String, completion: @escaping @Sendable (Result<MediaAllocation, any Error>) -> Void) {
+        engine.allocateSession { [self] result in
+            completion(result.map { session in
+                sessions.withLock { $0[callID] = session }
+                return allocation(callerPorts: [UInt16(session.localPort(.a))], calleePorts: [UInt16(session.localPort(.b))])
+            })
+        }
+    }
+
+    /// The ports with fresh SDES keys per side and stream (RFC 4568 §6.1: random, never shared
+    /// between the two legs, which are separate SRTP sessions); used only where a leg's profile
+    /// has SRTP.
+    func allocation(callerPorts: [UInt16], calleePorts: [UInt16]) -> MediaAllocation {
+        MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
+                        callerCryptoKeys: callerPorts.map { _ in Self.freshKeys() },
+                        calleeCryptoKeys: calleePorts.map { _ in Self.freshKeys() },
+                        sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
     }
 
     /// One `inline:` key per supported suite, by suite name, for ``LocalMedia/cryptoKeys``.
@@ -74,29 +90,31 @@ final class MediaEngineSessions: MediaSessionControlling {
 
     func update(callID: String, plan: MediaPlan) async throws {
         guard let session = session(callID: callID) else { return }
-        if let caller = configuration(plan.caller.session) { try await session.configure(leg: .a, caller) }
-        if let callee = configuration(plan.callee.session) { try await session.configure(leg: .b, callee) }
+        // Both legs in one operation on the media loop (one hop per stream and update).
+        var legs: [(leg: MediaLeg, configuration: LegConfiguration)] = []
+        if let caller = configuration(plan.caller.session) { legs.append((.a, caller)) }
+        if let callee = configuration(plan.callee.session) { legs.append((.b, callee)) }
+        try await session.configure(legs)
         if let video = videoSessions.withLock({ $0[callID] }),
            let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
            let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
-            try await video.configure(leg: .a, caller)
-            try await video.configure(leg: .b, callee)
+            try await video.configure([(.a, caller), (.b, callee)])
         }
     }
 
     func release(callID: String) async {
         await videoSessions.withLock({ $0.removeValue(forKey: callID) })?.release()
         guard let session = sessions.withLock({ $0.removeValue(forKey: callID) }) else { return }
-        // The per-leg counters, logged once per call (scripts/interop-calls reads them).
-        // Read only when they will be logged: two round trips to the media loop per call.
-        if logger.logLevel <= .info, let caller = try? await session.counters(.a), let callee = try? await session.counters(.b) {
+        // The per-leg counters, logged once per call (scripts/interop-calls reads them); read
+        // with the release in one operation on the media loop, and only when they are logged.
+        guard logger.logLevel <= .info else { return await session.release() }
+        if let (caller, callee) = await session.releaseReadingCounters() {
             logger.info("media released", metadata: [
                 "callID": "\(callID)", "a_rx": "\(caller.packetsReceived)", "a_tx": "\(caller.packetsSent)",
                 "b_rx": "\(callee.packetsReceived)", "b_tx": "\(callee.packetsSent)",
                 "dropped": "\(caller.packetsDropped + callee.packetsDropped)",
                 "srtp_failures": "\(caller.srtpFailures + callee.srtpFailures)"])
         }
-        await session.release()
     }
 
     /// A leg's engine settings from a negotiated stream (audio by default): the peer's address and port,

@@ -154,33 +154,79 @@ public final class MediaEngine: Sendable {
     }
 
     private func allocateSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) async throws -> MediaSession {
-        guard !isShutDown else { throw MediaRelayError.engineStopped }
+        try await makeSession(rtcpMux: rtcpMux, kind: kind, on: loop).get()
+    }
+
+    /// ``allocateSession(rtcpMux:kind:)`` without a task: `completion` runs once, on the
+    /// session's media loop thread (hand the result to your own loop; do not block there).
+    public func allocateSession(rtcpMux: Bool = false, kind: MediaStreamKind = .audio,
+                                completion: @escaping @Sendable (Result<MediaSession, any Error>) -> Void) {
+        makeSession(rtcpMux: rtcpMux, kind: kind, on: nextLoop()).whenComplete(completion)
+    }
+
+    /// Binds the sockets here (the pool has its own lock), then one operation on the media loop
+    /// creates the core, attaches and registers both legs: one hop per session.
+    private func makeSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) -> EventLoopFuture<MediaSession> {
+        guard !isShutDown else { return loop.makeFailedFuture(MediaRelayError.engineStopped) }
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
         let settings = configuration
-        let core = try await loop.submit {
+        var endpoints: [(port: Int, rtp: Int32, rtcp: Int32?)] = []
+        do {
+            for _ in MediaLeg.allCases { endpoints.append(try bindEndpoint(rtcpMux: rtcpMux)) }
+        } catch {
+            for endpoint in endpoints { Self.close(endpoint) }
+            release(ports: endpoints.map(\.port))
+            return loop.makeFailedFuture(error)
+        }
+        let ports = endpoints.map(\.port)
+        let bound = endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) }
+        return loop.submit { () -> NIOLoopBound<RelayCore>? in
             let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: continuation, loop: loop)
             loop.add(core: core)
-            return NIOLoopBound(core, eventLoop: loop)
-        }.get()
-        var ports: [Int] = []
-        do {
-            for leg in MediaLeg.allCases {
-                let (port, rtp, rtcp) = try bindEndpoint(rtcpMux: rtcpMux)
-                ports.append(port)
-                let registered = try await loop.submit {
-                    core.value.attach(leg: leg, socket: rtp, rtcpSocket: rtcp)
-                    var ok = loop.register(fd: rtp, core: core.value, leg: leg, isRTCPPort: false)
-                    if let rtcp { ok = ok && loop.register(fd: rtcp, core: core.value, leg: leg, isRTCPPort: true) }
-                    return ok
-                }.get()
-                guard registered else { throw MediaRelayError.ioLoopFailed }
+            var registered: Set<Int32> = []
+            for (leg, endpoint) in zip(MediaLeg.allCases, bound) {
+                core.attach(leg: leg, socket: endpoint.rtp, rtcpSocket: endpoint.rtcp)
+                for (fd, isRTCP) in [(endpoint.rtp, false), (endpoint.rtcp ?? -1, true)] where fd >= 0 {
+                    guard loop.register(fd: fd, core: core, leg: leg, isRTCPPort: isRTCP) else {
+                        // closeAll closes what is registered; the rest is closed here.
+                        core.closeAll()
+                        for other in bound.flatMap({ endpoint -> [Int32] in [endpoint.rtp, endpoint.rtcp ?? -1] })
+                        where other >= 0 && !registered.contains(other) {
+                            Glibc.close(other)
+                        }
+                        return nil
+                    }
+                    registered.insert(fd)
+                }
             }
-        } catch {
-            try? await loop.submit { core.value.closeAll() }.get()
-            pool.withLockedValue { pool in ports.forEach { pool.release($0) } }
+            return NIOLoopBound(core, eventLoop: loop)
+        }.flatMapErrorThrowing { error in
+            // The loop never ran the operation (stopped): the sockets are still ours.
+            for bound in bound {
+                Glibc.close(bound.rtp)
+                if let rtcp = bound.rtcp { Glibc.close(rtcp) }
+            }
+            self.release(ports: ports)
             throw error
+        }.flatMapThrowing { core in
+            guard let core else {
+                self.release(ports: ports)
+                throw MediaRelayError.ioLoopFailed
+            }
+            return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
         }
-        return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
+    }
+
+    /// A bound leg's descriptors, handed to the media loop once.
+    private struct SendableEndpoint: Sendable {
+        let rtp: Int32
+        let rtcp: Int32?
+    }
+
+    /// Closes the sockets of an endpoint the media loop never took.
+    private static func close(_ endpoint: (port: Int, rtp: Int32, rtcp: Int32?)) {
+        Glibc.close(endpoint.rtp)
+        if let rtcp = endpoint.rtcp { Glibc.close(rtcp) }
     }
 
     /// Binds RTP (and RTCP) sockets for one leg, trying pool ports until one pair binds.

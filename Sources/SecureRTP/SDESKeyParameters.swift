@@ -30,8 +30,15 @@ public struct SDESKeyParameters: Hashable, Sendable, CustomStringConvertible {
     /// A fresh random key and salt for `suite` from the system CSPRNG (`getrandom` on Linux),
     /// as RFC 4568 §6.1 requires ("MUST be ... cryptographically random").
     public static func generate(for suite: SRTPCryptoSuite) -> SDESKeyParameters {
+        // Eight bytes per draw: each draw is one `getrandom` call (one per byte was ~40 per key).
         var generator = SystemRandomNumberGenerator()
-        let material = (0..<suite.keyAndSaltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var material: [UInt8] = []
+        material.reserveCapacity(suite.keyAndSaltLength + 7)
+        while material.count < suite.keyAndSaltLength {
+            let word = generator.next()
+            for shift in stride(from: 0, to: 64, by: 8) { material.append(UInt8(truncatingIfNeeded: word >> shift)) }
+        }
+        material.removeLast(material.count - suite.keyAndSaltLength)
         return SDESKeyParameters(
             masterKey: Array(material.prefix(suite.masterKeyLength)),
             masterSalt: Array(material.dropFirst(suite.masterKeyLength)))
