@@ -38,8 +38,9 @@ import SIPCore
 /// After the answer, ``receiveSessionOffer(_:from:at:)`` passes hold/unhold to the other leg as
 /// a re-INVITE (with RFC 3261 §14.1 glare handling) and answers other offers locally, and
 /// ``receiveMediaTimeout(at:)`` ends the call unless it is on hold; dialogs themselves are
-/// ``SIPDialog`` values kept by the handler (Gateway's `CallService`). Not handled: REFER,
-/// PRACK, session timers (the handler runs those).
+/// ``SIPDialog`` values kept by the handler (Gateway's `CallService`). A REFER from the
+/// answered internal callee is a blind transfer (``receiveTransfer``, CallStateMachine+Transfer).
+/// Not handled here: PRACK and session timers (the handler runs those).
 public struct CallStateMachine: Sendable {
     enum State: Sendable, Equatable {
         case idle
