@@ -95,6 +95,7 @@ public final class GatewayMetrics: Sendable {
             values["drop"] = stack.filteredDrops
             values["reject"] = stack.filteredRejects
             values["overload"] = stack.overloadRejects
+            values["sourceLimit"] = stack.sourceLimitRejects
         }
         if let security {
             for reason in SecurityPolicy.Reason.allCases {
@@ -131,6 +132,8 @@ public final class GatewayMetrics: Sendable {
         ("reject", "gatehouse_sip_filtered_total", [("action", "reject")]),
         // New INVITEs answered 503 by the stack's overload guard (SIPOverloadGuard).
         ("overload", "gatehouse_sip_overload_rejects_total", []),
+        // New requests answered 503 because their source held too many transactions (SIPSourceLimit).
+        ("sourceLimit", "gatehouse_sip_source_limit_rejects_total", []),
     ]
 
     /// Requests the security policy dropped (no answer) and rejected (403/503) by reason, and
