@@ -91,14 +91,14 @@ extension StackShard {
             case .passUp(.transportError):
                 entry.onEvent(.transportError)
             case .startTimer(let timer, let delay):
-                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] generation in
+                entry.timers.start(timer, after: delay, on: timerWheel) { [weak self, weak entry] generation in
                     guard let self, let entry, entry.timers.fire(timer, generation: generation) else { return }
                     self.perform(entry.machine.timerFired(timer), for: entry)
                 }
             case .cancelTimer(let timer):
-                entry.timers.cancel(timer)
+                entry.timers.cancel(timer, on: timerWheel)
             case .terminate:
-                entry.timers.cancelAll()
+                entry.timers.cancelAll(on: timerWheel)
                 if clients[entry.key] === entry { clients[entry.key] = nil }
             }
         }
@@ -111,7 +111,7 @@ extension StackShard {
                 guard let entry = clients[key] else { return }
                 if let fallback = entry.udpFallback {
                     // The same branch, so the same key: the UDP transaction replaces this one.
-                    entry.timers.cancelAll()
+                    entry.timers.cancelAll(on: timerWheel)
                     clients[key] = nil
                     startClient(fallback.request, to: fallback.target, onEvent: entry.onEvent)
                     return

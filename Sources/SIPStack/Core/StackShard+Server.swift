@@ -49,7 +49,7 @@ final class SuccessEntry {
 extension StackShard {
     /// §17.2.1: a 100 (Trying) when the TU has not answered the INVITE within `delay`.
     func scheduleTrying(for entry: ServerEntry, after delay: Duration) {
-        eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: TimeAmount(delay)) { [weak self, weak entry] in
+        timerWheel.schedule(after: delay) { [weak self, weak entry] in
             guard let self, let entry, entry.lastResponse == nil, self.servers[entry.key] === entry else { return }
             try? self.respond(entry: entry, response: entry.request.makeResponse(status: 100))
         }
@@ -102,16 +102,16 @@ extension StackShard {
             case .passUp(.timeout), .passUp(.transportError):
                 break
             case .startTimer(let timer, let delay):
-                entry.timers.start(timer, after: delay, on: eventLoop) { [weak self, weak entry] generation in
+                entry.timers.start(timer, after: delay, on: timerWheel) { [weak self, weak entry] generation in
                     guard let self, let entry, entry.timers.fire(timer, generation: generation) else { return }
                     self.perform(entry.machine.timerFired(timer), for: entry)
                 }
             case .cancelTimer(let timer):
-                entry.timers.cancel(timer)
+                entry.timers.cancel(timer, on: timerWheel)
             case .terminate:
                 settlePending(entry)
                 releaseSourceSlot(entry)
-                entry.timers.cancelAll()
+                entry.timers.cancelAll(on: timerWheel)
                 if servers[entry.key] === entry { servers[entry.key] = nil }
             }
         }
@@ -145,8 +145,8 @@ extension StackShard {
 
     private func scheduleSuccess(_ pending: SuccessEntry, key: ArraySlice<UInt8>, after delay: Duration) {
         // A replaced or acknowledged entry's task fires and finds itself gone from the table
-        // (tasks are never cancelled: see TimerSet).
-        eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: TimeAmount(delay)) { [weak self, weak pending] in
+        // (its timer is never cancelled).
+        timerWheel.schedule(after: delay) { [weak self, weak pending] in
             guard let self, let pending, self.pendingSuccesses[key] === pending else { return }
             guard let next = pending.schedule.fired() else {
                 // §13.3.1.4: no ACK within 64·T1; the dialog layer ends the session.

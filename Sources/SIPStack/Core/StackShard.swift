@@ -7,6 +7,8 @@ import SIPTransport
 /// `eventLoop` only, so nothing here takes a lock (ARCHITECTURE.md: a call lives on one loop).
 final class StackShard: @unchecked Sendable {
     let eventLoop: any EventLoop
+    /// The loop's timers (transaction timers, 100 Trying, 2xx retransmission).
+    let timerWheel: EventLoopTimerWheel
     let transportBox: TransportBox
     var transport: any SIPMessageTransport { transportBox.transport }
     let configuration: SIPStackConfiguration
@@ -30,6 +32,7 @@ final class StackShard: @unchecked Sendable {
 
     init(eventLoop: any EventLoop, transportBox: TransportBox, configuration: SIPStackConfiguration, user: SIPTransactionUser) {
         self.eventLoop = eventLoop
+        self.timerWheel = EventLoopTimerWheel.shared(for: eventLoop)
         self.transportBox = transportBox
         self.configuration = configuration
         self.user = user
