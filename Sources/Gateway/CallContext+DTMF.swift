@@ -131,8 +131,8 @@ extension CallContext {
             case .sendINFO(let leg, _, let body, let contentType):
                 sendDTMFInfo(on: leg, body: body, contentType: contentType)
             case .startTimer(.infoGap(let leg), let delay):
-                dtmfTimers[leg]?.cancel()
-                dtmfTimers[leg] = shard.eventLoop.scheduleTask(in: delay) { [self] in
+                if let running = dtmfTimers[leg] { shard.timerWheel.cancel(running) }
+                dtmfTimers[leg] = shard.timerWheel.schedule(in: delay) { [self] in
                     dtmfTimers[leg] = nil
                     feedDTMF { $0.timerFired(.infoGap(leg), at: .now()) }
                 }
@@ -225,7 +225,7 @@ extension CallContext {
             dtmf = machine
             performDTMF(actions)
         }
-        for timer in dtmfTimers.values { timer.cancel() }
+        for timer in dtmfTimers.values { shard.timerWheel.cancel(timer) }
         dtmfTimers.removeAll()
         dtmfDeferredINFO.removeAll()
         dtmf = nil

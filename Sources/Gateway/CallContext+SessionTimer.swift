@@ -24,10 +24,10 @@ enum SessionTimerKey: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// One leg's running RFC 4028 timer and the scheduled task for its next deadline.
+/// One leg's running RFC 4028 timer and the wheel timer of its next deadline.
 struct RunningSessionTimer {
     var timer: SessionTimer
-    var scheduled: Scheduled<Void>?
+    var scheduled: TimerHandle?
     /// The peer's Allow lists UPDATE: refreshes use UPDATE instead of re-INVITE (§10).
     var peerAllowsUpdate: Bool
 }
@@ -99,7 +99,7 @@ extension CallContext {
     // MARK: - Deadlines
 
     func startSessionTimer(_ key: SessionTimerKey, _ timer: SessionTimer, peerAllowsUpdate: Bool) {
-        sessionTimers[key]?.scheduled?.cancel()
+        if let scheduled = sessionTimers[key]?.scheduled { shard.timerWheel.cancel(scheduled) }
         sessionTimers[key] = RunningSessionTimer(timer: timer, scheduled: nil, peerAllowsUpdate: peerAllowsUpdate)
         scheduleSessionTimer(key)
     }
@@ -107,13 +107,13 @@ extension CallContext {
     /// Schedules the next deadline of `key` on the call's loop (§10).
     func scheduleSessionTimer(_ key: SessionTimerKey) {
         guard var running = sessionTimers[key], !finished else { return }
-        running.scheduled?.cancel()
+        if let scheduled = running.scheduled { shard.timerWheel.cancel(scheduled) }
         let at: Date
         switch running.timer.nextAction {
         case .refresh(let date), .expire(let date): at = date
         }
         let milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
-        running.scheduled = shard.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) { [self] in
+        running.scheduled = shard.timerWheel.schedule(in: .milliseconds(milliseconds)) { [self] in
             sessionTimerFired(key)
         }
         sessionTimers[key] = running
@@ -243,7 +243,7 @@ extension CallContext {
 
     /// The call is over: no deadline stays scheduled.
     func stopSessionTimers() {
-        for running in sessionTimers.values { running.scheduled?.cancel() }
+        for running in sessionTimers.values { if let scheduled = running.scheduled { shard.timerWheel.cancel(scheduled) } }
         sessionTimers.removeAll()
     }
 }

@@ -59,9 +59,9 @@ final class CallContext: @unchecked Sendable {
     var machine: CallStateMachine?
     var legs: [CallLegID: LegState] = [:]
     var legByCallID: [String: CallLegID] = [:]
-    var timers: [CallTimer: Scheduled<Void>] = [:]
+    var timers: [CallTimer: TimerHandle] = [:]
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
-    var ackTimer: Scheduled<Void>?
+    var ackTimer: TimerHandle?
     var mediaChain: Task<Void, Never>?
     /// One media operation of ``chainMedia(_:)``.
     typealias MediaOperation = @Sendable (any MediaSessionControlling, String) async -> Void
@@ -86,7 +86,7 @@ final class CallContext: @unchecked Sendable {
     var dtmfEarlyLeg: CallLegID?
     var dtmfDeferredINFO: [DeferredDTMFInfo] = []
     /// INFO pacing timers per leg.
-    var dtmfTimers: [DTMFInterworking.Leg: Scheduled<Void>] = [:]
+    var dtmfTimers: [DTMFInterworking.Leg: TimerHandle] = [:]
     /// Each leg's negotiated telephone-event clock rate, when it differs from the codec's.
     var dtmfEventClocks: [DTMFInterworking.Leg: Int] = [:]
     /// Door actions and digit routes for the CDR.
@@ -228,14 +228,13 @@ final class CallContext: @unchecked Sendable {
         case .sendByeToCaller(let reason):
             byeCaller(reason: reason)
         case .startTimer(let timer, let delay):
-            timers[timer]?.cancel()
-            let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-            timers[timer] = shard.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
+            if let running = timers[timer] { shard.timerWheel.cancel(running) }
+            timers[timer] = shard.timerWheel.schedule(after: delay) { [self] in
                 timers[timer] = nil
                 drive { $0.timerFired(timer, at: Date()) }
             }
         case .stopTimer(let timer):
-            timers.removeValue(forKey: timer)?.cancel()
+            if let running = timers.removeValue(forKey: timer) { shard.timerWheel.cancel(running) }
         case .updateMedia(let plan):
             chainMedia { media, id in try? await media.update(callID: id, plan: plan) }
             configureDTMF(for: plan)
@@ -278,7 +277,7 @@ final class CallContext: @unchecked Sendable {
     /// forgets its Call-IDs (late retransmissions until then still find it).
     /// The caller's ACK for our 2xx (or a re-INVITE's): the §13.3.1.4 timer stops.
     func receiveCallerAck(_ ack: SIPMessage? = nil) {
-        ackTimer?.cancel()
+        if let ackTimer { shard.timerWheel.cancel(ackTimer) }
         ackTimer = nil
         if let ack { receiveCallerAnswer(in: ack) }
     }
@@ -288,11 +287,11 @@ final class CallContext: @unchecked Sendable {
         endPendingOffers()
         service.callEnded(callID)
         stopSessionTimers()
-        ackTimer?.cancel()
+        if let ackTimer { shard.timerWheel.cancel(ackTimer) }
         ackTimer = nil
-        for timer in timers.values { timer.cancel() }
+        for timer in timers.values { shard.timerWheel.cancel(timer) }
         timers.removeAll()
-        shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
+        shard.timerWheel.schedule(in: CallService.linger) { [self] in
             shard.calls[callID] = nil
             for legCallID in legByCallID.keys { shard.calls[legCallID] = nil }
             service.remember(adminCall)
@@ -323,7 +322,7 @@ final class CallContext: @unchecked Sendable {
         }
         if (200..<300).contains(status) { service.callAnswered(callID) }
         if (200..<300).contains(status), ackTimer == nil {
-            ackTimer = shard.eventLoop.scheduleTask(in: CallService.linger) { [self] in
+            ackTimer = shard.timerWheel.schedule(in: CallService.linger) { [self] in
                 ackTimer = nil
                 logger.info("no ACK from the caller", metadata: ["callID": "\(callID)"])
                 drive { $0.receiveCallerAckTimeout(at: Date()) }

@@ -241,12 +241,15 @@ public enum CallMediaEvent: Sendable, Equatable {
 final class CallShard: @unchecked Sendable {
     let index: Int
     let eventLoop: any EventLoop
+    /// The loop's timers (the calls' timers, the linger after a call ends).
+    let timerWheel: EventLoopTimerWheel
     /// Calls by every Call-ID they use: the caller's and each outbound leg's.
     var calls: [String: CallContext] = [:]
 
     init(index: Int, eventLoop: any EventLoop) {
         self.index = index
         self.eventLoop = eventLoop
+        self.timerWheel = EventLoopTimerWheel.shared(for: eventLoop)
     }
 
     /// Runs `body` on the shard's loop: inline when already there, else queued (FIFO).
