@@ -146,8 +146,17 @@ extension CallContext {
         leg.target = target
         if target.transport != .udp { leg.invite.headers.set(.contact, value: contactHeader(for: target.transport)) }
         let shard = self.shard
-        leg.transaction = stack.sendRequest(leg.invite, to: target) { [self] event in
-            shard.eventLoop.execute { self.legEvent(id, event) }
+        let legCallID = leg.callID
+        // Weak: the shard holds the call until its end; after it, a retransmitted 2xx in the
+        // transaction's Accepted state (RFC 6026 §8.4) goes to the call's tombstone.
+        leg.transaction = stack.sendRequest(leg.invite, to: target) { [weak self] event in
+            shard.eventLoop.execute { [weak self] in
+                if let self {
+                    self.legEvent(id, event)
+                } else {
+                    shard.ended[legCallID]?.receive(event, legCallID: legCallID, stack: stack)
+                }
+            }
         }
         legs[id] = leg
     }
@@ -198,6 +207,8 @@ extension CallContext {
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
         case .final(let response):
             if answerChallenge(id, response) || retryTooBrief(id, response) { return }
+            leg.finalReceived = true
+            legs[id]?.finalReceived = true
             leg.pendingCancel = nil
             legs[id]?.pendingCancel = nil
             let status = response.statusCode ?? 500
@@ -220,6 +231,7 @@ extension CallContext {
                 drive { $0.receiveFinal(status, sdp: nil, reason: reason, from: id, at: now) }
             }
         case .timeout, .transportError:
+            legs[id]?.finalReceived = true
             drive { $0.receiveLegFailure(.transport, from: id, at: now) }
         }
     }
@@ -249,7 +261,8 @@ extension CallContext {
     func ackLeg(_ id: CallLegID, response: SIPMessage? = nil) {
         guard let leg = legs[id], let dialog = leg.dialog, let success = response ?? leg.success,
               let target = leg.target, let stack else { return }
-        let template = dialog.makeAck(inviteSequence: leg.invite.cseqNumber ?? 1).message
+        let template = leg.ackTemplate ?? dialog.makeAck(inviteSequence: leg.invite.cseqNumber ?? 1).message
+        legs[id]?.ackTemplate = template
         _ = stack.sendAck(for: template, response: success, to: target)
     }
 

@@ -38,6 +38,10 @@ final class CallContext: @unchecked Sendable {
         var reliable: [String: ReliableProvisionals] = [:]
         /// A 422 was answered once with a longer Session-Expires (RFC 4028 §7.4).
         var sessionRetried = false
+        /// The INVITE got its final response (or timed out): nothing more is owed to this leg.
+        var finalReceived = false
+        /// The ACK for the leg's 2xx, kept for the call's tombstone (CallContext+Tombstone.swift).
+        var ackTemplate: SIPMessage?
     }
 
     let service: CallService
@@ -67,6 +71,8 @@ final class CallContext: @unchecked Sendable {
     typealias MediaOperation = @Sendable (any MediaSessionControlling, String) async -> Void
     /// Operations waiting for the current event to be handled (``chainMedia(_:)``).
     var mediaQueue: [MediaOperation] = []
+    /// Chained media tasks not yet done (CallContext+MediaPath.swift).
+    let mediaPending = MediaChainCount()
     /// RFC 4028 timers per leg (``CallContext/scheduleSessionTimer(_:)``).
     var sessionTimers: [SessionTimerKey: RunningSessionTimer] = [:]
     /// Where to send to the contacts a transfer target rings (CallContext+Transfer.swift).
@@ -143,15 +149,13 @@ final class CallContext: @unchecked Sendable {
         // Video gets ports when the caller offers it as its second stream (a door's H.264).
         let streams = offer?.media ?? []
         let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
-        if !video, let engine = media as? MediaEngineSessions {
-            // The usual call: one operation on the media loop, its result handed back here.
-            engine.allocateAudio(callID: id) { [self] result in
-                shard.run {
-                    switch result {
-                    case .success(let allocation): self.mediaReady(allocation)
-                    case .failure(let error): self.mediaFailed(error)
-                    }
-                }
+        if !video, let engine = service.engineSessions {
+            // The usual call: ports bound here, their registration queued on the media loop.
+            do {
+                mediaReady(try engine.allocateAudioNow(callID: id, callerSRTP: callerMayUseSRTP,
+                                                       calleeSRTP: service.planMayUseSRTP()))
+            } catch {
+                mediaFailed(error)
             }
             return
         }
@@ -236,7 +240,7 @@ final class CallContext: @unchecked Sendable {
         case .stopTimer(let timer):
             if let running = timers.removeValue(forKey: timer) { shard.timerWheel.cancel(running) }
         case .updateMedia(let plan):
-            chainMedia { media, id in try? await media.update(callID: id, plan: plan) }
+            updateMedia(plan)
             configureDTMF(for: plan)
         case .sendReinvite(let side, let offer):
             sendReinvite(toward: side, offer: offer)
@@ -245,7 +249,7 @@ final class CallContext: @unchecked Sendable {
         case .notifyTransfer(let id, let status, let final):
             notifyTransfer(id, status: status, final: final)
         case .releaseMedia:
-            chainMedia { media, id in await media.release(callID: id) }
+            releaseMedia()
         case .callEnded(var record):
             finishDTMF(&record)
             noteEnd(record)
@@ -264,17 +268,17 @@ final class CallContext: @unchecked Sendable {
         mediaQueue.append(body)
         guard mediaQueue.count == 1 else { return }
         shard.eventLoop.execute { [self] in
-            let (previous, media, id, bodies) = (mediaChain, service.media, callID, mediaQueue)
+            let (previous, media, id, bodies, pending) = (mediaChain, service.media, callID, mediaQueue, mediaPending)
+            pending.count.add(1, ordering: .relaxed)
             mediaQueue.removeAll()
             mediaChain = Task {
                 await previous?.value
                 for body in bodies { await body(media, id) }
+                pending.count.subtract(1, ordering: .releasing)
             }
         }
     }
 
-    /// The call is over for the caller: timers stop, and after the linger time the call
-    /// forgets its Call-IDs (late retransmissions until then still find it).
     /// The caller's ACK for our 2xx (or a re-INVITE's): the §13.3.1.4 timer stops.
     func receiveCallerAck(_ ack: SIPMessage? = nil) {
         if let ackTimer { shard.timerWheel.cancel(ackTimer) }
@@ -282,6 +286,8 @@ final class CallContext: @unchecked Sendable {
         if let ack { receiveCallerAnswer(in: ack) }
     }
 
+    /// The call is over for the caller: timers stop, and the call leaves its shard, leaving a
+    /// tombstone for late requests until the linger time is over (``leaveShard()``).
     func finish() {
         finished = true
         endPendingOffers()
@@ -291,11 +297,7 @@ final class CallContext: @unchecked Sendable {
         ackTimer = nil
         for timer in timers.values { shard.timerWheel.cancel(timer) }
         timers.removeAll()
-        shard.timerWheel.schedule(in: CallService.linger) { [self] in
-            shard.calls[callID] = nil
-            for legCallID in legByCallID.keys { shard.calls[legCallID] = nil }
-            service.remember(adminCall)
-        }
+        leaveShard()
     }
 
     /// Answers the caller's INVITE with our To tag; 1xx/2xx carry our Contact and create the

@@ -56,6 +56,10 @@ public final class CallService: Sendable {
     let recentCalls = Mutex(RecentCalls(capacity: CallService.recentCallsKept))
     /// The SIP trace ring, to join each outbound leg's Call-ID to its call (set by the gateway).
     let traceBox = Mutex<CallTraceBuffer?>(nil)
+    /// `media` when it is the real engine: the call path's operations without tasks.
+    let engineSessions: MediaEngineSessions?
+    /// Whether the dial plan of this version has SRTP anywhere (``planMayUseSRTP()``).
+    let srtpInPlan = Mutex<(number: Int, srtp: Bool)>((-1, false))
 
     /// Creates the service over the gateway's event loops (the same group as the stack's).
     init(group: any EventLoopGroup, dialPlans: DialPlanStore, bindings: any BindingStore, registrar: RegistrarService,
@@ -68,6 +72,7 @@ public final class CallService: Sendable {
         self.bindings = bindings
         self.registrar = registrar
         self.media = media
+        engineSessions = media as? MediaEngineSessions
         self.mediaEvents = mediaEvents
         self.sink = sink
         self.hooks = hooks
@@ -172,6 +177,8 @@ public final class CallService: Sendable {
                     // merged request, or a loop); any other method outside a dialog: 481.
                     try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
                 }
+            } else if let ended = shard.ended[callID] {
+                ended.receive(transaction)
             } else if request.toTag != nil || request.method != .invite {
                 try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
             } else {
@@ -185,6 +192,8 @@ public final class CallService: Sendable {
         shard.run {
             if let call = shard.calls[callID] {
                 call.receiveCallerCancel()
+            } else if shard.ended[callID] != nil {
+                // The call is over; the stack answered the CANCEL 200.
             } else {
                 try? transaction.respond(status: 487)
             }
@@ -245,6 +254,9 @@ final class CallShard: @unchecked Sendable {
     let timerWheel: EventLoopTimerWheel
     /// Calls by every Call-ID they use: the caller's and each outbound leg's.
     var calls: [String: CallContext] = [:]
+    /// Finished calls' tombstones by the same Call-IDs, for ``CallService/linger``
+    /// (CallContext+Tombstone.swift).
+    var ended: [String: EndedCall] = [:]
 
     init(index: Int, eventLoop: any EventLoop) {
         self.index = index

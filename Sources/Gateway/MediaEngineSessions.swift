@@ -40,24 +40,14 @@ final class MediaEngineSessions: MediaSessionControlling {
         return allocation(callerPorts: callerPorts, calleePorts: calleePorts)
     }
 
-    /// ``allocate(callID:callerStreams:calleeStreams:)`` for an audio-only call, without a task
-    /// or executor hop: `completion` runs once, on the session's media loop thread.
-    func allocateAudio(callID: String, completion: @escaping @Sendable (Result<MediaAllocation, any Error>) -> Void) {
-        engine.allocateSession { [self] result in
-            completion(result.map { session in
-                sessions.withLock { $0[callID] = session }
-                return allocation(callerPorts: [UInt16(session.localPort(.a))], calleePorts: [UInt16(session.localPort(.b))])
-            })
-        }
-    }
-
     /// The ports with fresh SDES keys per side and stream (RFC 4568 §6.1: random, never shared
     /// between the two legs, which are separate SRTP sessions); used only where a leg's profile
-    /// has SRTP.
-    func allocation(callerPorts: [UInt16], calleePorts: [UInt16]) -> MediaAllocation {
+    /// has SRTP, so a side that cannot use SRTP (`callerKeys`/`calleeKeys` false) gets none.
+    func allocation(callerPorts: [UInt16], calleePorts: [UInt16], callerKeys: Bool = true,
+                    calleeKeys: Bool = true) -> MediaAllocation {
         MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
-                        callerCryptoKeys: callerPorts.map { _ in Self.freshKeys() },
-                        calleeCryptoKeys: calleePorts.map { _ in Self.freshKeys() },
+                        callerCryptoKeys: callerKeys ? callerPorts.map { _ in Self.freshKeys() } : [],
+                        calleeCryptoKeys: calleeKeys ? calleePorts.map { _ in Self.freshKeys() } : [],
                         sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
     }
 
@@ -71,21 +61,27 @@ final class MediaEngineSessions: MediaSessionControlling {
     /// The session of a call, for its events and counters.
     func session(callID: String) -> MediaSession? { sessions.withLock { $0[callID] } }
 
-    /// Follows the call's media timeouts and digits, for ``CallService``'s `mediaEvents`: one
-    /// task reads the session's events and hands each to `handler` until it returns false.
+    /// Follows the call's media timeouts and digits, for ``CallService``'s `mediaEvents`: the
+    /// session hands each event to `handler` on its media thread (no task per call), until
+    /// `handler` returns false or the session is released.
     func follow(callID: String, _ handler: @escaping @Sendable (CallMediaEvent) -> Bool) {
         guard let session = session(callID: callID) else { return }
-        Task {
-            for await event in session.events {
-                let mapped: CallMediaEvent
-                switch event {
-                case .mediaTimeout: mapped = .timeout
-                case .dtmf(let leg, let digit): mapped = .dtmf(leg, digit)
-                default: continue
-                }
-                if !handler(mapped) { return }
+        let following = Following()
+        session.onEvents { event in
+            guard following.on.load(ordering: .relaxed) else { return }
+            let mapped: CallMediaEvent
+            switch event {
+            case .mediaTimeout: mapped = .timeout
+            case .dtmf(let leg, let digit): mapped = .dtmf(leg, digit)
+            default: return
             }
+            if !handler(mapped) { following.on.store(false, ordering: .relaxed) }
         }
+    }
+
+    /// Whether a ``follow(callID:_:)`` handler still wants events.
+    private final class Following: Sendable {
+        let on = Atomic<Bool>(true)
     }
 
     func update(callID: String, plan: MediaPlan) async throws {

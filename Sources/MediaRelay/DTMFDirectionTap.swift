@@ -14,7 +14,7 @@ final class DTMFDirectionTap: AudioTap {
     static let removalDelayMilliseconds = 40
 
     let ingress: MediaLeg
-    let events: AsyncStream<MediaEvent>.Continuation
+    let events: MediaEventSink
     /// Detection of the ingress leg's tones, when configured.
     var detector: InBandDTMFDetector?
     /// Whether detected tones are stripped.
@@ -33,7 +33,7 @@ final class DTMFDirectionTap: AudioTap {
     private var delayPosition = 0
     private var hangover = 0
 
-    init(ingress: MediaLeg, events: AsyncStream<MediaEvent>.Continuation) {
+    init(ingress: MediaLeg, events: MediaEventSink) {
         self.ingress = ingress
         self.events = events
     }

@@ -180,26 +180,11 @@ public final class MediaEngine: Sendable {
         }
         let ports = endpoints.map(\.port)
         let bound = endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) }
-        return loop.submit { () -> NIOLoopBound<RelayCore>? in
-            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: continuation, loop: loop)
-            loop.add(core: core)
-            var registered: Set<Int32> = []
-            for (leg, endpoint) in zip(MediaLeg.allCases, bound) {
-                core.attach(leg: leg, socket: endpoint.rtp, rtcpSocket: endpoint.rtcp)
-                for (fd, isRTCP) in [(endpoint.rtp, false), (endpoint.rtcp ?? -1, true)] where fd >= 0 {
-                    guard loop.register(fd: fd, core: core, leg: leg, isRTCPPort: isRTCP) else {
-                        // closeAll closes what is registered; the rest is closed here.
-                        core.closeAll()
-                        for other in bound.flatMap({ endpoint -> [Int32] in [endpoint.rtp, endpoint.rtcp ?? -1] })
-                        where other >= 0 && !registered.contains(other) {
-                            Glibc.close(other)
-                        }
-                        return nil
-                    }
-                    registered.insert(fd)
-                }
-            }
-            return NIOLoopBound(core, eventLoop: loop)
+        let sink = MediaEventSink(continuation)
+        return loop.submit { () -> NIOLoopBoundBox<RelayCore>? in
+            let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop)
+            guard Self.register(core, bound, on: loop) else { return nil }
+            return NIOLoopBoundBox(core, eventLoop: loop)
         }.flatMapErrorThrowing { error in
             // The loop never ran the operation (stopped): the sockets are still ours.
             for bound in bound {
@@ -213,8 +198,58 @@ public final class MediaEngine: Sendable {
                 self.release(ports: ports)
                 throw MediaRelayError.ioLoopFailed
             }
-            return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream)
+            return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream, sink: sink)
         }
+    }
+
+    /// ``allocateSession(rtcpMux:kind:)`` on the caller's thread without waiting for the media
+    /// loop: binds the sockets here (the pool has its own lock) and queues their registration on
+    /// the session's media loop, ahead of every later operation on the session (the loop runs
+    /// its tasks in order). Throws `MediaRelayError.portsExhausted` (no port pair) or
+    /// `.engineStopped`. Should the loop fail to register a socket (epoll out of memory), the
+    /// session's sockets are closed there and it stays silent until released.
+    public func allocateSessionNow(rtcpMux: Bool = false, kind: MediaStreamKind = .audio) throws -> MediaSession {
+        guard !isShutDown else { throw MediaRelayError.engineStopped }
+        let loop = nextLoop()
+        var endpoints: [(port: Int, rtp: Int32, rtcp: Int32?)] = []
+        do {
+            for _ in MediaLeg.allCases { endpoints.append(try bindEndpoint(rtcpMux: rtcpMux)) }
+        } catch {
+            for endpoint in endpoints { Self.close(endpoint) }
+            release(ports: endpoints.map(\.port))
+            throw error
+        }
+        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
+        let bound = endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) }
+        let sink = MediaEventSink(continuation)
+        let core = NIOLoopBoundBox.makeBoxSendingValue(
+            RelayCore(settings: configuration, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop), eventLoop: loop)
+        loop.execute { _ = Self.register(core.value, bound, on: loop) }
+        return MediaSession(engine: self, loop: loop, core: core, ports: endpoints.map(\.port), rtcpMux: rtcpMux,
+                            kind: kind, events: stream, sink: sink)
+    }
+
+    /// Attaches both legs' sockets to `core` and adds them to the loop's epoll set (loop
+    /// thread). False when a socket cannot be registered: every socket is closed then.
+    private static func register(_ core: RelayCore, _ bound: [SendableEndpoint], on loop: MediaIOLoop) -> Bool {
+        loop.add(core: core)
+        var registered: Set<Int32> = []
+        for (leg, endpoint) in zip(MediaLeg.allCases, bound) {
+            core.attach(leg: leg, socket: endpoint.rtp, rtcpSocket: endpoint.rtcp)
+            for (fd, isRTCP) in [(endpoint.rtp, false), (endpoint.rtcp ?? -1, true)] where fd >= 0 {
+                guard loop.register(fd: fd, core: core, leg: leg, isRTCPPort: isRTCP) else {
+                    // closeAll closes what is registered; the rest is closed here.
+                    core.closeAll()
+                    for other in bound.flatMap({ endpoint -> [Int32] in [endpoint.rtp, endpoint.rtcp ?? -1] })
+                    where other >= 0 && !registered.contains(other) {
+                        Glibc.close(other)
+                    }
+                    return false
+                }
+                registered.insert(fd)
+            }
+        }
+        return true
     }
 
     /// A bound leg's descriptors, handed to the media loop once.

@@ -15,9 +15,11 @@ public final class MediaSession: Sendable {
     public let kind: MediaStreamKind
     /// Media timeouts and latching changes, in order; finishes on `release()`.
     public let events: AsyncStream<MediaEvent>
-    private let engine: MediaEngine
-    let core: NIOLoopBound<RelayCore>
-    private let ports: [Int]
+    let engine: MediaEngine
+    let core: NIOLoopBoundBox<RelayCore>
+    let ports: [Int]
+    /// Where the core's events go (``onEvents(_:)``).
+    let sink: MediaEventSink
     /// Whether `release()` ran (extensions check `released` before touching the core).
     struct State {
         var released = false
@@ -25,7 +27,8 @@ public final class MediaSession: Sendable {
 
     let state = NIOLockedValueBox(State())
 
-    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBound<RelayCore>, ports: [Int], rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>) {
+    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBoundBox<RelayCore>, ports: [Int], rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>,
+         sink: MediaEventSink) {
         self.kind = kind
         self.engine = engine
         self.eventLoop = loop
@@ -33,6 +36,7 @@ public final class MediaSession: Sendable {
         self.ports = ports
         self.rtcpMux = rtcpMux
         self.events = events
+        self.sink = sink
         // Media timeouts and transcoder deadlines are checked by the loop's tick (one timer
         // per thread, not one per call).
     }

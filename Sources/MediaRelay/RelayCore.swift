@@ -29,7 +29,7 @@ final class RelayCore {
     let rtcpMux: Bool
     /// Audio (relay or transcode) or video (relay only).
     let kind: MediaStreamKind
-    let events: AsyncStream<MediaEvent>.Continuation
+    let events: MediaEventSink
     var legs: [Leg]
     /// The outgoing stream to each leg (indexed by the egress leg).
     var continuity: [StreamContinuity?] = [nil, nil]
@@ -48,7 +48,12 @@ final class RelayCore {
     /// DTMF state of both legs (RelayCore+DTMF.swift).
     let dtmf = RelayDTMF()
 
-    init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
+    convenience init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind,
+                     events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
+        self.init(settings: settings, rtcpMux: rtcpMux, kind: kind, events: MediaEventSink(events), loop: loop)
+    }
+
+    init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind, events: MediaEventSink, loop: MediaIOLoop) {
         self.settings = settings
         self.kind = kind
         self.loop = loop

@@ -1,0 +1,56 @@
+import B2BUA
+import MediaRelay
+
+/// The call path's media operations without tasks or replies (issue 6: thread hops per call).
+/// Each runs on the caller's loop and queues its work on the session's media loop, which runs it
+/// in order; nothing the call does next waits for it. The async
+/// ``MediaSessionControlling`` methods stay for video calls and the tests.
+@available(macOS 15.0, *)
+extension MediaEngineSessions {
+    /// ``allocate(callID:callerStreams:calleeStreams:)`` for an audio-only call, on the caller's
+    /// thread: the ports are bound here and the sockets' registration is queued on the media
+    /// loop. SDES keys are drawn only for a side that may use SRTP (`callerSRTP`: the caller
+    /// offered it; `calleeSRTP`: a called leg's profile may offer it).
+    func allocateAudioNow(callID: String, callerSRTP: Bool, calleeSRTP: Bool) throws -> MediaAllocation {
+        let session = try engine.allocateSessionNow()
+        sessions.withLock { $0[callID] = session }
+        return allocation(callerPorts: [UInt16(session.localPort(.a))], calleePorts: [UInt16(session.localPort(.b))],
+                          callerKeys: callerSRTP, calleeKeys: calleeSRTP)
+    }
+
+    /// ``update(callID:plan:)`` without waiting: both legs (and the video stream's) configured
+    /// in one queued operation per stream; a failure is logged, as the call never waited for it.
+    func updateNow(callID: String, plan: MediaPlan) {
+        guard let session = session(callID: callID) else { return }
+        var legs: [(leg: MediaLeg, configuration: LegConfiguration)] = []
+        if let caller = configuration(plan.caller.session) { legs.append((.a, caller)) }
+        if let callee = configuration(plan.callee.session) { legs.append((.b, callee)) }
+        let logger = self.logger
+        let failure: @Sendable (any Error) -> Void = { error in
+            logger.info("media configuration failed", metadata: ["callID": "\(callID)", "error": "\(error)"])
+        }
+        session.configureNow(legs, failure: failure)
+        if let video = videoSessions.withLock({ $0[callID] }),
+           let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
+           let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
+            video.configureNow([(.a, caller), (.b, callee)], failure: failure)
+        }
+    }
+
+    /// ``release(callID:)`` without waiting: the sockets close and the ports return on the media
+    /// loop, which also logs the per-leg counters (scripts/interop-calls reads them) when info
+    /// logging is on.
+    func releaseNow(callID: String) {
+        videoSessions.withLock({ $0.removeValue(forKey: callID) })?.releaseNow()
+        guard let session = sessions.withLock({ $0.removeValue(forKey: callID) }) else { return }
+        guard logger.logLevel <= .info else { return session.releaseNow() }
+        let logger = self.logger
+        session.releaseNow { caller, callee in
+            logger.info("media released", metadata: [
+                "callID": "\(callID)", "a_rx": "\(caller.packetsReceived)", "a_tx": "\(caller.packetsSent)",
+                "b_rx": "\(callee.packetsReceived)", "b_tx": "\(callee.packetsSent)",
+                "dropped": "\(caller.packetsDropped + callee.packetsDropped)",
+                "srtp_failures": "\(caller.srtpFailures + callee.srtpFailures)"])
+        }
+    }
+}

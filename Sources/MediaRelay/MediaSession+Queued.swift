@@ -1,0 +1,52 @@
+import NIOCore
+
+/// Control calls that queue their work on the session's media loop and return at once: no
+/// task, no waiting for a reply. The loop runs its tasks in order, so operations queued this way
+/// (and after ``MediaEngine/allocateSessionNow(rtcpMux:kind:)``) take effect in the order they
+/// were made. For a caller that does not need the outcome before going on (a B2BUA pointing
+/// both legs at their peers after an answer, releasing at the end of a call).
+extension MediaSession {
+    /// ``configure(_:)`` without waiting: `failure` (if any) runs on the media loop when a leg
+    /// cannot be configured (SRTP keys that do not load); the legs before it are configured.
+    public func configureNow(_ legs: [(leg: MediaLeg, configuration: LegConfiguration)],
+                             failure: (@Sendable (any Error) -> Void)? = nil) {
+        guard !legs.isEmpty else { return }
+        guard !state.withLockedValue({ $0.released }) else {
+            failure?(MediaRelayError.sessionReleased)
+            return
+        }
+        let core = self.core
+        eventLoop.execute {
+            let now = NIODeadline.now().uptimeNanoseconds
+            do {
+                for (leg, configuration) in legs { try core.value.configure(leg: leg, configuration, now: now) }
+            } catch {
+                failure?(error)
+            }
+        }
+    }
+
+    /// ``release()`` without waiting: the sockets close and the ports go back to the pool on the
+    /// media loop; `counters` (if any) gets both legs' counters read just before, there.
+    /// Idempotent: a second call (or one after ``release()``) does nothing.
+    public func releaseNow(counters: (@Sendable (_ a: LegCounters, _ b: LegCounters) -> Void)? = nil) {
+        let first = state.withLockedValue { state -> Bool in
+            defer { state.released = true }
+            return !state.released
+        }
+        guard first else { return }
+        let (core, engine, ports) = (self.core, self.engine, self.ports)
+        eventLoop.execute {
+            if let counters { counters(core.value.counters(leg: .a), core.value.counters(leg: .b)) }
+            core.value.closeAll()
+            engine.release(ports: ports)
+        }
+    }
+
+    /// Sends the session's later events (media timeouts, digits, latching) to `handler`, called
+    /// on the media loop thread, instead of ``events`` (which then only finishes at the release).
+    /// Keep `handler` short: hand the event to your own thread.
+    public func onEvents(_ handler: @escaping @Sendable (MediaEvent) -> Void) {
+        sink.setHandler(handler)
+    }
+}

@@ -1,0 +1,91 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Testing
+@testable import MediaRelay
+
+/// The control calls that queue on the media loop and return at once (the B2BUA's call path):
+/// allocation on the caller's thread, configuration and release without waiting, events to a
+/// handler instead of the stream.
+@Suite(.timeLimit(.minutes(1))) struct MediaSessionQueuedTests {
+    func engine(_ base: Int, ports: Int = 8, timeout: TimeAmount = .seconds(30)) throws -> MediaEngine {
+        try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
+            bindHost: "127.0.0.1", portRange: base...(base + ports - 1), mediaTimeout: timeout, probationPackets: 1))
+    }
+
+    /// Polls `condition` every 10 ms for up to 2 s.
+    func eventually(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<200 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
+    @Test func allocatedConfiguredAndReleasedWithoutWaiting() async throws {
+        let engine = try engine(46400)
+        let before = engine.availablePorts
+        let session = try engine.allocateSessionNow()
+        #expect(engine.availablePorts == before - 2, "both legs' ports taken at once")
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        let failures = NIOLockedValueBox(0)
+        // Queued right behind the registration: the legs are configured before any packet.
+        session.configureNow([
+            (.a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
+            (.b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
+        ], failure: { _ in failures.withLockedValue { $0 += 1 } })
+        try await peerA.send(rtp(sequenceNumber: 1, timestamp: 160, ssrc: 0xAAAA), toPort: session.localPort(.a))
+        #expect(try await peerB.waitForPackets(1).count == 1, "A's packet relayed to B")
+        try await peerB.send(rtp(sequenceNumber: 7, timestamp: 320, ssrc: 0xBBBB), toPort: session.localPort(.b))
+        #expect(try await peerA.waitForPackets(1).count == 1, "and B's to A")
+
+        let counted = NIOLockedValueBox<(LegCounters, LegCounters)?>(nil)
+        session.releaseNow { a, b in counted.withLockedValue { $0 = (a, b) } }
+        session.releaseNow { _, _ in Issue.record("a second release reads nothing") }
+        #expect(try await eventually { engine.availablePorts == before }, "the ports go back to the pool")
+        let (a, b) = try #require(counted.withLockedValue { $0 })
+        #expect(a.packetsReceived == 1 && a.packetsSent == 1)
+        #expect(b.packetsReceived == 1 && b.packetsSent == 1)
+        #expect(failures.withLockedValue { $0 } == 0)
+
+        // Configuring a released session fails at once.
+        session.configureNow([(.a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))],
+                             failure: { error in failures.withLockedValue { $0 += error is MediaRelayError ? 1 : 100 } })
+        #expect(failures.withLockedValue { $0 } == 1)
+        await peerA.close()
+        await peerB.close()
+        await engine.shutdown()
+    }
+
+    @Test func eventsGoToTheHandlerNotTheStream() async throws {
+        let engine = try engine(46420, timeout: .milliseconds(150))
+        let session = try engine.allocateSessionNow()
+        let seen = NIOLockedValueBox<[MediaEvent]>([])
+        session.onEvents { event in seen.withLockedValue { $0.append(event) } }
+        let peer = try await FakePeer.bind()
+        session.configureNow([(.a, LegConfiguration(remote: peer.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))])
+        // Nothing arrives on leg a: the media timeout is raised to the handler.
+        #expect(try await eventually {
+            seen.withLockedValue { $0.contains { if case .mediaTimeout(.a) = $0 { true } else { false } } }
+        })
+        session.releaseNow()
+        // The stream got none of it and finishes at the release.
+        var streamed = 0
+        for await _ in session.events { streamed += 1 }
+        #expect(streamed == 0)
+        await peer.close()
+        await engine.shutdown()
+    }
+
+    @Test func exhaustionAndAStoppedEngineThrowAtOnce() async throws {
+        let engine = try engine(46440, ports: 4)
+        let session = try engine.allocateSessionNow()
+        #expect(throws: MediaRelayError.portsExhausted) { try engine.allocateSessionNow() }
+        #expect(engine.availablePorts == 0, "the failed allocation gave back what it took")
+        session.releaseNow()
+        #expect(try await eventually { engine.availablePorts == 2 })
+        await engine.shutdown()
+        #expect(throws: MediaRelayError.engineStopped) { try engine.allocateSessionNow() }
+    }
+}
