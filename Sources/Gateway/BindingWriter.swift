@@ -3,9 +3,9 @@ import Registrar
 import Synchronization
 
 /// Group commit of REGISTER writes (issue 4 "Speed"): the changes of REGISTERs that arrive while
-/// a commit runs are written together in the next one, so a durable store (`synchronous=FULL`)
-/// pays one fsync per batch instead of one per REGISTER. A lone REGISTER is committed at once: no
-/// timer, no added latency when idle.
+/// a commit runs are written together in the next one (a ``GroupCommitter`` without a window), so
+/// a durable store (`synchronous=FULL`) pays one fsync per batch instead of one per REGISTER. A
+/// lone REGISTER is committed at once: no timer, no added latency when idle.
 ///
 /// Each change's completion runs after its batch committed, so the 200 OK still goes out only
 /// once the binding is durable (RFC 3261 §10.3 step 7). Reads go through ``bindings(for:now:)``,
@@ -28,11 +28,10 @@ final class BindingWriter: Sendable {
     typealias Completion = @Sendable (_ committed: Bool) -> Void
 
     /// One submitted change (nil: a barrier that only waits for `after`).
-    struct Entry {
+    struct Entry: Sendable {
         var id: UInt64
         var change: BindingChange?
         var after: [UInt64]
-        var done: Completion
     }
 
     /// An AOR's live bindings and the uncommitted changes laid over them.
@@ -42,24 +41,27 @@ final class BindingWriter: Sendable {
         var pending: [UInt64]
     }
 
-    private struct State {
-        var queued: [Entry] = []
-        /// The batch being committed (still overlaid on reads until the next batch starts).
-        var committing: [Entry] = []
-        var running = false
-        var batches = 0
-        var changes = 0
-        var nextID: UInt64 = 1
-        /// Ids of changes that failed, newest last (a change read on top of one fails too).
-        var failed: Set<UInt64> = []
-        var failedOrder: [UInt64] = []
+    /// Ids of changes that failed, newest last (a change read on top of one fails too).
+    final class Failures: Sendable {
+        private struct State {
+            var failed: Set<UInt64> = []
+            var order: [UInt64] = []
+        }
+        private let state = Mutex(State())
 
-        mutating func markFailed(_ id: UInt64) {
-            guard failed.insert(id).inserted else { return }
-            failedOrder.append(id)
-            if failedOrder.count > BindingWriter.maxRememberedFailures {
-                failed.remove(failedOrder.removeFirst())
+        func mark(_ id: UInt64) {
+            state.withLock { state in
+                guard state.failed.insert(id).inserted else { return }
+                state.order.append(id)
+                if state.order.count > BindingWriter.maxRememberedFailures {
+                    state.failed.remove(state.order.removeFirst())
+                }
             }
+        }
+
+        func containsAny(of ids: [UInt64]) -> Bool {
+            guard !ids.isEmpty else { return false }
+            return state.withLock { state in ids.contains(where: state.failed.contains) }
         }
     }
 
@@ -74,16 +76,39 @@ final class BindingWriter: Sendable {
     private let aorLocks = (0..<BindingWriter.aorLockCount).map { _ in AORLock() }
 
     let store: any BindingStore
-    let pool: NIOThreadPool
     /// Changes in one commit at most; 1 turns grouping off (`registrar: { group_commit: false }`).
-    let maxBatch: Int
-    private let state = Mutex(State())
+    var maxBatch: Int { committer.maxBatch }
+    private let committer: GroupCommitter<Entry>
+    private let nextID = Atomic<UInt64>(1)
 
     /// Writes to `store` from a thread of `pool`.
     init(store: any BindingStore, pool: NIOThreadPool = StorageThreadPool.shared, maxBatch: Int = BindingWriter.defaultMaxBatch) {
         self.store = store
-        self.pool = pool
-        self.maxBatch = max(1, maxBatch)
+        let failures = Failures()
+        committer = GroupCommitter(
+            pool: pool, maxBatch: maxBatch,
+            // A change read on top of a failed one fails without being written.
+            screen: { entry in
+                guard failures.containsAny(of: entry.after) else { return true }
+                failures.mark(entry.id)
+                return false
+            },
+            commit: { batch in Self.commit(batch, to: store, failures: failures) })
+    }
+
+    /// Writes `batch` in one transaction; when that fails, each change alone, as without grouping,
+    /// in order, so one bad change does not fail the others and a change read on top of one that
+    /// fails here fails too.
+    private static func commit(_ batch: [Entry], to store: any BindingStore, failures: Failures) -> [Bool] {
+        let changes = batch.compactMap(\.change)
+        if changes.isEmpty || (try? store.apply(batch: changes)) != nil {
+            return Array(repeating: true, count: batch.count)
+        }
+        return batch.map { entry in
+            let ok = !failures.containsAny(of: entry.after) && (entry.change.map { (try? store.apply($0)) != nil } ?? true)
+            if !ok { failures.mark(entry.id) }
+            return ok
+        }
     }
 
     /// Runs `body` (read, work out, submit) while no other REGISTER of `aor` does; nil (no AOR
@@ -103,10 +128,10 @@ final class BindingWriter: Sendable {
 
     /// ``bindings(for:now:)`` with the ids of the uncommitted changes it includes.
     func read(_ aor: String, now: Int64) throws -> Read {
-        try state.withLock { state in
+        try committer.withUncommitted { entries in
             var found = try store.bindings(for: aor, now: now)
             var pending: [UInt64] = []
-            for entry in state.committing + state.queued {
+            for entry in entries {
                 guard let change = entry.change, change.aor == aor else { continue }
                 pending.append(entry.id)
                 found.removeAll { binding in change.removals.contains(binding.key) || change.upserts.contains { $0.key == binding.key } }
@@ -119,76 +144,13 @@ final class BindingWriter: Sendable {
     /// Queues `change` (nil: nothing to write, only wait for `after`); `done` runs on a storage
     /// thread once it is committed (true) or failed, false also when a change of `after` failed.
     func submit(_ change: BindingChange?, after: [UInt64] = [], done: @escaping Completion) {
-        let start = state.withLock { state in
-            state.queued.append(Entry(id: state.nextID, change: change, after: after, done: done))
-            state.nextID += 1
-            defer { state.running = true }
-            return !state.running
-        }
-        guard start else { return }
-        pool.submit { [self] work in
-            guard case .active = work else { return fail() }
-            drain()
-        }
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        committer.submit(Entry(id: id, change: change, after: after), done: done)
     }
 
     /// Batches committed and changes written so far (for tests and the benchmark's notes).
-    var counts: (batches: Int, changes: Int) { state.withLock { ($0.batches, $0.changes) } }
-
-    /// Commits batches until the queue is empty.
-    private func drain() {
-        while true {
-            let taken: (write: [Entry], refused: [Entry])? = state.withLock { state in
-                guard !state.queued.isEmpty else {
-                    state.running = false
-                    state.committing = []
-                    return nil
-                }
-                let batch = Array(state.queued.prefix(maxBatch))
-                state.queued.removeFirst(batch.count)
-                // A change read on top of a failed one fails without being written.
-                var write: [Entry] = []
-                var refused: [Entry] = []
-                for entry in batch {
-                    if entry.after.contains(where: state.failed.contains) {
-                        state.markFailed(entry.id)
-                        refused.append(entry)
-                    } else {
-                        write.append(entry)
-                    }
-                }
-                state.committing = write
-                state.batches += 1
-                state.changes += batch.count
-                return (write, refused)
-            }
-            guard let taken else { return }
-            for entry in taken.refused { entry.done(false) }
-            let changes = taken.write.compactMap(\.change)
-            if changes.isEmpty || (try? store.apply(batch: changes)) != nil {
-                for entry in taken.write { entry.done(true) }
-                continue
-            }
-            // One bad change must not fail the others: each alone, as without grouping, in order,
-            // so a change read on top of one that fails here fails too.
-            for entry in taken.write {
-                let ok = state.withLock { state in !entry.after.contains(where: state.failed.contains) }
-                    && (entry.change.map { (try? store.apply($0)) != nil } ?? true)
-                if !ok { state.withLock { $0.markFailed(entry.id) } }
-                entry.done(ok)
-            }
-        }
-    }
-
-    /// The pool is stopping: everything queued fails (the REGISTERs get 500).
-    private func fail() {
-        let queued = state.withLock { state in
-            defer {
-                state.queued = []
-                state.running = false
-            }
-            return state.queued
-        }
-        for entry in queued { entry.done(false) }
+    var counts: (batches: Int, changes: Int) {
+        let counts = committer.counts
+        return (counts.batches, counts.items)
     }
 }

@@ -110,8 +110,9 @@ public final class GatewayService: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         self.group = group
         do {
+            let sink = callRecordSink ?? StoreCallRecordSink(records: callRecords, logger: logger, loop: group.next())
             calls = try CallService.make(group: group, configuration: configuration, dialPlans: dialPlans, store: store,
-                                         registrar: registrar, sink: callRecordSink ?? StoreCallRecordSink(records: callRecords, logger: logger),
+                                         registrar: registrar, sink: sink,
                                          hooks: Self.reportingIdentification(callHooks, to: security), logger: logger)
             calls.control.rates.count(into: .init(alarms: runtime.metrics.callRateAlarms, refusals: runtime.metrics.callRateRefusals))
             calls.control.setups.withLock { $0 = SetupLimiter(perSource: configuration.callsInSetupPerSource) }
@@ -192,10 +193,12 @@ public final class GatewayService: Sendable {
         transport.reloadTLSCertificates()
     }
 
-    /// Closes the listeners, stops the media engine's threads and the event loops.
+    /// Closes the listeners, stops the media engine's threads, writes the call records still
+    /// queued (their batching timers run on the event loops) and stops the event loops.
     public func shutdown() async {
         await transport.shutdown()
         await (calls.media as? MediaEngineSessions)?.engine.shutdown()
+        await calls.sink.flush()
         try? await group.shutdownGracefully()
     }
 }

@@ -2,6 +2,7 @@
 import CallRecords
 import Foundation
 import Logging
+import NIOPosix
 import Synchronization
 import Testing
 @testable import Gateway
@@ -54,5 +55,98 @@ import Testing
         let rows = try store.records(matching: CallRecordFilter())
         #expect(Set(rows.map(\.callID)) == ["a", "b", "c"])
         #expect(rows.allSatisfy { $0.outcome == .answered })
+    }
+
+    /// The real store behind a gate: counts its transactions, and fails every write (all), or
+    /// every transaction holding the record `poison` and that record alone.
+    final class GatedStore: CallRecordStore {
+        let store: SQLiteCallRecordStore
+        let poison: String?
+        let failAll: Bool
+        let transactions = Mutex(0)
+
+        init(_ store: SQLiteCallRecordStore, poison: String? = nil, failAll: Bool = false) {
+            (self.store, self.poison, self.failAll) = (store, poison, failAll)
+        }
+
+        struct Refused: Error {}
+
+        func callStarted(_ start: CallStart) throws { try store.callStarted(start) }
+        func callEnded(_ record: CallRecord) throws { try callsEnded([record]) }
+        func callsEnded(_ records: [CallRecord]) throws {
+            transactions.withLock { $0 += 1 }
+            guard !failAll, !records.contains(where: { $0.callID == poison }) else { throw Refused() }
+            try store.callsEnded(records)
+        }
+        func closeInterrupted(at time: Date) throws -> Int { try store.closeInterrupted(at: time) }
+        func records(matching filter: CallRecordFilter) throws -> [StoredCallRecord] { try store.records(matching: filter) }
+    }
+
+    static func temporaryStore() throws -> (SQLiteCallRecordStore, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cdr-group-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return (try SQLiteCallRecordStore(dataDirectory: directory), directory)
+    }
+
+    /// Each record's completions, by Call-ID.
+    final class Outcomes: Sendable {
+        let byCallID = Mutex<[String: [Bool]]>([:])
+        func done(_ callID: String) -> GroupCommitter<CallRecord>.Completion {
+            { ok in self.byCallID.withLock { $0[callID, default: []].append(ok) } }
+        }
+    }
+
+    @Test func theCallsEndingWithinTheWindowShareOneTransaction() async throws {
+        let (sqlite, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutDown(group) }
+        let store = GatedStore(sqlite)
+        let sink = StoreCallRecordSink(records: store, logger: Logger(label: "test"), loop: group.next(), window: .milliseconds(300))
+        let outcomes = Outcomes()
+        let ids = (0..<200).map { "call-\($0)" }
+        for id in ids { sink.enqueue(Self.record(id), done: outcomes.done(id)) }
+        for _ in 0..<500 where outcomes.byCallID.withLock({ $0.count }) < ids.count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(store.transactions.withLock { $0 } == 1)
+        #expect(outcomes.byCallID.withLock { $0 } == Dictionary(uniqueKeysWithValues: ids.map { ($0, [true]) }))
+        let rows = try sqlite.records(matching: CallRecordFilter(limit: 1000))
+        #expect(rows.map(\.callID).sorted() == ids.sorted())
+    }
+
+    @Test func aFailedBatchIsWrittenAgainRecordByRecordNoneLostOrDuplicated() async throws {
+        let (sqlite, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutDown(group) }
+        let store = GatedStore(sqlite, poison: "call-3")
+        let sink = StoreCallRecordSink(records: store, logger: Logger(label: "test"), loop: group.next(), window: .seconds(30))
+        let outcomes = Outcomes()
+        let ids = (0..<10).map { "call-\($0)" }
+        for id in ids { sink.enqueue(Self.record(id), done: outcomes.done(id)) }
+        await sink.flush()
+        // One batch, failed, then each record alone: 1 + 10 transactions.
+        #expect(store.transactions.withLock { $0 } == 11)
+        var expected = Dictionary(uniqueKeysWithValues: ids.map { ($0, [true]) })
+        expected["call-3"] = [false]
+        #expect(outcomes.byCallID.withLock { $0 } == expected)
+        let rows = try sqlite.records(matching: CallRecordFilter(limit: 1000))
+        #expect(rows.map(\.callID).sorted() == ids.filter { $0 != "call-3" }.sorted())
+    }
+
+    @Test func aStoreThatFailsFailsEveryRecordAndWritesNone() async throws {
+        let (sqlite, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutDown(group) }
+        let sink = StoreCallRecordSink(records: GatedStore(sqlite, failAll: true), logger: Logger(label: "test"),
+                                       loop: group.next(), window: .seconds(30))
+        let outcomes = Outcomes()
+        let ids = (0..<5).map { "call-\($0)" }
+        for id in ids { sink.enqueue(Self.record(id), done: outcomes.done(id)) }
+        await sink.flush()
+        #expect(outcomes.byCallID.withLock { $0 } == Dictionary(uniqueKeysWithValues: ids.map { ($0, [false]) }))
+        #expect(try sqlite.records(matching: CallRecordFilter()).isEmpty)
     }
 }
