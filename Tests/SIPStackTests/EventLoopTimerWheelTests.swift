@@ -70,4 +70,23 @@ import Testing
         #expect(count == 0)
         try await group.shutdownGracefully()
     }
+
+    @Test func shuttingTheLoopDownDropsThePendingTimers() async throws {
+        final class Token: Sendable {}
+        /// Read after `get()`/shutdown returned: ordered after the loop's writes.
+        final class Tracker: @unchecked Sendable { weak var token: Token? }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let wheel = EventLoopTimerWheel.shared(for: loop)
+        let tracker = Tracker()
+        try await loop.submit {
+            let token = Token()
+            tracker.token = token
+            wheel.schedule(in: .seconds(60)) { _ = token }
+        }.get()
+        #expect(tracker.token != nil)
+        try await group.shutdownGracefully()
+        #expect(tracker.token == nil)
+        #expect(wheel.count == 0)
+    }
 }
