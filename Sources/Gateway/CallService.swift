@@ -157,10 +157,21 @@ public final class CallService: Sendable {
         return shards.first { $0.eventLoop.inEventLoop }
     }
 
-    /// A new leg Call-ID owned by `shard`.
+    /// A new leg Call-ID owned by `shard`, and one the stack handles on the shard's own loop
+    /// where it can (a counter after the random tag picks one among a few): the leg's
+    /// requests, responses and in-dialog requests then stay on the call's thread.
     func makeLegCallID(on shard: CallShard) -> String {
-        "gh\(shard.index)-\(token)-\(SIPMessage.makeTag())@gatehouse"
+        let base = "gh\(shard.index)-\(token)-\(SIPMessage.makeTag())"
+        guard let stack else { return base + "@gatehouse" }
+        for counter in 0..<Self.legCallIDTries {
+            let callID = "\(base)\(counter)@gatehouse"
+            if stack.handles(callID: callID, on: shard.eventLoop) { return callID }
+        }
+        return base + "@gatehouse"
     }
+
+    /// Leg Call-IDs tried for one on the call's loop (each matches with 1/loops odds).
+    static let legCallIDTries = 64
 
     func receive(_ transaction: SIPServerTransaction) {
         let request = transaction.request

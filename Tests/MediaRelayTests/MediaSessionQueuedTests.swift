@@ -30,11 +30,14 @@ import Testing
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
         let failures = NIOLockedValueBox(0)
-        // Queued right behind the registration: the legs are configured before any packet.
+        // Queued right behind the registration.
         session.configureNow([
             (.a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
             (.b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
         ], failure: { _ in failures.withLockedValue { $0 += 1 } })
+        // A round trip queued behind it: the legs are configured once it returns (a datagram
+        // read in the same wake-up as the queued task would otherwise meet an unconfigured leg).
+        _ = try await session.counters(.a)
         try await peerA.send(rtp(sequenceNumber: 1, timestamp: 160, ssrc: 0xAAAA), toPort: session.localPort(.a))
         #expect(try await peerB.waitForPackets(1).count == 1, "A's packet relayed to B")
         try await peerB.send(rtp(sequenceNumber: 7, timestamp: 320, ssrc: 0xBBBB), toPort: session.localPort(.b))
