@@ -81,6 +81,32 @@ import Testing
         await engine.shutdown()
     }
 
+    @Test func releasingOneSessionLeavesTheOthersSocketsAlone() async throws {
+        let engine = try engine(46460, ports: 12)
+        let sessions = try (0..<3).map { _ in try engine.allocateSessionNow() }
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        for session in sessions {
+            session.configureNow([
+                (.a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
+                (.b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
+            ])
+        }
+        sessions[1].releaseNow()
+        _ = try await sessions[2].counters(.a)  // queued after the release: it has run
+        #expect(engine.availablePorts == 6 - 4, "only the released session's ports came back")
+        for (index, session) in [sessions[0], sessions[2]].enumerated() {
+            try await peerA.send(rtp(sequenceNumber: UInt16(index), timestamp: 160, ssrc: 0xAAAA), toPort: session.localPort(.a))
+        }
+        #expect(try await peerB.waitForPackets(2).count == 2, "both remaining sessions still relay")
+        sessions[0].releaseNow()
+        sessions[2].releaseNow()
+        #expect(try await eventually { engine.availablePorts == 6 })
+        await peerA.close()
+        await peerB.close()
+        await engine.shutdown()
+    }
+
     @Test func exhaustionAndAStoppedEngineThrowAtOnce() async throws {
         let engine = try engine(46440, ports: 4)
         let session = try engine.allocateSessionNow()
