@@ -149,6 +149,14 @@ extension CallContext {
             case .configureMedia(let leg, let directive):
                 let configuration = LegDTMFConfiguration(directive, telephoneEventClockRate: dtmfEventClocks[leg])
                 let logger = self.logger
+                if let session = queuedMedia?.session(callID: callID) {
+                    // Queued behind the media update before it (CallContext+MediaPath.swift).
+                    let id = callID
+                    session.configureDTMFNow(leg: MediaLeg(leg), configuration) { error in
+                        logger.info("DTMF media configuration failed", metadata: ["callID": "\(id)", "error": "\(error)"])
+                    }
+                    continue
+                }
                 chainMedia { media, id in
                     guard let session = (media as? MediaEngineSessions)?.session(callID: id) else { return }
                     do { try await session.configureDTMF(leg: MediaLeg(leg), configuration) } catch {

@@ -107,8 +107,22 @@ extension CallContext {
     /// `<sip:user@host>` for a number or name; a value that is already a URI is kept.
     static func uri(_ user: String, host: String) -> URI {
         if user.hasPrefix("sip:") || user.hasPrefix("tel:"), let parsed = try? URI(parsing: user) { return parsed }
-        let escaped = user.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "+-_.!~*'()&=$,;?/"))) ?? user
+        let escaped = user.utf8.allSatisfy(Self.isUserByte) ? user
+            : user.addingPercentEncoding(withAllowedCharacters: userCharacters) ?? user
         return (try? URI(parsing: "sip:\(escaped)@\(host)")) ?? .other(scheme: "sip", text: "sip:\(escaped)@\(host)")
+    }
+
+    /// What a user part keeps unescaped (RFC 3261 §25.1 `user`: unreserved and user-unreserved).
+    static let userCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "+-_.!~*'()&=$,;?/"))
+
+    /// An ASCII byte of ``userCharacters`` (a number or a plain name needs no Foundation call).
+    static func isUserByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "+-_.!~*'()&=$,;?/".utf8.contains(byte)
+        }
     }
 
     /// A contact URI with an IP host, taken as it is (port 5060 by default, RFC 3263 §4.2).

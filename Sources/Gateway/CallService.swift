@@ -18,15 +18,17 @@ import Synchronization
 ///
 /// Threading, without locks on the call path: each call lives on one event loop, the one the
 /// stack gives its caller's Call-ID (a ``CallShard``). Outbound legs get Call-IDs that name
-/// that shard (`gh<shard>-<process token>-<random>`), so a response or an in-dialog request of
-/// a leg, delivered by the stack on the leg Call-ID's loop, hops once to the call's loop. Media
-/// allocation, DNS and CDR storage run in tasks whose results hop back the same way.
+/// that shard (`gh<shard>-<process token>-<random>`) and that the stack handles on the same
+/// loop, so a leg's responses and in-dialog requests arrive on the call's own thread. Media
+/// ports are bound on the call's loop and every media operation is queued on the media thread
+/// without a reply (CallContext+MediaPath.swift); DNS and CDR storage run off the loop.
 @available(macOS 15.0, *)
 public final class CallService: Sendable {
     /// Methods allowed inside a call (`Allow` of in-dialog OPTIONS and 405s).
     public static let allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER"
-    /// How long a finished call is kept to absorb retransmitted BYEs and stray leg responses
-    /// (64·T1, RFC 3261 §17.1.1.2 Timer B).
+    /// How long a finished call's tombstone (or, while a leg still waits for its final
+    /// response, the whole call) is kept to answer late requests and stray leg responses
+    /// (64·T1, RFC 3261 §17.1.1.2 Timer B; CallContext+Tombstone.swift).
     static let linger = TimeAmount.seconds(32)
 
     let dialPlans: DialPlanStore
@@ -157,10 +159,21 @@ public final class CallService: Sendable {
         return shards.first { $0.eventLoop.inEventLoop }
     }
 
-    /// A new leg Call-ID owned by `shard`.
+    /// A new leg Call-ID owned by `shard`, and one the stack handles on the shard's own loop
+    /// where it can (a counter after the random tag picks one among a few): the leg's
+    /// requests, responses and in-dialog requests then stay on the call's thread.
     func makeLegCallID(on shard: CallShard) -> String {
-        "gh\(shard.index)-\(token)-\(SIPMessage.makeTag())@gatehouse"
+        let base = "gh\(shard.index)-\(token)-\(SIPMessage.makeTag())"
+        guard let stack else { return base + "@gatehouse" }
+        for counter in 0..<Self.legCallIDTries {
+            let callID = "\(base)\(counter)@gatehouse"
+            if stack.handles(callID: callID, on: shard.eventLoop) { return callID }
+        }
+        return base + "@gatehouse"
     }
+
+    /// Leg Call-IDs tried for one on the call's loop (each matches with 1/loops odds).
+    static let legCallIDTries = 64
 
     func receive(_ transaction: SIPServerTransaction) {
         let request = transaction.request

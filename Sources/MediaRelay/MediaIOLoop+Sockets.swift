@@ -76,12 +76,14 @@ extension MediaIOLoop {
             return false
         }
         registrations[slot] = Registration(fd: fd, core: core, leg: leg, isRTCPPort: isRTCPPort)
+        slotsByCore[ObjectIdentifier(core), default: []].append(slot)
         return true
     }
 
     /// Removes and closes every socket of `core` and forgets the core (loop thread).
     func unregister(core: RelayCore) {
-        for slot in registrations.indices where registrations[slot].map({ $0.core === core }) == true {
+        for slot in slotsByCore.removeValue(forKey: ObjectIdentifier(core)) ?? []
+        where slot < registrations.count && registrations[slot].map({ $0.core === core }) == true {
             if let fd = registrations[slot]?.fd {
                 _ = cmedia_epoll_remove(epollFD, fd)
                 Glibc.close(fd)
@@ -178,6 +180,7 @@ extension MediaIOLoop {
             Glibc.close(registration.fd)
         }
         registrations.removeAll()
+        slotsByCore.removeAll()
         cores.removeAll()
     }
 }

@@ -62,6 +62,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     // Loop-thread-only state (the socket table, the cores, the I/O slabs): MediaIOLoop+Sockets.
     var registrations: [Registration?] = []
     var freeSlots: [Int] = []
+    /// The slots each core's sockets hold, so a release touches only those (not every socket).
+    var slotsByCore: [ObjectIdentifier: [Int]] = [:]
     var cores: [ObjectIdentifier: RelayCore] = [:]
     var nextTick: UInt64 = 0
     var nextTimeoutCheck: UInt64 = 0

@@ -50,3 +50,17 @@ extension MediaSession {
         sink.setHandler(handler)
     }
 }
+
+extension MediaSession {
+    /// ``configureDTMF(leg:_:)`` without waiting, queued behind the operations before it;
+    /// `failure` (if any) runs on the media loop when the session was already released.
+    public func configureDTMFNow(leg: MediaLeg, _ configuration: LegDTMFConfiguration,
+                                 failure: (@Sendable (any Error) -> Void)? = nil) {
+        guard !state.withLockedValue({ $0.released }) else {
+            failure?(MediaDTMFError.sessionReleased)
+            return
+        }
+        let core = self.core
+        eventLoop.execute { core.value.configureDTMF(leg: leg, configuration) }
+    }
+}

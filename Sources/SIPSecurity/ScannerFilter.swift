@@ -29,9 +29,34 @@ public struct ScannerFilter: Sendable {
             if let user = from.sipURI?.user { fields.append(user) }
         }
         for field in fields {
-            let lowered = field.lowercased()
-            if let hit = signatures.first(where: { lowered.contains($0) }) { return hit }
+            if let hit = signatures.first(where: { Self.contains(field, $0) }) { return hit }
         }
         return nil
+    }
+
+    /// Whether `field` contains the lower-cased `signature`, ignoring case: on the UTF-8 bytes
+    /// for an ASCII signature (no Foundation string search per request), else on lower-cased
+    /// strings.
+    static func contains(_ field: String, _ signature: String) -> Bool {
+        let needle = signature.utf8
+        guard needle.allSatisfy({ $0 < 0x80 }) else { return field.lowercased().contains(signature) }
+        guard let first = needle.first else { return true }
+        let haystack = Array(field.utf8)
+        let count = needle.count
+        guard haystack.count >= count else { return false }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        for start in 0...(haystack.count - count) where lower(haystack[start]) == first {
+            var index = start + 1
+            var matched = true
+            for byte in needle.dropFirst() {
+                if lower(haystack[index]) != byte {
+                    matched = false
+                    break
+                }
+                index += 1
+            }
+            if matched { return true }
+        }
+        return false
     }
 }

@@ -30,11 +30,14 @@ import Testing
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
         let failures = NIOLockedValueBox(0)
-        // Queued right behind the registration: the legs are configured before any packet.
+        // Queued right behind the registration.
         session.configureNow([
             (.a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
             (.b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
         ], failure: { _ in failures.withLockedValue { $0 += 1 } })
+        // A round trip queued behind it: the legs are configured once it returns (a datagram
+        // read in the same wake-up as the queued task would otherwise meet an unconfigured leg).
+        _ = try await session.counters(.a)
         try await peerA.send(rtp(sequenceNumber: 1, timestamp: 160, ssrc: 0xAAAA), toPort: session.localPort(.a))
         #expect(try await peerB.waitForPackets(1).count == 1, "A's packet relayed to B")
         try await peerB.send(rtp(sequenceNumber: 7, timestamp: 320, ssrc: 0xBBBB), toPort: session.localPort(.b))
@@ -75,6 +78,32 @@ import Testing
         for await _ in session.events { streamed += 1 }
         #expect(streamed == 0)
         await peer.close()
+        await engine.shutdown()
+    }
+
+    @Test func releasingOneSessionLeavesTheOthersSocketsAlone() async throws {
+        let engine = try engine(46460, ports: 12)
+        let sessions = try (0..<3).map { _ in try engine.allocateSessionNow() }
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        for session in sessions {
+            session.configureNow([
+                (.a, LegConfiguration(remote: peerA.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
+                (.b, LegConfiguration(remote: peerB.address, codec: MediaCodec(payloadType: 0, format: .pcmu))),
+            ])
+        }
+        sessions[1].releaseNow()
+        _ = try await sessions[2].counters(.a)  // queued after the release: it has run
+        #expect(engine.availablePorts == 6 - 4, "only the released session's ports came back")
+        for (index, session) in [sessions[0], sessions[2]].enumerated() {
+            try await peerA.send(rtp(sequenceNumber: UInt16(index), timestamp: 160, ssrc: 0xAAAA), toPort: session.localPort(.a))
+        }
+        #expect(try await peerB.waitForPackets(2).count == 2, "both remaining sessions still relay")
+        sessions[0].releaseNow()
+        sessions[2].releaseNow()
+        #expect(try await eventually { engine.availablePorts == 6 })
+        await peerA.close()
+        await peerB.close()
         await engine.shutdown()
     }
 

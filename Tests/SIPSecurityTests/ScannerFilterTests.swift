@@ -1,6 +1,6 @@
 import SIPCore
 import Testing
-import SIPSecurity
+@testable import SIPSecurity
 
 struct ScannerFilterTests {
     @Test(arguments: [
@@ -37,5 +37,16 @@ struct ScannerFilterTests {
         #expect(filter.matchingSignature(request(userAgent: "evildialer 2")) == "evildialer")
         #expect(filter.matchingSignature(request(userAgent: "friendly-scanner")) == nil)
         #expect(ScannerFilter(signatures: []).matchingSignature(request(userAgent: "friendly-scanner")) == nil)
+    }
+}
+
+struct ScannerFilterMatchTests {
+    @Test(arguments: [
+        ("FRIENDLY-SCANNER 0.2", "friendly-scanner", true), ("x-SipVicious", "sipvicious", true),
+        ("sipvicio", "sipvicious", false), ("", "sipcli", false), ("sipcli", "sipcli", true),
+        ("sip cli", "sipcli", false), ("Ünïcode sipcli", "sipcli", true), ("ÄBC", "äbc", true),
+    ])
+    func caseInsensitiveSubstring(field: String, signature: String, expected: Bool) {
+        #expect(ScannerFilter.contains(field, signature) == expected)
     }
 }
