@@ -60,7 +60,7 @@ public final class SQLiteCallRecordStore: CallRecordStore {
     /// batch, so a busy gateway's records cost one disk flush per batch, not per call.
     public func callsEnded(_ records: [CallRecord]) throws {
         guard !records.isEmpty else { return }
-        let rows = try records.map(Self.endedValues)
+        let rows = records.map(Self.endedValues)
         try connection.withLock { db in
             try db.transaction {
                 for (values, callID) in rows { try Self.writeEnded(db, values: values, callID: callID) }
@@ -68,9 +68,9 @@ public final class SQLiteCallRecordStore: CallRecordStore {
         }
     }
 
-    static func endedValues(_ record: CallRecord) throws -> ([SQLiteValue], String) {
-        let legs = try encodeLegs(record.legs.map(StoredCallRecord.Leg.init))
-        let dtmf = try encodeDTMF(record.dtmf)
+    static func endedValues(_ record: CallRecord) -> ([SQLiteValue], String) {
+        let legs = CallRecordJSON.legs(record.legs.map(StoredCallRecord.Leg.init))
+        let dtmf = CallRecordJSON.strings(record.dtmf)
         let values: [SQLiteValue] = [
             .text(CallOutcome(record).rawValue), .text(record.caller), .text(record.called), text(record.route),
             .int(milliseconds(record.started)), record.answered.map { .int(milliseconds($0)) } ?? .null,
