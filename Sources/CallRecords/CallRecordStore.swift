@@ -15,6 +15,9 @@ public protocol CallRecordStore: Sendable {
     func callEnded(_ record: CallRecord) throws
     /// Records several finished calls at once (in one transaction where the store has them).
     func callsEnded(_ records: [CallRecord]) throws
+    /// Applies `changes` in order (in one transaction where the store has them): the CDR writer's
+    /// batch of call starts, ends and discarded starts.
+    func apply(_ changes: [CallRecordChange]) throws
     /// Marks every row still in progress as interrupted, ended at `time`; returns how many.
     @discardableResult
     func closeInterrupted(at time: Date) throws -> Int
@@ -26,6 +29,38 @@ extension CallRecordStore {
     /// One ``callEnded(_:)`` per record.
     public func callsEnded(_ records: [CallRecord]) throws {
         for record in records { try callEnded(record) }
+    }
+
+    /// One call per change; a discarded start is left alone (a store without a transaction
+    /// cannot undo it: ``closeInterrupted(at:)`` closes it at the next start).
+    public func apply(_ changes: [CallRecordChange]) throws {
+        for change in changes {
+            switch change {
+            case .started(let start): try callStarted(start)
+            case .ended(let record): try callEnded(record)
+            case .discarded: break
+            }
+        }
+    }
+}
+
+/// One write of the CDR writer.
+public enum CallRecordChange: Sendable, Equatable {
+    /// A call started: its row, in progress (closed as interrupted if the gateway stops without ending it).
+    case started(CallStart)
+    /// A call ended with its record: the row completed (or added).
+    case ended(CallRecord)
+    /// A started call ended without a record (refused before its state machine ran: no media
+    /// ports, cancelled at once, session interval too brief): its in-progress row is removed.
+    case discarded(callID: String)
+
+    /// The caller leg's Call-ID.
+    public var callID: String {
+        switch self {
+        case .started(let start): start.callID
+        case .ended(let record): record.callID
+        case .discarded(let callID): callID
+        }
     }
 }
 

@@ -27,17 +27,6 @@ extension SQLiteCallRecordStore {
 
     static func text(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
 
-    static func encodeLegs(_ legs: [StoredCallRecord.Leg]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(legs), as: UTF8.self)
-    }
-
-    static func encodeDTMF(_ lines: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(lines), as: UTF8.self)
-    }
-
     static func decodeLegs(_ text: String) -> [StoredCallRecord.Leg] {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970

@@ -44,12 +44,14 @@ public final class SQLiteCallRecordStore: CallRecordStore {
     public func journalMode() throws -> String { try connection.withLock { try $0.journalMode() } }
 
     public func callStarted(_ start: CallStart) throws {
-        try connection.withLock { db in
-            try db.run("""
-                INSERT INTO call_records (call_id, outcome, caller, called, route, started_ms) VALUES (?, ?, ?, ?, ?, ?)
-                """, [.text(start.callID), .text(CallOutcome.inProgress.rawValue), .text(start.caller), .text(start.called),
-                      Self.text(start.route), .int(Self.milliseconds(start.started))])
-        }
+        try connection.withLock { db in try Self.writeStarted(db, start) }
+    }
+
+    static func writeStarted(_ db: SQLiteConnection, _ start: CallStart) throws {
+        try db.run("""
+            INSERT INTO call_records (call_id, outcome, caller, called, route, started_ms) VALUES (?, ?, ?, ?, ?, ?)
+            """, [.text(start.callID), .text(CallOutcome.inProgress.rawValue), .text(start.caller), .text(start.called),
+                  text(start.route), .int(milliseconds(start.started))])
     }
 
     public func callEnded(_ record: CallRecord) throws {
@@ -59,18 +61,59 @@ public final class SQLiteCallRecordStore: CallRecordStore {
     /// Every record in one transaction: one commit (one fsync with `synchronous=FULL`) for the
     /// batch, so a busy gateway's records cost one disk flush per batch, not per call.
     public func callsEnded(_ records: [CallRecord]) throws {
-        guard !records.isEmpty else { return }
-        let rows = try records.map(Self.endedValues)
+        try apply(records.map(CallRecordChange.ended))
+    }
+
+    /// Every change in one transaction. A start followed in the same batch by its call's end is
+    /// not written (the end adds the finished row), nor one followed by its discard.
+    public func apply(_ changes: [CallRecordChange]) throws {
+        guard !changes.isEmpty else { return }
+        var closed: Set<String> = []
+        for change in changes {
+            if case .started = change { continue }
+            closed.insert(change.callID)
+        }
+        var startedHere: Set<String> = []
+        let writes: [Write] = changes.compactMap { change in
+            switch change {
+            case .started(let start):
+                guard !closed.contains(start.callID) else {
+                    startedHere.insert(start.callID)
+                    return nil
+                }
+                return .start(start)
+            case .ended(let record):
+                let (values, callID) = Self.endedValues(record)
+                return .end(values, callID)
+            case .discarded(let callID):
+                return startedHere.contains(callID) ? nil : .discard(callID)
+            }
+        }
+        guard !writes.isEmpty else { return }
         try connection.withLock { db in
             try db.transaction {
-                for (values, callID) in rows { try Self.writeEnded(db, values: values, callID: callID) }
+                for write in writes {
+                    switch write {
+                    case .start(let start): try Self.writeStarted(db, start)
+                    case .end(let values, let callID): try Self.writeEnded(db, values: values, callID: callID)
+                    case .discard(let callID):
+                        try db.run("DELETE FROM call_records WHERE call_id = ? AND outcome = 'in_progress'", [.text(callID)])
+                    }
+                }
             }
         }
     }
 
-    static func endedValues(_ record: CallRecord) throws -> ([SQLiteValue], String) {
-        let legs = try encodeLegs(record.legs.map(StoredCallRecord.Leg.init))
-        let dtmf = try encodeDTMF(record.dtmf)
+    /// A change as the statement it needs (values worked out before the lock is taken).
+    enum Write {
+        case start(CallStart)
+        case end([SQLiteValue], String)
+        case discard(String)
+    }
+
+    static func endedValues(_ record: CallRecord) -> ([SQLiteValue], String) {
+        let legs = CallRecordJSON.legs(record.legs.map(StoredCallRecord.Leg.init))
+        let dtmf = CallRecordJSON.strings(record.dtmf)
         let values: [SQLiteValue] = [
             .text(CallOutcome(record).rawValue), .text(record.caller), .text(record.called), text(record.route),
             .int(milliseconds(record.started)), record.answered.map { .int(milliseconds($0)) } ?? .null,

@@ -53,6 +53,7 @@ extension CallService {
     func callEnded(_ callID: String) {
         control.admission.withLock { $0.ended(callID: callID) }
         control.setups.withLock { $0.finished(callID) }
+        sink.finished(callID: callID)
     }
 
     /// The network state routing sees now: trunks the TrunkService reports unusable.

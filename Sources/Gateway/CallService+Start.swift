@@ -1,4 +1,5 @@
 import B2BUA
+import CallRecords
 import DialPlan
 import Foundation
 import SDP
@@ -78,6 +79,9 @@ extension CallService {
         let call = CallContext(service: self, shard: shard, transaction: transaction, plan: plan, decision: decision,
                                offer: offer, contacts: contacts, targets: targets)
         shard.calls[callID] = call
+        // The CDR's in-progress row (issue 6: a crash leaves it to be closed as interrupted).
+        sink.started(CallStart(callID: callID, caller: decision.caller, called: decision.calledNumber,
+                               route: decision.route?.name, started: call.startedAt))
         logger.info("INVITE", metadata: [
             "callID": "\(callID)", "caller": "\(decision.caller)", "called": "\(called)",
             "route": "\(decision.route?.name ?? "-")", "attempts": "\(decision.attempts.count)"])

@@ -12,11 +12,17 @@ public enum CallIDScanner {
 
     /// The Call-ID of `message`, or `nil` if there is none in the scanned header section.
     public static func callID(in message: some Collection<UInt8>) -> String? {
-        let bytes = Array(message.prefix(maxScannedBytes))
-        var lineStart = 0
-        var index = 0
+        // A message in contiguous memory (an array, a buffer) is scanned in place, not copied.
+        let prefix = message.prefix(maxScannedBytes)
+        if let found = prefix.withContiguousStorageIfAvailable({ scan($0) }) { return found }
+        return scan(Array(prefix))
+    }
+
+    private static func scan<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> String? where Bytes.Index == Int {
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
         var firstLine = true
-        while index < bytes.count {
+        while index < bytes.endIndex {
             guard bytes[index] == UInt8(ascii: "\n") else {
                 index += 1
                 continue
@@ -32,16 +38,28 @@ public enum CallIDScanner {
         return nil
     }
 
-    private static func value(of line: ArraySlice<UInt8>) -> String? {
+    private static func value<Line: RandomAccessCollection<UInt8>>(of line: Line) -> String? where Line.Index == Int {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let name = line[line.startIndex..<colon].filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-        let lowered = name.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-        guard lowered.elementsEqual("call-id".utf8) || lowered.elementsEqual("i".utf8) else { return nil }
+        let name = line[line.startIndex..<colon]
+        guard isName(name, "call-id") || isName(name, "i") else { return nil }
         let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         var value = line[(colon + 1)...]
         while let first = value.first, isSpace(first) { value = value.dropFirst() }
         while let last = value.last, isSpace(last) { value = value.dropLast() }
         guard !value.isEmpty, value.count <= maxCallIDLength else { return nil }
         return String(decoding: value, as: UTF8.self)
+    }
+
+    /// Whether `name`, without its spaces and tabs and in lower case, is `expected` (lower case);
+    /// compared in place, with no copy of the header line.
+    private static func isName(_ name: some Collection<UInt8>, _ expected: StaticString) -> Bool {
+        var position = 0
+        let count = expected.utf8CodeUnitCount
+        let target = expected.utf8Start
+        for byte in name where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+            guard position < count, (byte >= 65 && byte <= 90 ? byte + 32 : byte) == target[position] else { return false }
+            position += 1
+        }
+        return position == count
     }
 }

@@ -20,8 +20,16 @@ extension CallTraceBuffer {
             order[head...].compactMap { entry in serials[entry.key] == entry.serial ? entry.key : nil }
         }
 
+        /// The key of the trace `callID` names (its own or an alias). Looks the trace up by index:
+        /// `calls[callID] != nil` would copy the trace out (a retain and release per array).
         func key(for callID: String) -> String? {
-            calls[callID] != nil ? callID : aliases[callID]
+            calls.index(forKey: callID) != nil ? callID : aliases[callID]
+        }
+
+        /// Where the trace `callID` names is in `calls` (one hash of the Call-ID when it is a key).
+        func index(for callID: String) -> Dictionary<String, CallTrace>.Index? {
+            if let index = calls.index(forKey: callID) { return index }
+            return aliases[callID].flatMap { calls.index(forKey: $0) }
         }
 
         func trace(for callID: String) -> CallTrace? {
@@ -29,17 +37,25 @@ extension CallTraceBuffer {
         }
 
         mutating func add(_ packet: TracePacket, to callID: String, limits: Limits) -> RecordOutcome {
-            if let key = key(for: callID), let count = calls[key]?.messageCount {
-                guard count < limits.maxMessagesPerCall else {
-                    calls[key]?.droppedMessages += 1
+            if var index = index(for: callID) {
+                let key = calls.keys[index]
+                guard calls.values[index].messageCount < limits.maxMessagesPerCall else {
+                    calls.values[index].droppedMessages += 1
                     return .callFull
                 }
-                makeRoom(for: packet.payload.count, keeping: key, limits: limits)
-                guard totalBytes + packet.payload.count <= limits.maxBytes else { return .tooLarge }
-                // Mutated in place: a copy of the trace taken out would copy its packet list.
-                calls[key]?.packets.append(packet)
-                calls[key]?.messageCount += 1
-                calls[key]?.byteCount += packet.payload.count
+                if totalBytes + packet.payload.count > limits.maxBytes {
+                    // Evicting moves the dictionary's entries: look the trace up again.
+                    makeRoom(for: packet.payload.count, keeping: key, limits: limits)
+                    guard totalBytes + packet.payload.count <= limits.maxBytes, let moved = calls.index(forKey: key) else {
+                        return .tooLarge
+                    }
+                    index = moved
+                }
+                // Mutated in place through the index: one hash of the Call-ID per message, and no
+                // copy of the trace (which would copy its packet list).
+                calls.values[index].packets.append(packet)
+                calls.values[index].messageCount += 1
+                calls.values[index].byteCount += packet.payload.count
                 totalBytes += packet.payload.count
                 return .recorded
             }
@@ -77,10 +93,10 @@ extension CallTraceBuffer {
         }
 
         mutating func associate(_ legCallID: String, with callID: String) {
-            guard let key = key(for: callID), legCallID != key, calls[legCallID] == nil else { return }
-            aliases[legCallID] = key
-            if calls[key]?.associatedCallIDs.contains(legCallID) == false {
-                calls[key]?.associatedCallIDs.append(legCallID)
+            guard let index = index(for: callID), legCallID != calls.keys[index], calls.index(forKey: legCallID) == nil else { return }
+            aliases[legCallID] = calls.keys[index]
+            if !calls.values[index].associatedCallIDs.contains(legCallID) {
+                calls.values[index].associatedCallIDs.append(legCallID)
             }
         }
 

@@ -85,11 +85,11 @@ public final class SQLiteConnection {
 
     /// Runs one statement and maps each row.
     public func query<T>(_ sql: String, _ values: [SQLiteValue] = [], _ map: (SQLiteRow) -> T) throws -> [T] {
-        let statement = try prepared(sql)
+        let (statement, cached) = try prepared(sql)
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
-            if statements[sql] != statement { sqlite3_finalize(statement) }
+            if !cached { sqlite3_finalize(statement) }
         }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
@@ -109,13 +109,15 @@ public final class SQLiteConnection {
         }
     }
 
-    /// The statement for `sql`: cached, or prepared now (and cached while there is room).
-    private func prepared(_ sql: String) throws -> OpaquePointer {
-        if let cached = statements[sql] { return cached }
+    /// The statement for `sql`: cached, or prepared now (and cached while there is room); whether
+    /// it is in the cache (one lookup of the SQL text per run, not two).
+    private func prepared(_ sql: String) throws -> (statement: OpaquePointer, cached: Bool) {
+        if let cached = statements[sql] { return (cached, true) }
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw lastError() }
-        if statements.count < Self.statementCacheLimit { statements[sql] = statement }
-        return statement
+        guard statements.count < Self.statementCacheLimit else { return (statement, false) }
+        statements[sql] = statement
+        return (statement, true)
     }
 
     /// Runs `body` in a transaction, rolled back when it throws.

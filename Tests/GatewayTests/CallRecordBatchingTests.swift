@@ -16,10 +16,11 @@ import Testing
         let writes = Mutex(0)
         func callStarted(_ start: CallStart) throws {}
         func callEnded(_ record: CallRecord) throws { try callsEnded([record]) }
-        func callsEnded(_ records: [CallRecord]) throws {
+        func callsEnded(_ records: [CallRecord]) throws { try apply(records.map(CallRecordChange.ended)) }
+        func apply(_ changes: [CallRecordChange]) throws {
             Thread.sleep(forTimeInterval: 0.02)
             writes.withLock { $0 += 1 }
-            written.withLock { $0 += records.map(\.callID) }
+            written.withLock { $0 += changes.map(\.callID) }
         }
         func closeInterrupted(at time: Date) throws -> Int { 0 }
         func records(matching filter: CallRecordFilter) throws -> [StoredCallRecord] { [] }
@@ -64,6 +65,8 @@ import Testing
         let poison: String?
         let failAll: Bool
         let transactions = Mutex(0)
+        /// The Call-IDs of the changes handed over, in order.
+        let changes = Mutex<[String]>([])
 
         init(_ store: SQLiteCallRecordStore, poison: String? = nil, failAll: Bool = false) {
             (self.store, self.poison, self.failAll) = (store, poison, failAll)
@@ -73,10 +76,12 @@ import Testing
 
         func callStarted(_ start: CallStart) throws { try store.callStarted(start) }
         func callEnded(_ record: CallRecord) throws { try callsEnded([record]) }
-        func callsEnded(_ records: [CallRecord]) throws {
+        func callsEnded(_ records: [CallRecord]) throws { try apply(records.map(CallRecordChange.ended)) }
+        func apply(_ changes: [CallRecordChange]) throws {
             transactions.withLock { $0 += 1 }
-            guard !failAll, !records.contains(where: { $0.callID == poison }) else { throw Refused() }
-            try store.callsEnded(records)
+            self.changes.withLock { $0 += changes.map(\.callID) }
+            guard !failAll, !changes.contains(where: { $0.callID == poison }) else { throw Refused() }
+            try store.apply(changes)
         }
         func closeInterrupted(at time: Date) throws -> Int { try store.closeInterrupted(at: time) }
         func records(matching filter: CallRecordFilter) throws -> [StoredCallRecord] { try store.records(matching: filter) }
@@ -91,7 +96,7 @@ import Testing
     /// Each record's completions, by Call-ID.
     final class Outcomes: Sendable {
         let byCallID = Mutex<[String: [Bool]]>([:])
-        func done(_ callID: String) -> GroupCommitter<CallRecord>.Completion {
+        func done(_ callID: String) -> GroupCommitter<CallRecordChange>.Completion {
             { ok in self.byCallID.withLock { $0[callID, default: []].append(ok) } }
         }
     }
@@ -105,7 +110,7 @@ import Testing
         let sink = StoreCallRecordSink(records: store, logger: Logger(label: "test"), loop: group.next(), window: .milliseconds(300))
         let outcomes = Outcomes()
         let ids = (0..<200).map { "call-\($0)" }
-        for id in ids { sink.enqueue(Self.record(id), done: outcomes.done(id)) }
+        for id in ids { sink.enqueue(.ended(Self.record(id)), done: outcomes.done(id)) }
         for _ in 0..<500 where outcomes.byCallID.withLock({ $0.count }) < ids.count {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -124,7 +129,7 @@ import Testing
         let sink = StoreCallRecordSink(records: store, logger: Logger(label: "test"), loop: group.next(), window: .seconds(30))
         let outcomes = Outcomes()
         let ids = (0..<10).map { "call-\($0)" }
-        for id in ids { sink.enqueue(Self.record(id), done: outcomes.done(id)) }
+        for id in ids { sink.enqueue(.ended(Self.record(id)), done: outcomes.done(id)) }
         await sink.flush()
         // One batch, failed, then each record alone: 1 + 10 transactions.
         #expect(store.transactions.withLock { $0 } == 11)
@@ -144,9 +149,75 @@ import Testing
                                        loop: group.next(), window: .seconds(30))
         let outcomes = Outcomes()
         let ids = (0..<5).map { "call-\($0)" }
-        for id in ids { sink.enqueue(Self.record(id), done: outcomes.done(id)) }
+        for id in ids { sink.enqueue(.ended(Self.record(id)), done: outcomes.done(id)) }
         await sink.flush()
         #expect(outcomes.byCallID.withLock { $0 } == Dictionary(uniqueKeysWithValues: ids.map { ($0, [false]) }))
+        #expect(try sqlite.records(matching: CallRecordFilter()).isEmpty)
+    }
+
+    // MARK: - In-progress rows (issue 6: calls in progress at a crash are closed as such)
+
+    static func start(_ callID: String) -> CallStart {
+        CallStart(callID: callID, caller: "door", called: "100", route: "r", started: Date())
+    }
+
+    @Test func aStartedCallIsInProgressUntilItEndsAndInterruptedAfterACrash() async throws {
+        let (sqlite, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutDown(group) }
+        let sink = StoreCallRecordSink(records: sqlite, logger: Logger(label: "test"), loop: group.next(), window: .seconds(30))
+        sink.started(Self.start("long"))
+        sink.started(Self.start("crashed"))
+        await sink.flush()
+        #expect(try sqlite.records(matching: CallRecordFilter()).map(\.outcome) == [.inProgress, .inProgress])
+        sink.submit(Self.record("long"))
+        sink.finished(callID: "long")
+        await sink.flush()
+        // Completed in place: still two rows.
+        let rows = try sqlite.records(matching: CallRecordFilter())
+        #expect(rows.count == 2)
+        #expect(rows.first { $0.callID == "long" }?.outcome == .answered)
+        // The gateway starts again: what was open is closed as interrupted.
+        #expect(try sqlite.closeInterrupted(at: Date()) == 1)
+        #expect(try sqlite.records(matching: CallRecordFilter(outcome: .interrupted)).map(\.callID) == ["crashed"])
+    }
+
+    @Test func aCallStartedAndEndedInOneBatchIsOneRowWrite() async throws {
+        let (sqlite, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutDown(group) }
+        let store = GatedStore(sqlite)
+        let sink = StoreCallRecordSink(records: store, logger: Logger(label: "test"), loop: group.next(), window: .seconds(30))
+        sink.started(Self.start("quick"))
+        sink.started(Self.start("refused"))
+        sink.submit(Self.record("quick"))
+        sink.finished(callID: "quick")
+        // Ended without a record (no media ports): its start is discarded.
+        sink.finished(callID: "refused")
+        await sink.flush()
+        #expect(store.transactions.withLock { $0 } == 1)
+        #expect(store.changes.withLock { $0 } == ["quick", "refused", "quick", "refused"])
+        let rows = try sqlite.records(matching: CallRecordFilter())
+        #expect(rows.map(\.callID) == ["quick"])
+        #expect(rows.first?.outcome == .answered)
+    }
+
+    @Test func aStartWrittenEarlierIsDiscardedWhenTheCallEndsWithoutARecord() async throws {
+        let (sqlite, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutDown(group) }
+        let sink = StoreCallRecordSink(records: sqlite, logger: Logger(label: "test"), loop: group.next(), window: .seconds(30))
+        sink.started(Self.start("refused"))
+        await sink.flush()
+        #expect(try sqlite.records(matching: CallRecordFilter()).count == 1)
+        sink.finished(callID: "refused")
+        // A second end is ignored (nothing queued).
+        sink.finished(callID: "refused")
+        #expect(sink.committer.withUncommitted { $0 } == [.discarded(callID: "refused")])
+        await sink.flush()
         #expect(try sqlite.records(matching: CallRecordFilter()).isEmpty)
     }
 }

@@ -54,6 +54,16 @@ import Testing
         #expect(CallIDScanner.callID(in: [0xFF, 0x0A, 0x3A, 0x0A]) == nil)
     }
 
+    @Test func headerNamesMatchWholeWithBlanksIgnoredInPlaceOrCopied() {
+        let message = Array("INVITE sip:a SIP/2.0\r\nVia: SIP/2.0/UDP h;i=1\r\nCall-IDs: no\r\nI-x: no\r\nCall-Id\t : yes@h\r\n\r\n".utf8)
+        #expect(CallIDScanner.callID(in: message) == "yes@h")
+        // A slice starting past 0, and a collection not in contiguous memory (scanned from a copy).
+        #expect(CallIDScanner.callID(in: (Array("XY".utf8) + message)[2...]) == "yes@h")
+        #expect(CallIDScanner.callID(in: message.reversed().reversed()) == "yes@h")
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\n I :compact\r\n\r\n".utf8)) == "compact")
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\nCall-I: no\r\nCall: no\r\n\r\n".utf8)) == nil)
+    }
+
     @Test func associatedLegSharesTheTraceAndLeavesWithIt() throws {
         let buffer = CallTraceBuffer(limits: .init(maxCalls: 1))
         #expect(record(buffer, invite("a-leg")) == .recorded)
