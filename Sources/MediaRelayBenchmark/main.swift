@@ -94,12 +94,13 @@ var line = String(
     cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
 if coalescing > 0 { line += " coalescing=\(coalescing)us" }
 if scenario.transcodes {
-    // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the same.
-    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000)
+    // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the
+    // same, and decodes the same packets the engine receives from the generator.
+    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000, peerFrames: payloadsB)
     let rawPerCall = raw * 50 / 1e6 * 100
     line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx", raw, rawPerCall, perCall / rawPerCall)
     if scenario == .opus {
-        let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000)
+        let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000, peerFrames: payloadsB)
         line += String(format: " (raw at 48 kHz: %.1fus/frame, %.3f%% of a core)", wide, wide * 50 / 1e6 * 100)
     }
 }
