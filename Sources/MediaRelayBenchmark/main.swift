@@ -4,6 +4,7 @@
 // per packet, loss, one-way latency through the engine, and for transcoding rows the raw codec
 // cost per call measured in the same process (no I/O) with the ratio.
 // Usage: media-bench [relay|opus|g722|srtp|srtp-libsrtp] [calls] [seconds] [coalescing µs]
+// (the coalescing window defaults to the engine's, MediaEngine.Configuration.defaultWakeupCoalescing).
 import Foundation
 import MediaRelay
 import NIOCore
@@ -15,7 +16,7 @@ let arguments = CommandLine.arguments
 let scenario = arguments.count > 1 ? Scenario(rawValue: arguments[1]) ?? .relay : .relay
 let calls = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
 let seconds = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
-let coalescing = arguments.count > 4 ? Int64(arguments[4]) ?? 0 : 0
+let coalescing = arguments.count > 4 ? Int64(arguments[4]) ?? 0 : MediaEngine.Configuration.defaultWakeupCoalescing.nanoseconds / 1000
 
 func threadCPU(tid: Int32) -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
@@ -92,7 +93,7 @@ var line = String(
     format: "%@ calls=%d seconds=%.1f sent=%d relayed=%d loss=%.3f%% engine-cpu=%.2fs (%.1f%% of a core) cpu/call=%.3f%% of a core cpu/packet=%.2fus latency-ms p50=%.2f p99=%.2f",
     scenario.rawValue, calls, wall, sent, received, sent > 0 ? 100 * Double(sent - received) / Double(sent) : 0,
     cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
-if coalescing > 0 { line += " coalescing=\(coalescing)us" }
+line += " coalescing=\(coalescing)us"
 if scenario.transcodes {
     // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the
     // same, and decodes the same packets the engine receives from the generator.
