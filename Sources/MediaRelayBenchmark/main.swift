@@ -27,6 +27,20 @@ func threadCPU(tid: Int32) -> Double {
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
+/// The thread's voluntary context switches (its sleeps: one per wake-up) and involuntary ones
+/// (preemptions), from /proc/self/task/TID/status.
+func threadSwitches(tid: Int32) -> (voluntary: Int, involuntary: Int) {
+    guard let status = try? String(contentsOfFile: "/proc/self/task/\(tid)/status", encoding: .utf8) else { return (0, 0) }
+    var result = (voluntary: 0, involuntary: 0)
+    for line in status.split(separator: "\n") {
+        let parts = line.split(separator: ":")
+        guard parts.count == 2, let value = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { continue }
+        if parts[0] == "voluntary_ctxt_switches" { result.voluntary = value }
+        if parts[0] == "nonvoluntary_ctxt_switches" { result.involuntary = value }
+    }
+    return result
+}
+
 let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
     portRange: 42000...(42000 + calls * 4 + 200), srtpBackend: scenario.srtpBackend,
     wakeupCoalescing: .microseconds(coalescing)))
@@ -73,11 +87,13 @@ let generators = (0..<2).map { index in
     Generator(peers: peers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: packetsPerPeer)
 }
 let cpuStart = threadCPU(tid: relayTID)
+let switchesStart = threadSwitches(tid: relayTID)
 let wallStart = Date()
 for generator in generators { generator.start(lingerMilliseconds: 500) }
 for generator in generators { generator.wait() }
 let wall = Date().timeIntervalSince(wallStart)
 let cpu = threadCPU(tid: relayTID) - cpuStart
+let switchesEnd = threadSwitches(tid: relayTID)
 let sent = peers.reduce(0) { $0 + $1.sendTimes.count }
 let received = peers.reduce(0) { $0 + $1.received }
 let latencies = peers.flatMap(\.latencies)
@@ -94,6 +110,11 @@ var line = String(
     scenario.rawValue, calls, wall, sent, received, sent > 0 ? 100 * Double(sent - received) / Double(sent) : 0,
     cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
 line += " coalescing=\(coalescing)us"
+// Wake-ups (voluntary switches) and preemptions per packet: what coalescing cuts, and how
+// busy the machine was (CPU time alone is noisy on a shared machine).
+line += String(format: " wakeups/packet=%.3f preemptions/packet=%.3f",
+               sent > 0 ? Double(switchesEnd.voluntary - switchesStart.voluntary) / Double(sent) : 0,
+               sent > 0 ? Double(switchesEnd.involuntary - switchesStart.involuntary) / Double(sent) : 0)
 if scenario.transcodes {
     // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the
     // same, and decodes the same packets the engine receives from the generator.
