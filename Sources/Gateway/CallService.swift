@@ -291,9 +291,11 @@ extension CallService {
                      store: any BindingStore, registrar: RegistrarService, sink: (any CallRecordSink)? = nil,
                      hooks: Hooks = Hooks(), logger: Logger) throws -> CallService {
         let timeout = configuration.mediaTimeout.components
+        let coalescing = configuration.mediaWakeupCoalescing.components
         let engine = try MediaEngine(group: group, configuration: .init(
             bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts,
-            mediaTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)))
+            mediaTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000),
+            wakeupCoalescing: .nanoseconds(coalescing.seconds * 1_000_000_000 + coalescing.attoseconds / 1_000_000_000)))
         let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress, logger: logger)
         let recordLogger = logger
         let sink = sink ?? LoggingCallRecordSink { record in

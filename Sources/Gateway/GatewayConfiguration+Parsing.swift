@@ -49,12 +49,18 @@ extension GatewayConfiguration {
             }
         }
         if let media = top["media"], let map = reader.mapping(media, what: "media") {
-            reader.rejectUnknownKeys(map, known: ["address", "ports", "timeout"])
+            reader.rejectUnknownKeys(map, known: ["address", "ports", "timeout", "wakeup_coalescing"])
             if let value = map["address"] { config.mediaAddress = reader.string(value, in: map, key: "address") ?? config.mediaAddress }
             if let value = map["ports"], let range = reader.portRange(value) { config.mediaPorts = range }
             if let value = map["timeout"],
                let timeout = reader.duration(value, key: "timeout", range: .seconds(1)...Duration.seconds(3600)) {
                 config.mediaTimeout = timeout
+            }
+            if let value = map["wakeup_coalescing"] {
+                if value.scalar?.string == "off" { config.mediaWakeupCoalescing = .zero } else if let window =
+                    reader.duration(value, key: "wakeup_coalescing", range: .zero...Duration.milliseconds(10)) {
+                    config.mediaWakeupCoalescing = window
+                }
             }
         }
         if let value = top["data_directory"] { config.dataDirectory = reader.string(value, in: top, key: "data_directory") ?? config.dataDirectory }

@@ -23,6 +23,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var mediaPorts: ClosedRange<Int>
     /// No RTP from a leg of an answered call for this long ends the call (`media: { timeout: 30s }`).
     public var mediaTimeout: Duration = .seconds(30)
+    /// The media thread's wake-up coalescing (`media: { wakeup_coalescing: 1ms }`, `0ms` or
+    /// `off` disables it): `MediaEngine.Configuration.wakeupCoalescing`.
+    public var mediaWakeupCoalescing: Duration = .milliseconds(1)
     public var dataDirectory: String
     public var adminAddress: String
     public var adminPort: Int

@@ -99,16 +99,21 @@ extension RelayCore {
         }
     }
 
-    /// Builds the egress leg's RTP packet around a transcoded payload.
+    /// Builds the egress leg's RTP packet around a transcoded payload, in the core's reused
+    /// `transcodedPacket` buffer (no allocation, and only the two fields of the leg's
+    /// configuration read, not the whole configuration copied).
     func sendTranscoded(_ packet: TranscodingPipeline.OutputPacket, to egress: MediaLeg) {
-        guard let configuration = legs[egress.rawValue].configuration else { return }
+        let index = egress.rawValue
+        guard legs[index].isConfigured, let payloadType = legs[index].configuration?.codec.payloadType,
+              let ssrc = legs[index].configuration?.outgoingSSRC
+        else { return }
         let builder = RTPPacketBuilder(
-            marker: packet.marker, payloadType: configuration.codec.payloadType,
-            sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: configuration.outgoingSSRC)
-        var buffer = allocator.buffer(capacity: RTPHeader.fixedHeaderLength + packet.payload.count + 64)
-        guard (try? builder.write(payload: packet.payload, to: &buffer)) != nil else { return }
+            marker: packet.marker, payloadType: payloadType,
+            sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: ssrc)
+        transcodedPacket.clear()
+        guard (try? builder.write(payload: packet.payload, to: &transcodedPacket)) != nil else { return }
         noteTranscodedSend(to: egress, timestamp: packet.timestamp, payloadOctets: packet.payload.count)
-        sendRTP(&buffer, to: egress)
+        sendRTP(&transcodedPacket, to: egress)
     }
 
     /// Protects (SRTP) and queues one RTP packet to `egress` on the I/O loop; also the path of

@@ -40,6 +40,9 @@ final class RelayCore {
     /// The transcoder from each leg when its codec differs from the other's.
     var pipelines: [TranscodingPipeline?] = [nil, nil]
     let allocator = ByteBufferAllocator()
+    /// Reused for every transcoded packet built (`sendTranscoded`): the loop copies it into its
+    /// send slab, so the storage stays unique and clearing it allocates nothing.
+    var transcodedPacket = ByteBufferAllocator().buffer(capacity: 1500)
     /// The loop this core's sockets are read on and its packets are sent from.
     let loop: MediaIOLoop
     /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).

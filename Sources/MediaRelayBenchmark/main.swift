@@ -4,6 +4,7 @@
 // per packet, loss, one-way latency through the engine, and for transcoding rows the raw codec
 // cost per call measured in the same process (no I/O) with the ratio.
 // Usage: media-bench [relay|opus|g722|srtp|srtp-libsrtp] [calls] [seconds] [coalescing µs]
+// (the coalescing window defaults to the engine's, MediaEngine.Configuration.defaultWakeupCoalescing).
 import Foundation
 import MediaRelay
 import NIOCore
@@ -15,7 +16,7 @@ let arguments = CommandLine.arguments
 let scenario = arguments.count > 1 ? Scenario(rawValue: arguments[1]) ?? .relay : .relay
 let calls = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
 let seconds = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
-let coalescing = arguments.count > 4 ? Int64(arguments[4]) ?? 0 : 0
+let coalescing = arguments.count > 4 ? Int64(arguments[4]) ?? 0 : MediaEngine.Configuration.defaultWakeupCoalescing.nanoseconds / 1000
 
 func threadCPU(tid: Int32) -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
@@ -24,6 +25,20 @@ func threadCPU(tid: Int32) -> Double {
     // Fields after the command: state is index 0; utime is field 14 overall → index 11 here.
     guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return 0 }
     return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// The thread's voluntary context switches (its sleeps: one per wake-up) and involuntary ones
+/// (preemptions), from /proc/self/task/TID/status.
+func threadSwitches(tid: Int32) -> (voluntary: Int, involuntary: Int) {
+    guard let status = try? String(contentsOfFile: "/proc/self/task/\(tid)/status", encoding: .utf8) else { return (0, 0) }
+    var result = (voluntary: 0, involuntary: 0)
+    for line in status.split(separator: "\n") {
+        let parts = line.split(separator: ":")
+        guard parts.count == 2, let value = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { continue }
+        if parts[0] == "voluntary_ctxt_switches" { result.voluntary = value }
+        if parts[0] == "nonvoluntary_ctxt_switches" { result.involuntary = value }
+    }
+    return result
 }
 
 let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
@@ -72,11 +87,13 @@ let generators = (0..<2).map { index in
     Generator(peers: peers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: packetsPerPeer)
 }
 let cpuStart = threadCPU(tid: relayTID)
+let switchesStart = threadSwitches(tid: relayTID)
 let wallStart = Date()
 for generator in generators { generator.start(lingerMilliseconds: 500) }
 for generator in generators { generator.wait() }
 let wall = Date().timeIntervalSince(wallStart)
 let cpu = threadCPU(tid: relayTID) - cpuStart
+let switchesEnd = threadSwitches(tid: relayTID)
 let sent = peers.reduce(0) { $0 + $1.sendTimes.count }
 let received = peers.reduce(0) { $0 + $1.received }
 let latencies = peers.flatMap(\.latencies)
@@ -92,14 +109,20 @@ var line = String(
     format: "%@ calls=%d seconds=%.1f sent=%d relayed=%d loss=%.3f%% engine-cpu=%.2fs (%.1f%% of a core) cpu/call=%.3f%% of a core cpu/packet=%.2fus latency-ms p50=%.2f p99=%.2f",
     scenario.rawValue, calls, wall, sent, received, sent > 0 ? 100 * Double(sent - received) / Double(sent) : 0,
     cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
-if coalescing > 0 { line += " coalescing=\(coalescing)us" }
+line += " coalescing=\(coalescing)us"
+// Wake-ups (voluntary switches) and preemptions per packet: what coalescing cuts, and how
+// busy the machine was (CPU time alone is noisy on a shared machine).
+line += String(format: " wakeups/packet=%.3f preemptions/packet=%.3f",
+               sent > 0 ? Double(switchesEnd.voluntary - switchesStart.voluntary) / Double(sent) : 0,
+               sent > 0 ? Double(switchesEnd.involuntary - switchesStart.involuntary) / Double(sent) : 0)
 if scenario.transcodes {
-    // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the same.
-    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000)
+    // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the
+    // same, and decodes the same packets the engine receives from the generator.
+    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000, peerFrames: payloadsB)
     let rawPerCall = raw * 50 / 1e6 * 100
     line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx", raw, rawPerCall, perCall / rawPerCall)
     if scenario == .opus {
-        let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000)
+        let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000, peerFrames: payloadsB)
         line += String(format: " (raw at 48 kHz: %.1fus/frame, %.3f%% of a core)", wide, wide * 50 / 1e6 * 100)
     }
 }

@@ -165,6 +165,20 @@ public struct JitterBuffer {
 
     /// The next packet in order, or the loss of the packets before it once the gap is overdue
     /// at `now` (or at once with `force`). Nil when nothing can be released yet.
+    /// The common case without a copy: `sequenceNumber` is the packet expected next (or the
+    /// first one) and nothing is held, so `insert` would store it and `next` hand it straight
+    /// back. Accounts for it as both would (jitter, statistics, the expected number) and returns
+    /// true: the caller processes the payload where it is. False changes nothing: use `insert`.
+    public mutating func acceptInOrder(sequenceNumber: UInt16, timestamp: UInt32, payloadCount: Int, arrival: UInt64) -> Bool {
+        guard held == 0, payloadCount <= configuration.maximumPayload, expected == nil || expected == sequenceNumber else { return false }
+        probation = nil
+        updateJitter(timestamp: timestamp, arrival: arrival)
+        highest = sequenceNumber
+        expected = sequenceNumber &+ 1
+        statistics.stored += 1
+        return true
+    }
+
     public mutating func next(now: UInt64, force: Bool = false) -> Output? {
         guard held > 0, let expected else { return nil }
         let slot = Int(expected) & mask

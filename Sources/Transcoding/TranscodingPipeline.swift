@@ -86,6 +86,12 @@ public final class TranscodingPipeline {
     /// Takes one incoming RTP packet that arrived at `arrival` ns; emits the outgoing packets it
     /// completes. Peer input never traps: bad payloads are concealed and counted.
     public func receive(payload: UnsafeRawBufferPointer, sequenceNumber: UInt16, timestamp: UInt32, marker: Bool, arrival: UInt64, emit: (OutputPacket) -> Void) {
+        // In order with nothing waiting (nearly every packet): decoded from where it lies.
+        if jitterBuffer.acceptInOrder(sequenceNumber: sequenceNumber, timestamp: timestamp, payloadCount: payload.count, arrival: arrival) {
+            process(packet: JitterBuffer.Packet(sequenceNumber: sequenceNumber, timestamp: timestamp, marker: marker, slot: -1),
+                    payload: payload, emit: emit)
+            return
+        }
         var result = jitterBuffer.insert(sequenceNumber: sequenceNumber, timestamp: timestamp, marker: marker, payload: payload, arrival: arrival)
         if result == .tooFarAhead {
             // Far ahead of a gap: give up waiting and release what is held, then retry.

@@ -74,7 +74,21 @@ import Testing
         func offlineEndpoints(now: Int64) async -> Set<String> { ["alice"] }
     }
 
-    static func service() throws -> CallService {
+    /// A call service on a media engine of its own, for `body`; the engine is shut down after
+    /// it (its thread would outlive the test otherwise), whether the body returned or threw.
+    static func withService(_ body: (CallService) async throws -> Void) async throws {
+        let (calls, engine) = try service()
+        do {
+            try await body(calls)
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        await engine.shutdown()
+        #expect(engine.isShutDown)
+    }
+
+    static func service() throws -> (CallService, MediaEngine) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admission-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try """
@@ -102,32 +116,35 @@ import Testing
         let registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
         let engine = try MediaEngine(group: group, configuration: .init(portRange: 41020...41029))
-        return CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar,
-                           media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
-                           sink: LoggingCallRecordSink { _ in }, limits: .init(maxCalls: 2, maxCallsInSetup: 1), logger: logger)
+        let calls = CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar,
+                                media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
+                                sink: LoggingCallRecordSink { _ in }, limits: .init(maxCalls: 2, maxCallsInSetup: 1), logger: logger)
+        return (calls, engine)
     }
 
     @Test func routingSeesTrunksDownButLeavesEndpointsToTheCall() async throws {
-        let calls = try Self.service()
-        #expect(calls.networkState(now: Date()).trunksDown.isEmpty)
-        calls.follow(trunks: Health())
-        let state = calls.networkState(now: Date())
-        #expect(state.trunksDown == ["carrier"])
-        // An endpoint without a live contact is an `offline` attempt of the call itself (so the
-        // CDR says `alice:offline → …`); routing does not pre-empt it with a stale snapshot.
-        #expect(state.offline.isEmpty)
+        try await Self.withService { calls in
+            #expect(calls.networkState(now: Date()).trunksDown.isEmpty)
+            calls.follow(trunks: Health())
+            let state = calls.networkState(now: Date())
+            #expect(state.trunksDown == ["carrier"])
+            // An endpoint without a live contact is an `offline` attempt of the call itself (so the
+            // CDR says `alice:offline → …`); routing does not pre-empt it with a stale snapshot.
+            #expect(state.offline.isEmpty)
+        }
     }
 
     @Test func drainRefusesNewCallsAndTheDirectoryStartsEmpty() async throws {
-        let calls = try Self.service()
-        #expect(calls.control.admission.withLock { $0.limits.maxCalls } == 2)
-        #expect(await calls.calls().isEmpty)
-        #expect(await calls.call(id: "nope") == nil)
-        #expect(await calls.callsInProgress() == 0)
-        #expect(calls.control.draining.withLock { $0 } == nil)
-        await calls.stopAcceptingCalls(retryAfter: .seconds(7))
-        #expect(calls.control.draining.withLock { $0 } == 7)
-        await calls.endAllCalls()
-        #expect(await calls.callsInProgress() == 0)
+        try await Self.withService { calls in
+            #expect(calls.control.admission.withLock { $0.limits.maxCalls } == 2)
+            #expect(await calls.calls().isEmpty)
+            #expect(await calls.call(id: "nope") == nil)
+            #expect(await calls.callsInProgress() == 0)
+            #expect(calls.control.draining.withLock { $0 } == nil)
+            await calls.stopAcceptingCalls(retryAfter: .seconds(7))
+            #expect(calls.control.draining.withLock { $0 } == 7)
+            await calls.endAllCalls()
+            #expect(await calls.callsInProgress() == 0)
+        }
     }
 }

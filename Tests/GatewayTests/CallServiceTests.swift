@@ -22,6 +22,7 @@ import Testing
     let registrar: RegistrarService
     let calls: CallService
     let store: SQLiteBindingStore
+    let engine: MediaEngine
 
     init() throws {
         setenv(Self.passwordVariable, Self.password, 1)
@@ -58,7 +59,7 @@ import Testing
         let logger = Logger(label: "test")
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
-        let engine = try MediaEngine(group: group, configuration: .init(portRange: 41000...41009))
+        engine = try MediaEngine(group: group, configuration: .init(portRange: 41000...41009))
         calls = CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar,
                             media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
                             sink: LoggingCallRecordSink { _ in }, logger: logger)
@@ -77,72 +78,95 @@ import Testing
 
     var plan: DialPlan { registrar.dialPlans.current.plan }
 
-    @Test func trunkAndEndpointBySourceAddress() throws {
-        let invite = try Self.invite()
-        guard case .trunk("carrier") = calls.identifyCaller(invite, context: try Self.context("203.0.113.9"), plan: plan) else {
-            Issue.record("the trunk's allow network identifies it"); return
+    /// Runs a test's `body`, then shuts the media engine down (its thread would outlive the
+    /// test otherwise), whether the body returned or threw.
+    func shuttingDownMedia(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await engine.shutdown()
+            throw error
         }
-        guard case .trunk("carrier") = calls.identifyCaller(invite, context: try Self.context("198.51.100.5"), plan: plan) else {
-            Issue.record("the trunk's server address identifies it"); return
-        }
-        guard case .endpoint("door", byDigest: false) = calls.identifyCaller(invite, context: try Self.context("192.0.2.20"),
-                                                                           plan: plan) else {
-            Issue.record("the door by its source"); return
+        await engine.shutdown()
+        #expect(engine.isShutDown)
+    }
+
+    @Test func trunkAndEndpointBySourceAddress() async throws {
+        try await shuttingDownMedia {
+            let invite = try Self.invite()
+            guard case .trunk("carrier") = calls.identifyCaller(invite, context: try Self.context("203.0.113.9"), plan: plan) else {
+                Issue.record("the trunk's allow network identifies it"); return
+            }
+            guard case .trunk("carrier") = calls.identifyCaller(invite, context: try Self.context("198.51.100.5"), plan: plan) else {
+                Issue.record("the trunk's server address identifies it"); return
+            }
+            guard case .endpoint("door", byDigest: false) = calls.identifyCaller(invite, context: try Self.context("192.0.2.20"),
+                                                                               plan: plan) else {
+                Issue.record("the door by its source"); return
+            }
         }
     }
 
     @Test func trunkByTheResolvedAddressOfItsServerName() async throws {
-        let invite = try Self.invite()
-        guard case .challenge = calls.identifyCaller(invite, context: try Self.context("127.0.0.1"), plan: plan) else {
-            Issue.record("unknown before resolution"); return
-        }
-        await calls.refreshTrunkAddresses()
-        guard case .trunk("named") = calls.identifyCaller(invite, context: try Self.context("127.0.0.1"), plan: plan) else {
-            Issue.record("localhost resolves to 127.0.0.1: the trunk"); return
+        try await shuttingDownMedia {
+            let invite = try Self.invite()
+            guard case .challenge = calls.identifyCaller(invite, context: try Self.context("127.0.0.1"), plan: plan) else {
+                Issue.record("unknown before resolution"); return
+            }
+            await calls.refreshTrunkAddresses()
+            guard case .trunk("named") = calls.identifyCaller(invite, context: try Self.context("127.0.0.1"), plan: plan) else {
+                Issue.record("localhost resolves to 127.0.0.1: the trunk"); return
+            }
         }
     }
 
-    @Test func unknownSourceIsChallengedThenAuthenticatedByDigest() throws {
-        let context = try Self.context("192.0.2.10")
-        guard case .challenge(let challenge) = calls.identifyCaller(try Self.invite(), context: context, plan: plan) else {
-            Issue.record("no credentials: a challenge"); return
+    @Test func unknownSourceIsChallengedThenAuthenticatedByDigest() async throws {
+        try await shuttingDownMedia {
+            let context = try Self.context("192.0.2.10")
+            guard case .challenge(let challenge) = calls.identifyCaller(try Self.invite(), context: context, plan: plan) else {
+                Issue.record("no credentials: a challenge"); return
+            }
+            #expect(challenge.statusCode == 407)
+            var client = DigestClient(username: "alice", secret: .password(Self.password))
+            let credentials = try #require(client.answer(try challenge.proxyAuthenticate, method: "INVITE", uri: "sip:101@127.0.0.1"))
+            guard case .endpoint("alice", byDigest: true) = calls.identifyCaller(
+                try Self.invite(proxyAuthorization: credentials), context: context, plan: plan) else {
+                Issue.record("valid Proxy-Authorization identifies alice"); return
+            }
+            var wrong = DigestClient(username: "alice", secret: .password("not-it"))
+            let bad = try #require(wrong.answer(try challenge.proxyAuthenticate, method: "INVITE", uri: "sip:101@127.0.0.1"))
+            guard case .failed(let response, _) = calls.identifyCaller(try Self.invite(proxyAuthorization: bad), context: context,
+                                                                       plan: plan) else {
+                Issue.record("a wrong password fails"); return
+            }
+            #expect(response.statusCode == 403)
         }
-        #expect(challenge.statusCode == 407)
-        var client = DigestClient(username: "alice", secret: .password(Self.password))
-        let credentials = try #require(client.answer(try challenge.proxyAuthenticate, method: "INVITE", uri: "sip:101@127.0.0.1"))
-        guard case .endpoint("alice", byDigest: true) = calls.identifyCaller(
-            try Self.invite(proxyAuthorization: credentials), context: context, plan: plan) else {
-            Issue.record("valid Proxy-Authorization identifies alice"); return
-        }
-        var wrong = DigestClient(username: "alice", secret: .password("not-it"))
-        let bad = try #require(wrong.answer(try challenge.proxyAuthenticate, method: "INVITE", uri: "sip:101@127.0.0.1"))
-        guard case .failed(let response, _) = calls.identifyCaller(try Self.invite(proxyAuthorization: bad), context: context,
-                                                                   plan: plan) else {
-            Issue.record("a wrong password fails"); return
-        }
-        #expect(response.statusCode == 403)
     }
 
-    @Test func contactsComeFromBindingsWithTheirSourceAddress() throws {
-        let binding = Binding(aor: "sip:alice@127.0.0.1", key: "k1", contact: "sip:alice@10.0.0.7:5060", q: nil,
-                              expiresAt: Int64(Date().timeIntervalSince1970) + 600, callID: "r1", cseq: 1, instance: nil,
-                              regID: nil, path: [], source: BindingSource(transport: "UDP", address: "198.51.100.77", port: 40123),
-                              userAgent: nil, updatedAt: 0)
-        try store.apply(BindingChange(aor: binding.aor, upserts: [binding]))
-        let decision = plan.route(CallRequest(caller: .endpoint("door"), calledNumber: "101", time: Date()))
-        let (contacts, targets) = calls.contacts(for: decision, plan: plan)
-        #expect(contacts == ["alice": ["sip:alice@10.0.0.7:5060"]])
-        #expect(targets["sip:alice@10.0.0.7:5060"]?.address.ipAddress == "198.51.100.77", "sent to where it registered from (NAT)")
-        #expect(targets["sip:alice@10.0.0.7:5060"]?.address.port == 40123)
+    @Test func contactsComeFromBindingsWithTheirSourceAddress() async throws {
+        try await shuttingDownMedia {
+            let binding = Binding(aor: "sip:alice@127.0.0.1", key: "k1", contact: "sip:alice@10.0.0.7:5060", q: nil,
+                                  expiresAt: Int64(Date().timeIntervalSince1970) + 600, callID: "r1", cseq: 1, instance: nil,
+                                  regID: nil, path: [], source: BindingSource(transport: "UDP", address: "198.51.100.77", port: 40123),
+                                  userAgent: nil, updatedAt: 0)
+            try store.apply(BindingChange(aor: binding.aor, upserts: [binding]))
+            let decision = plan.route(CallRequest(caller: .endpoint("door"), calledNumber: "101", time: Date()))
+            let (contacts, targets) = calls.contacts(for: decision, plan: plan)
+            #expect(contacts == ["alice": ["sip:alice@10.0.0.7:5060"]])
+            #expect(targets["sip:alice@10.0.0.7:5060"]?.address.ipAddress == "198.51.100.77", "sent to where it registered from (NAT)")
+            #expect(targets["sip:alice@10.0.0.7:5060"]?.address.port == 40123)
+        }
     }
 
-    @Test func legCallIDsNameTheirOwningShard() throws {
-        let shard = try #require(calls.shards.last)
-        let callID = calls.makeLegCallID(on: shard)
-        #expect(calls.owner(of: callID) === shard)
-        // A foreign gateway's Call-ID of the same shape is not ours: the current loop (none here).
-        #expect(calls.owner(of: "gh\(shard.index)-other-1234@gatehouse") == nil)
-        #expect(CallService.user(ofAOR: "sip:alice@example.net") == "alice")
+    @Test func legCallIDsNameTheirOwningShard() async throws {
+        try await shuttingDownMedia {
+            let shard = try #require(calls.shards.last)
+            let callID = calls.makeLegCallID(on: shard)
+            #expect(calls.owner(of: callID) === shard)
+            // A foreign gateway's Call-ID of the same shape is not ours: the current loop (none here).
+            #expect(calls.owner(of: "gh\(shard.index)-other-1234@gatehouse") == nil)
+            #expect(CallService.user(ofAOR: "sip:alice@example.net") == "alice")
+        }
     }
 }
 

@@ -26,6 +26,24 @@ import Testing
         ])
     }
 
+    @Test func mediaWakeupCoalescingDefaultsToOneMillisecondAndIsValidated() throws {
+        #expect(try GatewayConfiguration.parse(GatewayConfiguration.embeddedDefaultYAML, file: "<embedded>")
+            .mediaWakeupCoalescing == .milliseconds(1))
+        let listen = "listen: [{ transport: udp, address: 127.0.0.1, port: 5060 }]\n"
+        #expect(try GatewayConfiguration.parse(listen + "media: { wakeup_coalescing: 2ms }", file: "gw.yaml")
+            .mediaWakeupCoalescing == .milliseconds(2))
+        #expect(try GatewayConfiguration.parse(listen + "media: { wakeup_coalescing: off }", file: "gw.yaml")
+            .mediaWakeupCoalescing == .zero)
+        #expect(try GatewayConfiguration.parse(listen + "media: { wakeup_coalescing: 0ms }", file: "gw.yaml")
+            .mediaWakeupCoalescing == .zero)
+        #expect(configurationErrorLines(listen + "media:\n  wakeup_coalescing: 20ms") == [
+            "gw.yaml:3:22: error: 'wakeup_coalescing' must be from 0s to 10ms, not 20ms (fix: write a duration in that range)",
+        ])
+        #expect(configurationErrorLines(listen + "media: { wakeup_coalescing: soon }") == [
+            "gw.yaml:2:29: error: 'wakeup_coalescing' must be a duration with a unit, not 'soon' (fix: write it like 250ms, 20s, 2m or 1h)",
+        ])
+    }
+
     @Test func syntaxErrorsNameTheirPosition() {
         #expect(throws: ConfigurationErrors.self) {
             _ = try GatewayConfiguration.parse("listen: [\n  - x", file: "bad.yaml")

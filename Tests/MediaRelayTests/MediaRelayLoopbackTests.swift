@@ -86,12 +86,14 @@ import Transcoding
         await engine.shutdown()
     }
 
-    @Test func bridgesSRTPToPlainRTP() async throws {
-        let engine = try engine(41200)
+    /// Every SDES suite (RFC 4568 §6.2 and AEAD_AES_128_GCM, RFC 7714 §14.2) through the
+    /// engine both ways, each on its own port range.
+    @Test(arguments: [(SRTPCryptoSuite.aesCM128HMACSHA1_80, 41200), (.aesCM128HMACSHA1_32, 41240), (.aeadAES128GCM, 41270)])
+    func bridgesSRTPToPlainRTP(suite: SRTPCryptoSuite, ports: Int) async throws {
+        let engine = try engine(ports, ports: 20)
         let session = try await engine.allocateSession(rtcpMux: true)
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
-        let suite = SRTPCryptoSuite.aesCM128HMACSHA1_80
         let relayKey = SDESKeyParameters.generate(for: suite)
         let phoneKey = SDESKeyParameters.generate(for: suite)
         let phone = try SRTPSession(suite: suite, localKey: phoneKey, remoteKey: relayKey)

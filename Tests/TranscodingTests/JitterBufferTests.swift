@@ -33,6 +33,34 @@ import Testing
         #expect(buffer.count == 0 && buffer.nextDeadline == nil)
     }
 
+    @Test func inOrderFastPathAccountsLikeInsertAndNext() {
+        var fast = JitterBuffer(configuration: .init(clockRate: 8000))
+        var slow = JitterBuffer(configuration: .init(clockRate: 8000))
+        for seq in UInt16(10)..<15 {
+            let time = UInt64(seq) * 21 * Self.ms
+            let accepted = fast.acceptInOrder(sequenceNumber: seq, timestamp: UInt32(seq) &* 160, payloadCount: 1, arrival: time)
+            #expect(accepted)
+            _ = insert(&slow, seq, at: time)
+            #expect(drain(&slow, now: time) == ["p\(seq)"])
+        }
+        #expect(fast.statistics == slow.statistics && fast.jitter == slow.jitter && fast.count == 0)
+        // A gap: refused (the packet must wait in the buffer); so is anything while one waits.
+        let accepted1 = fast.acceptInOrder(sequenceNumber: 16, timestamp: 16 * 160, payloadCount: 1, arrival: 16 * 21 * Self.ms)
+        #expect(!accepted1)
+        _ = insert(&fast, 16, at: 16 * 21 * Self.ms)
+        let accepted2 = fast.acceptInOrder(sequenceNumber: 15, timestamp: 15 * 160, payloadCount: 1, arrival: 16 * 21 * Self.ms)
+        #expect(!accepted2)
+        #expect(insert(&fast, 15, at: 16 * 21 * Self.ms) == .stored)
+        #expect(drain(&fast, now: 16 * 21 * Self.ms) == ["p15", "p16"])
+        // A duplicate of what the fast path took is late, as after insert and next.
+        let accepted3 = fast.acceptInOrder(sequenceNumber: 14, timestamp: 14 * 160, payloadCount: 1, arrival: 17 * 21 * Self.ms)
+        #expect(!accepted3)
+        #expect(insert(&fast, 14, at: 17 * 21 * Self.ms) == .late)
+        // Oversized: refused, so that insert counts it.
+        let accepted4 = fast.acceptInOrder(sequenceNumber: 17, timestamp: 17 * 160, payloadCount: 5000, arrival: 17 * 21 * Self.ms)
+        #expect(!accepted4)
+    }
+
     @Test func reorderedPacketsComeOutInOrder() {
         var buffer = JitterBuffer(configuration: .init(clockRate: 8000))
         _ = insert(&buffer, 1, at: 0)
