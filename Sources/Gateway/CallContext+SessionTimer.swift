@@ -72,18 +72,15 @@ extension CallContext {
         guard response.statusCode == 422, var leg = legs[id], !leg.sessionRetried, leg.pendingCancel == nil,
               !leg.cancelledBeforeSending, let target = leg.target, let minSE = response.minSE,
               let cseq = leg.invite.cseqNumber else { return false }
+        var invite = leg.invite
         for (name, value) in SessionTimer.requestHeaders(settings: CallService.sessionTimerSettings, atLeast: minSE)
         where name != .supported {
-            leg.invite.headers.set(name, value: value)
+            invite.headers.set(name, value: value)
         }
-        leg.invite.headers.set(.cseq, value: "\(cseq &+ 1) INVITE")
+        invite.headers.set(.cseq, value: "\(cseq &+ 1) INVITE")
         leg.sessionRetried = true
-        leg.dialog = nil
-        leg.provisionalSeen = false
-        leg.transaction = nil
         legs[id] = leg
-        logger.info("session interval raised after 422", metadata: ["callID": "\(callID)", "leg": "\(id)", "minSE": "\(minSE)"])
-        send(id, to: target)
+        resendInvite(id, invite, to: target, reason: "session interval raised after 422", metadata: ["minSE": "\(minSE)"])
         return true
     }
 
