@@ -11,7 +11,8 @@ extension CallService {
     static let sessionTimerSettings = SessionTimer.Settings()
 }
 
-/// A side of the call whose session timer runs: the caller's leg or one outbound leg.
+/// One of the call's dialogs: the inbound one (the caller's INVITE) or an outbound leg's. Keys
+/// the RFC 4028 timers and the requests the gateway sends in a dialog (CallContext+Roles).
 enum SessionTimerKey: Hashable, Sendable, CustomStringConvertible {
     case caller
     case leg(CallLegID)
@@ -30,6 +31,11 @@ struct RunningSessionTimer {
     var scheduled: Scheduled<Void>?
     /// The peer's Allow lists UPDATE: refreshes use UPDATE instead of re-INVITE (§10).
     var peerAllowsUpdate: Bool
+    /// Our refresh (a re-INVITE or UPDATE with our offer) is out in this dialog, its final
+    /// response not yet in: RFC 3261 §14.1/§14.2 and RFC 3311 §5.2, no other offer may cross it.
+    var refreshInFlight = false
+    /// A re-INVITE of ours (hold relayed from the other side) that waits for that refresh.
+    var deferredReinvite: (() -> Void)?
 }
 
 @available(macOS 15.0, *)
@@ -101,15 +107,17 @@ extension CallContext {
         scheduleSessionTimer(key)
     }
 
-    /// Schedules the next deadline of `key` on the call's loop (§10).
-    func scheduleSessionTimer(_ key: SessionTimerKey) {
+    /// Schedules the next deadline of `key` on the call's loop (§10), or a new look after `recheck`
+    /// (a refresh waiting for an INVITE transaction in the dialog to end).
+    func scheduleSessionTimer(_ key: SessionTimerKey, recheck: Duration? = nil) {
         guard var running = sessionTimers[key], !finished else { return }
         running.scheduled?.cancel()
         let at: Date
         switch running.timer.nextAction {
         case .refresh(let date), .expire(let date): at = date
         }
-        let milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
+        var milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
+        if let recheck { milliseconds = min(milliseconds, recheck.components.seconds * 1000) }
         running.scheduled = shard.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) { [self] in
             sessionTimerFired(key)
         }
@@ -119,8 +127,9 @@ extension CallContext {
     func sessionTimerFired(_ key: SessionTimerKey) {
         guard let running = sessionTimers[key], !finished else { return }
         sessionTimers[key]?.scheduled = nil
-        if case .leg(let id) = key, machine?.carriesCallee(id) != true {
-            // A leg that lost the race, never answered for good, or left (a transfer): no timer.
+        if side(of: key) == nil {
+            // A leg that lost the race, never answered for good, or left (a transfer), or an inbound
+            // dialog whose caller transferred the call: no timer.
             sessionTimers[key] = nil
             return
         }
@@ -160,65 +169,78 @@ extension CallContext {
     /// current SDP for that leg; a 2xx restarts the timer, 408/481 (or no answer) ends the call
     /// cleanly with BYE on both legs (§10), anything else keeps the session going.
     func sendSessionRefresh(_ key: SessionTimerKey) {
-        guard let running = sessionTimers[key], let stack else { return }
+        guard let running = sessionTimers[key], let stack, let role = side(of: key) else { return }
         // A hold re-INVITE is out in that dialog: its 2xx refreshes the session (CallContext+Hold).
-        if machine?.isReinvitePending(toward: key == .caller ? .caller : .callee) == true {
+        if machine?.isReinvitePending(toward: role) == true {
             sessionTimers[key]?.timer.refreshed(at: Date())
             return scheduleSessionTimer(key)
         }
-        let side: CallSide
-        let target: SIPTransportTarget
-        var dialog: SIPDialog
-        let contact: String
-        switch key {
-        case .caller:
-            guard let callerDialog else { return }
-            dialog = callerDialog
-            side = .caller
-            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
-            contact = contactHeader
-        case .leg(let id):
-            guard let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else { return }
-            dialog = legDialog
-            side = .callee
-            target = legTarget
-            contact = contactHeader(for: legTarget.transport)
+        // RFC 3261 §14.1: the peer's own offer (re-INVITE or UPDATE) is pending in that dialog,
+        // relayed to the other side: no INVITE of ours may cross it. Our 2xx to it refreshes the
+        // session (``sessionRefreshed(by:side:leg:)``); until then look again shortly.
+        if machine?.isOfferPending(from: role) == true {
+            logger.debug("session refresh waits for the peer's offer", metadata: ["callID": "\(callID)", "side": "\(key)"])
+            return scheduleSessionTimer(key, recheck: Self.refreshRecheck)
         }
+        guard var dialogRoute = route(key) else { return }
         let method: SIPMethod = running.peerAllowsUpdate ? .update : .invite
-        let body = machine?.currentDescription(for: side).map { Array($0.text.utf8) } ?? []
-        let outgoing = dialog.makeRequest(
-            method, contact: contact,
+        let body = machine?.currentDescription(for: role).map { Array($0.text.utf8) } ?? []
+        let outgoing = dialogRoute.dialog.makeRequest(
+            method, contact: dialogRoute.contact,
             headers: [(.supported, OptionTags.timer), (.sessionExpires, "\(running.timer.interval);refresher=uac")],
             body: body, contentType: body.isEmpty ? nil : "application/sdp")
-        switch key {
-        case .caller: callerDialog = dialog
-        case .leg(let id): legs[id]?.dialog = dialog
-        }
+        store(dialogRoute)
+        sessionTimers[key]?.refreshInFlight = true
         logger.debug("session refresh", metadata: ["callID": "\(callID)", "side": "\(key)", "method": "\(method)"])
         let shard = self.shard
+        let target = dialogRoute.target
         stack.sendRequest(outgoing.message, to: target) { [self] event in
             guard event.isFinal else { return }
             shard.eventLoop.execute { self.sessionRefreshAnswered(key, event, request: outgoing.message, target: target) }
         }
     }
 
+    /// How soon a refresh that waits for the peer's pending offer looks again.
+    static let refreshRecheck: Duration = .seconds(1)
+
+    /// True while our refresh is out in the dialog carrying `side` (RFC 3261 §14.2, RFC 3311
+    /// §5.2: a re-INVITE or an offer from the peer meanwhile gets 491).
+    func refreshInProgress(toward side: CallSide) -> Bool {
+        dialogKey(of: side).flatMap { sessionTimers[$0]?.refreshInFlight } ?? false
+    }
+
+    /// Runs `send` (our re-INVITE toward `side`) now, or after the refresh out in that dialog has
+    /// its final response (RFC 3261 §14.1: one INVITE transaction at a time, one offer at a time).
+    func afterRefresh(toward side: CallSide, _ send: @escaping () -> Void) {
+        guard let key = dialogKey(of: side), sessionTimers[key]?.refreshInFlight == true else { return send() }
+        sessionTimers[key]?.deferredReinvite = send
+    }
+
+    /// The refresh in `key` is over: a re-INVITE that waited for it goes now.
+    func refreshFinished(_ key: SessionTimerKey) {
+        sessionTimers[key]?.refreshInFlight = false
+        if let deferred = sessionTimers[key]?.deferredReinvite {
+            sessionTimers[key]?.deferredReinvite = nil
+            deferred()
+        }
+    }
+
     func sessionRefreshAnswered(_ key: SessionTimerKey, _ event: SIPClientEvent, request: SIPMessage,
                                 target: SIPTransportTarget) {
         guard !finished, sessionTimers[key] != nil else { return }
-        if case .leg(let id) = key, machine?.carriesCallee(id) != true {
-            // The leg was replaced meanwhile (a transfer): its 481 must not end the call.
+        defer { refreshFinished(key) }
+        if side(of: key) == nil {
+            // The dialog was replaced meanwhile (a transfer): its 481 must not end the call.
+            let deferred = sessionTimers[key]?.deferredReinvite
             sessionTimers[key] = nil
+            deferred?()
             return
         }
         let status = event.statusCode
         if case .final(let response) = event, (200..<300).contains(status), request.method == .invite {
             // RFC 3261 §13.2.2.4: the re-INVITE's 2xx is acknowledged in the dialog.
-            let dialog: SIPDialog? = switch key {
-            case .caller: callerDialog
-            case .leg(let id): legs[id]?.dialog
-            }
-            if let dialog, let stack {
-                let ack = dialog.makeAck(inviteSequence: request.cseqNumber ?? 1).message
+            if let current = dialog(key), let stack {
+                let ack = current.makeAck(inviteSequence: request.cseqNumber ?? 1).message
                 _ = stack.sendAck(for: ack, response: response, to: target)
             }
         }
