@@ -36,6 +36,8 @@ struct RunningSessionTimer {
     var refreshInFlight = false
     /// A re-INVITE of ours (hold relayed from the other side) that waits for that refresh.
     var deferredReinvite: (() -> Void)?
+    /// The refresh fell due while the peer's offer was pending and waits (logged once).
+    var waitingForOffer = false
 }
 
 @available(macOS 15.0, *)
@@ -108,7 +110,7 @@ extension CallContext {
     }
 
     /// Schedules the next deadline of `key` on the call's loop (§10), or a new look after `recheck`
-    /// (a refresh waiting for an INVITE transaction in the dialog to end).
+    /// (a refresh waiting for an INVITE transaction in the dialog to end; its deadline has passed).
     func scheduleSessionTimer(_ key: SessionTimerKey, recheck: Duration? = nil) {
         guard var running = sessionTimers[key], !finished else { return }
         running.scheduled?.cancel()
@@ -117,7 +119,7 @@ extension CallContext {
         case .refresh(let date), .expire(let date): at = date
         }
         var milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
-        if let recheck { milliseconds = min(milliseconds, recheck.components.seconds * 1000) }
+        if let recheck { milliseconds = recheck.components.seconds * 1000 }
         running.scheduled = shard.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) { [self] in
             sessionTimerFired(key)
         }
@@ -130,9 +132,15 @@ extension CallContext {
         if side(of: key) == nil {
             // A leg that lost the race, never answered for good, or left (a transfer), or an inbound
             // dialog whose caller transferred the call: no timer.
-            sessionTimers[key] = nil
-            return
+            return dropSessionTimer(key)
         }
+        let due: Date
+        switch running.timer.nextAction {
+        case .refresh(let date), .expire(let date): due = date
+        }
+        // A task that was already on its way when the timer moved on (a refresh seen meanwhile,
+        // which rescheduled it): not due yet.
+        if due.timeIntervalSinceNow > Self.earlyFireTolerance { return scheduleSessionTimer(key) }
         switch running.timer.nextAction {
         case .refresh:
             sendSessionRefresh(key)
@@ -161,6 +169,7 @@ extension CallContext {
         } else {
             sessionTimers[key]?.timer.refreshed(at: now)
         }
+        sessionTimers[key]?.waitingForOffer = false
         scheduleSessionTimer(key)
         return headers
     }
@@ -179,9 +188,13 @@ extension CallContext {
         // relayed to the other side: no INVITE of ours may cross it. Our 2xx to it refreshes the
         // session (``sessionRefreshed(by:side:leg:)``); until then look again shortly.
         if machine?.isOfferPending(from: role) == true {
-            logger.debug("session refresh waits for the peer's offer", metadata: ["callID": "\(callID)", "side": "\(key)"])
+            if sessionTimers[key]?.waitingForOffer == false {
+                logger.info("session refresh waits for the peer's offer", metadata: ["callID": "\(callID)", "side": "\(key)"])
+            }
+            sessionTimers[key]?.waitingForOffer = true
             return scheduleSessionTimer(key, recheck: Self.refreshRecheck)
         }
+        sessionTimers[key]?.waitingForOffer = false
         guard var dialogRoute = route(key) else { return }
         let method: SIPMethod = running.peerAllowsUpdate ? .update : .invite
         let body = machine?.currentDescription(for: role).map { Array($0.text.utf8) } ?? []
@@ -202,6 +215,8 @@ extension CallContext {
 
     /// How soon a refresh that waits for the peer's pending offer looks again.
     static let refreshRecheck: Duration = .seconds(1)
+    /// A deadline further away than this when its task runs was moved meanwhile (the task is stale).
+    static let earlyFireTolerance: TimeInterval = 0.5
 
     /// True while our refresh is out in the dialog carrying `side` (RFC 3261 §14.2, RFC 3311
     /// §5.2: a re-INVITE or an offer from the peer meanwhile gets 491).
@@ -214,6 +229,14 @@ extension CallContext {
     func afterRefresh(toward side: CallSide, _ send: @escaping () -> Void) {
         guard let key = dialogKey(of: side), sessionTimers[key]?.refreshInFlight == true else { return send() }
         sessionTimers[key]?.deferredReinvite = send
+    }
+
+    /// The dialog `key` carries no side any more: its timer goes; a re-INVITE that waited for its
+    /// refresh goes now (into the dialog that carries that side now).
+    func dropSessionTimer(_ key: SessionTimerKey) {
+        let removed = sessionTimers.removeValue(forKey: key)
+        removed?.scheduled?.cancel()
+        removed?.deferredReinvite?()
     }
 
     /// The refresh in `key` is over: a re-INVITE that waited for it goes now.
@@ -231,10 +254,7 @@ extension CallContext {
         defer { refreshFinished(key) }
         if side(of: key) == nil {
             // The dialog was replaced meanwhile (a transfer): its 481 must not end the call.
-            let deferred = sessionTimers[key]?.deferredReinvite
-            sessionTimers[key] = nil
-            deferred?()
-            return
+            return dropSessionTimer(key)
         }
         let status = event.statusCode
         if case .final(let response) = event, (200..<300).contains(status), request.method == .invite {
