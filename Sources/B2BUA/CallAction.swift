@@ -51,7 +51,8 @@ public enum CallAction: Sendable, Equatable {
     case ackLeg(CallLegID)
     /// BYE a leg's dialog with this `Reason`.
     case sendByeToLeg(CallLegID, reason: Reason)
-    /// BYE the caller's dialog with this `Reason`.
+    /// BYE the inbound (caller's INVITE) dialog with this `Reason`. A caller's role carried by an
+    /// outbound leg after a transfer gets ``sendByeToLeg(_:reason:)``.
     case sendByeToCaller(reason: Reason)
     /// Start (or restart) a timer; fire it back through ``CallStateMachine/timerFired(_:at:)``.
     case startTimer(CallTimer, after: Duration)
@@ -67,9 +68,10 @@ public enum CallAction: Sendable, Equatable {
     /// Answer, with 200 and this SDP, the offer from this side that was
     /// ``ReofferOutcome/forwarded``.
     case answerPendingOffer(CallSide, sdp: SessionDescription)
-    /// NOTIFY the referrer (the leg that sent REFER) with `SIP/2.0 <status>` as message/sipfrag
-    /// (RFC 3515 §2.4.5); `final` terminates the implicit subscription.
-    case notifyTransfer(CallLegID, status: Int, final: Bool)
+    /// NOTIFY the referrer (the leg whose dialog carried the REFER; nil: the inbound dialog) with
+    /// `SIP/2.0 <status>` as message/sipfrag (RFC 3515 §2.4.5); `final` terminates the implicit
+    /// subscription.
+    case notifyTransfer(CallLegID?, status: Int, final: Bool)
     /// The call is over for the caller: store this record.
     case callEnded(CallRecord)
 }

@@ -4,7 +4,8 @@ import SIPCore
 
 /// A side of an answered call that sent an in-dialog offer.
 public enum CallSide: Sendable, Hashable {
-    /// The caller's (inbound) leg.
+    /// The caller's role: the inbound leg, or the leg that replaced it in a transfer the caller
+    /// asked (``CallStateMachine/callerLeg``).
     case caller
     /// The answered outbound leg.
     case callee
@@ -34,7 +35,7 @@ extension CallStateMachine {
         guard case .answered(let winner) = state else { return [] }
         let reason = Q850Cause.reason(cause)
         closeRecord(of: winner, at: now)
-        return [.sendByeToLeg(winner, reason: reason), .sendByeToCaller(reason: reason)]
+        return [.sendByeToLeg(winner, reason: reason)] + byeCallerRole(reason: reason, at: now)
             + end(by: .gateway, status: 200, cause: cause, at: now)
     }
 

@@ -30,7 +30,7 @@ extension CallStateMachine {
         let changed = direction != (hold.offered[side] ?? .sendrecv)
         let other = side.other
         // A referrer that hung up during its transfer has no dialog to re-INVITE (a 481 would end the call).
-        let otherGone = other == .callee && transfer?.referrerGone == true
+        let otherGone = referrerGone(other)
         // RFC 3264 §4: no new offer to a delayed-offer caller before its ACK answered ours; the
         // hold goes to it after the ACK (receiveCallerAnswer).
         let otherAwaitsAnswer = other == .caller && awaitingCallerAnswer
@@ -158,8 +158,7 @@ extension CallStateMachine {
 
     /// True when `side` is an endpoint in ``doorEndpoints``.
     func isDoor(_ side: CallSide) -> Bool {
-        let leg = side == .caller ? decision.callerLeg : answeredLeg.flatMap { legs[$0]?.request.target }
-        guard let leg, leg.kind == .endpoint else { return false }
+        guard let leg = party(of: side), leg.kind == .endpoint else { return false }
         return doorEndpoints.contains(leg.target)
     }
 

@@ -10,20 +10,22 @@ extension CallStateMachine {
     }
 
     /// The offer for an outbound leg, built from the target's profile and pointing at the
-    /// gateway's callee-side ports. Video is offered only when the caller offered it, the
+    /// gateway's ports of `side` (the callee's; the caller's for a target that will take the
+    /// caller's role in a transfer). Video is offered only when the caller offered it, the
     /// target passes video and a port was allocated for it. The video is relayed untouched, so
     /// H.264 is offered in the caller's configurations (RFC 6184 §8.2.2: `profile-level-id` and
     /// `packetization-mode` as the caller offered them), not in the RFC 6184 §8.1 default.
-    func offer(for profile: SDPMediaProfile) -> SessionDescription {
+    func offer(for profile: SDPMediaProfile, toward side: CallSide = .callee) -> SessionDescription {
+        let (ports, keys) = side == .callee ? (media.calleePorts, media.calleeCryptoKeys) : (media.callerPorts, media.callerCryptoKeys)
         let callerVideo = callerOffer.media.first { $0.media == .video && $0.port != 0 }
-        let kinds: [MediaType] = callerVideo != nil && profile.video == .pass && media.calleePorts.count > 1
+        let kinds: [MediaType] = callerVideo != nil && profile.video == .pass && ports.count > 1
             ? [.audio, .video] : [.audio]
         var profile = profile
         if let callerVideo, kinds.contains(.video) {
             profile.videoCodecs = Self.passedThrough(profile.videoCodecs, offered: callerVideo)
         }
-        let local = LocalMedia(address: media.address, ports: Array(media.calleePorts.prefix(kinds.count)),
-                               sessionID: media.sessionID, cryptoKeys: media.calleeCryptoKeys)
+        let local = LocalMedia(address: media.address, ports: Array(ports.prefix(kinds.count)),
+                               sessionID: media.sessionID, cryptoKeys: keys)
         return Negotiator(profile: profile).offer(local: local, media: kinds)
     }
 

@@ -3,14 +3,16 @@ import Foundation
 import SDP
 import SIPCore
 
-/// A blind transfer asked by the answered leg's REFER (RFC 3515, RFC 5589 §6): the caller (the
+/// A blind transfer asked by one side's REFER (RFC 3515, RFC 5589 §6): the other side (the
 /// transferee) stays on its dialog and its anchored media; the gateway rings the target that the
 /// dial plan gives for the Refer-To number, attempt after attempt on the outcomes each names in
-/// `next_on`, and when one answers the media engine is re-pointed at it, the referrer gets the
-/// final NOTIFY and a BYE.
+/// `next_on`, and when one answers it takes the referrer's role (and its media ports), the media
+/// engine is re-pointed at it, and the referrer gets the final NOTIFY and a BYE.
 struct TransferRun: Sendable {
-    /// The leg that sent the REFER.
-    var referrer: CallLegID
+    /// The role of the referrer: the target takes it over.
+    var side: CallSide
+    /// The dialog that carried the REFER: an outbound leg, or nil for the inbound dialog.
+    var referrer: CallLegID?
     /// The dial plan's decision for the Refer-To number.
     var target: RoutingDecision
     /// The registrar's contacts for the endpoints the decision names.
@@ -31,37 +33,44 @@ struct TransferRun: Sendable {
 public enum TransferStart: Sendable, Equatable {
     /// 202 Accepted (RFC 3515 §2.4.2): the actions ring the target and send the first NOTIFY.
     case accepted
-    /// Refused with this status: 403 (from the caller's leg, or from a trunk), 481 (from a leg that
-    /// no longer carries the call), 491 (a transfer is already running), 404/480 (the dial plan
-    /// has nowhere to send the number).
+    /// Refused with this status: 403 (from a trunk or an unknown caller, or before the answer),
+    /// 481 (from a dialog that no longer carries the call), 491 (a transfer is already running),
+    /// 404/480 (the dial plan has nowhere to send the number).
     case refused(status: Int)
 }
 
 extension CallStateMachine {
-    /// The answered leg's REFER to `target` (the dial plan's decision for the Refer-To number,
-    /// as if the caller had dialled it), with the registrar's `contacts` for its endpoints. The
-    /// target's first attempt rings (its legs in parallel, its ring timeout); the referrer gets
-    /// NOTIFY `100 Trying` at once and the final status later
-    /// (``CallAction/notifyTransfer(_:status:final:)``).
+    /// A REFER to `target` (the dial plan's decision for the Refer-To number, as if the caller had
+    /// dialled it) from one side of the answered call, with the registrar's `contacts` for its
+    /// endpoints. The other side is the transferee; the target's first attempt rings (its legs in
+    /// parallel, its ring timeout); the referrer gets NOTIFY `100 Trying` at once and the final
+    /// status later (``CallAction/notifyTransfer(_:status:final:)``). The target's legs are offered
+    /// the referrer's media ports: on answer they take its role (for the caller's role, the leg
+    /// becomes ``callerLeg``).
     ///
-    /// `leg` is the outbound leg whose dialog carried the REFER (nil: the answered one). A REFER
-    /// in the dialog of a leg that no longer carries the callee (a forked leg that lost, a
-    /// referrer that left or was replaced) gets 481 (RFC 3261 §12.2.2: no such dialog in the call).
+    /// `leg` is the outbound leg whose dialog carried the REFER (nil: the answered leg for the
+    /// callee, the inbound dialog for the caller). A REFER in a dialog that no longer carries
+    /// that side (a forked leg that lost, a referrer that left or was replaced) gets 481 (RFC 3261
+    /// §12.2.2: no such dialog in the call).
     public mutating func receiveTransfer(to target: RoutingDecision, contacts: [String: [String]], from side: CallSide,
                                          leg: CallLegID? = nil, at now: Date) -> (start: TransferStart, actions: [CallAction]) {
-        if side == .callee, let leg, !carriesCallee(leg) { return (.refused(status: 481), []) }
-        // Issue 6: transfers from the internal side only. A carrier's REFER (the answered leg is a
-        // trunk) would dial any number on the internal caller's account (toll fraud).
-        guard side == .callee, let winner = answeredLeg, legs[winner]?.request.target.kind == .endpoint else {
-            return (.refused(status: 403), [])
+        switch side {
+        case .callee: if let leg, !carriesCallee(leg) { return (.refused(status: 481), []) }
+        case .caller:
+            if answeredLeg != nil, leg != callerLeg || referrerGone(from: leg, side: .caller) { return (.refused(status: 481), []) }
         }
+        // Issue 6: transfers from the internal side only. A carrier's REFER would dial any number
+        // on the internal party's account (toll fraud).
+        guard let winner = answeredLeg, isInternal(side) else { return (.refused(status: 403), []) }
         guard transfer == nil else { return (.refused(status: 491), []) }
         guard !target.attempts.isEmpty else { return (.refused(status: target.final.status), []) }
-        transfer = TransferRun(referrer: winner, target: target, contacts: contacts, attempt: decision.attempts.count + 1)
+        let referrer = side == .callee ? winner : callerLeg
+        transfer = TransferRun(side: side, referrer: referrer, target: target, contacts: contacts,
+                               attempt: decision.attempts.count + 1)
         var index = 0
         while true {
             if let ringing = ringTransferAttempt(index, at: now) {
-                return (.accepted, [.notifyTransfer(winner, status: 100, final: false)] + ringing)
+                return (.accepted, [.notifyTransfer(referrer, status: 100, final: false)] + ringing)
             }
             // Nobody to ring in this attempt (offline): the next one when `next_on` says so.
             guard target.attempts[index].nextOn.contains(where: { $0.covers(.offline) }), index + 1 < target.attempts.count else {
@@ -92,7 +101,7 @@ extension CallStateMachine {
                 let id = CallLegID(nextLeg)
                 nextLeg += 1
                 let request = OutboundLegRequest(id: id, attempt: run.attempt, target: leg, contact: contact,
-                                                 identity: attempt.identity, offer: offer(for: profile))
+                                                 identity: attempt.identity, offer: offer(for: profile, toward: run.side))
                 records.append(.init(target: leg.target, contact: contact, attempt: run.attempt, outcome: "pending",
                                      status: nil, started: now, ended: nil))
                 legs[id] = OutboundLeg(request: request, profile: profile, phase: .trying, record: records.count - 1)
@@ -118,8 +127,8 @@ extension CallStateMachine {
         }
         records[leg.record].status = status
         if status < 300, let sdp, let session = try? Negotiator(profile: leg.profile).negotiate(offer: leg.request.offer, answer: sdp),
-           let callerAnswer {
-            return completeTransfer(run, to: id, session: session, callerSession: callerAnswer.session, at: now)
+           callerAnswer != nil {
+            return completeTransfer(run, to: id, session: session, at: now)
         }
         legs[id]?.phase = .terminated
         records[leg.record].ended = now
@@ -162,14 +171,15 @@ extension CallStateMachine {
     /// did not hang up during its own transfer. Requests of the gateway's own (session refreshes)
     /// go only into such a leg, and only its failures end the call.
     public func carriesCallee(_ id: CallLegID) -> Bool {
-        answeredLeg == id && !(transfer?.referrer == id && transfer?.referrerGone == true)
+        answeredLeg == id && !referrerGone(from: id, side: .callee)
     }
 
-    /// The referrer's BYE during the transfer: its leg ends, the caller keeps waiting.
-    mutating func referrerLeft(_ id: CallLegID, at now: Date) -> [CallAction]? {
-        guard transfer?.referrer == id, answeredLeg == id else { return nil }
+    /// The referrer's BYE during its transfer, through dialog `leg` (nil: the inbound one) on
+    /// `side`: it leaves, the transferee keeps waiting for the target. Nil when that dialog is not
+    /// the running transfer's referrer.
+    mutating func referrerLeft(_ leg: CallLegID?, side: CallSide) -> [CallAction]? {
+        guard let run = transfer, run.side == side, run.referrer == leg, !run.referrerGone else { return nil }
         transfer?.referrerGone = true
-        closeRecord(of: id, at: now)
         return []
     }
 
@@ -216,59 +226,91 @@ extension CallStateMachine {
     }
 
     /// The transfer failed with `status`: the referrer is told (RFC 3515 §2.4.5) and keeps the
-    /// call; when it already left, the caller is hung up.
+    /// call; when it already left, the transferee is hung up.
     private mutating func finishTransfer(status: Int, at now: Date) -> [CallAction] {
         guard let run = transfer else { return [] }
-        transfer = nil
-        if run.referrerGone {
-            let reason = Q850Cause.reason(forStatus: status)
-            return [.sendByeToCaller(reason: reason)] + end(by: .gateway, status: 200, cause: reason.cause ?? Q850Cause.normalClearing, at: now)
+        guard run.referrerGone else {
+            transfer = nil
+            return [.notifyTransfer(run.referrer, status: status, final: true)]
         }
-        return [.notifyTransfer(run.referrer, status: status, final: true)]
+        let reason = Q850Cause.reason(forStatus: status)
+        let bye: [CallAction]
+        switch run.side {
+        case .callee: bye = byeCallerRole(reason: reason, at: now)
+        case .caller:
+            bye = answeredLeg.map { [.sendByeToLeg($0, reason: reason)] } ?? []
+            if let answeredLeg { closeRecord(of: answeredLeg, at: now) }
+        }
+        transfer = nil
+        return bye + end(by: .gateway, status: 200, cause: reason.cause ?? Q850Cause.normalClearing, at: now)
     }
 
+    /// Transfer leg `id` answered with `session`: it takes the referrer's role (for the callee,
+    /// the answered leg; for the caller, ``callerLeg`` with its profile, our offer and the
+    /// session), the other ringing legs are cancelled, the media engine is re-pointed, the
+    /// transferee's held or waiting state is settled, and the referrer gets the final NOTIFY and
+    /// a BYE.
     private mutating func completeTransfer(_ run: TransferRun, to id: CallLegID, session: NegotiatedSession,
-                                           callerSession: NegotiatedSession, at now: Date) -> [CallAction] {
+                                           at now: Date) -> [CallAction] {
         transfer = nil
         guard let leg = legs[id] else { return [] }
-        state = .answered(winner: id)
-        calleeSession = session
+        let side = run.side
+        let other = side.other
+        // What the referrer last got from us, before its role moves.
+        let referrerSent = currentDescription(for: side)
+        switch side {
+        case .callee:
+            state = .answered(winner: id)
+            calleeSession = session
+        case .caller:
+            callerLeg = id
+            callerProfile = leg.profile
+            callerAnswer = Negotiator.Answer(description: leg.request.offer, session: session)
+            awaitingCallerAnswer = false
+        }
         legs[id]?.phase = .answered
         records[leg.record].outcome = "200"
-        let referrerSent = hold.sent[.callee] ?? legs[run.referrer]?.request.offer
-        // The new callee dialog starts from the gateway's offer: no hold state carried over.
-        hold.sent[.callee] = nil
-        hold.established[.callee] = nil
-        hold.outgoing[.callee] = nil
-        hold.lastVersion[.callee] = nil
+        // The new dialog starts from the gateway's offer: no hold state carried over.
+        hold.sent[side] = nil
+        hold.established[side] = nil
+        hold.outgoing[side] = nil
+        hold.lastVersion[side] = nil
         // The referrer's hold (RFC 5589 §6: transferors hold before REFER) ends with its dialog:
-        // the new callee is sendrecv, so a caller the gateway held is resumed below.
-        hold.offered[.callee] = nil
-        let referrerOffer = hold.waiting.removeValue(forKey: .callee)
+        // the target is sendrecv, so a transferee the gateway held is resumed below.
+        hold.offered[side] = nil
+        let referrerOffer = hold.waiting.removeValue(forKey: side)
         var actions: [CallAction] = [.ackLeg(id), .stopTimer(.transferRing)]
         if referrerOffer != nil, let previous = referrerSent {
-            actions.append(.answerPendingOffer(.callee, sdp: previous))
+            actions.append(.answerPendingOffer(side, sdp: previous))
         }
         let elsewhere = Q850Cause.completedElsewhere
-        for other in run.legs.sorted() where other != id {
-            guard let ringing = legs[other], ringing.isLive else { continue }
-            legs[other]?.phase = .cancelling
-            legs[other]?.cancelReason = elsewhere
+        for loser in run.legs.sorted() where loser != id {
+            guard let ringing = legs[loser], ringing.isLive else { continue }
+            legs[loser]?.phase = .cancelling
+            legs[loser]?.cancelReason = elsewhere
             records[ringing.record].outcome = "cancelled"
-            actions.append(.cancelLeg(other, reason: elsewhere))
+            actions.append(.cancelLeg(loser, reason: elsewhere))
         }
-        actions.append(.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerSession),
-                                              callee: .init(localPorts: media.calleePorts, session: session), isEarly: false)))
-        // The caller's offer that waited for the referrer's answer is answered locally.
-        actions += answerWaiting(toward: .caller)
-        if hold.outgoing[.caller]?.retryDue == true { actions += retryReinvite(toward: .caller) }
-        if hold.outgoing[.caller] == nil, (hold.established[.caller] ?? .sendrecv) != .sendrecv {
-            actions += sendReinvite(toward: .caller, direction: .sendrecv)
+        if let callerAnswer, let calleeSession {
+            actions.append(.updateMedia(MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerAnswer.session),
+                                                  callee: .init(localPorts: media.calleePorts, session: calleeSession),
+                                                  isEarly: false)))
+        }
+        // The transferee's offer that waited for the referrer's answer is answered locally.
+        actions += answerWaiting(toward: other)
+        if hold.outgoing[other]?.retryDue == true { actions += retryReinvite(toward: other) }
+        if hold.outgoing[other] == nil, (hold.established[other] ?? .sendrecv) != .sendrecv {
+            actions += sendReinvite(toward: other, direction: .sendrecv)
         }
         if !run.referrerGone {
-            closeRecord(of: run.referrer, at: now)
-            actions += [.notifyTransfer(run.referrer, status: 200, final: true),
-                        .sendByeToLeg(run.referrer, reason: Q850Cause.reason(Q850Cause.normalClearing))]
+            let reason = Q850Cause.reason(Q850Cause.normalClearing)
+            actions.append(.notifyTransfer(run.referrer, status: 200, final: true))
+            if let referrer = run.referrer {
+                closeRecord(of: referrer, at: now)
+                actions.append(.sendByeToLeg(referrer, reason: reason))
+            } else {
+                actions.append(.sendByeToCaller(reason: reason))
+            }
         }
         return actions
     }

@@ -38,8 +38,11 @@ import SIPCore
 /// After the answer, ``receiveSessionOffer(_:from:at:)`` passes hold/unhold to the other leg as
 /// a re-INVITE (with RFC 3261 §14.1 glare handling) and answers other offers locally, and
 /// ``receiveMediaTimeout(at:)`` ends the call unless it is on hold; dialogs themselves are
-/// ``SIPDialog`` values kept by the handler (Gateway's `CallService`). A REFER from the
-/// answered internal callee is a blind transfer (``receiveTransfer``, CallStateMachine+Transfer).
+/// ``SIPDialog`` values kept by the handler (Gateway's `CallService`). A REFER from an internal
+/// side of the answered call is a blind transfer (``receiveTransfer``, CallStateMachine+Transfer):
+/// the other side stays, the target's leg takes the referrer's role. The caller's role is carried
+/// by the inbound dialog until the caller transfers; then by an outbound leg (``callerLeg``,
+/// CallStateMachine+Roles).
 /// Not handled here: PRACK and session timers (the handler runs those).
 public struct CallStateMachine: Sendable {
     enum State: Sendable, Equatable {
@@ -85,7 +88,9 @@ public struct CallStateMachine: Sendable {
     var awaitingCallerAnswer = false
     let contacts: [String: [String]]
     let media: MediaAllocation
-    let callerProfile: SDPMediaProfile
+    /// The media profile of the caller's role: the inbound caller's, or the leg that took its
+    /// place in a transfer (``callerLeg``).
+    var callerProfile: SDPMediaProfile
     var state: State = .idle
     var legs: [CallLegID: OutboundLeg] = [:]
     var nextLeg = 1
@@ -106,6 +111,10 @@ public struct CallStateMachine: Sendable {
     public var doorEndpoints: Set<String> = []
     /// A blind transfer in progress (CallStateMachine+Transfer).
     var transfer: TransferRun?
+    /// The outbound leg that carries the caller's role since the caller transferred the call
+    /// (RFC 3515: the transfer target took the referrer's place); nil while the inbound dialog
+    /// carries it (CallStateMachine+Roles).
+    public internal(set) var callerLeg: CallLegID?
     var answered: Date?
 
     /// Creates the call.
@@ -173,22 +182,39 @@ public struct CallStateMachine: Sendable {
     public mutating func receiveCallerBye(reason: Reason?, at now: Date) -> [CallAction] {
         switch state {
         case .routing: return receiveCallerCancel(reason: reason, at: now)
-        case .answered(let winner):
-            let legReason = Self.q850(reason)
-            closeRecord(of: winner, at: now)
-            return [.sendByeToLeg(winner, reason: legReason)]
-                + end(by: .caller, status: 200, cause: legReason.cause ?? Q850Cause.normalClearing, at: now)
+        case .answered:
+            // The inbound dialog no longer carries the caller (it transferred; its BYE crossed
+            // ours), or it hung up after its REFER's 202: the call goes on.
+            guard callerLeg == nil else { return [] }
+            if let left = referrerLeft(nil, side: .caller) { return left }
+            return callerRoleLeft(reason: reason, at: now)
         case .idle, .ended: return []
         }
     }
 
-    /// A BYE on an outbound leg: when it is the answered leg, the caller gets BYE too.
+    /// The dialog carrying the caller's role sent BYE: the answered leg gets BYE with the same
+    /// Q.850 cause (or 16) and the call ends.
+    mutating func callerRoleLeft(reason: Reason?, at now: Date) -> [CallAction] {
+        guard case .answered(let winner) = state else { return [] }
+        let legReason = Self.q850(reason)
+        closeRecord(of: winner, at: now)
+        if let callerLeg { closeRecord(of: callerLeg, at: now) }
+        return [.sendByeToLeg(winner, reason: legReason)]
+            + end(by: .caller, status: 200, cause: legReason.cause ?? Q850Cause.normalClearing, at: now)
+    }
+
+    /// A BYE on an outbound leg: when it is the answered leg, the caller gets BYE too; when it
+    /// carries the caller's role (``callerLeg``), the answered leg does.
     public mutating func receiveLegBye(reason: Reason?, from id: CallLegID, at now: Date) -> [CallAction] {
-        if let left = referrerLeft(id, at: now) { return left }
+        if let role = side(of: id), let left = referrerLeft(id, side: role) {
+            closeRecord(of: id, at: now)
+            return left
+        }
+        if callerLeg == id { return callerRoleLeft(reason: reason, at: now) }
         guard case .answered(let winner) = state, winner == id else { return [] }
         let callerReason = Self.q850(reason)
         closeRecord(of: winner, at: now)
-        return [.sendByeToCaller(reason: callerReason)]
+        return byeCallerRole(reason: callerReason, at: now)
             + end(by: .callee, status: 200, cause: callerReason.cause ?? Q850Cause.normalClearing, at: now)
     }
 

@@ -1,9 +1,11 @@
 import B2BUA
 import DialPlan
 import Foundation
+import Logging
 import Registrar
 import SIPCore
 import SIPStack
+import SIPTransport
 
 @available(macOS 15.0, *)
 extension CallContext {
@@ -19,16 +21,25 @@ extension CallContext {
         var client = DigestClient(username: registration.user, secret: secret)
         guard let retried = Self.authenticatedInvite(leg.invite, challenge: response, client: &client,
                                                      realm: registration.realm) else { return false }
-        leg.invite = retried
         leg.challengeAnswered = true
-        // The new transaction starts afresh: no early dialog, no provisional seen yet (§9.1).
+        legs[id] = leg
+        resendInvite(id, retried, to: target, reason: "answering the carrier's challenge", metadata: ["status": "\(status)"])
+        return true
+    }
+
+    /// Sends leg `id`'s INVITE again as a new client transaction (CSeq already raised in
+    /// `invite`): after a 401/407 (§22.2) or a 422 (RFC 4028 §7.4). The new transaction starts
+    /// afresh: no early dialog, no provisional seen yet (RFC 3261 §9.1: CANCEL waits for one).
+    func resendInvite(_ id: CallLegID, _ invite: SIPMessage, to target: SIPTransportTarget, reason: String,
+                      metadata: Logger.Metadata = [:]) {
+        guard var leg = legs[id] else { return }
+        leg.invite = invite
         leg.dialog = nil
         leg.provisionalSeen = false
         leg.transaction = nil
         legs[id] = leg
-        logger.info("answering the carrier's challenge", metadata: ["callID": "\(callID)", "leg": "\(id)", "status": "\(status)"])
+        logger.info("\(reason)", metadata: metadata.merging(["callID": "\(callID)", "leg": "\(id)"]) { own, _ in own })
         send(id, to: target)
-        return true
     }
 
     /// `invite` with the next CSeq and credentials for the challenges of `response` (401:

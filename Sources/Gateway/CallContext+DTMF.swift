@@ -44,12 +44,15 @@ extension CallContext {
             // Another leg than the early one: INFOs held for the early leg are void.
             dtmfDeferredINFO.removeAll { $0.leg == .b }
         }
-        let callerProfile = decision.callerLeg?.media.dtmf ?? decision.doorActions.first?.dtmf ?? DTMFProfile.phoneDefault
+        // The caller's role may have moved to a transfer target's leg (CallContext+Roles).
+        let callerTarget = machine?.callerLeg.flatMap { legs[$0]?.request.target }
+        let callerProfile = callerTarget?.media.dtmf ?? decision.callerLeg?.media.dtmf ?? decision.doorActions.first?.dtmf
+            ?? DTMFProfile.phoneDefault
         let callerEvents = Self.negotiatesTelephoneEvent(plan.caller)
         let calleeEvents = Self.negotiatesTelephoneEvent(plan.callee)
         dtmfEventClocks[.a] = Self.telephoneEventClock(plan.caller)
         dtmfEventClocks[.b] = Self.telephoneEventClock(plan.callee)
-        let caller = Self.legConfiguration(name: decision.caller, profile: callerProfile, telephoneEvent: callerEvents,
+        let caller = Self.legConfiguration(name: callerTarget?.target ?? decision.caller, profile: callerProfile, telephoneEvent: callerEvents,
                                            infoAllowed: isDoorCall)
         // A registered endpoint without telephone-event takes INFO rather than tones (what the
         // gateway relayed before the interworking; a 405/415 there ends the attempt, never loops).

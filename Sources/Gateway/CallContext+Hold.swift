@@ -40,7 +40,8 @@ extension CallContext {
     }
 
     func refreshTarget(from request: SIPMessage, side: CallSide, leg: CallLegID?) {
-        if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
+        // The dialog the request came in (the caller's role may be carried by a leg, CallContext+Roles).
+        if let leg { legs[leg]?.dialog?.refreshTarget(from: request) } else { callerDialog?.refreshTarget(from: request) }
     }
 
     /// 200 with our SDP to an in-dialog offer (and the session-timer fields, RFC 4028 §9).
@@ -77,50 +78,30 @@ extension CallContext {
         let unsendable = { [self] in
             self.shard.eventLoop.execute { self.drive { $0.receiveReinviteResponse(500, sdp: nil, from: side, at: Date()) } }
         }
-        let target: SIPTransportTarget
-        var dialog: SIPDialog
-        let contact: String
-        switch side {
-        case .caller:
-            guard let callerDialog else { return unsendable() }
-            dialog = callerDialog
-            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
-            contact = contactHeader
-        case .callee:
-            guard let id = machine?.answeredLeg, let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else {
-                return unsendable()
-            }
-            dialog = legDialog
-            target = legTarget
-            contact = contactHeader(for: legTarget.transport)
-        }
-        let outgoing = dialog.makeRequest(.invite, contact: contact, headers: [(.allow, CallService.allowed)],
-                                          body: Array(offer.text.utf8), contentType: "application/sdp")
-        switch side {
-        case .caller: callerDialog = dialog
-        case .callee: if let id = machine?.answeredLeg { legs[id]?.dialog = dialog }
-        }
-        let request = outgoing.message
+        guard let made = makeRequest(toward: side, .invite, contact: true, body: Array(offer.text.utf8),
+                                     contentType: "application/sdp", headers: [(.allow, CallService.allowed)])
+        else { return unsendable() }
+        let (request, route) = (made.message, made.route)
         let shard = self.shard
-        stack.sendRequest(request, to: target) { [self] event in
+        stack.sendRequest(request, to: route.target) { [self] event in
             guard event.isFinal else { return }
-            shard.eventLoop.execute { self.reinviteAnswered(side, event, request: request, target: target) }
+            shard.eventLoop.execute { self.reinviteAnswered(side, event, request: request, route: route) }
         }
     }
 
-    func reinviteAnswered(_ side: CallSide, _ event: SIPClientEvent, request: SIPMessage, target: SIPTransportTarget) {
+    /// The final response to our re-INVITE sent through `route`: a 2xx is ACKed in that dialog.
+    func reinviteAnswered(_ side: CallSide, _ event: SIPClientEvent, request: SIPMessage, route: CallDialogRoute) {
         guard !finished else { return }
         var sdp: SessionDescription?
         if case .final(let response) = event, (200..<300).contains(event.statusCode) {
-            let dialog: SIPDialog? = side == .caller ? callerDialog : machine?.answeredLeg.flatMap { legs[$0]?.dialog }
-            if let dialog, let stack {
-                let ack = dialog.makeAck(inviteSequence: request.cseqNumber ?? 1).message
-                _ = stack.sendAck(for: ack, response: response, to: target)
+            if let current = dialog(route.key), let stack {
+                let ack = current.makeAck(inviteSequence: request.cseqNumber ?? 1).message
+                _ = stack.sendAck(for: ack, response: response, to: route.target)
             }
             sdp = Self.sdp(of: response)
             // RFC 4028 §10: a 2xx to a re-INVITE refreshes that dialog's session.
-            let key: SessionTimerKey? = side == .caller ? .caller : machine?.answeredLeg.map { .leg($0) }
-            if let key, sessionTimers[key] != nil {
+            let key = route.key
+            if sessionTimers[key] != nil {
                 sessionTimers[key]?.timer.refreshed(at: Date())
                 scheduleSessionTimer(key)
             }

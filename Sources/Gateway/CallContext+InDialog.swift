@@ -24,7 +24,8 @@ extension CallContext {
             guard var dialog = legs[id]?.dialog, dialog.matches(request) else { return reject(transaction, 481) }
             guard dialog.checkSequence(of: request) == .accept else { return reject(transaction, 500) }
             legs[id]?.dialog = dialog
-            side = .callee
+            // The leg's role: the callee's, or the caller's once the caller transferred the call.
+            side = machine?.side(of: id) ?? .callee
             legID = id
         } else {
             return reject(transaction, 481)
@@ -61,14 +62,14 @@ extension CallContext {
     /// the other leg as a re-INVITE, anything else is answered here with the anchored SDP.
     func reoffer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
-        guard let answeredLeg = machine?.answeredLeg, leg == nil || leg == answeredLeg else {
-            return reject(transaction, 491)
-        }
+        guard machine?.answeredLeg != nil, carries(side, leg: leg) else { return reject(transaction, 491) }
+        // RFC 3261 §14.2, RFC 3311 §5.2: our session refresh is out in this dialog.
+        if refreshInProgress(toward: side), request.method == .invite || !request.body.isEmpty { return reject(transaction, 491) }
         guard let offer = Self.sdp(of: request) else {
             // No offer: an UPDATE refreshing the target (or a session timer, RFC 4028) gets a
             // bare 200; a re-INVITE gets our current description as the offer (RFC 3261 §14.2),
             // whose answer in the ACK is taken as unchanged.
-            if side == .caller { callerDialog?.refreshTarget(from: request) } else if let leg { legs[leg]?.dialog?.refreshTarget(from: request) }
+            refreshTarget(from: request, side: side, leg: leg)
             var response = request.makeResponse(status: 200)
             response.headers.append(.contact, value: contactHeader)
             for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
@@ -85,9 +86,7 @@ extension CallContext {
     /// relayed to the other leg; the sender gets that leg's final status.
     func info(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
-        guard let answeredLeg = machine?.answeredLeg, leg == nil || leg == answeredLeg else {
-            return reject(transaction, 481)
-        }
+        guard machine?.answeredLeg != nil, carries(side, leg: leg) else { return reject(transaction, 481) }
         let contentType = request.headers[.contentType]
         if Self.isDTMFInfo(contentType), receiveDTMFInfo(transaction, from: side) { return }
         if let hook = service.hooks.info {
@@ -99,23 +98,9 @@ extension CallContext {
             }
         }
         guard let stack else { return reject(transaction, 500) }
-        let outgoing: SIPDialog.OutgoingRequest
-        let target: SIPTransportTarget
-        switch side {
-        case .caller:
-            guard var dialog = legs[answeredLeg]?.dialog, let legTarget = legs[answeredLeg]?.target else {
-                return reject(transaction, 481)
-            }
-            outgoing = dialog.makeRequest(.info, body: Array(request.body), contentType: contentType)
-            legs[answeredLeg]?.dialog = dialog
-            target = legTarget
-        case .callee:
-            guard var dialog = callerDialog else { return reject(transaction, 481) }
-            outgoing = dialog.makeRequest(.info, body: Array(request.body), contentType: contentType)
-            callerDialog = dialog
-            target = SIPTransportTarget(address: self.transaction.context.source, transport: self.transaction.context.transport)
-        }
-        stack.sendRequest(outgoing.message, to: target) { event in
+        guard let made = makeRequest(toward: side.other, .info, contact: false, body: Array(request.body),
+                                     contentType: contentType) else { return reject(transaction, 481) }
+        stack.sendRequest(made.message, to: made.route.target) { event in
             guard event.isFinal else { return }
             try? transaction.respond(status: event.statusCode)
         }
@@ -125,22 +110,10 @@ extension CallContext {
     /// `completion` gets the final status (408/503 for a timeout or transport error), or nil
     /// when the call has no answered dialog on that side.
     func sendInfo(toward side: CallSide, contentType: String, body: [UInt8], completion: @escaping @Sendable (Int?) -> Void) {
-        guard let stack, let answeredLeg = machine?.answeredLeg, !finished else { return completion(nil) }
-        let outgoing: SIPDialog.OutgoingRequest
-        let target: SIPTransportTarget
-        switch side {
-        case .callee:
-            guard var dialog = legs[answeredLeg]?.dialog, let legTarget = legs[answeredLeg]?.target else { return completion(nil) }
-            outgoing = dialog.makeRequest(.info, body: body, contentType: contentType)
-            legs[answeredLeg]?.dialog = dialog
-            target = legTarget
-        case .caller:
-            guard var dialog = callerDialog else { return completion(nil) }
-            outgoing = dialog.makeRequest(.info, body: body, contentType: contentType)
-            callerDialog = dialog
-            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
-        }
-        stack.sendRequest(outgoing.message, to: target) { event in
+        guard let stack, machine?.answeredLeg != nil, !finished,
+              let made = makeRequest(toward: side, .info, contact: false, body: body, contentType: contentType)
+        else { return completion(nil) }
+        stack.sendRequest(made.message, to: made.route.target) { event in
             if event.isFinal { completion(event.statusCode) }
         }
     }

@@ -11,7 +11,8 @@ extension CallService {
     static let sessionTimerSettings = SessionTimer.Settings()
 }
 
-/// A side of the call whose session timer runs: the caller's leg or one outbound leg.
+/// One of the call's dialogs: the inbound one (the caller's INVITE) or an outbound leg's. Keys
+/// the RFC 4028 timers and the requests the gateway sends in a dialog (CallContext+Roles).
 enum SessionTimerKey: Hashable, Sendable, CustomStringConvertible {
     case caller
     case leg(CallLegID)
@@ -30,6 +31,13 @@ struct RunningSessionTimer {
     var scheduled: TimerHandle?
     /// The peer's Allow lists UPDATE: refreshes use UPDATE instead of re-INVITE (§10).
     var peerAllowsUpdate: Bool
+    /// Our refresh (a re-INVITE or UPDATE with our offer) is out in this dialog, its final
+    /// response not yet in: RFC 3261 §14.1/§14.2 and RFC 3311 §5.2, no other offer may cross it.
+    var refreshInFlight = false
+    /// A re-INVITE of ours (hold relayed from the other side) that waits for that refresh.
+    var deferredReinvite: (() -> Void)?
+    /// The refresh fell due while the peer's offer was pending and waits (logged once).
+    var waitingForOffer = false
 }
 
 @available(macOS 15.0, *)
@@ -72,18 +80,15 @@ extension CallContext {
         guard response.statusCode == 422, var leg = legs[id], !leg.sessionRetried, leg.pendingCancel == nil,
               !leg.cancelledBeforeSending, let target = leg.target, let minSE = response.minSE,
               let cseq = leg.invite.cseqNumber else { return false }
+        var invite = leg.invite
         for (name, value) in SessionTimer.requestHeaders(settings: CallService.sessionTimerSettings, atLeast: minSE)
         where name != .supported {
-            leg.invite.headers.set(name, value: value)
+            invite.headers.set(name, value: value)
         }
-        leg.invite.headers.set(.cseq, value: "\(cseq &+ 1) INVITE")
+        invite.headers.set(.cseq, value: "\(cseq &+ 1) INVITE")
         leg.sessionRetried = true
-        leg.dialog = nil
-        leg.provisionalSeen = false
-        leg.transaction = nil
         legs[id] = leg
-        logger.info("session interval raised after 422", metadata: ["callID": "\(callID)", "leg": "\(id)", "minSE": "\(minSE)"])
-        send(id, to: target)
+        resendInvite(id, invite, to: target, reason: "session interval raised after 422", metadata: ["minSE": "\(minSE)"])
         return true
     }
 
@@ -104,15 +109,17 @@ extension CallContext {
         scheduleSessionTimer(key)
     }
 
-    /// Schedules the next deadline of `key` on the call's loop (§10).
-    func scheduleSessionTimer(_ key: SessionTimerKey) {
+    /// Schedules the next deadline of `key` on the call's loop (§10), or a new look after `recheck`
+    /// (a refresh waiting for an INVITE transaction in the dialog to end; its deadline has passed).
+    func scheduleSessionTimer(_ key: SessionTimerKey, recheck: Duration? = nil) {
         guard var running = sessionTimers[key], !finished else { return }
         if let scheduled = running.scheduled { shard.timerWheel.cancel(scheduled) }
         let at: Date
         switch running.timer.nextAction {
         case .refresh(let date), .expire(let date): at = date
         }
-        let milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
+        var milliseconds = Int64(max(0, at.timeIntervalSinceNow) * 1000)
+        if let recheck { milliseconds = recheck.components.seconds * 1000 }
         running.scheduled = shard.timerWheel.schedule(in: .milliseconds(milliseconds)) { [self] in
             sessionTimerFired(key)
         }
@@ -122,11 +129,18 @@ extension CallContext {
     func sessionTimerFired(_ key: SessionTimerKey) {
         guard let running = sessionTimers[key], !finished else { return }
         sessionTimers[key]?.scheduled = nil
-        if case .leg(let id) = key, machine?.carriesCallee(id) != true {
-            // A leg that lost the race, never answered for good, or left (a transfer): no timer.
-            sessionTimers[key] = nil
-            return
+        if side(of: key) == nil {
+            // A leg that lost the race, never answered for good, or left (a transfer), or an inbound
+            // dialog whose caller transferred the call: no timer.
+            return dropSessionTimer(key)
         }
+        let due: Date
+        switch running.timer.nextAction {
+        case .refresh(let date), .expire(let date): due = date
+        }
+        // A task that was already on its way when the timer moved on (a refresh seen meanwhile,
+        // which rescheduled it): not due yet.
+        if due.timeIntervalSinceNow > Self.earlyFireTolerance { return scheduleSessionTimer(key) }
         switch running.timer.nextAction {
         case .refresh:
             sendSessionRefresh(key)
@@ -155,6 +169,7 @@ extension CallContext {
         } else {
             sessionTimers[key]?.timer.refreshed(at: now)
         }
+        sessionTimers[key]?.waitingForOffer = false
         scheduleSessionTimer(key)
         return headers
     }
@@ -163,65 +178,89 @@ extension CallContext {
     /// current SDP for that leg; a 2xx restarts the timer, 408/481 (or no answer) ends the call
     /// cleanly with BYE on both legs (§10), anything else keeps the session going.
     func sendSessionRefresh(_ key: SessionTimerKey) {
-        guard let running = sessionTimers[key], let stack else { return }
+        guard let running = sessionTimers[key], let stack, let role = side(of: key) else { return }
         // A hold re-INVITE is out in that dialog: its 2xx refreshes the session (CallContext+Hold).
-        if machine?.isReinvitePending(toward: key == .caller ? .caller : .callee) == true {
+        if machine?.isReinvitePending(toward: role) == true {
             sessionTimers[key]?.timer.refreshed(at: Date())
             return scheduleSessionTimer(key)
         }
-        let side: CallSide
-        let target: SIPTransportTarget
-        var dialog: SIPDialog
-        let contact: String
-        switch key {
-        case .caller:
-            guard let callerDialog else { return }
-            dialog = callerDialog
-            side = .caller
-            target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
-            contact = contactHeader
-        case .leg(let id):
-            guard let legDialog = legs[id]?.dialog, let legTarget = legs[id]?.target else { return }
-            dialog = legDialog
-            side = .callee
-            target = legTarget
-            contact = contactHeader(for: legTarget.transport)
+        // RFC 3261 §14.1: the peer's own offer (re-INVITE or UPDATE) is pending in that dialog,
+        // relayed to the other side: no INVITE of ours may cross it. Our 2xx to it refreshes the
+        // session (``sessionRefreshed(by:side:leg:)``); until then look again shortly.
+        if machine?.isOfferPending(from: role) == true {
+            if sessionTimers[key]?.waitingForOffer == false {
+                logger.info("session refresh waits for the peer's offer", metadata: ["callID": "\(callID)", "side": "\(key)"])
+            }
+            sessionTimers[key]?.waitingForOffer = true
+            return scheduleSessionTimer(key, recheck: Self.refreshRecheck)
         }
+        sessionTimers[key]?.waitingForOffer = false
+        guard var dialogRoute = route(key) else { return }
         let method: SIPMethod = running.peerAllowsUpdate ? .update : .invite
-        let body = machine?.currentDescription(for: side).map { Array($0.text.utf8) } ?? []
-        let outgoing = dialog.makeRequest(
-            method, contact: contact,
+        let body = machine?.currentDescription(for: role).map { Array($0.text.utf8) } ?? []
+        let outgoing = dialogRoute.dialog.makeRequest(
+            method, contact: dialogRoute.contact,
             headers: [(.supported, OptionTags.timer), (.sessionExpires, "\(running.timer.interval);refresher=uac")],
             body: body, contentType: body.isEmpty ? nil : "application/sdp")
-        switch key {
-        case .caller: callerDialog = dialog
-        case .leg(let id): legs[id]?.dialog = dialog
-        }
+        store(dialogRoute)
+        sessionTimers[key]?.refreshInFlight = true
         logger.debug("session refresh", metadata: ["callID": "\(callID)", "side": "\(key)", "method": "\(method)"])
         let shard = self.shard
+        let target = dialogRoute.target
         stack.sendRequest(outgoing.message, to: target) { [self] event in
             guard event.isFinal else { return }
             shard.eventLoop.execute { self.sessionRefreshAnswered(key, event, request: outgoing.message, target: target) }
         }
     }
 
+    /// How soon a refresh that waits for the peer's pending offer looks again.
+    static let refreshRecheck: Duration = .seconds(1)
+    /// A deadline further away than this when its task runs was moved meanwhile (the task is stale).
+    static let earlyFireTolerance: TimeInterval = 0.5
+
+    /// True while our refresh is out in the dialog carrying `side` (RFC 3261 §14.2, RFC 3311
+    /// §5.2: a re-INVITE or an offer from the peer meanwhile gets 491).
+    func refreshInProgress(toward side: CallSide) -> Bool {
+        dialogKey(of: side).flatMap { sessionTimers[$0]?.refreshInFlight } ?? false
+    }
+
+    /// Runs `send` (our re-INVITE toward `side`) now, or after the refresh out in that dialog has
+    /// its final response (RFC 3261 §14.1: one INVITE transaction at a time, one offer at a time).
+    func afterRefresh(toward side: CallSide, _ send: @escaping () -> Void) {
+        guard let key = dialogKey(of: side), sessionTimers[key]?.refreshInFlight == true else { return send() }
+        sessionTimers[key]?.deferredReinvite = send
+    }
+
+    /// The dialog `key` carries no side any more: its timer goes; a re-INVITE that waited for its
+    /// refresh goes now (into the dialog that carries that side now).
+    func dropSessionTimer(_ key: SessionTimerKey) {
+        let removed = sessionTimers.removeValue(forKey: key)
+        removed?.scheduled?.cancel()
+        removed?.deferredReinvite?()
+    }
+
+    /// The refresh in `key` is over: a re-INVITE that waited for it goes now.
+    func refreshFinished(_ key: SessionTimerKey) {
+        sessionTimers[key]?.refreshInFlight = false
+        if let deferred = sessionTimers[key]?.deferredReinvite {
+            sessionTimers[key]?.deferredReinvite = nil
+            deferred()
+        }
+    }
+
     func sessionRefreshAnswered(_ key: SessionTimerKey, _ event: SIPClientEvent, request: SIPMessage,
                                 target: SIPTransportTarget) {
         guard !finished, sessionTimers[key] != nil else { return }
-        if case .leg(let id) = key, machine?.carriesCallee(id) != true {
-            // The leg was replaced meanwhile (a transfer): its 481 must not end the call.
-            sessionTimers[key] = nil
-            return
+        defer { refreshFinished(key) }
+        if side(of: key) == nil {
+            // The dialog was replaced meanwhile (a transfer): its 481 must not end the call.
+            return dropSessionTimer(key)
         }
         let status = event.statusCode
         if case .final(let response) = event, (200..<300).contains(status), request.method == .invite {
             // RFC 3261 §13.2.2.4: the re-INVITE's 2xx is acknowledged in the dialog.
-            let dialog: SIPDialog? = switch key {
-            case .caller: callerDialog
-            case .leg(let id): legs[id]?.dialog
-            }
-            if let dialog, let stack {
-                let ack = dialog.makeAck(inviteSequence: request.cseqNumber ?? 1).message
+            if let current = dialog(key), let stack {
+                let ack = current.makeAck(inviteSequence: request.cseqNumber ?? 1).message
                 _ = stack.sendAck(for: ack, response: response, to: target)
             }
         }

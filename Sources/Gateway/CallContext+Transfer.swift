@@ -7,7 +7,8 @@ import SIPTransport
 
 @available(macOS 15.0, *)
 extension CallContext {
-    /// REFER in the answered leg's dialog (RFC 3515): a blind transfer of the caller. The
+    /// REFER in a dialog of the answered call (RFC 3515): a blind transfer of the other side
+    /// (the caller when the called party refers, the called party when the caller does). The
     /// Refer-To user is routed through the current dial plan as if the caller had dialled it;
     /// ``CallStateMachine/receiveTransfer(to:contacts:from:at:)`` decides; 202 Accepted or the
     /// refusal's status. Refer-To without a SIP URI user gets 400 (RFC 3515 §2.4.1 needs one),
@@ -51,15 +52,15 @@ extension CallContext {
     /// ``CallAction/notifyTransfer(_:status:final:)``: NOTIFY in the referrer's dialog with
     /// `Event: refer` and the status line as message/sipfrag (RFC 3515 §2.4.4, §2.4.5; RFC 6665
     /// Subscription-State, terminated with reason `noresource` at the end).
-    func notifyTransfer(_ id: CallLegID, status: Int, final: Bool) {
-        guard let stack, var dialog = legs[id]?.dialog, let target = legs[id]?.target else { return }
+    func notifyTransfer(_ id: CallLegID?, status: Int, final: Bool) {
+        guard let stack, var referrer = route(id.map { .leg($0) } ?? .caller) else { return }
         let phrase = SIPMessage.makeResponse(to: invite, status: status).statusLine?.reason ?? ""
         let body = Array("SIP/2.0 \(status) \(phrase)\r\n".utf8)
-        let notify = dialog.makeRequest(
-            .notify, contact: contactHeader(for: target.transport),
+        let notify = referrer.dialog.makeRequest(
+            .notify, contact: referrer.contact,
             headers: [(.event, "refer"), (.subscriptionState, final ? "terminated;reason=noresource" : "active;expires=60")],
             body: body, contentType: "message/sipfrag;version=2.0")
-        legs[id]?.dialog = dialog
-        stack.sendRequest(notify.message, to: target) { _ in }
+        store(referrer)
+        stack.sendRequest(notify.message, to: referrer.target) { _ in }
     }
 }

@@ -243,7 +243,8 @@ final class CallContext: @unchecked Sendable {
             updateMedia(plan)
             configureDTMF(for: plan)
         case .sendReinvite(let side, let offer):
-            sendReinvite(toward: side, offer: offer)
+            // After our session refresh in that dialog, if one is out (CallContext+SessionTimer).
+            afterRefresh(toward: side) { [self] in sendReinvite(toward: side, offer: offer) }
         case .answerPendingOffer(let side, let sdp):
             answerPendingOffer(side, sdp: sdp)
         case .notifyTransfer(let id, let status, let final):

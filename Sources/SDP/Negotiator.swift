@@ -25,6 +25,13 @@ public struct Negotiator: Sendable {
         public var description: SessionDescription
         /// The negotiated streams.
         public var session: NegotiatedSession
+
+        /// Pairs a description with its negotiated streams (also for an offer of ours whose
+        /// answer came back: the B2BUA keeps what it last sent to a side this way).
+        public init(description: SessionDescription, session: NegotiatedSession) {
+            self.description = description
+            self.session = session
+        }
     }
 }
 

@@ -67,7 +67,7 @@ import Testing
         #expect(call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now).start
                 == .refused(status: 491), "one at a time")
         #expect(call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .caller, at: call.now).start
-                == .refused(status: 403), "the caller's leg cannot transfer itself")
+                == .refused(status: 491), "one at a time, whichever side asks")
         var unanswered = try CallHarness(dialled: "101", contacts: alice)
         _ = unanswered.start()
         #expect(unanswered.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: unanswered.now).start
