@@ -235,7 +235,7 @@ extension CallContext {
     /// refresh goes now (into the dialog that carries that side now).
     func dropSessionTimer(_ key: SessionTimerKey) {
         let removed = sessionTimers.removeValue(forKey: key)
-        removed?.scheduled?.cancel()
+        if let scheduled = removed?.scheduled { shard.timerWheel.cancel(scheduled) }
         removed?.deferredReinvite?()
     }
 
