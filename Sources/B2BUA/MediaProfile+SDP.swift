@@ -7,6 +7,7 @@ extension SDPMediaProfile {
     /// (INTEROP.md, carrier trunks). An `info` leg negotiates telephone-event too: events it
     /// sends are understood, and a peer refusing INFO (405/415/488/501) gets RFC 4733 instead
     /// (INTEROP.md, SIP INFO DTMF); digits still leave by INFO while it accepts them.
+    /// `srtp_suites` orders the SDES offer and the answer's choice, and limits what it accepts.
     public init(leg profile: PlanMediaProfile, name: String) {
         var audio: [SDPCodec] = []
         var video: [SDPCodec] = []
@@ -26,9 +27,13 @@ extension SDPMediaProfile {
         case .offer: .offer
         case .require: .require
         }
+        // `srtp_suites` both orders the offer and limits the answer; without it the offer keeps
+        // the two AES-CM suites and an answer takes any suite the media engine implements.
+        let suites = profile.srtpSuites?.map(\.rawValue)
         self.init(name: name, audioCodecs: audio, videoCodecs: video,
                   video: profile.video == .pass && !video.isEmpty ? .pass : .strip,
                   telephoneEvent: profile.dtmf.mode != .inband,
-                  srtp: srtp, ptime: 20)
+                  srtp: srtp, cryptoSuites: suites ?? SRTPSuite.defaultOffer.map(\.rawValue),
+                  acceptedCryptoSuites: suites, ptime: 20)
     }
 }

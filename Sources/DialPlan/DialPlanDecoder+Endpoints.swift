@@ -20,11 +20,13 @@ extension DialPlanDecoder {
         let number = dialString(map["number"], key: "number")
         if let kind { declared.insert("class:\(kind.rawValue)") }
         let defaults = kind ?? .phone
+        let srtp = reader.enumeration(map["srtp"], key: "srtp", SRTPPolicy.self) ?? .off
         let media = MediaProfile(
             codecs: codecs(map["codecs"], default: Self.defaultCodecs(for: defaults)),
             dtmf: dtmf(map["dtmf"], default: defaults == .door ? DTMFProfile.doorDefault : DTMFProfile.phoneDefault),
-            srtp: reader.enumeration(map["srtp"], key: "srtp", SRTPPolicy.self) ?? .off,
-            video: reader.enumeration(map["video"], key: "video", VideoPolicy.self) ?? .pass)
+            srtp: srtp,
+            video: reader.enumeration(map["video"], key: "video", VideoPolicy.self) ?? .pass,
+            srtpSuites: srtpSuites(map["srtp_suites"], policy: srtp))
         let perMinute = reader.integer(map["calls_per_minute"], key: "calls_per_minute", range: 1...100_000)
         guard let kind, let authentication else { return nil }
         return Endpoint(name: name, class: kind, number: number ?? name, authentication: authentication, media: media,

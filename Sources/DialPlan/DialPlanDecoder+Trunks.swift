@@ -28,10 +28,10 @@ extension DialPlanDecoder {
             numbers.internationalPrefix = reader.string(format["international_prefix"], key: "international_prefix") ?? "00"
         }
         let identity = map["identity"].flatMap { decodeIdentity($0, what: "identity of '\(name)'") } ?? IdentityPolicy()
+        let srtp = reader.enumeration(map["srtp"], key: "srtp", SRTPPolicy.self) ?? .off
         let media = MediaProfile(codecs: codecs(map["codecs"], default: [.pcma, .pcmu]),
                                  dtmf: dtmf(map["dtmf"], default: .phoneDefault),
-                                 srtp: reader.enumeration(map["srtp"], key: "srtp", SRTPPolicy.self) ?? .off,
-                                 video: .strip)
+                                 srtp: srtp, video: .strip, srtpSuites: srtpSuites(map["srtp_suites"], policy: srtp))
         var probe: Trunk.Probe? = .default
         if let node = map["options"] {
             if node.scalar != nil {

@@ -154,6 +154,35 @@ struct DialPlanDecoder {
         return codecs.isEmpty ? fallback : codecs
     }
 
+    /// `srtp_suites: [AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80]`: SDES suites in order of
+    /// preference (RFC 4568 §6.2, RFC 7714 §14.2); nil when absent (the default suites).
+    mutating func srtpSuites(_ node: Node?, policy: SRTPPolicy) -> [SRTPSuite]? {
+        guard let node, let items = reader.sequence(node, what: "srtp_suites") else { return nil }
+        var suites: [SRTPSuite] = []
+        for item in items {
+            guard let name = reader.string(item, key: "srtp_suites") else { continue }
+            guard let suite = SRTPSuite(name: name) else {
+                reader.error(at: item, "unknown SRTP suite '\(name)'",
+                             fix: NodeReader.suggestion(for: name, among: SRTPSuite.allCases.map(\.rawValue),
+                                                        what: "the suites"))
+                continue
+            }
+            if suites.contains(suite) {
+                reader.error(at: item, "'\(suite.rawValue)' is listed twice in srtp_suites", fix: "list each suite once")
+            } else {
+                suites.append(suite)
+            }
+        }
+        if suites.isEmpty && items.isEmpty {
+            reader.error(at: node, "srtp_suites is empty",
+                         fix: "list suites such as [AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80], or remove the key for the default")
+        }
+        if policy == .off && !suites.isEmpty {
+            reader.warning(at: node, "srtp_suites has no effect while srtp is off", fix: "add `srtp: offer` or `srtp: require`")
+        }
+        return suites.isEmpty ? nil : suites
+    }
+
     /// `dtmf: rfc4733` or `dtmf: { mode: info, body: dtmf-relay, min_duration: 250ms, gap: 400ms }`.
     mutating func dtmf(_ node: Node?, default fallback: DTMFProfile) -> DTMFProfile {
         guard let node else { return fallback }

@@ -26,6 +26,7 @@ public enum DialPlanSchema {
         .init("codecs", .list(.cases(Codec.self)), "Codecs in order of preference."),
         .init("dtmf", dtmfField, "DTMF mode and pacing."),
         .init("srtp", .cases(SRTPPolicy.self), "SRTP: off, offer, or require."),
+        .init("srtp_suites", .list(.cases(SRTPSuite.self)), "SDES suites offered and accepted, in order of preference."),
         .init("video", .cases(VideoPolicy.self), "Pass video through or strip it."),
         .init("limit", .integer(1...1000), "Concurrent calls (doors: 2)."),
         .init("calls_per_minute", .integer(1...100_000), "New calls per minute (default: policy rate_limit)."),
@@ -70,6 +71,7 @@ public enum DialPlanSchema {
         .init("codecs", .list(.cases(Codec.self)), "Codecs in order of preference (default PCMA, PCMU)."),
         .init("dtmf", dtmfField, "DTMF mode (default rfc4733)."),
         .init("srtp", .cases(SRTPPolicy.self), "SRTP toward the carrier."),
+        .init("srtp_suites", .list(.cases(SRTPSuite.self)), "SDES suites offered and accepted, in order of preference."),
         .init("options", .oneOf([.boolean, .object(probe)]), "OPTIONS probing, or false to turn it off."),
         .init("limits", .object(limits), "Concurrent calls and calls per second."),
     ], required: ["server"])

@@ -6,12 +6,17 @@ public struct MediaProfile: Sendable, Equatable, Codable {
     public var dtmf: DTMFProfile
     public var srtp: SRTPPolicy
     public var video: VideoPolicy
+    /// SDES suites offered and accepted, in order of preference (`srtp_suites`); nil keeps the
+    /// default: offer AES_CM_128_HMAC_SHA1_80 and _32, accept every suite the gateway implements.
+    public var srtpSuites: [SRTPSuite]?
 
-    public init(codecs: [Codec], dtmf: DTMFProfile, srtp: SRTPPolicy, video: VideoPolicy) {
+    public init(codecs: [Codec], dtmf: DTMFProfile, srtp: SRTPPolicy, video: VideoPolicy,
+                srtpSuites: [SRTPSuite]? = nil) {
         self.codecs = codecs
         self.dtmf = dtmf
         self.srtp = srtp
         self.video = video
+        self.srtpSuites = srtpSuites
     }
 }
 
@@ -81,6 +86,25 @@ public struct DTMFProfile: Sendable, Equatable, Codable {
 /// SRTP policy on a leg (RFC 3711 with SDES keys).
 public enum SRTPPolicy: String, Sendable, Codable, CaseIterable { case off, offer, require }
 
+/// An SDES crypto suite the gateway implements, spelled as in `a=crypto` (RFC 4568 §6.2,
+/// RFC 7714 §14.2).
+public enum SRTPSuite: String, Sendable, Codable, CaseIterable {
+    case aesCM128HMACSHA1_80 = "AES_CM_128_HMAC_SHA1_80"
+    case aesCM128HMACSHA1_32 = "AES_CM_128_HMAC_SHA1_32"
+    case aeadAES128GCM = "AEAD_AES_128_GCM"
+
+    /// The suites offered when `srtp_suites` is not given (what every SDES peer speaks).
+    public static let defaultOffer: [SRTPSuite] = [.aesCM128HMACSHA1_80, .aesCM128HMACSHA1_32]
+
+    /// Case-insensitive lookup of an SDP suite name.
+    public init?(name: String) {
+        guard let suite = SRTPSuite.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+            return nil
+        }
+        self = suite
+    }
+}
+
 /// What to do with a video stream the other leg offers.
 public enum VideoPolicy: String, Sendable, Codable, CaseIterable {
     /// Pass video through untouched when both legs have the codec.
@@ -90,12 +114,15 @@ public enum VideoPolicy: String, Sendable, Codable, CaseIterable {
 }
 
 extension MediaProfile {
-    /// `opus, G722, PCMU; DTMF rfc4733 …; SRTP offer; video pass`.
+    /// `opus, G722, PCMU; DTMF rfc4733 …; SRTP offer; video pass`; configured SDES suites follow
+    /// the SRTP policy in brackets.
     public var summary: String {
-        "codecs \(codecs.map(\.rawValue).joined(separator: ", ")); DTMF \(dtmf.summary); SRTP \(srtp.rawValue); video \(video.rawValue)"
+        let suites = srtpSuites.map { " [\($0.map(\.rawValue).joined(separator: ", "))]" } ?? ""
+        return "codecs \(codecs.map(\.rawValue).joined(separator: ", ")); DTMF \(dtmf.summary); "
+            + "SRTP \(srtp.rawValue)\(suites); video \(video.rawValue)"
     }
 
-    enum CodingKeys: String, CodingKey { case codecs, dtmf, srtp, video }
+    enum CodingKeys: String, CodingKey { case codecs, dtmf, srtp, video, srtpSuites = "srtp_suites" }
 }
 
 extension DTMFProfile {

@@ -15,8 +15,11 @@ public struct MediaProfile: Sendable, Hashable {
     public var telephoneEventRange: String
     /// Whether SRTP (SDES, RFC 4568) is off, offered, or required on this leg.
     public var srtp: SRTPPolicy
-    /// Acceptable SRTP suites in order of preference (RFC 4568 §6.2, RFC 7714 §14.2).
+    /// SRTP suites offered, in order of preference (RFC 4568 §6.2, RFC 7714 §14.2).
     public var cryptoSuites: [String]
+    /// SRTP suites an answer accepts, in order of preference; nil takes the offer's first line
+    /// whose suite the media engine holds a key for (RFC 4568 §7.1.1: the offerer's preference).
+    public var acceptedCryptoSuites: [String]?
     /// `a=ptime` to announce (the packet time this side wants to receive), if any.
     public var ptime: Int?
     /// `a=maxptime` to announce, if any.
@@ -54,6 +57,7 @@ public struct MediaProfile: Sendable, Hashable {
         telephoneEventRange: String = "0-16",
         srtp: SRTPPolicy = .off,
         cryptoSuites: [String] = ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"],
+        acceptedCryptoSuites: [String]? = nil,
         ptime: Int? = 20,
         maxptime: Int? = nil,
         rtcpMux: Bool = false,
@@ -67,6 +71,7 @@ public struct MediaProfile: Sendable, Hashable {
         self.telephoneEventRange = telephoneEventRange
         self.srtp = srtp
         self.cryptoSuites = cryptoSuites
+        self.acceptedCryptoSuites = acceptedCryptoSuites
         self.ptime = ptime
         self.maxptime = maxptime
         self.rtcpMux = rtcpMux

@@ -140,18 +140,25 @@ extension Negotiator {
         }
     }
 
-    /// The first suite of our preference list that the offer carries with a usable key: an
-    /// `inline:` key without MKI, no session parameters, and a local key for the suite.
+    /// The crypto line to answer: with ``MediaProfile/acceptedCryptoSuites`` set (the operator's
+    /// preference order), the first of those suites the offer carries; without it, the offer's
+    /// first line whose suite we hold a key for (RFC 4568 §7.1.1-7.1.2: the offerer lists its
+    /// preferred lines first, the answerer selects one acceptable attribute). A line is usable
+    /// with `inline:` keys without MKI and no session parameters.
     private func chooseCrypto(offered: MediaDescription, keys: [String: String]) -> NegotiatedCrypto? {
-        let candidates = offered.cryptos.filter { crypto in
+        let usable = offered.cryptos.filter { crypto in
             crypto.sessionParameters.isEmpty
                 && crypto.keys.allSatisfy { $0.method.caseInsensitiveEquals("inline") && $0.mki == nil }
         }
-        for suite in profile.cryptoSuites {
-            guard let localKey = keys[suite],
-                  let crypto = candidates.first(where: { $0.suite.caseInsensitiveEquals(suite) })
-            else { continue }
-            return NegotiatedCrypto(tag: crypto.tag, suite: suite, localKey: localKey, remoteKeys: crypto.keys)
+        func negotiated(_ crypto: CryptoAttribute) -> NegotiatedCrypto? {
+            guard let local = keys.first(where: { $0.key.caseInsensitiveEquals(crypto.suite) }) else { return nil }
+            return NegotiatedCrypto(tag: crypto.tag, suite: local.key, localKey: local.value, remoteKeys: crypto.keys)
+        }
+        guard let accepted = profile.acceptedCryptoSuites else { return usable.lazy.compactMap(negotiated).first }
+        for suite in accepted {
+            if let choice = usable.first(where: { $0.suite.caseInsensitiveEquals(suite) }).flatMap(negotiated) {
+                return choice
+            }
         }
         return nil
     }

@@ -14,8 +14,9 @@ and its 200 answer, then checks every stream and prints one PASS/FAIL line per c
   softphone-rtp   gateway -> softphone: the softphone's Opus payload type, one SSRC, timestamp
                   step 960 per packet (48 kHz clock, 20 ms), packets 20 ms apart;
   softphone-srtp  every packet to the softphone verifies with the gateway's SDES key (HMAC-SHA1
-                  tag of the suite, RFC 3711 §4.2), its payload is not plain Opus (the first
-                  octets vary), and decrypted (AES-CM, RFC 3711 §4.1.1) it is 20 ms Opus frames;
+                  tag of the suite, RFC 3711 §4.2, or the 16-octet GCM tag, RFC 7714 §8), its
+                  payload is not plain Opus (the first octets vary), and decrypted (AES-CM,
+                  RFC 3711 §4.1.1, or AES-128-GCM) it is 20 ms Opus frames;
   from-softphone  softphone -> gateway: SRTP that verifies with the softphone's key;
   pcmu-rtp        gateway -> sipp peer: PT 0, one SSRC, step 160 (8 kHz, 20 ms), 160-octet payloads,
                   20 ms apart, no tag (plain RTP);
@@ -23,13 +24,17 @@ and its 200 answer, then checks every stream and prints one PASS/FAIL line per c
   softphone-hears the softphone's decoded audio (HEARD.wav, baresip's sndfile dump) is the
                   sipp peer's 1 kHz tone: baresip decrypted and decoded what the gateway sent.
 MEDIA_CHECK_PROTO=RTP/AVP expects SDES keys on RTP/AVP (an `srtp: offer` leg, RFC 4568 best
-effort) instead of RTP/SAVP. Exit status: the number of failed checks.
+effort) instead of RTP/SAVP. MEDIA_CHECK_SUITE=NAME also requires the answer's crypto line to
+use that suite (AES_CM_128_HMAC_SHA1_80/32 or AEAD_AES_128_GCM). Exit status: the number of failed checks.
 """
 import base64, hmac, hashlib, math, os, statistics, struct, sys, wave
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-TAG_LENGTHS = {'AES_CM_128_HMAC_SHA1_80': 10, 'AES_CM_128_HMAC_SHA1_32': 4}
+TAG_LENGTHS = {'AES_CM_128_HMAC_SHA1_80': 10, 'AES_CM_128_HMAC_SHA1_32': 4, 'AEAD_AES_128_GCM': 16}
+GCM = 'AEAD_AES_128_GCM'
 failures = 0
 
 
@@ -131,6 +136,57 @@ class SRTPKeys:
         return decryptor.update(body[packet['header']:])
 
 
+class GCMKeys:
+    """AEAD_AES_128_GCM (RFC 7714) for one master key: 16-octet key, 12-octet salt, session keys
+    from the AES-CM PRF of RFC 3711 §4.3 (RFC 7714 §11; the salt is zero-padded to 112 bits as in
+    libsrtp), 16-octet tag."""
+
+    tag_length = 16
+
+    def __init__(self, inline, first_label=0):
+        material = base64.b64decode(inline.split('|')[0])
+        master_key, master_salt = material[:16], material[16:28] + bytes(2)
+        self.aead = AESGCM(SRTPKeys.derive(master_key, master_salt, first_label, 16))
+        self.salt = SRTPKeys.derive(master_key, master_salt, first_label + 2, 12)
+
+    def open(self, iv, sealed, aad):
+        nonce = bytes(a ^ b for a, b in zip(iv, self.salt))
+        try:
+            return self.aead.decrypt(nonce, sealed, aad)
+        except InvalidTag:
+            return None
+
+    def verify_and_decrypt(self, packet, roc):
+        """The payload when the tag verifies; IV = 00 00 || SSRC || ROC || SEQ XOR the session salt,
+        AAD = the RTP header (RFC 7714 §8.1, §8.2)."""
+        data, header = packet['bytes'], packet['header']
+        if len(data) < header + self.tag_length:
+            return None
+        iv = struct.pack('>HIIH', 0, packet['ssrc'], roc, packet['seq'])
+        return self.open(iv, data[header:], data[:header])
+
+    def verify_rtcp(self, packet):
+        """Whether an SRTCP packet verifies: trailer E flag || 31-bit index after the tag; IV =
+        00 00 || SSRC || 00 00 || index, AAD = the first 8 octets and the trailer, or the whole
+        packet when E is clear (RFC 7714 §9.1-9.3)."""
+        if len(packet) < 8 + self.tag_length + 4:
+            return False
+        trailer = packet[-4:]
+        index = struct.unpack('>I', trailer)[0] & 0x7fffffff
+        ssrc = struct.unpack('>I', packet[4:8])[0]
+        iv = struct.pack('>HIHI', 0, ssrc, 0, index)
+        if trailer[0] & 0x80:
+            return self.open(iv, packet[8:-4], packet[:8] + trailer) is not None
+        return self.open(iv, packet[-4 - self.tag_length:-4], packet[:-4 - self.tag_length] + trailer) is not None
+
+
+def keys_for(suite, inline, first_label=0):
+    """The SRTP (first_label 0) or SRTCP (3) keys of an SDES inline key for `suite`."""
+    if suite == GCM:
+        return GCMKeys(inline, first_label)
+    return SRTPKeys(inline, TAG_LENGTHS[suite] if first_label == 0 else 10, first_label)
+
+
 def with_roc(packets):
     """Each packet with its rollover counter, assuming the first one starts at 0 (RFC 3711 §3.3.1)."""
     roc, previous, out = 0, None, []
@@ -201,17 +257,19 @@ def main():
     offered = next((c for c in offer_cryptos if chosen and c[0] == chosen[0]), None)
     # RTP/SAVP, or RTP/AVP with crypto for an `srtp: offer` leg (MEDIA_CHECK_PROTO=RTP/AVP).
     proto = os.environ.get('MEDIA_CHECK_PROTO', 'RTP/SAVP')
+    wanted = os.environ.get('MEDIA_CHECK_SUITE')
     ok = (gw_proto == proto and phone_proto == proto and offered is not None
           and offered[1] == chosen[1] and chosen[1] in TAG_LENGTHS and opus_pt is not None
-          and str(opus_pt) in phone_pts)
+          and str(opus_pt) in phone_pts and (wanted is None or chosen[1] == wanted))
     report(ok, 'softphone-sdp', f'{"gateway" if gateway_offers else "softphone"} offers {len(offer_cryptos)} crypto line(s), '
-           f'answer crypto {chosen[:2] if chosen else answer_cryptos}, both {gw_proto}/{phone_proto}, opus PT {opus_pt}')
+           f'answer crypto {chosen[:2] if chosen else answer_cryptos}{f" (want {wanted})" if wanted else ""}, both {gw_proto}/{phone_proto}, opus PT {opus_pt}')
     if not ok:
         return
-    tag_length = TAG_LENGTHS[chosen[1]]
+    suite = chosen[1]
+    tag_length = TAG_LENGTHS[suite]
     gateway_line, phone_line = (offered, chosen) if gateway_offers else (chosen, offered)
-    gateway_keys = SRTPKeys(gateway_line[2].split(':', 1)[1], tag_length)
-    phone_keys = SRTPKeys(phone_line[2].split(':', 1)[1], tag_length)
+    gateway_keys = keys_for(suite, gateway_line[2].split(':', 1)[1])
+    phone_keys = keys_for(suite, phone_line[2].split(':', 1)[1])
 
     def flow(source, destination):
         rows = [(t, rtp(p)) for t, s, d, p in packets if s == source and d == destination]
@@ -239,7 +297,7 @@ def main():
         if config in (1, 5, 9, 13, 15, 19, 23, 27, 31) and clear[0] & 0x03 == 0:
             toc_ok += 1
     report(audio and verified == len(audio) and toc_ok == len(audio) and len(first_octets) > 8,
-           'softphone-srtp', f'{verified}/{len(audio)} tags ({tag_length} octets) verify with the gateway key, '
+           'softphone-srtp', f'{verified}/{len(audio)} {suite} tags ({tag_length} octets) verify with the gateway key, '
            f'{toc_ok} decrypt to one 20 ms Opus frame, {len(first_octets)} distinct first payload octets on the wire')
 
     # Softphone -> gateway: SRTP under the softphone's key.
@@ -251,8 +309,8 @@ def main():
     # SRTCP both ways on the RTCP ports (+1): every packet must verify, except plain ones the
     # softphone may send before its SRTP is up (baresip: one RTCP APP "PING"), which the gateway
     # must refuse; the shell compares their count with the gateway's srtp_failures.
-    gateway_rtcp = SRTPKeys(gateway_line[2].split(':', 1)[1], 10, first_label=3)
-    phone_rtcp = SRTPKeys(phone_line[2].split(':', 1)[1], 10, first_label=3)
+    gateway_rtcp = keys_for(suite, gateway_line[2].split(':', 1)[1], first_label=3)
+    phone_rtcp = keys_for(suite, phone_line[2].split(':', 1)[1], first_label=3)
     to_phone_rtcp = [p for _, s, d, p in packets if s == gw_port + 1 and d == phone_port + 1]
     from_phone_rtcp = [p for _, s, d, p in packets if s == phone_port + 1 and d == gw_port + 1]
     ok_to = sum(1 for p in to_phone_rtcp if gateway_rtcp.verify_rtcp(p))
