@@ -118,7 +118,8 @@ final class MediaEngineSessions: MediaSessionControlling {
     }
 
     /// A leg's engine settings from a negotiated stream (audio by default): the peer's address and port,
-    /// the codec with the payload type the peer gave it, its ptime and telephone-event PT.
+    /// the codec with the payload type the peer gave it, its ptime and telephone-event PT, and
+    /// the direction agreed with the peer (hold: nothing sent toward a held leg, no timeout on it).
     /// Nil when there is no audio, or the peer holds with 0.0.0.0 (RFC 3264 §8.4).
     /// Throws when the stream's SRTP keys cannot be loaded.
     static func configuration(_ session: NegotiatedSession, stream: NegotiatedStream? = nil) throws -> LegConfiguration? {
@@ -135,7 +136,8 @@ final class MediaEngineSessions: MediaSessionControlling {
         let events = (audio.telephoneEvent(clockRate: codec.clockRate) ?? audio.telephoneEvent(clockRate: 8000))?.sendPayloadType
         return LegConfiguration(remote: remote, codec: MediaCodec(
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
-            telephoneEventPayloadType: events), srtp: try srtp(audio.crypto))
+            telephoneEventPayloadType: events), srtp: try srtp(audio.crypto),
+            direction: MediaLegDirection(rawValue: audio.direction.rawValue) ?? .sendrecv)
     }
 
     /// ``configuration(_:stream:)`` that logs and skips a leg whose SRTP keys do not load
