@@ -34,7 +34,8 @@ extension CallContext {
         case .forwarded:
             refreshTarget(from: request, side: side, leg: leg)
             pendingOffers[side] = PendingOffer(transaction: transaction, leg: leg)
-            logger.info("hold state passed to the other leg", metadata: ["callID": "\(callID)", "from": "\(side)"])
+            logger.info("offer passed to the other leg", metadata: ["callID": "\(callID)", "from": "\(side)",
+                                                                   "method": "\(request.method?.rawValue ?? "?")"])
         }
         for action in actions { perform(action) }
     }
@@ -66,10 +67,30 @@ extension CallContext {
         answerOffer(pending.transaction, side: side, leg: pending.leg, sdp: sdp)
     }
 
+    /// ``CallAction/rejectPendingOffer(_:status:)``: the other side refused the forwarded change.
+    func rejectPendingOffer(_ side: CallSide, status: Int) {
+        guard let pending = pendingOffers.removeValue(forKey: side) else { return }
+        // RFC 3261 §14.2: a 491 or 500 to an offer carries its own back-off hint.
+        let headers: [(HeaderName, String)] = status == 500 ? [(.retryAfter, String(Int.random(in: 0...10)))] : []
+        try? pending.transaction.respond(status: status, headers: headers)
+    }
+
+    /// True when the peer of `side` listed UPDATE in its `Allow` (the caller's INVITE, the
+    /// answered leg's 2xx): the gateway may offer to it in an UPDATE (RFC 3311 §5.1).
+    func peerAllowsUpdate(_ side: CallSide) -> Bool {
+        let allow: String?
+        switch side {
+        case .caller: allow = invite.headers[.allow]
+        case .callee: allow = machine?.answeredLeg.flatMap { legs[$0]?.success?.headers[.allow] }
+        }
+        return allow?.uppercased().contains("UPDATE") ?? false
+    }
+
     /// ``CallAction/sendReinvite(_:offer:)``: a re-INVITE in the side's dialog (the caller's, sent
-    /// back to where it sends from; the answered leg's, to its target). The final response goes
-    /// to the machine; a 2xx is ACKed in the dialog (RFC 3261 §13.2.2.4), a timeout or transport
-    /// error counts as 408 (§14.1).
+    /// back to where it sends from; the answered leg's, to its target), or an UPDATE (RFC 3311)
+    /// when the offer it carries on came in an UPDATE and that side allows UPDATE. The final
+    /// response goes to the machine; a 2xx to a re-INVITE is ACKed in the dialog (RFC 3261
+    /// §13.2.2.4), a timeout or transport error counts as 408 (§14.1).
     func sendReinvite(toward side: CallSide, offer: SessionDescription) {
         guard let stack, !finished else { return }
         // No dialog to send in: the machine hears a 500 (on the next turn, never re-entered), so
@@ -94,7 +115,9 @@ extension CallContext {
             target = legTarget
             contact = contactHeader(for: legTarget.transport)
         }
-        let outgoing = dialog.makeRequest(.invite, contact: contact, headers: [(.allow, CallService.allowed)],
+        let method: SIPMethod = pendingOffers[side.other]?.transaction.request.method == .update && peerAllowsUpdate(side)
+            ? .update : .invite
+        let outgoing = dialog.makeRequest(method, contact: contact, headers: [(.allow, CallService.allowed)],
                                           body: Array(offer.text.utf8), contentType: "application/sdp")
         switch side {
         case .caller: callerDialog = dialog
@@ -113,7 +136,7 @@ extension CallContext {
         var sdp: SessionDescription?
         if case .final(let response) = event, (200..<300).contains(event.statusCode) {
             let dialog: SIPDialog? = side == .caller ? callerDialog : machine?.answeredLeg.flatMap { legs[$0]?.dialog }
-            if let dialog, let stack {
+            if request.method == .invite, let dialog, let stack {
                 let ack = dialog.makeAck(inviteSequence: request.cseqNumber ?? 1).message
                 _ = stack.sendAck(for: ack, response: response, to: target)
             }
