@@ -8,8 +8,9 @@ public enum ReofferOutcome: Sendable, Equatable {
     /// Reject it with this status: 491 (RFC 3261 §14.2, our own re-INVITE toward that side is in
     /// progress), 500 (its previous offer is still pending), 488 (nothing acceptable).
     case rejected(status: Int)
-    /// Passed to the other side as a re-INVITE: the answer comes later through
-    /// ``CallAction/answerPendingOffer(_:sdp:)``.
+    /// Passed to the other side (the gateway's own re-INVITE or UPDATE): the answer comes later
+    /// through ``CallAction/answerPendingOffer(_:sdp:)``, or the other side's refusal of a media
+    /// change through ``CallAction/rejectPendingOffer(_:status:)``.
     case forwarded
 }
 
@@ -18,9 +19,11 @@ extension CallStateMachine {
     /// audio direction: `sendonly`/`inactive`, `c=0.0.0.0`, back to `sendrecv`) goes to the other
     /// side as a re-INVITE offering the same direction from the gateway's anchored SDP; the offer
     /// is answered when that side has answered (or failed: then locally, the gateway keeps
-    /// relaying). Anything else (a new address, a session refresh) is answered locally on the
-    /// same ports, as is a hold toward a door station (``doorEndpoints``). The returned actions follow the outcome (``CallAction/sendReinvite(_:offer:)``,
-    /// ``CallAction/updateMedia(_:)``).
+    /// relaying). A codec or stream change goes across re-anchored when the other side can follow
+    /// it (CallStateMachine+MediaChange.swift; its failure is the originator's). Anything else (a
+    /// new address, a session refresh) is answered locally on the same ports, as is any change
+    /// toward a door station (``doorEndpoints``). The returned actions follow the outcome
+    /// (``CallAction/sendReinvite(_:offer:)``, ``CallAction/updateMedia(_:)``).
     public mutating func receiveSessionOffer(_ offer: SessionDescription, from side: CallSide,
                                              at now: Date) -> (outcome: ReofferOutcome, actions: [CallAction]) {
         guard answeredLeg != nil else { return (.rejected(status: 491), []) }
@@ -60,7 +63,8 @@ extension CallStateMachine {
     /// 2xx: the side's new session goes to the engine and the waiting offer is answered; 491:
     /// retried after the §14.1 back-off (`backoff` is a random fraction in 0...1); another
     /// failure leaves that side's session unchanged (§14.1) and the waiting offer is answered
-    /// locally; 408 or 481 end the call (§12.2.1.2: the dialog is gone).
+    /// locally (a hold) or refused with the same status (a media change: both sessions stay);
+    /// 408 or 481 end the call (§12.2.1.2: the dialog is gone).
     public mutating func receiveReinviteResponse(_ status: Int, sdp: SessionDescription?, from side: CallSide,
                                                  at now: Date, backoff: Double = .random(in: 0...1)) -> [CallAction] {
         guard answeredLeg != nil, let outgoing = hold.outgoing[side], !outgoing.waitingForRetry, status >= 200 else { return [] }

@@ -5,7 +5,8 @@ import SIPCore
 import SIPStack
 import SIPTransport
 
-/// An in-dialog offer waiting for the other leg's answer (``ReofferOutcome/forwarded``).
+/// An in-dialog offer waiting for the other leg's answer (``ReofferOutcome/forwarded``); its
+/// method (re-INVITE or UPDATE) picks the method of the offer passed on.
 struct PendingOffer {
     var transaction: SIPServerTransaction
     var leg: CallLegID?
@@ -16,7 +17,8 @@ extension CallContext {
     /// An offer in a re-INVITE or UPDATE from one side of the answered call, given to
     /// ``CallStateMachine/receiveSessionOffer(_:from:at:)``: answered now, rejected (491 glare,
     /// 500 with Retry-After while its previous offer is pending, 488), or held until the other
-    /// leg has answered the gateway's re-INVITE (hold/unhold passed across).
+    /// leg has answered the gateway's re-INVITE or UPDATE (hold/unhold or a codec change passed
+    /// across).
     func receiveOffer(_ offer: SessionDescription, _ transaction: SIPServerTransaction, from side: CallSide,
                       leg: CallLegID?) {
         guard var current = machine else { return reject(transaction, 488) }
@@ -70,7 +72,7 @@ extension CallContext {
     /// ``CallAction/rejectPendingOffer(_:status:)``: the other side refused the forwarded change.
     func rejectPendingOffer(_ side: CallSide, status: Int) {
         guard let pending = pendingOffers.removeValue(forKey: side) else { return }
-        // RFC 3261 §14.2: a 491 or 500 to an offer carries its own back-off hint.
+        // RFC 3261 §14.2: a 500 to an offer carries Retry-After.
         let headers: [(HeaderName, String)] = status == 500 ? [(.retryAfter, String(Int.random(in: 0...10)))] : []
         try? pending.transaction.respond(status: status, headers: headers)
     }
