@@ -95,6 +95,11 @@ final class MediaEngineSessions: MediaSessionControlling {
         if let caller = configuration(plan.caller.session) { legs.append((.a, caller)) }
         if let callee = configuration(plan.callee.session) { legs.append((.b, callee)) }
         try await session.configure(legs)
+        // RFC 2543 hold (c=0.0.0.0) has no address to configure: only the direction changes.
+        let held = [(MediaLeg.a, plan.caller.session), (.b, plan.callee.session)].compactMap { leg, session in
+            Self.addresslessDirection(session).map { (leg: leg, direction: $0) }
+        }
+        try await session.setDirection(held)
         if let video = videoSessions.withLock({ $0[callID] }),
            let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
            let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
@@ -138,6 +143,13 @@ final class MediaEngineSessions: MediaSessionControlling {
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
             telephoneEventPayloadType: events), srtp: try srtp(audio.crypto),
             direction: MediaLegDirection(rawValue: audio.direction.rawValue) ?? .sendrecv)
+    }
+
+    /// The direction of an audio stream held with `c=0.0.0.0` (RFC 3264 §8.4 notes the RFC 2543
+    /// form), which ``configuration(_:stream:)`` cannot configure; nil for any other stream.
+    static func addresslessDirection(_ session: NegotiatedSession) -> MediaLegDirection? {
+        guard let audio = session.audio, audio.remoteAddress == "0.0.0.0" else { return nil }
+        return MediaLegDirection(rawValue: audio.direction.rawValue)
     }
 
     /// ``configuration(_:stream:)`` that logs and skips a leg whose SRTP keys do not load

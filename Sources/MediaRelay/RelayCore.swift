@@ -114,6 +114,20 @@ final class RelayCore {
         try rebuildRoutes()
     }
 
+    /// ``MediaSession/setDirection(_:)`` for one leg: a configured leg's hold state only; a leg
+    /// watched again by the media timeout starts its silence count now.
+    func setDirection(leg: MediaLeg, _ direction: MediaLegDirection, now: UInt64) {
+        let index = leg.rawValue
+        guard legs[index].isConfigured else { return }
+        if direction.receives, !legs[index].receives {
+            legs[index].lastReceived = now
+            legs[index].timedOut = false
+        }
+        legs[index].configuration?.direction = direction
+        legs[index].sends = direction.sends
+        legs[index].receives = direction.receives
+    }
+
     private func rebuildRoutes() throws(MediaRelayError) {
         guard let a = legs[0].configuration, let b = legs[1].configuration else { return }
         for (ingress, egress, index) in [(a, b, 0), (b, a, 1)] {

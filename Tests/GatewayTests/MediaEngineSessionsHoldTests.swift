@@ -30,3 +30,18 @@ import Testing
         #expect(leg.direction.sends && !leg.direction.receives)
     }
 }
+
+extension MediaEngineSessionsHoldTests {
+    @Test func anRFC2543HoldChangesTheDirectionOnly() throws {
+        var held = Negotiator(profile: Self.profile).offer(local: LocalMedia(address: "0.0.0.0", ports: [20000], sessionID: "1"))
+        held.origin.sessionVersion = "2"
+        let answer = try Negotiator(profile: Self.profile).answer(
+            to: held, local: LocalMedia(address: "127.0.0.1", ports: [30000], sessionID: "2"))
+        #expect(try MediaEngineSessions.configuration(answer.session) == nil, "no address to configure")
+        let direction = try #require(MediaEngineSessions.addresslessDirection(answer.session))
+        #expect(!direction.sends, "nothing toward the holder")
+        let plain = Negotiator(profile: Self.profile).offer(local: LocalMedia(address: "127.0.0.1", ports: [20000], sessionID: "1"))
+        let normal = try Negotiator(profile: Self.profile).answer(to: plain, local: LocalMedia(address: "127.0.0.1", ports: [30000], sessionID: "2"))
+        #expect(MediaEngineSessions.addresslessDirection(normal.session) == nil)
+    }
+}

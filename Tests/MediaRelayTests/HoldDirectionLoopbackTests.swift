@@ -76,3 +76,29 @@ import Testing
         await engine.shutdown()
     }
 }
+
+extension HoldDirectionLoopbackTests {
+    @Test func aDirectionOnlyChangeKeepsTheLatchAndStopsMediaTowardTheLeg() async throws {
+        let engine = try engine(43750)
+        let session = try await engine.allocateSession()
+        let peerA = try await FakePeer.bind()
+        let peerB = try await FakePeer.bind()
+        let codec = MediaCodec(payloadType: 0, format: .pcmu)
+        try await session.configure(leg: .a, LegConfiguration(remote: peerA.address, codec: codec))
+        try await session.configure(leg: .b, LegConfiguration(remote: peerB.address, codec: codec))
+        // A holds with c=0.0.0.0: only its direction changes.
+        try await session.setDirection([(leg: .a, direction: .inactive)])
+        try await peerB.send(rtp(sequenceNumber: 1, timestamp: 0, ssrc: 0xBBBB), toPort: session.localPort(.b))
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(peerA.received.isEmpty)
+        #expect(try await session.counters(.b).packetsDropped == 1)
+        // Resumed through a direction change alone: the old address still holds.
+        try await session.setDirection([(leg: .a, direction: .sendrecv)])
+        try await peerB.send(rtp(sequenceNumber: 2, timestamp: 160, ssrc: 0xBBBB), toPort: session.localPort(.b))
+        #expect(try await peerA.waitForPackets(1).count == 1)
+        await session.release()
+        await peerA.close()
+        await peerB.close()
+        await engine.shutdown()
+    }
+}
