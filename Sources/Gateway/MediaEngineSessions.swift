@@ -100,10 +100,14 @@ final class MediaEngineSessions: MediaSessionControlling {
             Self.addresslessDirection(session).map { (leg: leg, direction: $0) }
         }
         try await session.setDirection(held)
-        if let video = videoSessions.withLock({ $0[callID] }),
-           let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
-           let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
-            try await video.configure([(.a, caller), (.b, callee)])
+        if let video = videoSessions.withLock({ $0[callID] }) {
+            if let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
+               let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
+                try await video.configure([(.a, caller), (.b, callee)])
+            } else {
+                // Video dropped by a side (port 0 in a re-offer): nothing relayed either way.
+                try await video.setDirection([(leg: .a, direction: .inactive), (leg: .b, direction: .inactive)])
+            }
         }
     }
 
