@@ -77,20 +77,17 @@ extension CallStateMachine {
         let gaveUp = status == 491
         hold.outgoing[side] = nil
         var actions: [CallAction] = []
-        let accepted = status < 300 && sdp != nil
-        if outgoing.mediaChange {
-            hold.previousOffered[side.other] = accepted ? nil : hold.previousOffered[side.other]
-            if !accepted {
-                // RFC 3261 §14.1: both sessions stay as they were; the originator hears the refusal.
-                let refusal = status < 300 ? 488 : status
-                if status == 408 || status == 481 {
-                    return rejectWaiting(toward: side.other, status: refusal) + hangUp(cause: Q850Cause.timerExpiry, at: now)
-                }
-                actions += rejectWaiting(toward: side.other, status: refusal)
-                if hold.outgoing[side.other]?.retryDue == true { actions += retryReinvite(toward: side.other) }
-                return actions
+        if outgoing.mediaChange, status >= 300 || sdp == nil {
+            // RFC 3261 §14.1: both sessions stay as they were; the originator hears the refusal.
+            let refusal = status < 300 ? 488 : status
+            if status == 408 || status == 481 {
+                return rejectWaiting(toward: side.other, status: refusal) + hangUp(cause: Q850Cause.timerExpiry, at: now)
             }
+            actions += rejectWaiting(toward: side.other, status: refusal)
+            if hold.outgoing[side.other]?.retryDue == true { actions += retryReinvite(toward: side.other) }
+            return actions
         }
+        if outgoing.mediaChange { hold.previousOffered[side.other] = nil }
         if status < 300, let sdp, let session = try? Negotiator(profile: profile(of: side)).negotiate(offer: outgoing.offer, answer: sdp) {
             hold.established[side] = outgoing.direction
             hold.sent[side] = outgoing.offer
