@@ -68,6 +68,9 @@ public enum CallAction: Sendable, Equatable {
     /// Answer, with 200 and this SDP, the offer from this side that was
     /// ``ReofferOutcome/forwarded``.
     case answerPendingOffer(CallSide, sdp: SessionDescription)
+    /// Reject, with this status, the offer from this side that was ``ReofferOutcome/forwarded``:
+    /// the other side refused the media change (488, a 491 after the last retry, 408…).
+    case rejectPendingOffer(CallSide, status: Int)
     /// NOTIFY the referrer (the leg whose dialog carried the REFER; nil: the inbound dialog) with
     /// `SIP/2.0 <status>` as message/sipfrag (RFC 3515 §2.4.5); `final` terminates the implicit
     /// subscription.

@@ -45,7 +45,7 @@ extension CallStateMachine {
     /// to the side's new address. The other leg is not re-INVITEd: its media keeps flowing to
     /// the gateway, which relays it (a phone on hold ignores what it receives). Nil when the
     /// offer has nothing the side's profile can answer (the handler responds 488).
-    public mutating func receiveReoffer(_ offer: SessionDescription, from side: CallSide)
+    public mutating func receiveReoffer(_ offer: SessionDescription, from side: CallSide, preferring: [SDPCodec?] = [])
         -> (answer: SessionDescription, plan: MediaPlan)? {
         guard case .answered(let winner) = state, let leg = legs[winner],
               let callerAnswer, let calleeSession else { return nil }
@@ -53,13 +53,15 @@ extension CallStateMachine {
                                      cryptoKeys: media.calleeCryptoKeys)
         switch side {
         case .caller:
-            guard let answer = try? Negotiator(profile: callerProfile).answer(to: offer, local: callerLocal) else { return nil }
+            guard let answer = try? Negotiator(profile: Self.preferring(preferring, in: callerProfile))
+                .answer(to: offer, local: callerLocal) else { return nil }
             self.callerAnswer = answer
             let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: answer.session),
                                  callee: .init(localPorts: media.calleePorts, session: calleeSession), isEarly: false)
             return (answer.description, plan)
         case .callee:
-            guard let answer = try? Negotiator(profile: leg.profile).answer(to: offer, local: calleeLocal) else { return nil }
+            guard let answer = try? Negotiator(profile: Self.preferring(preferring, in: leg.profile))
+                .answer(to: offer, local: calleeLocal) else { return nil }
             self.calleeSession = answer.session
             let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerAnswer.session),
                                  callee: .init(localPorts: media.calleePorts, session: answer.session), isEarly: false)

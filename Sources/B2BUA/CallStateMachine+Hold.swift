@@ -8,8 +8,9 @@ public enum ReofferOutcome: Sendable, Equatable {
     /// Reject it with this status: 491 (RFC 3261 §14.2, our own re-INVITE toward that side is in
     /// progress), 500 (its previous offer is still pending), 488 (nothing acceptable).
     case rejected(status: Int)
-    /// Passed to the other side as a re-INVITE: the answer comes later through
-    /// ``CallAction/answerPendingOffer(_:sdp:)``.
+    /// Passed to the other side (the gateway's own re-INVITE or UPDATE): the answer comes later
+    /// through ``CallAction/answerPendingOffer(_:sdp:)``, or the other side's refusal of a media
+    /// change through ``CallAction/rejectPendingOffer(_:status:)``.
     case forwarded
 }
 
@@ -18,9 +19,11 @@ extension CallStateMachine {
     /// audio direction: `sendonly`/`inactive`, `c=0.0.0.0`, back to `sendrecv`) goes to the other
     /// side as a re-INVITE offering the same direction from the gateway's anchored SDP; the offer
     /// is answered when that side has answered (or failed: then locally, the gateway keeps
-    /// relaying). Anything else (a new address, a session refresh) is answered locally on the
-    /// same ports, as is a hold toward a door station (``doorEndpoints``). The returned actions follow the outcome (``CallAction/sendReinvite(_:offer:)``,
-    /// ``CallAction/updateMedia(_:)``).
+    /// relaying). A codec or stream change goes across re-anchored when the other side can follow
+    /// it (CallStateMachine+MediaChange.swift; its failure is the originator's). Anything else (a
+    /// new address, a session refresh) is answered locally on the same ports, as is any change
+    /// toward a door station (``doorEndpoints``). The returned actions follow the outcome
+    /// (``CallAction/sendReinvite(_:offer:)``, ``CallAction/updateMedia(_:)``).
     public mutating func receiveSessionOffer(_ offer: SessionDescription, from side: CallSide,
                                              at now: Date) -> (outcome: ReofferOutcome, actions: [CallAction]) {
         guard answeredLeg != nil else { return (.rejected(status: 491), []) }
@@ -37,7 +40,12 @@ extension CallStateMachine {
         // RFC 3261 §14.1: the other side's own INVITE is unanswered (it waits on ours toward this
         // side, now in its back-off): nothing may go into that dialog; this offer is answered here.
         let otherBusy = hold.outgoing[other] != nil || hold.waiting[other] != nil
-        guard changed, !otherBusy, !isDoor(other), !otherGone, !otherAwaitsAnswer else {
+        let forwardable = !otherBusy && !isDoor(other) && !otherGone && !otherAwaitsAnswer
+        // A codec or stream change (CallStateMachine+MediaChange.swift), hold state included.
+        if forwardable, let forwarded = mediaChangeOffer(offer, from: side) {
+            return (.forwarded, forwardMediaChange(forwarded, offer: offer, from: side))
+        }
+        guard changed, forwardable else {
             if changed { hold.offered[side] = direction }
             guard let (answer, plan) = answerLocally(offer, from: side) else { return (.rejected(status: 488), []) }
             return (.answered(answer), [.updateMedia(plan)])
@@ -55,7 +63,8 @@ extension CallStateMachine {
     /// 2xx: the side's new session goes to the engine and the waiting offer is answered; 491:
     /// retried after the §14.1 back-off (`backoff` is a random fraction in 0...1); another
     /// failure leaves that side's session unchanged (§14.1) and the waiting offer is answered
-    /// locally; 408 or 481 end the call (§12.2.1.2: the dialog is gone).
+    /// locally (a hold) or refused with the same status (a media change: both sessions stay);
+    /// 408 or 481 end the call (§12.2.1.2: the dialog is gone).
     public mutating func receiveReinviteResponse(_ status: Int, sdp: SessionDescription?, from side: CallSide,
                                                  at now: Date, backoff: Double = .random(in: 0...1)) -> [CallAction] {
         guard answeredLeg != nil, let outgoing = hold.outgoing[side], !outgoing.waitingForRetry, status >= 200 else { return [] }
@@ -68,6 +77,17 @@ extension CallStateMachine {
         let gaveUp = status == 491
         hold.outgoing[side] = nil
         var actions: [CallAction] = []
+        if outgoing.mediaChange, status >= 300 || sdp == nil {
+            // RFC 3261 §14.1: both sessions stay as they were; the originator hears the refusal.
+            let refusal = status < 300 ? 488 : status
+            if status == 408 || status == 481 {
+                return rejectWaiting(toward: side.other, status: refusal) + hangUp(cause: Q850Cause.timerExpiry, at: now)
+            }
+            actions += rejectWaiting(toward: side.other, status: refusal)
+            if hold.outgoing[side.other]?.retryDue == true { actions += retryReinvite(toward: side.other) }
+            return actions
+        }
+        if outgoing.mediaChange { hold.previousOffered[side.other] = nil }
         if status < 300, let sdp, let session = try? Negotiator(profile: profile(of: side)).negotiate(offer: outgoing.offer, answer: sdp) {
             hold.established[side] = outgoing.direction
             hold.sent[side] = outgoing.offer
@@ -106,6 +126,13 @@ extension CallStateMachine {
     /// that side already has the direction wanted and no offer waits on it.
     mutating func retryReinvite(toward side: CallSide) -> [CallAction] {
         guard let previous = hold.outgoing.removeValue(forKey: side) else { return [] }
+        if previous.mediaChange {
+            // The same change again (a newer origin version), while its offer still waits.
+            guard hold.waiting[side.other] != nil else { return [] }
+            let actions = sendOffer(previous.offer, direction: previous.direction, toward: side, mediaChange: true)
+            hold.outgoing[side]?.retries = previous.retries + 1
+            return actions
+        }
         let wanted = hold.offered[side.other] ?? .sendrecv
         if wanted == (hold.established[side] ?? .sendrecv), hold.waiting[side.other] == nil { return [] }
         let actions = sendReinvite(toward: side, direction: wanted)
@@ -127,13 +154,7 @@ extension CallStateMachine {
 
     mutating func sendReinvite(toward side: CallSide, direction: MediaDirection) -> [CallAction] {
         guard let base = hold.sent[side] ?? currentDescription(for: side) else { return [] }
-        var offer = HoldRelay.offer(from: base, direction: direction)
-        if let last = hold.lastVersion[side], (UInt64(offer.origin.sessionVersion) ?? 0) <= last {
-            offer.origin.sessionVersion = String(last &+ 1)
-        }
-        hold.lastVersion[side] = UInt64(offer.origin.sessionVersion)
-        hold.outgoing[side] = .init(offer: offer, direction: direction)
-        return [.sendReinvite(side, offer: offer)]
+        return sendOffer(HoldRelay.offer(from: base, direction: direction), direction: direction, toward: side, mediaChange: false)
     }
 
     /// Answers the offer waiting on `side` (if any) locally, now that the other side settled.
@@ -149,7 +170,7 @@ extension CallStateMachine {
     /// ``receiveReoffer(_:from:)`` with the origin version increased when the answer changed.
     private mutating func answerLocally(_ offer: SessionDescription, from side: CallSide) -> (SessionDescription, MediaPlan)? {
         let previous = hold.sent[side] ?? currentDescription(for: side)
-        guard let (answer, plan) = receiveReoffer(offer, from: side) else { return nil }
+        guard let (answer, plan) = receiveReoffer(offer, from: side, preferring: preferredCodecs(answering: side)) else { return nil }
         let versioned = HoldRelay.versioned(answer, after: previous)
         if side == .caller { callerAnswer?.description = versioned }
         hold.sent[side] = versioned
@@ -162,12 +183,12 @@ extension CallStateMachine {
         return doorEndpoints.contains(leg.target)
     }
 
-    private func profile(of side: CallSide) -> SDPMediaProfile {
+    func profile(of side: CallSide) -> SDPMediaProfile {
         if side == .callee, let winner = answeredLeg, let leg = legs[winner] { return leg.profile }
         return callerProfile
     }
 
-    private func local(of side: CallSide) -> LocalMedia {
+    func local(of side: CallSide) -> LocalMedia {
         side == .caller ? callerLocal
             : LocalMedia(address: media.address, ports: media.calleePorts, sessionID: media.sessionID,
                          cryptoKeys: media.calleeCryptoKeys)

@@ -19,6 +19,9 @@ struct HoldRelay: Sendable {
         /// once that INVITE is answered (RFC 3261 §14.1: no INVITE while one is in progress in
         /// either direction).
         var retryDue = false
+        /// A codec or stream change (CallStateMachine+MediaChange): re-sent as it is after a 491,
+        /// and a failure goes back to the originator instead of being answered locally.
+        var mediaChange = false
     }
 
     /// Re-sends of one re-INVITE after 491 before the gateway gives up and keeps the media as it
@@ -37,6 +40,9 @@ struct HoldRelay: Sendable {
     var sent: [CallSide: SessionDescription] = [:]
     /// The origin version of the last offer sent to a side, taken or not: the next one is higher.
     var lastVersion: [CallSide: UInt64] = [:]
+    /// A side's ``offered`` direction before its media change was forwarded: restored when the
+    /// change fails (the session stays as it was, RFC 3261 §14.1).
+    var previousOffered: [CallSide: MediaDirection] = [:]
 
     /// True while either side holds the other (its last offer was not `sendrecv`): no media
     /// timeout then, since a held phone sends nothing (RFC 3264 §8.4).

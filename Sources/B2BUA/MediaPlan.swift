@@ -11,6 +11,11 @@ public struct MediaPlan: Sendable, Hashable {
         /// The offer/answer result for this side (remote address and ports, codecs, PTs, SRTP).
         public var session: NegotiatedSession
 
+        /// The audio direction the gateway agreed with this side, seen from the gateway (RFC 3264
+        /// §6.1): `recvonly`/`inactive` while the side holds the call (nothing is sent to it),
+        /// `sendonly` while it is held; `inactive` without audio. The engine applies it per leg.
+        public var audioDirection: MediaDirection { session.audio?.direction ?? .inactive }
+
         /// Creates a side.
         public init(localPorts: [UInt16], session: NegotiatedSession) {
             self.localPorts = localPorts

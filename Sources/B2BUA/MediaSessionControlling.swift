@@ -36,7 +36,8 @@ public protocol MediaSessionControlling: Sendable {
     /// Reserves ports for a call: `callerStreams` facing the caller, `calleeStreams` facing the
     /// called legs.
     func allocate(callID: String, callerStreams: Int, calleeStreams: Int) async throws -> MediaAllocation
-    /// Points both sides at their remote endpoints and sets relay or transcoding.
+    /// Points both sides at their remote endpoints and sets relay or transcoding, and each side's
+    /// hold state (``MediaPlan/Side/audioDirection``, per stream in the negotiated session).
     func update(callID: String, plan: MediaPlan) async throws
     /// Frees the call's ports and codecs.
     func release(callID: String) async

@@ -5,7 +5,8 @@ import SIPCore
 import SIPStack
 import SIPTransport
 
-/// An in-dialog offer waiting for the other leg's answer (``ReofferOutcome/forwarded``).
+/// An in-dialog offer waiting for the other leg's answer (``ReofferOutcome/forwarded``); its
+/// method (re-INVITE or UPDATE) picks the method of the offer passed on.
 struct PendingOffer {
     var transaction: SIPServerTransaction
     var leg: CallLegID?
@@ -16,7 +17,8 @@ extension CallContext {
     /// An offer in a re-INVITE or UPDATE from one side of the answered call, given to
     /// ``CallStateMachine/receiveSessionOffer(_:from:at:)``: answered now, rejected (491 glare,
     /// 500 with Retry-After while its previous offer is pending, 488), or held until the other
-    /// leg has answered the gateway's re-INVITE (hold/unhold passed across).
+    /// leg has answered the gateway's re-INVITE or UPDATE (hold/unhold or a codec change passed
+    /// across).
     func receiveOffer(_ offer: SessionDescription, _ transaction: SIPServerTransaction, from side: CallSide,
                       leg: CallLegID?) {
         guard var current = machine else { return reject(transaction, 488) }
@@ -34,7 +36,8 @@ extension CallContext {
         case .forwarded:
             refreshTarget(from: request, side: side, leg: leg)
             pendingOffers[side] = PendingOffer(transaction: transaction, leg: leg)
-            logger.info("hold state passed to the other leg", metadata: ["callID": "\(callID)", "from": "\(side)"])
+            logger.info("offer passed to the other leg", metadata: ["callID": "\(callID)", "from": "\(side)",
+                                                                   "method": "\(request.method?.rawValue ?? "?")"])
         }
         for action in actions { perform(action) }
     }
@@ -67,10 +70,31 @@ extension CallContext {
         answerOffer(pending.transaction, side: side, leg: pending.leg, sdp: sdp)
     }
 
+    /// ``CallAction/rejectPendingOffer(_:status:)``: the other side refused the forwarded change.
+    func rejectPendingOffer(_ side: CallSide, status: Int) {
+        guard let pending = pendingOffers.removeValue(forKey: side) else { return }
+        // RFC 3261 §14.2: a 500 to an offer carries Retry-After.
+        let headers: [(HeaderName, String)] = status == 500 ? [(.retryAfter, String(Int.random(in: 0...10)))] : []
+        try? pending.transaction.respond(status: status, headers: headers)
+    }
+
+    /// True when the peer of `side` listed UPDATE in its `Allow` (the caller's INVITE, the
+    /// answered leg's 2xx): the gateway may offer to it in an UPDATE (RFC 3311 §5.1).
+    func peerAllowsUpdate(_ side: CallSide) -> Bool {
+        let allow: String?
+        switch side {
+        case .caller:
+            if case .leg(let id)? = dialogKey(of: .caller) { allow = legs[id]?.success?.headers[.allow] } else { allow = invite.headers[.allow] }
+        case .callee: allow = machine?.answeredLeg.flatMap { legs[$0]?.success?.headers[.allow] }
+        }
+        return allow?.uppercased().contains("UPDATE") ?? false
+    }
+
     /// ``CallAction/sendReinvite(_:offer:)``: a re-INVITE in the side's dialog (the caller's, sent
-    /// back to where it sends from; the answered leg's, to its target). The final response goes
-    /// to the machine; a 2xx is ACKed in the dialog (RFC 3261 §13.2.2.4), a timeout or transport
-    /// error counts as 408 (§14.1).
+    /// back to where it sends from; the answered leg's, to its target), or an UPDATE (RFC 3311)
+    /// when the offer it carries on came in an UPDATE and that side allows UPDATE. The final
+    /// response goes to the machine; a 2xx to a re-INVITE is ACKed in the dialog (RFC 3261
+    /// §13.2.2.4), a timeout or transport error counts as 408 (§14.1).
     func sendReinvite(toward side: CallSide, offer: SessionDescription) {
         guard let stack, !finished else { return }
         // No dialog to send in: the machine hears a 500 (on the next turn, never re-entered), so
@@ -78,7 +102,9 @@ extension CallContext {
         let unsendable = { [self] in
             self.shard.eventLoop.execute { self.drive { $0.receiveReinviteResponse(500, sdp: nil, from: side, at: Date()) } }
         }
-        guard let made = makeRequest(toward: side, .invite, contact: true, body: Array(offer.text.utf8),
+        let method: SIPMethod = pendingOffers[side.other]?.transaction.request.method == .update && peerAllowsUpdate(side)
+            ? .update : .invite
+        guard let made = makeRequest(toward: side, method, contact: true, body: Array(offer.text.utf8),
                                      contentType: "application/sdp", headers: [(.allow, CallService.allowed)])
         else { return unsendable() }
         let (request, route) = (made.message, made.route)
@@ -94,7 +120,7 @@ extension CallContext {
         guard !finished else { return }
         var sdp: SessionDescription?
         if case .final(let response) = event, (200..<300).contains(event.statusCode) {
-            if let current = dialog(route.key), let stack {
+            if request.method == .invite, let current = dialog(route.key), let stack {
                 let ack = current.makeAck(inviteSequence: request.cseqNumber ?? 1).message
                 _ = stack.sendAck(for: ack, response: response, to: route.target)
             }

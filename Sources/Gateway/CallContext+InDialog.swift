@@ -58,8 +58,9 @@ extension CallContext {
         try? transaction.respond(status: status)
     }
 
-    /// Hold, unhold or a new address from one side (CallContext+Hold.swift): hold state goes to
-    /// the other leg as a re-INVITE, anything else is answered here with the anchored SDP.
+    /// Hold, unhold, a codec change or a new address from one side (CallContext+Hold.swift): hold
+    /// state and codec/stream changes go to the other leg (re-INVITE, or UPDATE when this was an
+    /// UPDATE and that leg allows it), anything else is answered here with the anchored SDP.
     func reoffer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
         guard machine?.answeredLeg != nil, carries(side, leg: leg) else { return reject(transaction, 491) }

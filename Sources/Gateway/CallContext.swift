@@ -247,6 +247,8 @@ final class CallContext: @unchecked Sendable {
             afterRefresh(toward: side) { [self] in sendReinvite(toward: side, offer: offer) }
         case .answerPendingOffer(let side, let sdp):
             answerPendingOffer(side, sdp: sdp)
+        case .rejectPendingOffer(let side, let status):
+            rejectPendingOffer(side, status: status)
         case .notifyTransfer(let id, let status, let final):
             notifyTransfer(id, status: status, final: final)
         case .releaseMedia:

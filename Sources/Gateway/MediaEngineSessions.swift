@@ -91,10 +91,19 @@ final class MediaEngineSessions: MediaSessionControlling {
         if let caller = configuration(plan.caller.session) { legs.append((.a, caller)) }
         if let callee = configuration(plan.callee.session) { legs.append((.b, callee)) }
         try await session.configure(legs)
-        if let video = videoSessions.withLock({ $0[callID] }),
-           let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
-           let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
-            try await video.configure([(.a, caller), (.b, callee)])
+        // RFC 2543 hold (c=0.0.0.0) has no address to configure: only the direction changes.
+        let held = [(MediaLeg.a, plan.caller.session), (.b, plan.callee.session)].compactMap { leg, session in
+            Self.addresslessDirection(session).map { (leg: leg, direction: $0) }
+        }
+        try await session.setDirection(held)
+        if let video = videoSessions.withLock({ $0[callID] }) {
+            if let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
+               let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
+                try await video.configure([(.a, caller), (.b, callee)])
+            } else {
+                // Video dropped by a side (port 0 in a re-offer): nothing relayed either way.
+                try await video.setDirection([(leg: .a, direction: .inactive), (leg: .b, direction: .inactive)])
+            }
         }
     }
 
@@ -114,7 +123,8 @@ final class MediaEngineSessions: MediaSessionControlling {
     }
 
     /// A leg's engine settings from a negotiated stream (audio by default): the peer's address and port,
-    /// the codec with the payload type the peer gave it, its ptime and telephone-event PT.
+    /// the codec with the payload type the peer gave it, its ptime and telephone-event PT, and
+    /// the direction agreed with the peer (hold: nothing sent toward a held leg, no timeout on it).
     /// Nil when there is no audio, or the peer holds with 0.0.0.0 (RFC 3264 §8.4).
     /// Throws when the stream's SRTP keys cannot be loaded.
     static func configuration(_ session: NegotiatedSession, stream: NegotiatedStream? = nil) throws -> LegConfiguration? {
@@ -131,7 +141,15 @@ final class MediaEngineSessions: MediaSessionControlling {
         let events = (audio.telephoneEvent(clockRate: codec.clockRate) ?? audio.telephoneEvent(clockRate: 8000))?.sendPayloadType
         return LegConfiguration(remote: remote, codec: MediaCodec(
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
-            telephoneEventPayloadType: events), srtp: try srtp(audio.crypto))
+            telephoneEventPayloadType: events), srtp: try srtp(audio.crypto),
+            direction: MediaLegDirection(rawValue: audio.direction.rawValue) ?? .sendrecv)
+    }
+
+    /// The direction of an audio stream held with `c=0.0.0.0` (RFC 3264 §8.4 notes the RFC 2543
+    /// form), which ``configuration(_:stream:)`` cannot configure; nil for any other stream.
+    static func addresslessDirection(_ session: NegotiatedSession) -> MediaLegDirection? {
+        guard let audio = session.audio, audio.remoteAddress == "0.0.0.0" else { return nil }
+        return MediaLegDirection(rawValue: audio.direction.rawValue)
     }
 
     /// ``configuration(_:stream:)`` that logs and skips a leg whose SRTP keys do not load

@@ -65,6 +65,18 @@ public final class MediaSession: Sendable {
         }.get()
     }
 
+    /// Changes only the hold state of configured legs (an RFC 2543 hold, `c=0.0.0.0`, names no
+    /// address to configure): the latch, codec and keys stay. Unconfigured legs are left alone.
+    public func setDirection(_ legs: [(leg: MediaLeg, direction: MediaLegDirection)]) async throws {
+        guard !legs.isEmpty else { return }
+        guard !state.withLockedValue({ $0.released }) else { throw MediaRelayError.sessionReleased }
+        let core = self.core
+        try await eventLoop.submit {
+            let now = NIODeadline.now().uptimeNanoseconds
+            for (leg, direction) in legs { core.value.setDirection(leg: leg, direction, now: now) }
+        }.get()
+    }
+
     /// Re-opens latching for `leg` (re-INVITE without other changes), optionally to a new SDP address.
     public func relatch(leg: MediaLeg, remote: SocketAddress? = nil) async throws {
         let core = self.core

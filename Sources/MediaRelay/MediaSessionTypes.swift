@@ -52,13 +52,17 @@ public struct LegConfiguration: Hashable, Sendable {
     public var srtp: SRTPLegConfiguration?
     /// The SSRC we send to this leg with (random per RFC 3550 §8.1 by default).
     public var outgoingSSRC: UInt32
+    /// Hold state toward this leg (``MediaLegDirection``); `sendrecv` by default.
+    public var direction: MediaLegDirection
 
     /// A leg configuration.
-    public init(remote: SocketAddress, codec: MediaCodec, srtp: SRTPLegConfiguration? = nil, outgoingSSRC: UInt32 = .random(in: 1 ... .max)) {
+    public init(remote: SocketAddress, codec: MediaCodec, srtp: SRTPLegConfiguration? = nil, outgoingSSRC: UInt32 = .random(in: 1 ... .max),
+                direction: MediaLegDirection = .sendrecv) {
         self.remote = remote
         self.codec = codec
         self.srtp = srtp
         self.outgoingSSRC = outgoingSSRC
+        self.direction = direction
     }
 }
 

@@ -63,6 +63,12 @@ extension RelayCore {
         // audio held back while an RFC 4733 event is sent the other way.
         if interceptDTMF(header: header, buffer: &buffer, from: leg, now: now) { return }
         let egress = leg.other
+        // RFC 3264 §8.4: nothing toward a leg the gateway does not send to (held); dropped
+        // before any transcoding.
+        guard legs[egress.rawValue].sends else {
+            legs[index].counters.packetsDropped += 1
+            return
+        }
         guard let route = fastRoutes[index] else {
             legs[index].counters.packetsDropped += 1
             return
@@ -120,7 +126,7 @@ extension RelayCore {
     /// RFC 4733 events sent by the DTMF hooks (RelayCore+DTMFSending.swift).
     func sendRTP(_ buffer: inout ByteBuffer, to egress: MediaLeg) {
         let index = egress.rawValue
-        guard legs[index].socket >= 0, let target = legs[index].latch.target else {
+        guard legs[index].sends, legs[index].socket >= 0, let target = legs[index].latch.target else {
             legs[index].counters.packetsDropped += 1
             return
         }

@@ -14,6 +14,10 @@ final class RelayCore {
         var configuration: LegConfiguration?
         /// `configuration != nil`, checked per packet without copying the configuration.
         var isConfigured = false
+        /// `configuration?.direction.sends` (true until configured otherwise): RTP goes to this leg.
+        var sends = true
+        /// `configuration?.direction.receives`: the media timeout watches this leg.
+        var receives = true
         var latch: SymmetricLatch<MediaAddress>
         var rtcpTarget: MediaAddress?
         var srtp: SRTPSession?
@@ -99,6 +103,8 @@ final class RelayCore {
         }
         legs[index].configuration = configuration
         legs[index].isConfigured = true
+        legs[index].sends = configuration.direction.sends
+        legs[index].receives = configuration.direction.receives
         legs[index].latch.relatch(sdpAddress: MediaAddress(configuration.remote))
         legs[index].rtcpTarget = nil
         legs[index].lastReceived = now
@@ -114,6 +120,20 @@ final class RelayCore {
         // This leg's media source may have moved: the other leg's stream re-anchors.
         continuity[leg.other.rawValue]?.sourceWillChange()
         try rebuildRoutes()
+    }
+
+    /// ``MediaSession/setDirection(_:)`` for one leg: a configured leg's hold state only; a leg
+    /// watched again by the media timeout starts its silence count now.
+    func setDirection(leg: MediaLeg, _ direction: MediaLegDirection, now: UInt64) {
+        let index = leg.rawValue
+        guard legs[index].isConfigured else { return }
+        if direction.receives, !legs[index].receives {
+            legs[index].lastReceived = now
+            legs[index].timedOut = false
+        }
+        legs[index].configuration?.direction = direction
+        legs[index].sends = direction.sends
+        legs[index].receives = direction.receives
     }
 
     private func rebuildRoutes() throws(MediaRelayError) {
@@ -180,11 +200,12 @@ final class RelayCore {
 
     // MARK: Timers
 
-    /// Raises `mediaTimeout` for a configured leg silent for longer than the media timeout.
+    /// Raises `mediaTimeout` for a configured leg silent for longer than the media timeout; a
+    /// leg not expected to send (held: ``MediaLegDirection/receives``) is not watched.
     func checkTimeouts(now: UInt64) {
         guard kind == .audio else { return }
         let timeout = UInt64(settings.mediaTimeout.nanoseconds)
-        for index in legs.indices where legs[index].isConfigured && !legs[index].timedOut {
+        for index in legs.indices where legs[index].isConfigured && legs[index].receives && !legs[index].timedOut {
             if now &- legs[index].lastReceived > timeout {
                 legs[index].timedOut = true
                 events.yield(.mediaTimeout(leg: MediaLeg(rawValue: index) ?? .a))
