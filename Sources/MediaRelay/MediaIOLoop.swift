@@ -259,7 +259,14 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             if !tasks.isEmpty || !timers.isEmpty { flushOutput() }
 
             let count = tokens.withUnsafeMutableBufferPointer { cmedia_epoll_wait(epollFD, $0.baseAddress, 256, timeout) }
-            lock.withLock { shared.sleeping = false }
+            // Tasks posted while we polled run before the packets that woke us: a configure the
+            // call posted before its 200 OK must meet the first packet that 200 OK brought.
+            var posted: [() -> Void] = []
+            lock.withLock {
+                shared.sleeping = false
+                if count > 0, !shared.stopping, !shared.tasks.isEmpty { swap(&posted, &shared.tasks) }
+            }
+            for task in posted { task() }
             now = NIODeadline.now().uptimeNanoseconds
             if count > 0 {
                 for index in 0..<Int(count) {
