@@ -107,7 +107,11 @@ extension CallContext {
     /// `<sip:user@host>` for a number or name; a value that is already a URI is kept.
     static func uri(_ user: String, host: String) -> URI {
         if user.hasPrefix("sip:") || user.hasPrefix("tel:"), let parsed = try? URI(parsing: user) { return parsed }
-        let escaped = user.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "+-_.!~*'()&=$,;?/"))) ?? user
+        // RFC 3261 §25.1 `user` characters stay, the rest is escaped: as bytes for an ASCII name
+        // (every number; this runs per call), through Foundation for others (it keeps non-ASCII
+        // letters, so such a URI stays `.other` as before).
+        let escaped = user.utf8.allSatisfy { $0 < 0x80 } ? SIPEscaping.escape(user, for: .user)
+            : user.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "+-_.!~*'()&=$,;?/"))) ?? user
         return (try? URI(parsing: "sip:\(escaped)@\(host)")) ?? .other(scheme: "sip", text: "sip:\(escaped)@\(host)")
     }
 

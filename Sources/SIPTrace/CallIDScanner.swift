@@ -12,11 +12,16 @@ public enum CallIDScanner {
 
     /// The Call-ID of `message`, or `nil` if there is none in the scanned header section.
     public static func callID(in message: some Collection<UInt8>) -> String? {
-        let bytes = Array(message.prefix(maxScannedBytes))
-        var lineStart = 0
-        var index = 0
+        // Every traced message passes here: an array is scanned in place, without a copy.
+        if let array = message as? [UInt8] { return callID(inSlice: array.prefix(maxScannedBytes)) }
+        return callID(inSlice: Array(message.prefix(maxScannedBytes))[...])
+    }
+
+    private static func callID(inSlice bytes: ArraySlice<UInt8>) -> String? {
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
         var firstLine = true
-        while index < bytes.count {
+        while index < bytes.endIndex {
             guard bytes[index] == UInt8(ascii: "\n") else {
                 index += 1
                 continue
@@ -32,12 +37,26 @@ public enum CallIDScanner {
         return nil
     }
 
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    /// Whether `name` (spaces and tabs ignored, ASCII case-insensitive) is `expected` (lower case).
+    private static func nameIs(_ name: ArraySlice<UInt8>, _ expected: StaticString) -> Bool {
+        var position = 0
+        let count = expected.utf8CodeUnitCount
+        return expected.withUTF8Buffer { expected in
+            for byte in name where !isSpace(byte) {
+                let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
+                guard position < count, lowered == expected[position] else { return false }
+                position += 1
+            }
+            return position == count
+        }
+    }
+
     private static func value(of line: ArraySlice<UInt8>) -> String? {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let name = line[line.startIndex..<colon].filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-        let lowered = name.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-        guard lowered.elementsEqual("call-id".utf8) || lowered.elementsEqual("i".utf8) else { return nil }
-        let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let name = line[line.startIndex..<colon]
+        guard nameIs(name, "call-id") || nameIs(name, "i") else { return nil }
         var value = line[(colon + 1)...]
         while let first = value.first, isSpace(first) { value = value.dropFirst() }
         while let last = value.last, isSpace(last) { value = value.dropLast() }

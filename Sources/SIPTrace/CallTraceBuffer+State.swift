@@ -21,7 +21,7 @@ extension CallTraceBuffer {
         }
 
         func key(for callID: String) -> String? {
-            calls[callID] != nil ? callID : aliases[callID]
+            calls.index(forKey: callID) != nil ? callID : aliases[callID]
         }
 
         func trace(for callID: String) -> CallTrace? {
@@ -29,17 +29,21 @@ extension CallTraceBuffer {
         }
 
         mutating func add(_ packet: TracePacket, to callID: String, limits: Limits) -> RecordOutcome {
-            if let key = key(for: callID), let count = calls[key]?.messageCount {
-                guard count < limits.maxMessagesPerCall else {
-                    calls[key]?.droppedMessages += 1
+            if let key = key(for: callID), var index = calls.index(forKey: key) {
+                guard calls.values[index].messageCount < limits.maxMessagesPerCall else {
+                    calls.values[index].droppedMessages += 1
                     return .callFull
                 }
                 makeRoom(for: packet.payload.count, keeping: key, limits: limits)
                 guard totalBytes + packet.payload.count <= limits.maxBytes else { return .tooLarge }
-                // Mutated in place: a copy of the trace taken out would copy its packet list.
-                calls[key]?.packets.append(packet)
-                calls[key]?.messageCount += 1
-                calls[key]?.byteCount += packet.payload.count
+                // Eviction may have moved the entry; the kept call itself is never evicted.
+                guard let current = calls.index(forKey: key) else { return .tooLarge }
+                index = current
+                // Mutated in place (one lookup per message): a copy of the trace taken out
+                // would copy its packet list.
+                calls.values[index].packets.append(packet)
+                calls.values[index].messageCount += 1
+                calls.values[index].byteCount += packet.payload.count
                 totalBytes += packet.payload.count
                 return .recorded
             }
