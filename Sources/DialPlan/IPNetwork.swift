@@ -12,7 +12,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         var v4 = in_addr()
         var v6 = in6_addr()
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
             guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
             bytes = withUnsafeBytes(of: &v6) { Array($0) }
         } else {

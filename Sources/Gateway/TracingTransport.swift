@@ -20,17 +20,20 @@ struct TracingTransport: SIPMessageTransport {
     let logger: Logger
 
     func send(_ message: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
-        let local = base.listeners.first { $0.transport == target.transport }?.localAddress
         Self.log(message, direction: .outbound, remote: target.address, transport: target.transport, logger: logger)
-        Self.record(message, direction: .outbound, local: local, remote: target.address, transport: target.transport, trace: trace, hep: hep, filter: filter)
-        return base.send(message, to: target)
+        // Serialized once: the bytes recorded are the bytes sent.
+        guard let bytes = Self.record(message, direction: .outbound, local: base.firstListener(of: target.transport)?.localAddress,
+                                      remote: target.address, transport: target.transport, trace: trace, hep: hep, filter: filter)
+        else { return base.send(message, to: target) }
+        return base.send(bytes: ByteBuffer(bytes: bytes), to: target)
     }
 
     func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
-        let local = context.listener?.localAddress ?? base.listeners.first { $0.transport == context.transport }?.localAddress
         Self.log(response, direction: .outbound, remote: context.source, transport: context.transport, logger: logger)
-        Self.record(response, direction: .outbound, local: local, remote: context.source, transport: context.transport, trace: trace, hep: hep, filter: filter)
-        return base.sendResponse(response, for: context)
+        let bytes = Self.record(response, direction: .outbound,
+                                local: context.listener?.localAddress ?? base.firstListener(of: context.transport)?.localAddress,
+                                remote: context.source, transport: context.transport, trace: trace, hep: hep, filter: filter)
+        return base.sendResponse(response, serialized: bytes, for: context)
     }
 
     /// Records an inbound message (call it from the transport's `onInbound`).
@@ -52,17 +55,20 @@ struct TracingTransport: SIPMessageTransport {
         ])
     }
 
-    static func record(_ message: SIPMessage, direction: TraceDirection, local: SocketAddress?, remote: SocketAddress,
-                       transport: SIPTransportProtocol, trace: CallTraceBuffer?, hep: HEPExporter?, filter: TraceFilter) {
-        guard trace != nil || hep != nil, filter.keeps(message), let remoteEndpoint = TraceEndpoint(remote) else { return }
+    /// Records `message`; returns its serialized bytes when it was recorded (nil when not traced).
+    @discardableResult
+    static func record(_ message: SIPMessage, direction: TraceDirection, local: @autoclosure () -> SocketAddress?, remote: SocketAddress,
+                       transport: SIPTransportProtocol, trace: CallTraceBuffer?, hep: HEPExporter?, filter: TraceFilter) -> [UInt8]? {
+        guard trace != nil || hep != nil, filter.keeps(message), let remoteEndpoint = TraceEndpoint(remote) else { return nil }
         // Without a listener of that transport (an outbound-only flow) the local end is unknown: 0.0.0.0:0.
-        let localEndpoint = local.flatMap(TraceEndpoint.init) ?? TraceEndpoint(ipv4: 0, 0, 0, 0, port: 0)
+        let localEndpoint = local().flatMap(TraceEndpoint.init) ?? TraceEndpoint(ipv4: 0, 0, 0, 0, port: 0)
         let bytes = message.serialized(), time = TraceTimestamp.now()
         let traceTransport: TraceTransport = transport == .udp ? .udp : .tcp
         trace?.record(direction: direction, message: bytes, local: localEndpoint, remote: remoteEndpoint,
                       transport: traceTransport, time: time)
         let (source, destination) = direction == .inbound ? (remoteEndpoint, localEndpoint) : (localEndpoint, remoteEndpoint)
         hep?.export(HEPExporter.Packet(payload: bytes, source: source, destination: destination, transport: traceTransport, time: time))
+        return bytes
     }
 }
 

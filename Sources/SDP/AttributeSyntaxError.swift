@@ -56,7 +56,21 @@ extension UInt8 {
 
 extension Substring {
     func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        // ASCII (every real SDP value): trimmed on code units. Otherwise by Character, where a
+        // space followed by a combining mark is not a space.
+        let utf8 = self.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        while end > start {
+            let last = utf8.index(before: end)
+            guard utf8[last] == 0x20 || utf8[last] == 0x09 else { break }
+            end = last
+        }
+        return String(self[start..<end])
     }
 }
 

@@ -28,7 +28,7 @@ public struct Connection: Sendable, Hashable {
 
     /// A unicast `IN IP4`/`IN IP6` connection, picking the address type from the address text.
     public static func unicast(_ address: String) -> Connection {
-        Connection(addressType: address.contains(":") ? "IP6" : "IP4", address: address)
+        Connection(addressType: address.utf8.contains(UInt8(ascii: ":")) ? "IP6" : "IP4", address: address)
     }
 
     /// True for the RFC 2543 hold form `c=IN IP4 0.0.0.0` (RFC 3264 §8.4 still asks answerers

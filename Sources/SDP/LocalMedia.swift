@@ -45,6 +45,6 @@ public struct LocalMedia: Sendable, Hashable {
     /// The `o=` line for this side.
     var origin: Origin {
         Origin(username: username, sessionID: sessionID, sessionVersion: sessionVersion,
-               addressType: address.contains(":") ? "IP6" : "IP4", address: address)
+               addressType: address.utf8.contains(UInt8(ascii: ":")) ? "IP6" : "IP4", address: address)
     }
 }

@@ -118,13 +118,38 @@ public struct TransportProtocol: Sendable, Hashable, CustomStringConvertible,
     private var upper: String { rawValue.uppercased() }
 
     /// True for every RTP profile (the format list holds payload type numbers).
-    public var isRTP: Bool { upper.contains("RTP/") }
+    public var isRTP: Bool { upperContains("RTP/") }
     /// True for the secure profiles (`SAVP`, `SAVPF`, with or without DTLS).
-    public var isSecure: Bool { isRTP && upper.contains("/SAVP") }
+    public var isSecure: Bool { isRTP && upperContains("/SAVP") }
     /// True for the feedback profiles (`AVPF`, `SAVPF`).
-    public var hasFeedback: Bool { isRTP && upper.hasSuffix("PF") }
+    public var hasFeedback: Bool { isRTP && upperHasSuffix("PF") }
     /// True when keys come from a DTLS handshake (`UDP/TLS/…` or `TCP/TLS/…`, RFC 5764).
-    public var isDTLS: Bool { upper.contains("TLS/RTP") }
+    public var isDTLS: Bool { upperContains("TLS/RTP") }
+
+    // These run several times per stream in every offer/answer: an ASCII token (every real one)
+    // is searched on its bytes; any other goes through Unicode upper-casing (`ß` is `SS` there).
+
+    /// Whether the upper-cased token contains `needle` (upper-case ASCII).
+    private func upperContains(_ needle: String) -> Bool {
+        let bytes = rawValue.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.contains(needle) }
+        let token = bytes.map(Self.asciiUpper), wanted = Array(needle.utf8)
+        guard wanted.count <= token.count else { return false }
+        for start in 0...(token.count - wanted.count) where token[start..<(start + wanted.count)].elementsEqual(wanted) {
+            return true
+        }
+        return false
+    }
+
+    /// Whether the upper-cased token ends with `suffix` (upper-case ASCII).
+    private func upperHasSuffix(_ suffix: String) -> Bool {
+        let bytes = rawValue.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.hasSuffix(suffix) }
+        let wanted = Array(suffix.utf8)
+        return bytes.count >= wanted.count && bytes.suffix(wanted.count).map(Self.asciiUpper) == wanted
+    }
+
+    private static func asciiUpper(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "a") < 26 ? byte & 0xDF : byte }
 
     /// Protocol tokens compare case-insensitively.
     public static func == (lhs: TransportProtocol, rhs: TransportProtocol) -> Bool {

@@ -52,6 +52,14 @@ public struct SDPParser: Sendable {
         guard bytes.count <= limits.maxBytes else {
             throw SDPParseError(line: 0, .tooLarge(limit: limits.maxBytes))
         }
+        // Parsed as a concrete array slice: a generic caller in another module would otherwise
+        // run this (per byte) through unspecialised generic code.
+        if let slice = bytes as? ArraySlice<UInt8> { return try parseBytes(slice) }
+        if let array = bytes as? [UInt8] { return try parseBytes(array[...]) }
+        return try parseBytes(Array(bytes)[...])
+    }
+
+    private func parseBytes(_ bytes: ArraySlice<UInt8>) throws(SDPParseError) -> SessionDescription {
         var builder = SessionDescriptionBuilder(limits: limits)
         var lineNumber = 0
         var start = bytes.startIndex

@@ -14,12 +14,14 @@ struct SessionDescriptionBuilder {
         session.timings = []
     }
 
-    mutating func consume<Line: Collection<UInt8>>(line raw: Line, number: Int) throws(SDPParseError) {
-        // Lenient: CR, trailing spaces and tabs dropped (LF-only peers, padded lines).
-        var bytes = Array(raw)
+    mutating func consume(line raw: ArraySlice<UInt8>, number: Int) throws(SDPParseError) {
+        // Lenient: CR, trailing spaces and tabs dropped (LF-only peers, padded lines). The line
+        // is read in place (no copy); `first` is its first byte's index.
+        var bytes = raw
         while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            bytes.removeLast()
+            bytes = bytes.dropLast()
         }
+        let first = bytes.startIndex
         if bytes.isEmpty { return }
         guard bytes.count <= limits.maxLineLength else {
             throw SDPParseError(line: number, .lineTooLong(limit: limits.maxLineLength))
@@ -27,14 +29,14 @@ struct SessionDescriptionBuilder {
         guard !bytes.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
             throw SDPParseError(line: number, .controlCharacter)
         }
-        guard bytes.count >= 2, bytes[1] == UInt8(ascii: "="),
-              bytes[0] >= UInt8(ascii: "a"), bytes[0] <= UInt8(ascii: "z") else {
+        guard bytes.count >= 2, bytes[first + 1] == UInt8(ascii: "="),
+              bytes[first] >= UInt8(ascii: "a"), bytes[first] <= UInt8(ascii: "z") else {
             throw SDPParseError(line: number, .notATypeValueLine)
         }
-        guard let value = String(validating: bytes[2...], as: UTF8.self) else {
+        guard let value = String(validating: bytes[(first + 2)...], as: UTF8.self) else {
             throw SDPParseError(line: number, .invalidUTF8)
         }
-        let type = Character(Unicode.Scalar(bytes[0]))
+        let type = Character(Unicode.Scalar(bytes[first]))
         guard sawVersion || type == "v" else { throw SDPParseError(line: number, .versionNotFirst) }
         do {
             if currentMedia != nil {

@@ -7,6 +7,8 @@ import NIOCore
 extension SIPMessage {
     /// The message as bytes, ready to send.
     public func serialized() -> [UInt8] {
+        // An unchanged message that fills its storage is that storage: shared, not copied.
+        if let pristine = pristineRange, pristine == headers.storage.indices { return headers.storage }
         var bytes: [UInt8] = []
         write(into: &bytes)
         return bytes

@@ -18,7 +18,7 @@ public struct SourceAddress: Hashable, Sendable, Codable, CustomStringConvertibl
         if let percent = text.firstIndex(of: "%") { text = text[..<percent] }
         guard !text.isEmpty, text.utf8.count <= 45 else { return nil }
         var storage = [UInt8](repeating: 0, count: 16)
-        let family = text.contains(":") ? AF_INET6 : AF_INET
+        let family = text.utf8.contains(UInt8(ascii: ":")) ? AF_INET6 : AF_INET
         let result = storage.withUnsafeMutableBytes { inet_pton(family, String(text), $0.baseAddress) }
         guard result == 1 else { return nil }
         bytes = family == AF_INET ? Array(storage.prefix(4)) : storage

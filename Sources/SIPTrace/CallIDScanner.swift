@@ -12,13 +12,12 @@ public enum CallIDScanner {
 
     /// The Call-ID of `message`, or `nil` if there is none in the scanned header section.
     public static func callID(in message: some Collection<UInt8>) -> String? {
-        // A message in contiguous memory (an array, a buffer) is scanned in place, not copied.
-        let prefix = message.prefix(maxScannedBytes)
-        if let found = prefix.withContiguousStorageIfAvailable({ scan($0) }) { return found }
-        return scan(Array(prefix))
+        // Every traced message passes here: an array is scanned in place, without a copy.
+        if let array = message as? [UInt8] { return callID(inSlice: array.prefix(maxScannedBytes)) }
+        return callID(inSlice: Array(message.prefix(maxScannedBytes))[...])
     }
 
-    private static func scan<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> String? where Bytes.Index == Int {
+    private static func callID(inSlice bytes: ArraySlice<UInt8>) -> String? {
         var lineStart = bytes.startIndex
         var index = bytes.startIndex
         var firstLine = true
@@ -38,28 +37,30 @@ public enum CallIDScanner {
         return nil
     }
 
-    private static func value<Line: RandomAccessCollection<UInt8>>(of line: Line) -> String? where Line.Index == Int {
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    /// Whether `name` (spaces and tabs ignored, ASCII case-insensitive) is `expected` (lower case).
+    private static func nameIs(_ name: ArraySlice<UInt8>, _ expected: StaticString) -> Bool {
+        var position = 0
+        let count = expected.utf8CodeUnitCount
+        return expected.withUTF8Buffer { expected in
+            for byte in name where !isSpace(byte) {
+                let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
+                guard position < count, lowered == expected[position] else { return false }
+                position += 1
+            }
+            return position == count
+        }
+    }
+
+    private static func value(of line: ArraySlice<UInt8>) -> String? {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let name = line[line.startIndex..<colon]
-        guard isName(name, "call-id") || isName(name, "i") else { return nil }
-        let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard nameIs(name, "call-id") || nameIs(name, "i") else { return nil }
         var value = line[(colon + 1)...]
         while let first = value.first, isSpace(first) { value = value.dropFirst() }
         while let last = value.last, isSpace(last) { value = value.dropLast() }
         guard !value.isEmpty, value.count <= maxCallIDLength else { return nil }
         return String(decoding: value, as: UTF8.self)
-    }
-
-    /// Whether `name`, without its spaces and tabs and in lower case, is `expected` (lower case);
-    /// compared in place, with no copy of the header line.
-    private static func isName(_ name: some Collection<UInt8>, _ expected: StaticString) -> Bool {
-        var position = 0
-        let count = expected.utf8CodeUnitCount
-        let target = expected.utf8Start
-        for byte in name where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
-            guard position < count, (byte >= 65 && byte <= 90 ? byte + 32 : byte) == target[position] else { return false }
-            position += 1
-        }
-        return position == count
     }
 }

@@ -20,16 +20,8 @@ extension CallTraceBuffer {
             order[head...].compactMap { entry in serials[entry.key] == entry.serial ? entry.key : nil }
         }
 
-        /// The key of the trace `callID` names (its own or an alias). Looks the trace up by index:
-        /// `calls[callID] != nil` would copy the trace out (a retain and release per array).
         func key(for callID: String) -> String? {
             calls.index(forKey: callID) != nil ? callID : aliases[callID]
-        }
-
-        /// Where the trace `callID` names is in `calls` (one hash of the Call-ID when it is a key).
-        func index(for callID: String) -> Dictionary<String, CallTrace>.Index? {
-            if let index = calls.index(forKey: callID) { return index }
-            return aliases[callID].flatMap { calls.index(forKey: $0) }
         }
 
         func trace(for callID: String) -> CallTrace? {
@@ -37,22 +29,18 @@ extension CallTraceBuffer {
         }
 
         mutating func add(_ packet: TracePacket, to callID: String, limits: Limits) -> RecordOutcome {
-            if var index = index(for: callID) {
-                let key = calls.keys[index]
+            if let key = key(for: callID), var index = calls.index(forKey: key) {
                 guard calls.values[index].messageCount < limits.maxMessagesPerCall else {
                     calls.values[index].droppedMessages += 1
                     return .callFull
                 }
-                if totalBytes + packet.payload.count > limits.maxBytes {
-                    // Evicting moves the dictionary's entries: look the trace up again.
-                    makeRoom(for: packet.payload.count, keeping: key, limits: limits)
-                    guard totalBytes + packet.payload.count <= limits.maxBytes, let moved = calls.index(forKey: key) else {
-                        return .tooLarge
-                    }
-                    index = moved
-                }
-                // Mutated in place through the index: one hash of the Call-ID per message, and no
-                // copy of the trace (which would copy its packet list).
+                makeRoom(for: packet.payload.count, keeping: key, limits: limits)
+                guard totalBytes + packet.payload.count <= limits.maxBytes else { return .tooLarge }
+                // Eviction may have moved the entry; the kept call itself is never evicted.
+                guard let current = calls.index(forKey: key) else { return .tooLarge }
+                index = current
+                // Mutated in place (one lookup per message): a copy of the trace taken out
+                // would copy its packet list.
                 calls.values[index].packets.append(packet)
                 calls.values[index].messageCount += 1
                 calls.values[index].byteCount += packet.payload.count
@@ -93,10 +81,10 @@ extension CallTraceBuffer {
         }
 
         mutating func associate(_ legCallID: String, with callID: String) {
-            guard let index = index(for: callID), legCallID != calls.keys[index], calls.index(forKey: legCallID) == nil else { return }
-            aliases[legCallID] = calls.keys[index]
-            if !calls.values[index].associatedCallIDs.contains(legCallID) {
-                calls.values[index].associatedCallIDs.append(legCallID)
+            guard let key = key(for: callID), legCallID != key, calls[legCallID] == nil else { return }
+            aliases[legCallID] = key
+            if calls[key]?.associatedCallIDs.contains(legCallID) == false {
+                calls[key]?.associatedCallIDs.append(legCallID)
             }
         }
 

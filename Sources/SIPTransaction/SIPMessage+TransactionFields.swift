@@ -27,7 +27,16 @@ extension SIPMessage {
             !$0.isLinearWhitespace && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: ",")
         }
         guard sentByEnd > sentByStart else { return nil }
-        return String(decoding: via[sentByStart..<sentByEnd].lazy.map(\.asciiLowercased), as: UTF8.self)
+        // Written straight into the string's storage (per message: no generic lazy decoding).
+        let sentBy = via[sentByStart..<sentByEnd]
+        return String(unsafeUninitializedCapacity: sentBy.count) { buffer in
+            var offset = 0
+            for byte in sentBy {
+                buffer[offset] = byte.asciiLowercased
+                offset += 1
+            }
+            return offset
+        }
     }
 
     /// The method of the CSeq field (`1*DIGIT LWS Method`, RFC 3261 §20.16), nil when malformed.

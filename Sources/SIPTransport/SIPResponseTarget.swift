@@ -24,7 +24,7 @@ public struct SIPResponseTarget: Hashable, Sendable, CustomStringConvertible {
     public var needsResolution: Bool { !SIPAddressText.isIPLiteral(host) }
 
     public var description: String {
-        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let address = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
         return connection.map { "\($0) else \(transport) \(address)" } ?? "\(transport) \(address)"
     }
 }

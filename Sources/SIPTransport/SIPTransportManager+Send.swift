@@ -53,6 +53,14 @@ extension SIPTransportManager {
     /// from the top Via. Fails with `.targetNeedsResolution` when that address is a domain
     /// name (the caller resolves it per RFC 3263 §5 and uses `send(_:to:)`).
     public func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
+        sendResponse(response, serialized: nil, for: context)
+    }
+
+    /// `sendResponse(_:for:)` for a response the caller has already serialized (a tracer that
+    /// records the bytes): `bytes` must be `response.serialized()`; they are sent as they are.
+    public func sendResponse(_ response: SIPMessage, serialized bytes: [UInt8]?, for context: SIPMessageContext)
+        -> EventLoopFuture<Void>
+    {
         let via: Via
         do {
             guard let top = try response.topVia else { throw SIPTransportError.unroutableResponse(reason: "no Via") }
@@ -64,7 +72,7 @@ extension SIPTransportManager {
         let target = SIPResponseRouting.target(for: via, arrivedOver: context.transport, connection: context.connection)
         if let id = target.connection, let channel = state.withLockedValue({ $0.connections.entry(id)?.connection }) {
             var buffer = channel.allocator.buffer(capacity: 1_024)
-            response.write(into: &buffer)
+            if let bytes { buffer.writeBytes(bytes) } else { response.write(into: &buffer) }
             return counted(channel.writeAndFlush(buffer))
         }
         guard let address = SIPAddressText.socketAddress(target.host, port: target.port) else {
@@ -73,7 +81,7 @@ extension SIPTransportManager {
                 SIPTransportError.targetNeedsResolution(host: target.host, port: target.port, transport: target.transport))
         }
         var buffer = ByteBuffer()
-        response.write(into: &buffer)
+        if let bytes { buffer.writeBytes(bytes) } else { response.write(into: &buffer) }
         let listener = context.listener?.transport == target.transport ? context.listener : nil
         return send(bytes: buffer, to: SIPTransportTarget(address: address, transport: target.transport), from: listener)
     }
@@ -104,12 +112,19 @@ extension SIPTransportManager {
         // EINVAL, and NIO closes a datagram channel on a write error, which would take the
         // listener down with it (a trunk probe from a loopback-only gateway did exactly that).
         let destinationIsLoopback = Self.isLoopback(address)
+        // Runs per datagram: one pass over the listeners, no intermediate array.
         let channel: (any Channel)? = state.withLockedValue { state in
-            let udp = state.listeners.filter {
-                $0.listener.transport == .udp && (destinationIsLoopback || !Self.isLoopback($0.listener.localAddress))
+            var familyMatch: (any Channel)?
+            for entry in state.listeners where entry.listener.transport == .udp
+                && (destinationIsLoopback || !Self.isLoopback(entry.listener.localAddress))
+            {
+                if let listener, entry.listener == listener { return entry.channel }
+                if familyMatch == nil, (entry.listener.localAddress.protocol == .inet6) == wantIPv6 {
+                    familyMatch = entry.channel
+                    if listener == nil { break }
+                }
             }
-            if let listener, let exact = udp.first(where: { $0.listener == listener }) { return exact.channel }
-            return udp.first(where: { ($0.listener.localAddress.protocol == .inet6) == wantIPv6 })?.channel
+            return familyMatch
         }
         guard let channel else {
             return group.any().makeFailedFuture(SIPTransportError.noListener(.udp, ipv6: wantIPv6))

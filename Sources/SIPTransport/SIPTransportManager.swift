@@ -82,6 +82,12 @@ public final class SIPTransportManager: Sendable {
     /// The bound listeners.
     public var listeners: [SIPListener] { state.withLockedValue { $0.listeners.map(\.listener) } }
 
+    /// The first bound listener of `transport` (what `listeners.first { $0.transport == transport }`
+    /// gives, without building the list: a tracer asks on every message).
+    public func firstListener(of transport: SIPTransportProtocol) -> SIPListener? {
+        state.withLockedValue { state in state.listeners.first { $0.listener.transport == transport }?.listener }
+    }
+
     /// A snapshot of the counters.
     public var counters: SIPTransportCounters { state.withLockedValue { $0.counters } }
 

@@ -54,9 +54,13 @@ public enum SIPAddressText {
     /// (`::ffff:192.0.2.1`, seen on dual-stack sockets) is given as the IPv4 address.
     public static func ipString(of address: SocketAddress) -> String? {
         guard let ip = address.ipAddress else { return nil }
-        let mappedPrefix = "::ffff:"
-        if ip.lowercased().hasPrefix(mappedPrefix), ip.contains(".") { return String(ip.dropFirst(mappedPrefix.count)) }
-        return ip
+        // Runs per message: compared as bytes, ASCII case-insensitively (address text is ASCII).
+        let mappedPrefix = "::ffff:".utf8
+        let utf8 = ip.utf8
+        guard utf8.count > mappedPrefix.count, utf8.contains(UInt8(ascii: ".")),
+              zip(utf8, mappedPrefix).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 })
+        else { return ip }
+        return String(ip.dropFirst(mappedPrefix.count))
     }
 
     /// True when `host` is an IP address literal (IPv4, or IPv6 with or without brackets).

@@ -104,6 +104,21 @@ import Testing
         #expect(MediaType("AUDIO") == .audio)
     }
 
+    /// The questions read the token case-insensitively, as its Unicode upper-casing would.
+    @Test(arguments: [
+        ("rtp/savpf", true, true, true, false), ("Udp/Tls/Rtp/SavpF", true, true, true, true),
+        ("RTP/AVP", true, false, false, false), ("udptl", false, false, false, false),
+        ("TCP/RTP/AVPF", true, false, true, false), ("RTP/", true, false, false, false), ("", false, false, false, false),
+        ("rtp/ſavp", true, true, false, false), ("RTP/AVP\u{0301}F", true, false, false, false),
+    ])
+    func transportProtocolQuestionsIgnoreCase(token: String, rtp: Bool, secure: Bool, feedback: Bool, dtls: Bool) {
+        let proto = TransportProtocol(token)
+        #expect(proto.isRTP == rtp)
+        #expect(proto.isSecure == secure)
+        #expect(proto.hasFeedback == feedback)
+        #expect(proto.isDTLS == dtls)
+    }
+
     @Test(arguments: [
         (MediaDirection.sendrecv, MediaDirection.sendrecv),
         (.sendonly, .recvonly),

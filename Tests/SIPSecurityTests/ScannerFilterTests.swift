@@ -38,6 +38,41 @@ struct ScannerFilterTests {
         #expect(filter.matchingSignature(request(userAgent: "friendly-scanner")) == nil)
         #expect(ScannerFilter(signatures: []).matchingSignature(request(userAgent: "friendly-scanner")) == nil)
     }
+
+    /// The byte search and the raw-From shortcut find what the Unicode path finds.
+    @Test(arguments: [
+        // An escaped character in the display name: the raw value does not hold the signature.
+        ("Linphone/5.0", "\"sip\\vicious\"<sip:100@1.1.1.1>;tag=2", "sipvicious"),
+        // Token display names and upper-case users.
+        ("Linphone/5.0", "SIPVicious <sip:100@1.1.1.1>;tag=2", "sipvicious"),
+        ("Linphone/5.0", "<sip:SIPCLI@1.1.1.1>;tag=2", "sipcli"),
+        // Non-ASCII fields take the Unicode path.
+        ("Téléphone Friendly-Scanner", "<sip:alice@example.com>;tag=1", "friendly-scanner"),
+        ("Linphone/5.0", "\"Portier sipBomber é\"<sip:door@example.com>;tag=1", "sipbomber"),
+    ])
+    func findsSignaturesOnEveryPath(userAgent: String, from: String, signature: String) {
+        #expect(ScannerFilter().matchingSignature(request(userAgent: userAgent, from: from)) == signature)
+    }
+
+    @Test func signatureWithSpaceMatchesATokenDisplayName() {
+        let filter = ScannerFilter(signatures: ["evil dialer"])
+        #expect(filter.matchingSignature(request(from: "Evil   Dialer <sip:1@example.com>;tag=1")) == "evil dialer")
+        #expect(filter.matchingSignature(request(from: "Evil <sip:dialer@example.com>;tag=1")) == nil)
+    }
+
+    @Test func nonASCIISignatureUsesTheUnicodePath() {
+        let filter = ScannerFilter(signatures: ["RÖBOT"])
+        #expect(filter.signatures == ["röbot"])
+        #expect(filter.matchingSignature(request(userAgent: "Röbot 1.0")) == "röbot")
+        #expect(filter.matchingSignature(request(userAgent: "Robot 1.0")) == nil)
+    }
+
+    @Test func firstFieldThenFirstSignatureWins() {
+        let filter = ScannerFilter(signatures: ["b", "a"])
+        #expect(filter.matchingSignature(request(userAgent: "xa", from: "<sip:b@example.com>;tag=1")) == "a")
+        #expect(filter.matchingSignature(request(userAgent: "ab")) == "b")
+        #expect(filter.matchingSignature(request(userAgent: "zz", from: "\"zz\" <sip:a@example.com>;tag=1")) == "a")
+    }
 }
 
 struct ScannerFilterMatchTests {

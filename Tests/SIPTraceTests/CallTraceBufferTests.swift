@@ -52,6 +52,13 @@ import Testing
         #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\n\r\nCall-ID: body\r\n".utf8)) == nil)
         #expect(CallIDScanner.callID(in: Array("Call-ID: start-line\r\n\r\n".utf8)) == nil)
         #expect(CallIDScanner.callID(in: [0xFF, 0x0A, 0x3A, 0x0A]) == nil)
+        // Blanks inside the name are ignored; a longer or shorter name is another header.
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\nCall -ID\t: a1\r\n\r\n".utf8)) == "a1")
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\nCall-IDs: a1\r\nCall-I: a2\r\nI : a3\r\n\r\n".utf8)) == "a3")
+        // Any collection of bytes, a slice with non-zero indices included.
+        let padded = Array("xxBYE sip:a SIP/2.0\nCall-ID: s1\n\n".utf8)
+        #expect(CallIDScanner.callID(in: padded[2...]) == "s1")
+        #expect(CallIDScanner.callID(in: Array("BYE sip:a SIP/2.0\r\nCall-ID:   \r\n\r\n".utf8)) == nil)
     }
 
     @Test func headerNamesMatchWholeWithBlanksIgnoredInPlaceOrCopied() {
