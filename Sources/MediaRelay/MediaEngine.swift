@@ -173,20 +173,10 @@ public final class MediaEngine: Sendable {
     /// Binds the sockets here (the pool has its own lock), then one operation on the media loop
     /// creates the core, attaches and registers both legs: one hop per session.
     private func makeSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) -> EventLoopFuture<MediaSession> {
-        guard !isShutDown else { return loop.makeFailedFuture(MediaRelayError.engineStopped) }
-        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
+        let prepared: PreparedSession
+        do { prepared = try prepareSession(rtcpMux: rtcpMux) } catch { return loop.makeFailedFuture(error) }
+        let (ports, bound, stream, sink) = (prepared.ports, prepared.bound, prepared.stream, prepared.sink)
         let settings = configuration
-        var endpoints: [(port: Int, rtp: Int32, rtcp: Int32?)] = []
-        do {
-            for _ in MediaLeg.allCases { endpoints.append(try bindEndpoint(rtcpMux: rtcpMux)) }
-        } catch {
-            for endpoint in endpoints { Self.close(endpoint) }
-            release(ports: endpoints.map(\.port))
-            return loop.makeFailedFuture(error)
-        }
-        let ports = endpoints.map(\.port)
-        let bound = endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) }
-        let sink = MediaEventSink(continuation)
         return loop.submit { () -> NIOLoopBoundBox<RelayCore>? in
             let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop)
             guard Self.register(core, bound, on: loop) else { return nil }
@@ -215,8 +205,30 @@ public final class MediaEngine: Sendable {
     /// `.engineStopped`. Should the loop fail to register a socket (epoll out of memory), the
     /// session's sockets are closed there and it stays silent until released.
     public func allocateSessionNow(rtcpMux: Bool = false, kind: MediaStreamKind = .audio) throws -> MediaSession {
-        guard !isShutDown else { throw MediaRelayError.engineStopped }
         let loop = nextLoop()
+        let prepared = try prepareSession(rtcpMux: rtcpMux)
+        let (bound, sink) = (prepared.bound, prepared.sink)
+        let core = NIOLoopBoundBox.makeBoxSendingValue(
+            RelayCore(settings: configuration, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop), eventLoop: loop)
+        loop.execute { _ = Self.register(core.value, bound, on: loop) }
+        return MediaSession(engine: self, loop: loop, core: core, ports: prepared.ports, rtcpMux: rtcpMux,
+                            kind: kind, events: prepared.stream, sink: sink)
+    }
+
+    /// What a new session needs before its media loop takes it: both legs' sockets, bound on
+    /// the caller's thread, and the session's event stream.
+    private struct PreparedSession {
+        let ports: [Int]
+        let bound: [SendableEndpoint]
+        let stream: AsyncStream<MediaEvent>
+        let sink: MediaEventSink
+    }
+
+    /// Binds one endpoint per leg (the pool has its own lock) and makes the event stream; on
+    /// failure every socket bound so far is closed and its port released. Throws
+    /// `MediaRelayError.engineStopped` or `.portsExhausted`.
+    private func prepareSession(rtcpMux: Bool) throws(MediaRelayError) -> PreparedSession {
+        guard !isShutDown else { throw .engineStopped }
         var endpoints: [(port: Int, rtp: Int32, rtcp: Int32?)] = []
         do {
             for _ in MediaLeg.allCases { endpoints.append(try bindEndpoint(rtcpMux: rtcpMux)) }
@@ -226,13 +238,8 @@ public final class MediaEngine: Sendable {
             throw error
         }
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
-        let bound = endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) }
-        let sink = MediaEventSink(continuation)
-        let core = NIOLoopBoundBox.makeBoxSendingValue(
-            RelayCore(settings: configuration, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop), eventLoop: loop)
-        loop.execute { _ = Self.register(core.value, bound, on: loop) }
-        return MediaSession(engine: self, loop: loop, core: core, ports: endpoints.map(\.port), rtcpMux: rtcpMux,
-                            kind: kind, events: stream, sink: sink)
+        return PreparedSession(ports: endpoints.map(\.port), bound: endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) },
+                               stream: stream, sink: MediaEventSink(continuation))
     }
 
     /// Attaches both legs' sockets to `core` and adds them to the loop's epoll set (loop
