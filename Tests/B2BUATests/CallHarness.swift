@@ -3,6 +3,7 @@ import DialPlan
 import Foundation
 import SDP
 import SIPCore
+import Testing
 
 /// Drives a ``CallStateMachine`` with virtual time and scripted leg responses.
 struct CallHarness {
@@ -73,6 +74,24 @@ struct CallHarness {
 
     static let gateway = "203.0.113.1"
 
+    /// `base` (the door's offer) at SDP version `version` (RFC 4566 §5.2 `o=`), audio `direction`
+    /// and the text edits in `edits` (old, new) applied in order: a re-offer from the door.
+    static func doorReoffer(version: Int, direction: String = "sendrecv", base: String = doorOffer,
+                            edits: [(String, String)] = []) -> String {
+        var text = base.replacingOccurrences(of: "o=door 1 1", with: "o=door 1 \(version)")
+            .replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
+        for (old, new) in edits { text = text.replacingOccurrences(of: old, with: new) }
+        return text
+    }
+
+    /// A call to 101 answered by the leg-1 callee speaking `codecs`.
+    static func answered(contacts: [String: [String]], codecs: [SDPCodec] = [.pcmu]) throws -> CallHarness {
+        var call = try CallHarness(dialled: "101", contacts: contacts)
+        _ = call.start()
+        _ = try call.answer(CallLegID(1), codecs: codecs)
+        return call
+    }
+
     var machine: CallStateMachine
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
     var now = CallHarness.epoch
@@ -126,6 +145,22 @@ struct CallHarness {
         let profile = SDPMediaProfile(name: "peer", audioCodecs: codecs, videoCodecs: video, video: video.isEmpty ? .strip : .pass)
         return try Negotiator(profile: profile)
             .answer(to: offer, local: LocalMedia(address: address, ports: [5004, 5006], sessionID: "7")).description
+    }
+
+    /// A new offer from `leg`'s peer (RFC 3264 §8): its answer to the INVITE it got, from
+    /// `address`, PCMU, audio `direction` (`sendonly` is a hold, RFC 3264 §8.4).
+    func peerOffer(from leg: CallLegID, direction: String, address: String) throws -> SessionDescription {
+        let text = try Self.answer(to: try request(leg).offer, codecs: [.pcmu], address: address).text
+            .replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
+        return try SDPParser().parse(text)
+    }
+
+    /// `side` answers the last re-INVITE toward it in `actions` with 200 and PCMU from `address`.
+    mutating func acceptReinvite(toward side: CallSide, in actions: [CallAction], address: String) throws {
+        var sent: SessionDescription?
+        for case .sendReinvite(side, let sdp) in actions { sent = sdp }
+        let answer = try Self.answer(to: try #require(sent), codecs: [.pcmu], address: address)
+        _ = record(machine.receiveReinviteResponse(200, sdp: answer, from: side, at: now))
     }
 
     mutating func ringTimeout(_ attempt: Int) -> [CallAction] {

@@ -117,28 +117,19 @@ import Testing
 
     @Test func aHoldFromTheNewCallerReachesTheCallee() throws {
         var call = try transferred()
-        let offered = try call.request(leg2).offer
-        let holdText = try CallHarness.answer(to: offered, codecs: [.pcmu], address: "10.0.0.9").text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-        let held = call.machine.receiveSessionOffer(try SDPParser().parse(holdText), from: .caller, at: call.now)
+        let hold = try call.peerOffer(from: leg2, direction: "sendonly", address: "10.0.0.9")
+        let held = call.machine.receiveSessionOffer(hold, from: .caller, at: call.now)
         #expect(held.outcome == .forwarded)
         #expect(held.actions.contains { if case .sendReinvite(.callee, _) = $0 { true } else { false } })
         #expect(call.machine.isOfferPending(from: .caller))
     }
 
     @Test func aCalleeHeldByTheCallerIsResumedAfterTheTransfer() throws {
-        var call = try CallHarness(dialled: "101", contacts: alice)
-        _ = call.start()
-        _ = try call.answer(leg1, codecs: [.pcmu])
+        var call = try CallHarness.answered(contacts: alice)
         // RFC 5589 §6: the transferor (the door here) holds the transferee, then sends REFER.
-        let hold = try SDPParser().parse(CallHarness.doorOffer.replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-            .replacingOccurrences(of: "o=door 1 1", with: "o=door 1 2"))
+        let hold = try SDPParser().parse(CallHarness.doorReoffer(version: 2, direction: "sendonly"))
         let held = call.machine.receiveSessionOffer(hold, from: .caller, at: call.now)
-        var toCallee: SessionDescription?
-        for case .sendReinvite(.callee, let sdp) in held.actions { toCallee = sdp }
-        let holdOffer = try #require(toCallee)
-        let aliceHeld = try CallHarness.answer(to: holdOffer, codecs: [.pcmu], address: "10.0.0.7")
-        _ = call.record(call.machine.receiveReinviteResponse(200, sdp: aliceHeld, from: .callee, at: call.now))
+        try call.acceptReinvite(toward: .callee, in: held.actions, address: "10.0.0.7")
         #expect(call.machine.isOnHold)
 
         let (start, actions) = call.machine.receiveTransfer(to: try TransferTests.decision("104"), contacts: carol, from: .caller,

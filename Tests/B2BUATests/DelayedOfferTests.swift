@@ -64,9 +64,8 @@ import Testing
         _ = call.start()
         _ = try call.answer(leg1, codecs: [.pcmu])
         let ours = try #require(call.machine.currentDescription(for: .caller))
-        let hold = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7").text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-        let early = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        let hold = try call.peerOffer(from: leg1, direction: "sendonly", address: "10.0.0.7")
+        let early = call.machine.receiveSessionOffer(hold, from: .callee, at: call.now)
         #expect(!early.actions.contains { if case .sendReinvite = $0 { true } else { false } },
                 "RFC 3264 §4: no second offer to the caller while ours waits for the ACK")
         let answer = try CallHarness.answer(to: ours, codecs: [.pcmu], address: "192.168.10.2")

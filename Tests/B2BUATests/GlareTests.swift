@@ -23,9 +23,7 @@ import Testing
 
     /// The callee's own offer, `direction` for audio.
     static func calleeOffer(_ call: CallHarness, _ direction: String, leg: CallLegID, address: String) throws -> SessionDescription {
-        let text = try CallHarness.answer(to: try call.request(leg).offer, codecs: [.pcmu], address: address).text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
-        return try SDPParser().parse(text)
+        try call.peerOffer(from: leg, direction: direction, address: address)
     }
 
     @Test func thePeersOfferDuringTheBackoffIsNotRelayedIntoABusyDialog() throws {

@@ -11,17 +11,13 @@ import Testing
     let leg1 = CallLegID(1)
 
     static func doorOffer(_ direction: String, version: Int, address: String = "192.168.10.2") throws -> SessionDescription {
-        try SDPParser().parse(CallHarness.doorOffer.replacingOccurrences(of: "a=sendrecv", with: "a=\(direction)")
-            .replacingOccurrences(of: "o=door 1 1", with: "o=door 1 \(version)")
-            .replacingOccurrences(of: "c=IN IP4 192.168.10.2", with: "c=IN IP4 \(address)"))
+        try SDPParser().parse(CallHarness.doorReoffer(version: version, direction: direction,
+                                                      edits: [("c=IN IP4 192.168.10.2", "c=IN IP4 \(address)")]))
     }
 
     /// An answered call (alice took PCMU).
     func answered() throws -> CallHarness {
-        var call = try CallHarness(dialled: "101", contacts: alice)
-        _ = call.start()
-        _ = try call.answer(leg1, codecs: [.pcmu])
-        return call
+        try CallHarness.answered(contacts: alice)
     }
 
     static func reinvite(in actions: [CallAction], toward side: CallSide) -> SessionDescription? {
@@ -84,10 +80,8 @@ import Testing
 
     @Test func calleeHoldReachesTheCaller() throws {
         var call = try answered()
-        let offer = try call.request(leg1).offer
-        let hold = try CallHarness.answer(to: offer, codecs: [.pcmu], address: "10.0.0.7").text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=inactive")
-        let outcome = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        let hold = try call.peerOffer(from: leg1, direction: "inactive", address: "10.0.0.7")
+        let outcome = call.machine.receiveSessionOffer(hold, from: .callee, at: call.now)
         #expect(outcome.outcome == .forwarded)
         let toCaller = try #require(Self.reinvite(in: outcome.actions, toward: .caller))
         #expect(toCaller.text.contains("a=inactive") && toCaller.text.contains("m=audio 30000"))
@@ -98,9 +92,8 @@ extension HoldTests {
     @Test func aHoldTowardADoorIsAnsweredLocally() throws {
         var call = try answered()
         call.machine.doorEndpoints = ["door"]
-        let hold = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7").text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-        let outcome = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        let hold = try call.peerOffer(from: leg1, direction: "sendonly", address: "10.0.0.7")
+        let outcome = call.machine.receiveSessionOffer(hold, from: .callee, at: call.now)
         guard case .answered(let answer) = outcome.outcome else { Issue.record("\(outcome.outcome)"); return }
         #expect(answer.text.contains("a=recvonly"))
         #expect(Self.reinvite(in: outcome.actions, toward: .caller) == nil, "the door gets no re-INVITE")
@@ -150,9 +143,8 @@ extension HoldTests {
 
     @Test func callerSideBackoffIsUnderTwoSeconds() throws {
         var call = try answered()
-        let hold = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7").text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-        _ = call.machine.receiveSessionOffer(try SDPParser().parse(hold), from: .callee, at: call.now)
+        let hold = try call.peerOffer(from: leg1, direction: "sendonly", address: "10.0.0.7")
+        _ = call.machine.receiveSessionOffer(hold, from: .callee, at: call.now)
         let backoff = call.machine.receiveReinviteResponse(491, sdp: nil, from: .caller, at: call.now, backoff: 1)
         #expect(backoff == [.startTimer(.reinviteRetry(.caller), after: .milliseconds(2000))])
     }

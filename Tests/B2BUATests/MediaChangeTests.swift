@@ -10,18 +10,10 @@ import Testing
 @Suite struct MediaChangeTests {
     let leg1 = CallLegID(1)
 
-    static let pcmaOnly = """
-        v=0\r
-        o=door 1 2 IN IP4 192.168.10.2\r
-        s=-\r
-        c=IN IP4 192.168.10.2\r
-        t=0 0\r
-        m=audio 4000 RTP/AVP 8 101\r
-        a=rtpmap:8 PCMA/8000\r
-        a=rtpmap:101 telephone-event/8000\r
-        a=sendrecv\r
-
-        """
+    /// The door's re-offer with PCMA and telephone-event only.
+    static let pcmaOnly = CallHarness.doorReoffer(version: 2, edits: [(
+        "m=audio 4000 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n",
+        "m=audio 4000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n")])
 
     /// The door calls 101 with alice offline: the carrier (PCMA, PCMU) answers PCMU.
     func carrierCall() throws -> CallHarness {
@@ -170,8 +162,8 @@ import Testing
         var call = try CallHarness(dialled: "104", contacts: ["carol": ["sip:carol@10.0.0.8"]], offer: CallHarness.doorVideoOffer)
         _ = call.start()
         _ = try call.answer(leg1, codecs: [.pcmu], video: [.h264])
-        let audioOnly = try SDPParser().parse(CallHarness.doorVideoOffer.replacingOccurrences(of: "m=video 4002", with: "m=video 0")
-            .replacingOccurrences(of: "o=door 1 1", with: "o=door 1 2"))
+        let audioOnly = try SDPParser().parse(CallHarness.doorReoffer(version: 2, base: CallHarness.doorVideoOffer,
+                                                                     edits: [("m=video 4002", "m=video 0")]))
         let change = call.machine.receiveSessionOffer(audioOnly, from: .caller, at: call.now)
         #expect(change.outcome == .forwarded)
         let offer = try #require(HoldTests.reinvite(in: change.actions, toward: .callee))

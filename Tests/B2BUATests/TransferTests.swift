@@ -141,20 +141,12 @@ import Testing
     }
 
     @Test func aCallerHeldByTheReferrerIsResumedAfterTheTransfer() throws {
-        var call = try CallHarness(dialled: "101", contacts: alice)
-        _ = call.start()
-        _ = try call.answer(leg1, codecs: [.pcmu])
+        var call = try CallHarness.answered(contacts: alice)
         // RFC 5589 §6: the transferor holds the transferee, then sends REFER.
-        let offer = try call.request(leg1).offer
-        let holdText = try CallHarness.answer(to: offer, codecs: [.pcmu], address: "10.0.0.7").text
-            .replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-        let held = call.machine.receiveSessionOffer(try SDPParser().parse(holdText), from: .callee, at: call.now)
+        let hold = try call.peerOffer(from: leg1, direction: "sendonly", address: "10.0.0.7")
+        let held = call.machine.receiveSessionOffer(hold, from: .callee, at: call.now)
         #expect(held.outcome == .forwarded)
-        var toCaller: SessionDescription?
-        for case .sendReinvite(.caller, let sdp) in held.actions { toCaller = sdp }
-        let holdOffer = try #require(toCaller)
-        let callerHeld = try CallHarness.answer(to: holdOffer, codecs: [.pcmu], address: "192.168.10.2")
-        _ = call.record(call.machine.receiveReinviteResponse(200, sdp: callerHeld, from: .caller, at: call.now))
+        try call.acceptReinvite(toward: .caller, in: held.actions, address: "192.168.10.2")
         #expect(call.machine.isOnHold)
 
         let (start, actions) = call.machine.receiveTransfer(to: try Self.decision("104"), contacts: carol, from: .callee, at: call.now)
@@ -181,8 +173,7 @@ import Testing
     @Test func withTheReferrerGoneTheCallersHoldIsAnsweredLocally() throws {
         var (call, _) = try transferring()
         _ = call.machine.receiveLegBye(reason: nil, from: leg1, at: call.now)
-        let hold = try SDPParser().parse(CallHarness.doorOffer.replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
-            .replacingOccurrences(of: "o=door 1 1", with: "o=door 1 2"))
+        let hold = try SDPParser().parse(CallHarness.doorReoffer(version: 2, direction: "sendonly"))
         let outcome = call.machine.receiveSessionOffer(hold, from: .caller, at: call.now)
         guard case .answered = outcome.outcome else { Issue.record("\(outcome.outcome)"); return }
         #expect(!outcome.actions.contains { if case .sendReinvite = $0 { true } else { false } }, "no re-INVITE to the departed referrer")
