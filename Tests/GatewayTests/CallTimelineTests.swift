@@ -34,10 +34,8 @@ import Testing
         """
 
     static func decision() throws -> RoutingDecision {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try temporaryPlanDirectory("timeline", plan: plan)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try plan.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
         let store = try DialPlanStore(path: directory + "/plan.yaml")
         return store.current.plan.route(CallRequest(caller: .endpoint("door"), calledNumber: "101", time: Date()))
     }

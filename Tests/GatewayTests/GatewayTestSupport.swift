@@ -31,8 +31,15 @@ func sipRequest(_ lines: [String], credentials: DigestCredentials?, header: Stri
 
 /// The context of a UDP datagram from `address`, port 5062.
 func datagramContext(from address: String) throws -> SIPMessageContext {
-    SIPMessageContext(source: try SocketAddress(ipAddress: address, port: 5062), transport: .udp,
-                      listener: nil, connection: nil, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+    try messageContext(from: address, over: .udp)
+}
+
+/// The context of a message from `address`, port 5062, over `transport`: on connection 7 unless
+/// it is UDP.
+func messageContext(from address: String, over transport: SIPTransportProtocol) throws -> SIPMessageContext {
+    SIPMessageContext(source: try SocketAddress(ipAddress: address, port: 5062), transport: transport,
+                      listener: nil, connection: transport == .udp ? nil : SIPConnectionID(rawValue: 7),
+                      eventLoop: MultiThreadedEventLoopGroup.singleton.any())
 }
 
 /// The errors `GatewayConfiguration.parse` reports for `text` (read as `gw.yaml`), one line

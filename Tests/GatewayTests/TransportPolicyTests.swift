@@ -23,8 +23,6 @@ import Testing
 
     init() throws {
         setenv(Self.passwordVariable, Self.password, 1)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlspolicy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let text = """
             endpoints:
               alice:
@@ -46,7 +44,7 @@ import Testing
                 try:
                   - ring: bob
             """
-        try text.write(toFile: directory + "/plan.yaml", atomically: true, encoding: .utf8)
+        let directory = try temporaryPlanDirectory("tlspolicy", plan: text)
         plan = try #require(DialPlan.load(text: text, file: "plan.yaml").plan)
         store = try SQLiteBindingStore(dataDirectory: directory)
         let dialPlans = try DialPlanStore(path: directory + "/plan.yaml")
@@ -70,25 +68,16 @@ import Testing
 
     func request(_ user: String, cseq: Int, uri: String = "sip:127.0.0.1", transport: String,
                  authorization: DigestCredentials? = nil) throws -> SIPMessage {
-        var lines = [
+        try sipRequest([
             "REGISTER \(uri) SIP/2.0", "Via: SIP/2.0/\(transport) 192.0.2.10:5062;branch=z9hG4bK-\(user)-\(cseq)",
             "Max-Forwards: 70", "From: <sip:\(user)@127.0.0.1>;tag=f1", "To: <sip:\(user)@127.0.0.1>",
             "Call-ID: tls-\(user)-\(transport)", "CSeq: \(cseq) REGISTER", "Expires: 600",
             "Contact: <sip:\(user)@192.0.2.10:5062;transport=\(transport.lowercased())>",
-        ]
-        if let authorization {
-            var bytes: [UInt8] = []
-            authorization.write(into: &bytes)
-            lines.append("Authorization: " + String(decoding: bytes, as: UTF8.self))
-        }
-        lines.append("Content-Length: 0")
-        return try SIPParser().parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
+        ], credentials: authorization)
     }
 
     func context(_ transport: SIPTransportProtocol) throws -> SIPMessageContext {
-        SIPMessageContext(source: try SocketAddress(ipAddress: "192.0.2.10", port: 5062), transport: transport,
-                          listener: nil, connection: transport == .udp ? nil : SIPConnectionID(rawValue: 7),
-                          eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        try messageContext(from: "192.0.2.10", over: transport)
     }
 
     /// The challenge, then the answer with `password`: both responses.
