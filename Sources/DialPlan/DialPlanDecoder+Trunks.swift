@@ -48,7 +48,7 @@ extension DialPlanDecoder {
         var perMinute: Int?
         if let node = map["limits"], let limits = object(node, DialPlanSchema.limits, what: "limits of '\(name)'") {
             callLimit = reader.integer(limits["calls"], key: "calls", range: 1...100_000) ?? callLimit
-            callsPerSecond = reader.integer(limits["cps"], key: "cps", range: 1...1000) ?? callsPerSecond
+            callsPerSecond = reader.integer(limits["cps"], key: "cps", range: 1...100_000) ?? callsPerSecond
             perMinute = reader.integer(limits["calls_per_minute"], key: "calls_per_minute", range: 1...100_000)
         }
         guard let server else { return nil }

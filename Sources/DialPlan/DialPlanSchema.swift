@@ -56,7 +56,7 @@ public enum DialPlanSchema {
     ])
     static let limits = SchemaObject([
         .init("calls", .integer(1...100_000), "Concurrent calls."),
-        .init("cps", .integer(1...1000), "New calls per second."),
+        .init("cps", .integer(1...100_000), "New calls per second."),
         .init("calls_per_minute", .integer(1...100_000), "New calls per minute from the trunk (default: cps × 60)."),
     ])
     static let trunk = SchemaObject([
