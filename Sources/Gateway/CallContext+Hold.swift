@@ -87,7 +87,17 @@ extension CallContext {
             if case .leg(let id)? = dialogKey(of: .caller) { allow = legs[id]?.success?.headers[.allow] } else { allow = invite.headers[.allow] }
         case .callee: allow = machine?.answeredLeg.flatMap { legs[$0]?.success?.headers[.allow] }
         }
-        return allow?.uppercased().contains("UPDATE") ?? false
+        return Self.allowsUpdate(allow)
+    }
+
+    /// True when an Allow header value (RFC 3261 §20.5: a comma-separated method list) names
+    /// UPDATE (RFC 3311): as a token, not a substring.
+    static func allowsUpdate(_ allow: String?) -> Bool {
+        guard let allow else { return false }
+        return allow.utf8.split(separator: UInt8(ascii: ",")).contains { token in
+            let trimmed = token.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }
+            return trimmed.count == 6 && zip(trimmed.reversed(), "UPDATE".utf8).allSatisfy { $0 & 0xDF == $1 }
+        }
     }
 
     /// ``CallAction/sendReinvite(_:offer:)``: a re-INVITE in the side's dialog (the caller's, sent

@@ -68,7 +68,7 @@ extension CallContext {
         guard sessionTimers[.caller] == nil, case .accept(let timer, let headers) = callerSessionOffer(now: Date()) else { return }
         for (name, value) in headers { response.headers.append(name, value: value) }
         guard let timer else { return }
-        let allow = invite.headers[.allow]?.uppercased().contains("UPDATE") ?? false
+        let allow = Self.allowsUpdate(invite.headers[.allow])
         startSessionTimer(.caller, timer, peerAllowsUpdate: allow)
     }
 
@@ -97,7 +97,7 @@ extension CallContext {
         guard sessionTimers[.leg(id)] == nil,
               let timer = SessionTimer.fromResponse(sessionExpires: try? response.sessionExpires,
                                                     settings: CallService.sessionTimerSettings, now: Date()) else { return }
-        let allow = response.headers[.allow]?.uppercased().contains("UPDATE") ?? false
+        let allow = Self.allowsUpdate(response.headers[.allow])
         startSessionTimer(.leg(id), timer, peerAllowsUpdate: allow)
     }
 
