@@ -82,3 +82,48 @@ import Testing
         #expect(machine.timerFired(.j).isEmpty, "Timer J only applies in Completed")
     }
 }
+
+@Suite struct TransactionRetentionTests {
+    @Test func serverMachinesKeepTheRequestUntilTheFinalResponseThenBytesThenNothing() throws {
+        var invite = ServerInviteTransaction(transport: .unreliable)
+        #expect(invite.retention == .request)
+        _ = invite.start()
+        #expect(invite.retention == .request)
+        _ = try invite.tuSendsResponse(statusCode: 486)
+        #expect(invite.retention == .finalResponse)
+        _ = invite.receivedAck()
+        #expect(invite.state == .confirmed && invite.retention == .keyOnly)
+
+        var accepted = ServerInviteTransaction(transport: .unreliable)
+        _ = accepted.start()
+        _ = try accepted.tuSendsResponse(statusCode: 200)
+        #expect(accepted.retention == .keyOnly)
+
+        var bye = ServerNonInviteTransaction(transport: .unreliable)
+        _ = bye.start()
+        _ = try bye.tuSendsResponse(statusCode: 100)
+        #expect(bye.retention == .request)
+        _ = try bye.tuSendsResponse(statusCode: 200)
+        #expect(bye.retention == .finalResponse)
+    }
+
+    @Test func clientMachinesKeepTheAckOrTheHandlerOrNothing() {
+        var rejected = ClientInviteTransaction(transport: .unreliable)
+        _ = rejected.start()
+        #expect(rejected.retention == .request)
+        _ = rejected.receivedResponse(statusCode: 180)
+        #expect(rejected.retention == .request)
+        _ = rejected.receivedResponse(statusCode: 486)
+        #expect(rejected.retention == .ack)
+
+        var answered = ClientInviteTransaction(transport: .unreliable)
+        _ = answered.start()
+        _ = answered.receivedResponse(statusCode: 200)
+        #expect(answered.retention == .handler)
+
+        var bye = ClientNonInviteTransaction(transport: .unreliable)
+        _ = bye.start()
+        _ = bye.receivedResponse(statusCode: 200)
+        #expect(bye.retention == .keyOnly)
+    }
+}

@@ -11,6 +11,14 @@ enum ServerMachine {
             : .nonInvite(ServerNonInviteTransaction(transport: transport, timers: timers))
     }
 
+    /// What the entry must still keep (RFC 3261 §17.2; SIPTransaction's TransactionRetention).
+    var retention: ServerTransactionRetention {
+        switch self {
+        case .invite(let m): m.retention
+        case .nonInvite(let m): m.retention
+        }
+    }
+
     mutating func start() -> TransactionActions<ServerTransactionAction> {
         switch self {
         case .invite(var m): defer { self = .invite(m) }; return m.start()
@@ -68,6 +76,14 @@ enum ClientMachine {
         self = isInvite
             ? .invite(ClientInviteTransaction(transport: transport, timers: timers))
             : .nonInvite(ClientNonInviteTransaction(transport: transport, timers: timers))
+    }
+
+    /// What the entry must still keep (RFC 3261 §17.1; SIPTransaction's TransactionRetention).
+    var retention: ClientTransactionRetention {
+        switch self {
+        case .invite(let m): m.retention
+        case .nonInvite(let m): m.retention
+        }
     }
 
     mutating func start() -> TransactionActions<ClientTransactionAction> {

@@ -61,8 +61,7 @@ final class StackShard: @unchecked Sendable {
             counters.strayResponses += 1
             return
         }
-        entry.lastResponse = response
-        perform(entry.machine.receivedResponse(statusCode: status), for: entry)
+        perform(entry.machine.receivedResponse(statusCode: status), for: entry, response: response)
     }
 
     /// §17.2.3 matching, then ACK, CANCEL (§9.2), stateless OPTIONS, or a new transaction.
@@ -79,7 +78,7 @@ final class StackShard: @unchecked Sendable {
         }
         if method == .bye, let callID = request.callIDBytes {
             // A BYE in the dialog means the UAC has the 2xx (its ACK was lost): stop resending.
-            pendingSuccesses[callID] = nil
+            stopSuccessRetransmission(callID: callID)
         }
         if let entry = servers[key] {
             counters.absorbedRetransmissions += 1
@@ -101,11 +100,12 @@ final class StackShard: @unchecked Sendable {
         entry.sourceSlot = slot
         if entry.awaitsFinal { pendingInvites += 1 }
         if method == .cancel {
-            receiveCancel(entry)
+            receiveCancel(entry, request: request)
             return
         }
         perform(entry.machine.start(), for: entry)
-        if let delay { scheduleTrying(for: entry, after: delay) }
+        // A TU that answered inside `start` needs no 100 (Trying) timer at all.
+        if let delay, !entry.hasResponded { scheduleTrying(for: entry, after: delay) }
     }
 
     /// Applies the inbound filter; false when the request is dropped or answered statelessly.
@@ -153,17 +153,17 @@ final class StackShard: @unchecked Sendable {
         if let callID = inbound.message.callIDBytes, let pending = pendingSuccesses[callID],
             pending.cseq == inbound.message.cseqNumber
         {
-            pendingSuccesses[callID] = nil
+            stopSuccessRetransmission(callID: callID)
         }
         user.ack(inbound)
     }
 
     /// §9.2: a CANCEL gets its own transaction and a 200 when it matches a pending INVITE (which
     /// the TU then answers 487), a 481 when it matches nothing.
-    private func receiveCancel(_ entry: ServerEntry) {
+    private func receiveCancel(_ entry: ServerEntry, request: SIPMessage) {
         perform(entry.machine.start(), for: entry, passUpRequest: false)
-        let invite = ServerTransactionKey(cancelledBy: entry.request).flatMap { servers[$0] }
-        try? respond(entry: entry, response: entry.request.makeResponse(status: invite == nil ? 481 : 200))
+        let invite = ServerTransactionKey(cancelledBy: request).flatMap { servers[$0] }
+        try? respond(entry: entry, response: request.makeResponse(status: invite == nil ? 481 : 200))
         if let invite {
             perform(invite.machine.receivedCancel(), for: invite)
         }
