@@ -6,14 +6,28 @@ import SIPCore
 /// branch, apart from the INVITE's.
 public struct ClientTransactionKey: Hashable, Sendable {
     /// The branch parameter of the top Via.
-    public var branch: String
+    public let branch: String
     /// The method of the request that created the transaction.
-    public var method: SIPMethod
+    public let method: SIPMethod
+    /// The hash of both, computed once: the key is looked up several times per transaction.
+    private let precomputedHash: Int
 
     /// A key from its parts.
     public init(branch: String, method: SIPMethod) {
         self.branch = branch
         self.method = method
+        var hasher = Hasher()
+        hasher.combine(branch)
+        hasher.combine(method)
+        self.precomputedHash = hasher.finalize()
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(precomputedHash)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.precomputedHash == rhs.precomputedHash && lhs.branch == rhs.branch && lhs.method == rhs.method
     }
 
     /// The key of the client transaction `request` creates: its top Via branch and its method.
@@ -51,12 +65,46 @@ public struct ClientTransactionKey: Hashable, Sendable {
 /// In both forms an ACK takes the method INVITE, so that the ACK for a non-2xx response finds the
 /// INVITE's transaction. A CANCEL keeps its own method (it is a transaction of its own); the INVITE
 /// it cancels is found with ``init(cancelledBy:)`` (§9.2).
-public enum ServerTransactionKey: Hashable, Sendable {
-    /// §17.2.3 for a branch with the magic cookie: branch, sent-by (`host[:port]`, lower-cased)
-    /// and method, with ACK counting as INVITE.
-    case rfc3261(branch: String, sentBy: String, method: SIPMethod)
+public struct ServerTransactionKey: Hashable, Sendable {
+    /// The two forms of §17.2.3 matching.
+    public enum Form: Hashable, Sendable {
+        /// §17.2.3 for a branch with the magic cookie: branch, sent-by (`host[:port]`,
+        /// lower-cased) and method, with ACK counting as INVITE.
+        case rfc3261(branch: String, sentBy: String, method: SIPMethod)
+        /// §17.2.3 for RFC 2543 requests.
+        case rfc2543(RFC2543TransactionID)
+    }
+
+    /// The fields that identify the transaction.
+    public let form: Form
+    /// The hash of ``form``, computed once: a key is looked up several times per transaction
+    /// (request, retransmissions, each response of the TU, ACK, termination), and its Strings
+    /// would otherwise be hashed each time.
+    private let precomputedHash: Int
+
+    /// A key of the given form.
+    public init(_ form: Form) {
+        self.form = form
+        self.precomputedHash = form.hashValue
+    }
+
+    /// §17.2.3 for a branch with the magic cookie.
+    public static func rfc3261(branch: String, sentBy: String, method: SIPMethod) -> Self {
+        Self(.rfc3261(branch: branch, sentBy: sentBy, method: method))
+    }
+
     /// §17.2.3 for RFC 2543 requests.
-    case rfc2543(RFC2543TransactionID)
+    public static func rfc2543(_ id: RFC2543TransactionID) -> Self {
+        Self(.rfc2543(id))
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(precomputedHash)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.precomputedHash == rhs.precomputedHash && lhs.form == rhs.form
+    }
 
     /// The magic cookie that marks an RFC 3261 branch (§8.1.1.7).
     public static let magicCookie = "z9hG4bK"
@@ -90,7 +138,7 @@ public enum ServerTransactionKey: Hashable, Sendable {
 
     /// True when the request carried an RFC 3261 branch.
     public var isRFC3261: Bool {
-        if case .rfc3261 = self { return true }
+        if case .rfc3261 = form { return true }
         return false
     }
 }

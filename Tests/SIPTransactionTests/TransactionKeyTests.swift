@@ -63,7 +63,7 @@ import Testing
         bye.headers.set(.cseq, value: "314160 BYE")
         let byeKey = try #require(ServerTransactionKey(request: try SIPParser().parse(bye.serialized())))
         #expect(byeKey != ServerTransactionKey(request: invite))
-        guard case .rfc3261(_, _, let method) = byeKey else {
+        guard case .rfc3261(_, _, let method) = byeKey.form else {
             Issue.record("expected an RFC 3261 key")
             return
         }
@@ -76,7 +76,7 @@ import Testing
         let invite = try fixture("invite-rfc2543.sip")
         let key = try #require(ServerTransactionKey(request: invite))
         #expect(!key.isRFC3261)
-        guard case .rfc2543(let id) = key else { return }
+        guard case .rfc2543(let id) = key.form else { return }
         #expect(id.requestURI == "sip:bob@biloxi.example.com")
         #expect(id.fromTag == "77")
         #expect(id.callID == "12345@oldphone.example.com")
@@ -165,5 +165,30 @@ import Testing
         for name in ["TCP", "TLS", "SCTP", "WS", "WSS", "tls"] {
             #expect(TransportReliability(viaTransport: name) == .reliable, "\(name)")
         }
+    }
+}
+
+/// The keys carry a hash computed once; equal parts must still make equal keys that find each
+/// other in a table, whatever String storage the parts came from.
+@Suite struct TransactionKeyHashingTests {
+    @Test func serverKeysFromEqualPartsAreEqualAndFindEachOther() {
+        let built = ServerTransactionKey.rfc3261(
+            branch: "z9hG4bK" + String(776, radix: 10) + "asdhds", sentBy: "pc33.example.com:5060", method: SIPMethod("IN" + "VITE"))
+        let literal = ServerTransactionKey.rfc3261(branch: "z9hG4bK776asdhds", sentBy: "pc33.example.com:5060", method: .invite)
+        #expect(built == literal)
+        #expect(built.hashValue == literal.hashValue)
+        #expect([literal: 1][built] == 1)
+        #expect(built != .rfc3261(branch: "z9hG4bK776asdhds", sentBy: "pc33.example.com:5060", method: .cancel))
+        #expect(built != .rfc3261(branch: "z9hG4bK776asdhdt", sentBy: "pc33.example.com:5060", method: .invite))
+        #expect(built != .rfc3261(branch: "z9hG4bK776asdhds", sentBy: "pc33.example.com:5061", method: .invite))
+    }
+
+    @Test func clientKeysFromEqualPartsAreEqualAndFindEachOther() {
+        let built = ClientTransactionKey(branch: "z9hG4bK" + "abc", method: SIPMethod("B" + "YE"))
+        let literal = ClientTransactionKey(branch: "z9hG4bKabc", method: .bye)
+        #expect(built == literal)
+        #expect(Set([literal]).contains(built))
+        #expect(built != ClientTransactionKey(branch: "z9hG4bKabc", method: .invite))
+        #expect(built != ClientTransactionKey(branch: "z9hG4bKabd", method: .bye))
     }
 }
