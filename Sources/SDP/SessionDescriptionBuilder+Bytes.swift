@@ -96,7 +96,7 @@ extension SessionDescriptionBuilder {
         if let kind = checkedKind(text, name) {
             guard !value.isEmpty else { return nil }
             switch kind {
-            case .rtpmap: guard validRTPMap(text, value) else { return nil }
+            case .rtpmap: guard RTPMap.fastParse(LineBytes(rebasing: text[value])) != nil else { return nil }
             case .fmtp:
                 // FormatParameters needs a non-empty format before the first space (or tab).
                 guard text[value.lowerBound] != 0x20, text[value.lowerBound] != 0x09 else { return nil }
@@ -128,20 +128,5 @@ extension SessionDescriptionBuilder {
         case 11: return text.equalsLowercased(name, "fingerprint") ? .other : nil
         default: return nil
         }
-    }
-
-    /// `<pt> <name>/<clock>[/<params>]` as ``RTPMap/init(parsing:)`` accepts it (RFC 8866 §6.6).
-    private static func validRTPMap(_ text: LineBytes, _ value: Range<Int>) -> Bool {
-        var scanner = FieldScanner(text, from: value.lowerBound)
-        guard let payloadType = scanner.next(), let encoding = scanner.next(), scanner.atEnd(),
-              let number = text.decimal(payloadType, maxDigits: 3), number <= 127,
-              let slash = text.firstIndex(of: UInt8(ascii: "/"), in: encoding), slash > encoding.lowerBound
-        else { return false }
-        let rest = (slash + 1)..<encoding.upperBound
-        let second = text.firstIndex(of: UInt8(ascii: "/"), in: rest)
-        guard let clock = text.decimal(rest.lowerBound..<(second ?? rest.upperBound)), clock > 0 else { return false }
-        guard let second else { return true }
-        let parameters = (second + 1)..<encoding.upperBound
-        return !parameters.isEmpty && text.firstIndex(of: UInt8(ascii: "/"), in: parameters) == nil
     }
 }

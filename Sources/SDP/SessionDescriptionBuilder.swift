@@ -150,12 +150,12 @@ struct SessionDescriptionBuilder {
             currentMedia = media
             return
         }
-        try startMedia(bytes.string)
+        currentMedia = try parseMedia(bytes.string)
     }
 
     /// The `String` grammar of an `m=` line: the precise errors, and the rare shapes (port
     /// counts, non-ASCII tokens) the fast path leaves to it.
-    private mutating func startMedia(_ value: String) throws(SDPParseError.Kind) {
+    func parseMedia(_ value: String) throws(SDPParseError.Kind) -> MediaDescription {
         let fields = splitFields(value)
         guard fields.count >= 3 else {
             throw .malformed(field: "m=", reason: "needs '<media> <port> <proto> <fmt> ...'")
@@ -179,7 +179,7 @@ struct SessionDescriptionBuilder {
         if proto.isRTP, let bad = formats.first(where: { (parseDecimal($0[...], maxDigits: 3) ?? 128) > 127 }) {
             throw .malformed(field: "m=", reason: "RTP format '\(bad)' is not a payload type 0...127")
         }
-        currentMedia = MediaDescription(media: MediaType(String(fields[0])), port: UInt16(port),
-                                        portCount: count, proto: proto, formats: formats)
+        return MediaDescription(media: MediaType(String(fields[0])), port: UInt16(port),
+                                portCount: count, proto: proto, formats: formats)
     }
 }
