@@ -85,7 +85,7 @@ extension SessionDescriptionBuilder {
             guard numbers.count <= 1 else {
                 throw .malformed(field: "c=", reason: "IP6 takes only a '/<count>' suffix")
             }
-            guard address.contains(":") || address.contains(".") else {
+            guard address.contains(Character(":")) || address.contains(Character(".")) else {
                 throw .malformed(field: "c=", reason: "'\(address)' is not an IPv6 address or name")
             }
             return Connection(networkType: String(fields[0]), addressType: addressType,
@@ -126,7 +126,7 @@ extension SessionDescriptionBuilder {
         } else {
             attribute = Attribute(text)
         }
-        guard !attribute.name.isEmpty, !attribute.name.contains(" ") else {
+        guard !attribute.name.isEmpty, !attribute.name.contains(Character(" ")) else {
             throw .malformed(field: "a=", reason: "attribute name '\(attribute.name)' is not a token")
         }
         do {

@@ -118,28 +118,25 @@ struct SessionDescriptionBuilder {
 
     private mutating func consumeMediaLine(type byte: UInt8, value bytes: LineBytes) throws(SDPParseError.Kind) {
         let type = Character(Unicode.Scalar(byte))
-        // Taken out while it changes, so appending does not copy the attribute array.
-        guard var media = currentMedia else { return }
-        currentMedia = nil
+        // Changed in place through the optional: no copy of the section per line.
         switch type {
         case "m":
-            session.media.append(media)
-            currentMedia = nil
+            if let media = currentMedia.take() { session.media.append(media) }
             try startMedia(bytes)
-            return
         case "i":
-            guard media.information == nil else { throw .duplicate("i") }
-            media.information = bytes.string
-        case "c": media.connections.append(try Self.connection(bytes))
-        case "b": media.bandwidths.append(try Self.bandwidth(bytes))
+            guard currentMedia?.information == nil else { throw .duplicate("i") }
+            currentMedia?.information = bytes.string
+        case "c": currentMedia?.connections.append(try Self.connection(bytes))
+        case "b": currentMedia?.bandwidths.append(try Self.bandwidth(bytes))
         case "k":
-            guard media.key == nil else { throw .duplicate("k") }
-            media.key = bytes.string
-        case "a": media.attributes.append(try attribute(bytes))
+            guard currentMedia?.key == nil else { throw .duplicate("k") }
+            currentMedia?.key = bytes.string
+        case "a":
+            let attribute = try attribute(bytes)
+            currentMedia?.attributes.append(attribute)
         case "v", "o", "s", "u", "e", "p", "t", "r", "z": throw .misplaced(type)
         default: throw .unknownType(type)
         }
-        currentMedia = media
     }
 
     private mutating func startMedia(_ bytes: LineBytes) throws(SDPParseError.Kind) {
