@@ -1,11 +1,9 @@
-import Foundation
-
 /// A condition on the dialled number: exact, prefix, or a regular expression with captures.
 public enum NumberMatch: Sendable {
     case exact(String)
     case prefix(String)
-    /// The operator's text, and the compiled expression (anchored to the whole number).
-    case pattern(String, NSRegularExpression)
+    /// The operator's text, and the compiled pattern (anchored to the whole number).
+    case pattern(String, NumberPattern)
 
     /// Named limit: patterns longer than this are refused (they are edited by hand).
     public static let maximumPatternLength = 256
@@ -14,7 +12,7 @@ public enum NumberMatch: Sendable {
     public static func compile(_ text: String) -> Result<NumberMatch, PatternError> {
         guard text.count <= maximumPatternLength else { return .failure(PatternError(reason: "longer than \(maximumPatternLength) characters")) }
         do {
-            return .success(.pattern(text, try NSRegularExpression(pattern: text)))
+            return .success(.pattern(text, try NumberPattern(text)))
         } catch {
             return .failure(PatternError(reason: "it is not a valid regular expression"))
         }
@@ -28,14 +26,7 @@ public enum NumberMatch: Sendable {
         switch self {
         case .exact(let value): return value == number ? [number] : nil
         case .prefix(let value): return number.hasPrefix(value) ? [number, String(number.dropFirst(value.count))] : nil
-        case .pattern(_, let expression):
-            let range = NSRange(number.startIndex..., in: number)
-            guard let result = expression.firstMatch(in: number, options: [.anchored], range: range),
-                  result.range == range else { return nil }
-            return (0..<result.numberOfRanges).map { index in
-                guard let captured = Range(result.range(at: index), in: number) else { return "" }
-                return String(number[captured])
-            }
+        case .pattern(_, let pattern): return pattern.match(number)
         }
     }
 

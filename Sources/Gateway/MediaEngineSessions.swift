@@ -4,6 +4,7 @@ import MediaRelay
 import NIOCore
 import SDP
 import SecureRTP
+import SIPCore
 import Synchronization
 import Transcoding
 
@@ -48,7 +49,13 @@ final class MediaEngineSessions: MediaSessionControlling {
         MediaAllocation(address: address, callerPorts: callerPorts, calleePorts: calleePorts,
                         callerCryptoKeys: callerKeys ? callerPorts.map { _ in Self.freshKeys() } : [],
                         calleeCryptoKeys: calleeKeys ? calleePorts.map { _ in Self.freshKeys() } : [],
-                        sessionID: String(UInt32.random(in: 1_000_000...UInt32.max)))
+                        sessionID: String(Self.sessionIDRandom()))
+    }
+
+    /// An `o=` session id (RFC 8866 §5.2) from the pooled CSPRNG: no system call per call.
+    static func sessionIDRandom() -> UInt32 {
+        var generator = PooledRandom()
+        return UInt32.random(in: 1_000_000...UInt32.max, using: &generator)
     }
 
     /// One `inline:` key per supported suite, by suite name, for ``LocalMedia/cryptoKeys``.

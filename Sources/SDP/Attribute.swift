@@ -39,6 +39,17 @@ extension String {
     func caseInsensitiveEquals(_ other: String) -> Bool {
         let lhs = self.utf8, rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
+        // Contiguous UTF-8 (every native string): compared on the buffers.
+        if let result = lhs.withContiguousStorageIfAvailable({ left in
+            rhs.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where left[index].asciiLowercased != right[index].asciiLowercased {
+                    return false
+                }
+                return true
+            }
+        }), let result {
+            return result
+        }
         for (a, b) in zip(lhs, rhs) where a.asciiLowercased != b.asciiLowercased {
             return false
         }

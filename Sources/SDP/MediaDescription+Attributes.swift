@@ -3,7 +3,10 @@
 extension MediaDescription {
     /// Every `a=rtpmap` (RFC 8866 §6.6).
     public var rtpMaps: [RTPMap] {
-        attributes.all(named: "rtpmap").compactMap { $0.value.flatMap { try? RTPMap(parsing: $0) } }
+        attributes.compactMap {
+            guard $0.name.caseInsensitiveEquals("rtpmap"), let value = $0.value else { return nil }
+            return try? RTPMap(parsing: value)
+        }
     }
 
     /// The mapping for a payload type: its `a=rtpmap`, else the RFC 3551 static assignment.
@@ -13,7 +16,10 @@ extension MediaDescription {
 
     /// Every `a=fmtp` (RFC 8866 §6.15).
     public var formatParameters: [FormatParameters] {
-        attributes.all(named: "fmtp").compactMap { $0.value.flatMap { try? FormatParameters(parsing: $0) } }
+        attributes.compactMap {
+            guard $0.name.caseInsensitiveEquals("fmtp"), let value = $0.value else { return nil }
+            return try? FormatParameters(parsing: value)
+        }
     }
 
     /// The `a=fmtp` of one format, or nil.

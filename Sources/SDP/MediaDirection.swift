@@ -10,6 +10,13 @@ public enum MediaDirection: String, Sendable, Hashable, CaseIterable {
     /// Neither.
     case inactive
 
+    /// The direction an attribute name spells, compared ignoring ASCII case (no lower-cased copy).
+    init?(token: String) {
+        guard token.utf8.count == 8 else { return nil }
+        guard let direction = Self.allCases.first(where: { token.caseInsensitiveEquals($0.rawValue) }) else { return nil }
+        self = direction
+    }
+
     /// True when this side sends media.
     public var sends: Bool { self == .sendrecv || self == .sendonly }
     /// True when this side receives media.
@@ -37,14 +44,14 @@ extension Array where Element == Attribute {
     /// The last direction attribute in this list, or nil when none is present.
     public var direction: MediaDirection? {
         for attribute in reversed() where attribute.value == nil {
-            if let direction = MediaDirection(rawValue: attribute.name.lowercased()) { return direction }
+            if let direction = MediaDirection(token: attribute.name) { return direction }
         }
         return nil
     }
 
     /// Removes every direction attribute and appends `direction`.
     public mutating func setDirection(_ direction: MediaDirection) {
-        removeAll { $0.value == nil && MediaDirection(rawValue: $0.name.lowercased()) != nil }
+        removeAll { $0.value == nil && MediaDirection(token: $0.name) != nil }
         append(Attribute(direction.rawValue))
     }
 }

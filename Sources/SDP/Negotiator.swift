@@ -63,8 +63,10 @@ extension Negotiator {
     /// RTP over UDP with or without SDES and feedback. DTLS-SRTP and RTP over TCP are left for
     /// later (the media issue leaves room for DTLS); they are refused per stream.
     static func isSupportedTransport(_ proto: TransportProtocol) -> Bool {
-        [TransportProtocol.rtpAVP, .rtpSAVP, .rtpAVPF, .rtpSAVPF].contains(proto)
+        supportedTransports.contains(proto)
     }
+
+    private static let supportedTransports: [TransportProtocol] = [.rtpAVP, .rtpSAVP, .rtpAVPF, .rtpSAVPF]
 
     /// Where the peer's RTCP goes: `a=rtcp` (RFC 3605), the RTP port under rtcp-mux (RFC 5761),
     /// else RTP + 1 (RFC 3550 §11).

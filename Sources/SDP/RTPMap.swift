@@ -21,6 +21,12 @@ public struct RTPMap: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the value after `a=rtpmap:`.
     public init(parsing value: String) throws(AttributeSyntaxError) {
+        // The plain shape on bytes in place; anything else (and every error) by the grammar below.
+        var text = value
+        if let map = text.withUTF8({ Self.fastParse($0) }) {
+            self = map
+            return
+        }
         let fields = splitFields(value)
         guard fields.count == 2 else { throw AttributeSyntaxError("rtpmap needs '<pt> <encoding>/<clock>'") }
         guard let pt = parseDecimal(fields[0], maxDigits: 3), pt <= 127 else {
@@ -38,6 +44,27 @@ public struct RTPMap: Sendable, Hashable, CustomStringConvertible {
         }
         self.init(payloadType: UInt8(pt), encodingName: String(parts[0]), clockRate: clock,
                   encodingParameters: parts.count == 3 ? String(parts[2]) : nil)
+    }
+
+    /// `<pt> <name>/<clock>[/<params>]` with ASCII fields, or nil.
+    static func fastParse(_ bytes: UnsafeBufferPointer<UInt8>) -> RTPMap? {
+        var scanner = FieldScanner(bytes)
+        guard let payloadTypeField = scanner.next(), let encoding = scanner.next(), scanner.atEnd(),
+              let payloadType = bytes.decimal(payloadTypeField, maxDigits: 3), payloadType <= 127,
+              let slash = bytes.firstIndex(of: UInt8(ascii: "/"), in: encoding), slash > encoding.lowerBound
+        else { return nil }
+        for index in encoding where bytes[index] >= 0x80 { return nil }
+        let rest = (slash + 1)..<encoding.upperBound
+        let second = bytes.firstIndex(of: UInt8(ascii: "/"), in: rest)
+        guard let clock = bytes.decimal(rest.lowerBound..<(second ?? rest.upperBound)), clock > 0 else { return nil }
+        var parameters: String?
+        if let second {
+            let range = (second + 1)..<encoding.upperBound
+            guard !range.isEmpty, bytes.firstIndex(of: UInt8(ascii: "/"), in: range) == nil else { return nil }
+            parameters = bytes.string(range)
+        }
+        return RTPMap(payloadType: UInt8(payloadType), encodingName: bytes.string(encoding.lowerBound..<slash),
+                      clockRate: clock, encodingParameters: parameters)
     }
 
     /// Audio channels: the encoding parameter, 1 when absent (RFC 8866 §6.6).

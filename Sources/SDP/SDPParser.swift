@@ -61,17 +61,27 @@ public struct SDPParser: Sendable {
 
     private func parseBytes(_ bytes: ArraySlice<UInt8>) throws(SDPParseError) -> SessionDescription {
         var builder = SessionDescriptionBuilder(limits: limits)
-        var lineNumber = 0
-        var start = bytes.startIndex
-        while start != bytes.endIndex {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
-            lineNumber += 1
-            guard lineNumber <= limits.maxLines else {
-                throw SDPParseError(line: lineNumber, .tooManyLines(limit: limits.maxLines))
+        // Lines are read in place from the body's storage: no per-line copies.
+        let result: Result<Void, SDPParseError> = bytes.withUnsafeBufferPointer { body in
+            var lineNumber = 0
+            var start = 0
+            while start < body.count {
+                var end = start
+                while end < body.count, body[end] != UInt8(ascii: "\n") { end += 1 }
+                lineNumber += 1
+                guard lineNumber <= limits.maxLines else {
+                    return .failure(SDPParseError(line: lineNumber, .tooManyLines(limit: limits.maxLines)))
+                }
+                do throws(SDPParseError) {
+                    try builder.consume(line: LineBytes(rebasing: body[start..<end]), number: lineNumber)
+                } catch {
+                    return .failure(error)
+                }
+                start = end + 1
             }
-            try builder.consume(line: bytes[start..<end], number: lineNumber)
-            start = end == bytes.endIndex ? end : bytes.index(after: end)
+            return .success(())
         }
+        try result.get()
         return try builder.finish()
     }
 }

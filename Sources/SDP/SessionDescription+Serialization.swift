@@ -8,38 +8,56 @@ import NIOCore
 extension SessionDescription {
     /// The description as text with CRLF line ends.
     public var text: String {
-        var out = ""
-        out.reserveCapacity(512 + media.count * 256)
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The description as bytes, written into one buffer sized up front.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(estimatedSize)
         write(to: &out)
         return out
     }
 
-    /// The description as bytes.
-    public var bytes: [UInt8] { Array(text.utf8) }
-
     /// Writes the description into a buffer.
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeString(text)
+        buffer.writeBytes(bytes)
     }
 
-    private func write(to out: inout String) {
-        line(&out, "v", String(version))
-        line(&out, "o", "\(origin.username) \(origin.sessionID) \(origin.sessionVersion) "
-            + "\(origin.networkType) \(origin.addressType) \(origin.address)")
-        line(&out, "s", sessionName)
-        if let information { line(&out, "i", information) }
-        if let uri { line(&out, "u", uri) }
-        for email in emails { line(&out, "e", email) }
-        for phone in phones { line(&out, "p", phone) }
-        if let connection { line(&out, "c", connection.text) }
-        for bandwidth in bandwidths { line(&out, "b", "\(bandwidth.type):\(bandwidth.value)") }
-        for timing in timings {
-            line(&out, "t", "\(timing.start) \(timing.stop)")
-            for repeatTime in timing.repeats { line(&out, "r", repeatTime) }
+    /// Room for the usual description without regrowing: the fixed lines plus the attributes.
+    private var estimatedSize: Int {
+        var size = 128 + attributes.count * 32
+        for stream in media { size += 64 + stream.formats.count * 4 + stream.attributes.count * 40 }
+        return size
+    }
+
+    private func write(to out: inout [UInt8]) {
+        out.line("v") { $0.appendDecimal(version) }
+        out.line("o") {
+            $0.append(contentsOf: origin.username.utf8)
+            $0.appendField(origin.sessionID)
+            $0.appendField(origin.sessionVersion)
+            $0.appendField(origin.networkType)
+            $0.appendField(origin.addressType)
+            $0.appendField(origin.address)
         }
-        if let timeZones { line(&out, "z", timeZones) }
-        if let key { line(&out, "k", key) }
-        for attribute in attributes { line(&out, "a", attribute.text) }
+        out.line("s", sessionName)
+        if let information { out.line("i", information) }
+        if let uri { out.line("u", uri) }
+        for email in emails { out.line("e", email) }
+        for phone in phones { out.line("p", phone) }
+        if let connection { out.line("c") { connection.write(to: &$0) } }
+        for bandwidth in bandwidths { out.line("b") { bandwidth.write(to: &$0) } }
+        for timing in timings {
+            out.line("t") {
+                $0.append(contentsOf: timing.start.utf8)
+                $0.appendField(timing.stop)
+            }
+            for repeatTime in timing.repeats { out.line("r", repeatTime) }
+        }
+        if let timeZones { out.line("z", timeZones) }
+        if let key { out.line("k", key) }
+        for attribute in attributes { out.line("a") { attribute.write(to: &$0) } }
         for stream in media { stream.write(to: &out) }
     }
 }
@@ -47,32 +65,60 @@ extension SessionDescription {
 extension MediaDescription {
     /// The media section as text with CRLF line ends.
     public var text: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + attributes.count * 40)
         write(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    fileprivate func write(to out: inout String) {
-        var mline = "\(media.rawValue) \(port)"
-        if let portCount { mline += "/\(portCount)" }
-        mline += " \(proto.rawValue)"
-        for format in formats { mline += " \(format)" }
-        line(&out, "m", mline)
-        if let information { line(&out, "i", information) }
-        for connection in connections { line(&out, "c", connection.text) }
-        for bandwidth in bandwidths { line(&out, "b", "\(bandwidth.type):\(bandwidth.value)") }
-        if let key { line(&out, "k", key) }
-        for attribute in attributes { line(&out, "a", attribute.text) }
+    fileprivate func write(to out: inout [UInt8]) {
+        out.line("m") {
+            $0.append(contentsOf: media.rawValue.utf8)
+            $0.append(UInt8(ascii: " "))
+            $0.appendDecimal(Int(port))
+            if let portCount {
+                $0.append(UInt8(ascii: "/"))
+                $0.appendDecimal(portCount)
+            }
+            $0.appendField(proto.rawValue)
+            for format in formats { $0.appendField(format) }
+        }
+        if let information { out.line("i", information) }
+        for connection in connections { out.line("c") { connection.write(to: &$0) } }
+        for bandwidth in bandwidths { out.line("b") { bandwidth.write(to: &$0) } }
+        if let key { out.line("k", key) }
+        for attribute in attributes { out.line("a") { attribute.write(to: &$0) } }
     }
 }
 
 extension Connection {
     /// The value after `c=`.
     public var text: String {
-        var address = self.address
-        if let ttl { address += "/\(ttl)" }
-        if let addressCount { address += "/\(addressCount)" }
-        return "\(networkType) \(addressType) \(address)"
+        var out: [UInt8] = []
+        write(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    fileprivate func write(to out: inout [UInt8]) {
+        out.append(contentsOf: networkType.utf8)
+        out.appendField(addressType)
+        out.appendField(address)
+        if let ttl {
+            out.append(UInt8(ascii: "/"))
+            out.appendDecimal(ttl)
+        }
+        if let addressCount {
+            out.append(UInt8(ascii: "/"))
+            out.appendDecimal(addressCount)
+        }
+    }
+}
+
+extension Bandwidth {
+    fileprivate func write(to out: inout [UInt8]) {
+        out.append(contentsOf: type.utf8)
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: String(value).utf8)
     }
 }
 
@@ -82,11 +128,50 @@ extension Attribute {
         guard let value else { return name }
         return "\(name):\(value)"
     }
+
+    fileprivate func write(to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        if let value {
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: value.utf8)
+        }
+    }
 }
 
-private func line(_ out: inout String, _ type: Character, _ value: String) {
-    out.append(type)
-    out.append("=")
-    out.append(value)
-    out.append("\r\n")
+extension [UInt8] {
+    /// `<type>=<value>` and CRLF.
+    fileprivate mutating func line(_ type: Unicode.Scalar, _ value: String) {
+        line(type) { $0.append(contentsOf: value.utf8) }
+    }
+
+    /// `<type>=`, what `value` writes, and CRLF.
+    fileprivate mutating func line(_ type: Unicode.Scalar, _ value: (inout [UInt8]) -> Void) {
+        append(UInt8(ascii: type))
+        append(UInt8(ascii: "="))
+        value(&self)
+        append(UInt8(ascii: "\r"))
+        append(UInt8(ascii: "\n"))
+    }
+
+    /// A space and a field.
+    fileprivate mutating func appendField(_ field: String) {
+        append(UInt8(ascii: " "))
+        append(contentsOf: field.utf8)
+    }
+
+    /// An integer in decimal, as `String(value)` writes it.
+    fileprivate mutating func appendDecimal(_ value: Int) {
+        guard value >= 0, value < 1_000_000 else {
+            append(contentsOf: String(value).utf8)
+            return
+        }
+        var divisor = 1
+        while divisor * 10 <= value { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 }

@@ -1,5 +1,46 @@
-/// The grammar of the single-value lines and the attribute check.
+/// The grammar of the single-value lines and the attribute check, on `String`s: the precise
+/// errors, and the rare shapes the byte fast paths (`SessionDescriptionBuilder+Bytes.swift`)
+/// leave to it.
 extension SessionDescriptionBuilder {
+    static func origin(_ bytes: LineBytes) throws(SDPParseError.Kind) -> Origin {
+        if let origin = fastOrigin(bytes) { return origin }
+        return try parseOrigin(bytes.string)
+    }
+
+    static func connection(_ bytes: LineBytes) throws(SDPParseError.Kind) -> Connection {
+        if let connection = fastConnection(bytes) { return connection }
+        return try parseConnection(bytes.string)
+    }
+
+    static func bandwidth(_ bytes: LineBytes) throws(SDPParseError.Kind) -> Bandwidth {
+        if let bandwidth = fastBandwidth(bytes) { return bandwidth }
+        return try parseBandwidth(bytes.string)
+    }
+
+    static func timing(_ bytes: LineBytes) throws(SDPParseError.Kind) -> Timing {
+        if let timing = fastTiming(bytes) { return timing }
+        return try parseTiming(bytes.string)
+    }
+
+    /// An `a=` line, counted against the limit.
+    mutating func attribute(_ bytes: LineBytes) throws(SDPParseError.Kind) -> Attribute {
+        if attributeCount < limits.maxAttributes, let attribute = Self.fastAttribute(bytes) {
+            attributeCount += 1
+            return attribute
+        }
+        return try parseAttribute(bytes.string)
+    }
+
+    /// `t=<start> <stop>` (RFC 8866 §5.9).
+    static func parseTiming(_ value: String) throws(SDPParseError.Kind) -> Timing {
+        let fields = splitFields(value)
+        // Kept as written: NTP seconds, never computed with.
+        guard fields.count == 2, fields.allSatisfy({ $0.utf8.allSatisfy(isDigit) }) else {
+            throw .malformed(field: "t=", reason: "needs '<start> <stop>' in NTP seconds")
+        }
+        return Timing(start: String(fields[0]), stop: String(fields[1]))
+    }
+
     /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>` (RFC 8866 §5.2).
     static func parseOrigin(_ value: String) throws(SDPParseError.Kind) -> Origin {
         let fields = splitFields(value)
@@ -44,7 +85,7 @@ extension SessionDescriptionBuilder {
             guard numbers.count <= 1 else {
                 throw .malformed(field: "c=", reason: "IP6 takes only a '/<count>' suffix")
             }
-            guard address.contains(":") || address.contains(".") else {
+            guard address.contains(Character(":")) || address.contains(Character(".")) else {
                 throw .malformed(field: "c=", reason: "'\(address)' is not an IPv6 address or name")
             }
             return Connection(networkType: String(fields[0]), addressType: addressType,
@@ -85,7 +126,7 @@ extension SessionDescriptionBuilder {
         } else {
             attribute = Attribute(text)
         }
-        guard !attribute.name.isEmpty, !attribute.name.contains(" ") else {
+        guard !attribute.name.isEmpty, !attribute.name.contains(Character(" ")) else {
             throw .malformed(field: "a=", reason: "attribute name '\(attribute.name)' is not a token")
         }
         do {

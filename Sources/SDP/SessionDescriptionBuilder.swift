@@ -14,30 +14,36 @@ struct SessionDescriptionBuilder {
         session.timings = []
     }
 
-    mutating func consume(line raw: ArraySlice<UInt8>, number: Int) throws(SDPParseError) {
-        // Lenient: CR, trailing spaces and tabs dropped (LF-only peers, padded lines). The line
-        // is read in place (no copy); `first` is its first byte's index.
-        var bytes = raw
-        while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            bytes = bytes.dropLast()
+    /// Consumes one line (without its LF), read in place.
+    mutating func consume(line raw: LineBytes, number: Int) throws(SDPParseError) {
+        // Lenient: CR, trailing spaces and tabs dropped (LF-only peers, padded lines).
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "\r") || raw[end - 1] == UInt8(ascii: " ") || raw[end - 1] == UInt8(ascii: "\t") {
+            end -= 1
         }
-        let first = bytes.startIndex
-        if bytes.isEmpty { return }
-        guard bytes.count <= limits.maxLineLength else {
+        if end == 0 { return }
+        guard end <= limits.maxLineLength else {
             throw SDPParseError(line: number, .lineTooLong(limit: limits.maxLineLength))
         }
-        guard !bytes.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
-            throw SDPParseError(line: number, .controlCharacter)
+        var ascii = true
+        for index in 0..<end {
+            let byte = raw[index]
+            guard byte >= 0x20 || byte == 0x09, byte != 0x7F else {
+                throw SDPParseError(line: number, .controlCharacter)
+            }
+            if byte >= 0x80 { ascii = false }
         }
-        guard bytes.count >= 2, bytes[first + 1] == UInt8(ascii: "="),
-              bytes[first] >= UInt8(ascii: "a"), bytes[first] <= UInt8(ascii: "z") else {
+        guard end >= 2, raw[1] == UInt8(ascii: "="), raw[0] >= UInt8(ascii: "a"), raw[0] <= UInt8(ascii: "z") else {
             throw SDPParseError(line: number, .notATypeValueLine)
         }
-        guard let value = String(validating: bytes[(first + 2)...], as: UTF8.self) else {
-            throw SDPParseError(line: number, .invalidUTF8)
+        let value = LineBytes(rebasing: raw[2..<end])
+        if !ascii {
+            guard String(validating: value, as: UTF8.self) != nil else {
+                throw SDPParseError(line: number, .invalidUTF8)
+            }
         }
-        let type = Character(Unicode.Scalar(bytes[first]))
-        guard sawVersion || type == "v" else { throw SDPParseError(line: number, .versionNotFirst) }
+        let type = raw[0]
+        guard sawVersion || type == UInt8(ascii: "v") else { throw SDPParseError(line: number, .versionNotFirst) }
         do {
             if currentMedia != nil {
                 try consumeMediaLine(type: type, value: value)
@@ -62,51 +68,47 @@ struct SessionDescriptionBuilder {
 
     // MARK: Session level (RFC 8866 §5.1–§5.13)
 
-    private mutating func consumeSessionLine(type: Character, value: String) throws(SDPParseError.Kind) {
+    private mutating func consumeSessionLine(type byte: UInt8, value bytes: LineBytes) throws(SDPParseError.Kind) {
+        let type = Character(Unicode.Scalar(byte))
         switch type {
         case "v":
             guard !sawVersion else { throw .duplicate("v") }
-            guard value == "0" else { throw .unsupportedVersion(value) }
+            guard bytes.count == 1, bytes[0] == UInt8(ascii: "0") else { throw .unsupportedVersion(bytes.string) }
             sawVersion = true
         case "o":
             guard origin == nil else { throw .duplicate("o") }
-            origin = try Self.parseOrigin(value)
+            origin = try Self.origin(bytes)
         case "s":
             guard sessionName == nil else { throw .duplicate("s") }
-            sessionName = value
+            sessionName = bytes.string
         case "i":
             guard session.information == nil else { throw .duplicate("i") }
-            session.information = value
+            session.information = bytes.string
         case "u":
             guard session.uri == nil else { throw .duplicate("u") }
-            session.uri = value
-        case "e": session.emails.append(value)
-        case "p": session.phones.append(value)
+            session.uri = bytes.string
+        case "e": session.emails.append(bytes.string)
+        case "p": session.phones.append(bytes.string)
         case "c":
             guard session.connection == nil else { throw .duplicate("c") }
-            session.connection = try Self.parseConnection(value)
-        case "b": session.bandwidths.append(try Self.parseBandwidth(value))
+            session.connection = try Self.connection(bytes)
+        case "b": session.bandwidths.append(try Self.bandwidth(bytes))
         case "t":
-            let fields = splitFields(value)
-            // Kept as written: NTP seconds, never computed with.
-            guard fields.count == 2, fields.allSatisfy({ $0.utf8.allSatisfy(isDigit) }) else {
-                throw .malformed(field: "t=", reason: "needs '<start> <stop>' in NTP seconds")
-            }
-            session.timings.append(Timing(start: String(fields[0]), stop: String(fields[1])))
+            session.timings.append(try Self.timing(bytes))
         case "r":
             guard !session.timings.isEmpty else { throw .misplaced("r") }
-            session.timings[session.timings.count - 1].repeats.append(value)
+            session.timings[session.timings.count - 1].repeats.append(bytes.string)
         case "z":
             guard session.timeZones == nil else { throw .duplicate("z") }
-            session.timeZones = value
+            session.timeZones = bytes.string
         case "k":
             guard session.key == nil else { throw .duplicate("k") }
-            session.key = value
+            session.key = bytes.string
         case "a":
-            session.attributes.append(try parseAttribute(value))
+            session.attributes.append(try attribute(bytes))
         case "m":
             guard origin != nil else { throw .missing("o") }
-            try startMedia(value)
+            try startMedia(bytes)
         default:
             throw .unknownType(type)
         }
@@ -114,35 +116,43 @@ struct SessionDescriptionBuilder {
 
     // MARK: Media level (RFC 8866 §5.14)
 
-    private mutating func consumeMediaLine(type: Character, value: String) throws(SDPParseError.Kind) {
-        // Taken out while it changes, so appending does not copy the attribute array.
-        guard var media = currentMedia else { return }
-        currentMedia = nil
+    private mutating func consumeMediaLine(type byte: UInt8, value bytes: LineBytes) throws(SDPParseError.Kind) {
+        let type = Character(Unicode.Scalar(byte))
+        // Changed in place through the optional: no copy of the section per line.
         switch type {
         case "m":
-            session.media.append(media)
-            currentMedia = nil
-            try startMedia(value)
-            return
+            if let media = currentMedia.take() { session.media.append(media) }
+            try startMedia(bytes)
         case "i":
-            guard media.information == nil else { throw .duplicate("i") }
-            media.information = value
-        case "c": media.connections.append(try Self.parseConnection(value))
-        case "b": media.bandwidths.append(try Self.parseBandwidth(value))
+            guard currentMedia?.information == nil else { throw .duplicate("i") }
+            currentMedia?.information = bytes.string
+        case "c": currentMedia?.connections.append(try Self.connection(bytes))
+        case "b": currentMedia?.bandwidths.append(try Self.bandwidth(bytes))
         case "k":
-            guard media.key == nil else { throw .duplicate("k") }
-            media.key = value
-        case "a": media.attributes.append(try parseAttribute(value))
+            guard currentMedia?.key == nil else { throw .duplicate("k") }
+            currentMedia?.key = bytes.string
+        case "a":
+            let attribute = try attribute(bytes)
+            currentMedia?.attributes.append(attribute)
         case "v", "o", "s", "u", "e", "p", "t", "r", "z": throw .misplaced(type)
         default: throw .unknownType(type)
         }
-        currentMedia = media
     }
 
-    private mutating func startMedia(_ value: String) throws(SDPParseError.Kind) {
+    private mutating func startMedia(_ bytes: LineBytes) throws(SDPParseError.Kind) {
         guard session.media.count < limits.maxMediaSections else {
             throw .tooManyMediaSections(limit: limits.maxMediaSections)
         }
+        if let media = fastMedia(bytes) {
+            currentMedia = media
+            return
+        }
+        currentMedia = try parseMedia(bytes.string)
+    }
+
+    /// The `String` grammar of an `m=` line: the precise errors, and the rare shapes (port
+    /// counts, non-ASCII tokens) the fast path leaves to it.
+    func parseMedia(_ value: String) throws(SDPParseError.Kind) -> MediaDescription {
         let fields = splitFields(value)
         guard fields.count >= 3 else {
             throw .malformed(field: "m=", reason: "needs '<media> <port> <proto> <fmt> ...'")
@@ -166,7 +176,7 @@ struct SessionDescriptionBuilder {
         if proto.isRTP, let bad = formats.first(where: { (parseDecimal($0[...], maxDigits: 3) ?? 128) > 127 }) {
             throw .malformed(field: "m=", reason: "RTP format '\(bad)' is not a payload type 0...127")
         }
-        currentMedia = MediaDescription(media: MediaType(String(fields[0])), port: UInt16(port),
-                                        portCount: count, proto: proto, formats: formats)
+        return MediaDescription(media: MediaType(String(fields[0])), port: UInt16(port),
+                                portCount: count, proto: proto, formats: formats)
     }
 }

@@ -81,9 +81,10 @@ extension SIPMessage {
         return UInt32(number)
     }
 
-    /// A fresh tag: 64 random bits in hex (RFC 3261 §19.3 asks for at least 32).
+    /// A fresh tag: 64 random bits in hex (RFC 3261 §19.3 asks for at least 32), from the
+    /// kernel CSPRNG drawn in blocks (``PooledRandom``).
     public static func makeTag() -> String {
-        String(UInt64.random(in: UInt64.min...UInt64.max), radix: 16)
+        String(PooledRandom.next64(), radix: 16)
     }
 
     /// The reason phrase RFC 3261 §21 (and RFC 3262, 3265, 4028, 6665) gives `status`.

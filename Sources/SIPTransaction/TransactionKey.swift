@@ -50,9 +50,10 @@ public struct ClientTransactionKey: Hashable, Sendable {
     }
 
     /// A new branch for a client transaction: the magic cookie `z9hG4bK` (§8.1.1.7) and 64
-    /// random bits, unique across space and time for all practical purposes.
+    /// random bits (kernel CSPRNG drawn in blocks, ``PooledRandom``), unique across space and
+    /// time for all practical purposes.
     public static func makeBranch() -> String {
-        "z9hG4bK" + String(UInt64.random(in: .min ... .max), radix: 36)
+        "z9hG4bK" + String(PooledRandom.next64(), radix: 36)
     }
 }
 

@@ -43,3 +43,34 @@ try measure("parse+answer+serialize", 50_000) {
     let o = try parser.parse(bytes)
     return try Negotiator(profile: profile).answer(to: o, local: local).description.text.utf8.count
 }
+
+// A door's INVITE as the B2BUA handles it: parse, answer with the door profile on anchored
+// ports (audio and H.264 video), serialize the answer.
+let doorOffer = Array("""
+v=0\r
+o=2N 1 1 IN IP4 192.168.10.20\r
+s=2N\r
+c=IN IP4 192.168.10.20\r
+t=0 0\r
+m=audio 4900 RTP/AVP 9 0 8 101\r
+a=rtpmap:9 G722/8000\r
+a=rtpmap:0 PCMU/8000\r
+a=rtpmap:8 PCMA/8000\r
+a=rtpmap:101 telephone-event/8000\r
+a=fmtp:101 0-15\r
+a=ptime:20\r
+a=sendrecv\r
+m=video 4902 RTP/AVP 99\r
+b=AS:1024\r
+a=rtpmap:99 H264/90000\r
+a=fmtp:99 profile-level-id=42801F;packetization-mode=1\r
+a=sendrecv\r
+
+""".utf8)
+let door = MediaProfile(name: "door", audioCodecs: [.g722, .pcmu, .pcma], videoCodecs: [.h264], video: .pass)
+let doorLocal = LocalMedia(address: "203.0.113.10", ports: [40000, 40002], sessionID: "1700000000")
+try measure("door INVITE parse", 100_000) { try parser.parse(doorOffer).media.count }
+try measure("door INVITE parse+answer+serialize", 50_000) {
+    let o = try parser.parse(doorOffer)
+    return try Negotiator(profile: door).answer(to: o, local: doorLocal).description.text.utf8.count
+}
