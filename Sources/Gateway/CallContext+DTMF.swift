@@ -38,14 +38,14 @@ extension CallContext {
     /// not transcoded. Digits during early media are converted like after the answer; INFOs
     /// they produce wait for the answer (``sendDTMFInfo(on:body:contentType:)``).
     func configureDTMF(for plan: MediaPlan) {
-        guard !finished, let answered = plan.isEarly ? dtmfEarlyLeg : machine?.answeredLeg, let leg = legs[answered] else { return }
+        guard !finished, let answered = plan.isEarly ? dtmfEarlyLeg : answeredLegID, let leg = legs[answered] else { return }
         if dtmf == nil { dtmf = makeDTMFInterworking() }
         if dtmfAnsweredLeg != nil, dtmfAnsweredLeg != answered {
             // Another leg than the early one: INFOs held for the early leg are void.
             dtmfDeferredINFO.removeAll { $0.leg == .b }
         }
         // The caller's role may have moved to a transfer target's leg (CallContext+Roles).
-        let callerTarget = machine?.callerLeg.flatMap { legs[$0]?.request.target }
+        let callerTarget = callerLegID.flatMap { withLeg($0) { $0.request.target } }
         let callerProfile = callerTarget?.media.dtmf ?? decision.callerLeg?.media.dtmf ?? decision.doorActions.first?.dtmf
             ?? DTMFProfile.phoneDefault
         let callerEvents = Self.negotiatesTelephoneEvent(plan.caller)
@@ -190,7 +190,7 @@ extension CallContext {
     /// Before the answer (a digit during early media) it waits for the confirmed dialog: the
     /// machine keeps it in flight, so later digits queue behind it in order.
     func sendDTMFInfo(on leg: DTMFInterworking.Leg, body: [UInt8], contentType: DTMFInfoContentType) {
-        guard machine?.answeredLeg != nil else {
+        guard answeredLegID != nil else {
             dtmfDeferredINFO.append(DeferredDTMFInfo(leg: leg, body: body, contentType: contentType))
             logger.info("DTMF: INFO to leg \(leg) held until the answer", metadata: ["callID": "\(callID)"])
             return

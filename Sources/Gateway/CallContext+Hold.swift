@@ -21,9 +21,10 @@ extension CallContext {
     /// across).
     func receiveOffer(_ offer: SessionDescription, _ transaction: SIPServerTransaction, from side: CallSide,
                       leg: CallLegID?) {
-        guard var current = machine else { return reject(transaction, 488) }
-        let (outcome, actions) = current.receiveSessionOffer(offer, from: side, at: Date())
-        machine = current
+        let now = Date()
+        guard let (outcome, actions) = withMachine({ $0.receiveSessionOffer(offer, from: side, at: now) }) else {
+            return reject(transaction, 488)
+        }
         let request = transaction.request
         switch outcome {
         case .answered(let answer):
@@ -85,7 +86,7 @@ extension CallContext {
         switch side {
         case .caller:
             if case .leg(let id)? = dialogKey(of: .caller) { allow = legs[id]?.success?.headers[.allow] } else { allow = invite.headers[.allow] }
-        case .callee: allow = machine?.answeredLeg.flatMap { legs[$0]?.success?.headers[.allow] }
+        case .callee: allow = answeredLegID.flatMap { legs[$0]?.success?.headers[.allow] }
         }
         return Self.allowsUpdate(allow)
     }

@@ -21,11 +21,15 @@ extension CallContext {
             callerDialog = dialog
             side = .caller
         } else if let callID = request.callID, let id = legByCallID[callID] {
-            guard var dialog = legs[id]?.dialog, dialog.matches(request) else { return reject(transaction, 481) }
-            guard dialog.checkSequence(of: request) == .accept else { return reject(transaction, 500) }
-            legs[id]?.dialog = dialog
+            // In place: the leg's dialog is checked and its remote CSeq moved on where it is stored.
+            let check = withLeg(id) { leg -> SIPDialog.SequenceVerdict? in
+                guard leg.dialog?.matches(request) == true else { return nil }
+                return leg.dialog?.checkSequence(of: request)
+            } ?? nil
+            guard let check else { return reject(transaction, 481) }
+            guard check == .accept else { return reject(transaction, 500) }
             // The leg's role: the callee's, or the caller's once the caller transferred the call.
-            side = machine?.side(of: id) ?? .callee
+            side = machineSide(of: id) ?? .callee
             legID = id
         } else {
             return reject(transaction, 481)
@@ -63,7 +67,7 @@ extension CallContext {
     /// UPDATE and that leg allows it), anything else is answered here with the anchored SDP.
     func reoffer(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
-        guard machine?.answeredLeg != nil, carries(side, leg: leg) else { return reject(transaction, 491) }
+        guard answeredLegID != nil, carries(side, leg: leg) else { return reject(transaction, 491) }
         // RFC 3261 §14.2, RFC 3311 §5.2: our session refresh is out in this dialog.
         if refreshInProgress(toward: side), request.method == .invite || !request.body.isEmpty { return reject(transaction, 491) }
         guard let offer = Self.sdp(of: request) else {
@@ -87,7 +91,7 @@ extension CallContext {
     /// relayed to the other leg; the sender gets that leg's final status.
     func info(_ transaction: SIPServerTransaction, from side: CallSide, leg: CallLegID?) {
         let request = transaction.request
-        guard machine?.answeredLeg != nil, carries(side, leg: leg) else { return reject(transaction, 481) }
+        guard answeredLegID != nil, carries(side, leg: leg) else { return reject(transaction, 481) }
         let contentType = request.headers[.contentType]
         if Self.isDTMFInfo(contentType), receiveDTMFInfo(transaction, from: side) { return }
         if let hook = service.hooks.info {
@@ -111,7 +115,7 @@ extension CallContext {
     /// `completion` gets the final status (408/503 for a timeout or transport error), or nil
     /// when the call has no answered dialog on that side.
     func sendInfo(toward side: CallSide, contentType: String, body: [UInt8], completion: @escaping @Sendable (Int?) -> Void) {
-        guard let stack, machine?.answeredLeg != nil, !finished,
+        guard let stack, answeredLegID != nil, !finished,
               let made = makeRequest(toward: side, .info, contact: false, body: body, contentType: contentType)
         else { return completion(nil) }
         stack.sendRequest(made.message, to: made.route.target) { event in

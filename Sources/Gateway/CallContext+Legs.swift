@@ -156,14 +156,16 @@ extension CallContext {
     }
 
     func send(_ id: CallLegID, to target: SIPTransportTarget) {
-        guard var leg = legs[id], !leg.cancelledBeforeSending, let stack else { return }
-        leg.target = target
-        if target.transport != .udp { leg.invite.headers.set(.contact, value: contactHeader(for: target.transport)) }
+        guard let stack, let (invite, legCallID) = withLeg(id, { leg -> (SIPMessage, String)? in
+            guard !leg.cancelledBeforeSending else { return nil }
+            leg.target = target
+            if target.transport != .udp { leg.invite.headers.set(.contact, value: contactHeader(for: target.transport)) }
+            return (leg.invite, leg.callID)
+        }) ?? nil else { return }
         let shard = self.shard
-        let legCallID = leg.callID
         // Weak: the shard holds the call until its end; after it, a retransmitted 2xx in the
         // transaction's Accepted state (RFC 6026 §8.4) goes to the call's tombstone.
-        leg.transaction = stack.sendRequest(leg.invite, to: target) { [weak self] event in
+        let transaction = stack.sendRequest(invite, to: target) { [weak self] event in
             shard.eventLoop.execute { [weak self] in
                 if let self {
                     self.legEvent(id, event)
@@ -172,7 +174,7 @@ extension CallContext {
                 }
             }
         }
-        legs[id] = leg
+        withLeg(id) { $0.transaction = transaction }
     }
 
     func legUnreachable(_ id: CallLegID, _ failure: LegFailure) {
@@ -184,36 +186,41 @@ extension CallContext {
     /// (no provisional: nobody was alerted), the same INVITE goes to the next target in a new
     /// transaction. False when there is none or the leg is being cancelled.
     func tryNextTarget(_ id: CallLegID, after event: SIPClientEvent) -> Bool {
-        guard let leg = legs[id], FailoverPolicy.shouldTryNext(after: event), !leg.provisionalSeen,
-              leg.pendingCancel == nil, !leg.cancelledBeforeSending, let next = leg.alternatives.first else { return false }
-        legs[id]?.alternatives.removeFirst()
+        guard FailoverPolicy.shouldTryNext(after: event), let next = withLeg(id, { leg -> SIPTransportTarget? in
+            guard !leg.provisionalSeen, leg.pendingCancel == nil, !leg.cancelledBeforeSending, !leg.alternatives.isEmpty
+            else { return nil }
+            return leg.alternatives.removeFirst()
+        }) ?? nil else { return false }
         logger.info("trying the next server", metadata: ["callID": "\(callID)", "leg": "\(id)", "target": "\(next)"])
         send(id, to: next)
         return true
     }
 
-    /// A response (or failure) on an outbound leg's INVITE transaction.
+    /// A response (or failure) on an outbound leg's INVITE transaction. The leg's state is
+    /// changed in place (``withLeg(_:_:)``), never copied out and written back.
     func legEvent(_ id: CallLegID, _ event: SIPClientEvent) {
         if tryNextTarget(id, after: event) { return }
-        guard var leg = legs[id] else { return }
+        guard legs.keys.contains(id) else { return }
         let now = Date()
         switch event {
         case .provisional(let response):
-            leg.provisionalSeen = true
-            let pending = leg.pendingCancel
-            leg.pendingCancel = nil
-            legs[id] = leg
+            let pending = withLeg(id) { leg -> Reason? in
+                leg.provisionalSeen = true
+                defer { leg.pendingCancel = nil }
+                return leg.pendingCancel
+            } ?? nil
             if let pending {
                 // §9.1: the CANCEL waited for this provisional response.
                 cancelLeg(id, reason: pending)
             }
             guard let status = response.statusCode, status > 100 else { return }
-            if response.toTag != nil {
-                if leg.dialog?.id.remoteTag == response.toTag { leg.dialog?.update(with: response) } else if leg.dialog == nil {
-                    leg.dialog = try? SIPDialog(uac: leg.invite, response: response)
+            if let toTag = response.toTag {
+                withLeg(id) { leg in
+                    if leg.dialog?.id.remoteTag == toTag { leg.dialog?.update(with: response) } else if leg.dialog == nil {
+                        leg.dialog = try? SIPDialog(uac: leg.invite, response: response)
+                    }
                 }
             }
-            legs[id] = leg
             guard acknowledgeReliable(id, response) else { return }
             noteSDP(of: response, "\(legName(id)): answer received with \(status)")
             let sdp = Self.sdp(of: response)
@@ -221,21 +228,21 @@ extension CallContext {
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
         case .final(let response):
             if answerChallenge(id, response) || retryTooBrief(id, response) { return }
-            leg.finalReceived = true
-            legs[id]?.finalReceived = true
-            leg.pendingCancel = nil
-            legs[id]?.pendingCancel = nil
             let status = response.statusCode ?? 500
-            if status < 300 {
-                if leg.success != nil {
-                    // A retransmitted 2xx: the same ACK again (RFC 3261 §13.2.2.4).
-                    return ackLeg(id, response: response)
-                }
+            let retransmitted = withLeg(id) { leg -> Bool in
+                leg.finalReceived = true
+                leg.pendingCancel = nil
+                guard status < 300 else { return false }
+                // A retransmitted 2xx: the same ACK again (RFC 3261 §13.2.2.4).
+                if leg.success != nil { return true }
                 if leg.dialog?.id.remoteTag == response.toTag { leg.dialog?.update(with: response) } else {
                     leg.dialog = try? SIPDialog(uac: leg.invite, response: response)
                 }
                 leg.success = response
-                legs[id] = leg
+                return false
+            } ?? false
+            if status < 300 {
+                if retransmitted { return ackLeg(id, response: response) }
                 startLegSessionTimer(id, response)
                 noteSDP(of: response, "\(legName(id)): answer received with \(status)")
                 let sdp = Self.sdp(of: response)
@@ -245,7 +252,7 @@ extension CallContext {
                 drive { $0.receiveFinal(status, sdp: nil, reason: reason, from: id, at: now) }
             }
         case .timeout, .transportError:
-            legs[id]?.finalReceived = true
+            withLeg(id) { $0.finalReceived = true }
             drive { $0.receiveLegFailure(.transport, from: id, at: now) }
         }
     }
@@ -256,34 +263,41 @@ extension CallContext {
     }
 
     func cancelLeg(_ id: CallLegID, reason: Reason) {
-        guard let leg = legs[id] else { return }
-        guard let transaction = leg.transaction, let stack else {
-            legs[id]?.cancelledBeforeSending = true
-            return
-        }
+        let stack = self.stack
         // RFC 3261 §9.1: no CANCEL before a provisional response; it goes out with the first one
         // (a final response first makes it moot).
-        guard leg.provisionalSeen else {
-            legs[id]?.pendingCancel = reason
-            return
-        }
+        guard let transaction = withLeg(id, { leg -> SIPClientTransactionID? in
+            guard let transaction = leg.transaction, stack != nil else {
+                leg.cancelledBeforeSending = true
+                return nil
+            }
+            guard leg.provisionalSeen else {
+                leg.pendingCancel = reason
+                return nil
+            }
+            return transaction
+        }) ?? nil, let stack else { return }
         stack.cancel(transaction, headers: [(.reason, reason.description)])
     }
 
     /// The ACK for the leg's 2xx through its dialog (Request-URI and Route per §12.2.1.1),
     /// sent with the stack's deterministic branch so retransmissions repeat it.
     func ackLeg(_ id: CallLegID, response: SIPMessage? = nil) {
-        guard let leg = legs[id], let dialog = leg.dialog, let success = response ?? leg.success,
-              let target = leg.target, let stack else { return }
-        let template = leg.ackTemplate ?? dialog.makeAck(inviteSequence: leg.invite.cseqNumber ?? 1).message
-        legs[id]?.ackTemplate = template
+        guard let stack, let (template, success, target) = withLeg(id, { leg -> (SIPMessage, SIPMessage, SIPTransportTarget)? in
+            guard let dialog = leg.dialog, let success = response ?? leg.success, let target = leg.target else { return nil }
+            let template = leg.ackTemplate ?? dialog.makeAck(inviteSequence: leg.invite.cseqNumber ?? 1).message
+            leg.ackTemplate = template
+            return (template, success, target)
+        }) ?? nil else { return }
         _ = stack.sendAck(for: template, response: success, to: target)
     }
 
     func byeLeg(_ id: CallLegID, reason: Reason) {
-        guard var dialog = legs[id]?.dialog, let target = legs[id]?.target, let stack else { return }
-        let bye = dialog.makeRequest(.bye, headers: [(.reason, reason.description)])
-        legs[id]?.dialog = dialog
-        stack.sendRequest(bye.message, to: target) { _ in }
+        guard let stack, let (bye, target) = withLeg(id, { leg -> (SIPMessage, SIPTransportTarget)? in
+            guard let target = leg.target, let bye = leg.dialog?.makeRequest(.bye, headers: [(.reason, reason.description)])
+            else { return nil }
+            return (bye.message, target)
+        }) ?? nil else { return }
+        stack.sendRequest(bye, to: target) { _ in }
     }
 }

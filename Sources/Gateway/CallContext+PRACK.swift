@@ -10,12 +10,13 @@ extension CallContext {
     /// PRACKed again. True when the provisional is to be processed (unreliable, or a new
     /// reliable one); false for a retransmission, an out-of-order or a malformed one (§4, §7.1).
     func acknowledgeReliable(_ id: CallLegID, _ response: SIPMessage) -> Bool {
-        guard var leg = legs[id] else { return false }
         let toTag = response.toTag ?? ""
-        var tracker = leg.reliable[toTag] ?? ReliableProvisionals()
-        let decision = tracker.receive(response, inviteCSeq: leg.invite.cseqNumber ?? 1)
-        leg.reliable[toTag] = tracker
-        legs[id] = leg
+        guard let decision = withLeg(id, { leg in
+            var tracker = leg.reliable[toTag] ?? ReliableProvisionals()
+            let decision = tracker.receive(response, inviteCSeq: leg.invite.cseqNumber ?? 1)
+            leg.reliable[toTag] = tracker
+            return decision
+        }) else { return false }
         switch decision {
         case .unreliable:
             return true

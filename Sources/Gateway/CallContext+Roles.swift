@@ -19,10 +19,10 @@ extension CallContext {
     func dialogKey(of side: CallSide) -> SessionTimerKey? {
         switch side {
         case .caller:
-            if let id = machine?.callerLeg { return .leg(id) }
-            return machine?.inboundCarriesCaller == false ? nil : .caller
+            if let id = callerLegID { return .leg(id) }
+            return inboundCarriesCaller == false ? nil : .caller
         case .callee:
-            return machine?.answeredLeg.map { .leg($0) }
+            return answeredLegID.map { .leg($0) }
         }
     }
 
@@ -30,8 +30,8 @@ extension CallContext {
     /// inbound dialog whose caller transferred the call).
     func side(of key: SessionTimerKey) -> CallSide? {
         switch key {
-        case .caller: machine?.inboundCarriesCaller == false ? nil : .caller
-        case .leg(let id): machine?.side(of: id)
+        case .caller: inboundCarriesCaller == false ? nil : .caller
+        case .leg(let id): machineSide(of: id)
         }
     }
 
@@ -50,7 +50,8 @@ extension CallContext {
             let target = SIPTransportTarget(address: transaction.context.source, transport: transaction.context.transport)
             return CallDialogRoute(key: key, dialog: callerDialog, target: target, contact: contactHeader)
         case .leg(let id):
-            guard let dialog = legs[id]?.dialog, let target = legs[id]?.target else { return nil }
+            guard let (dialog, target) = withLeg(id, { leg in leg.dialog.flatMap { dialog in leg.target.map { (dialog, $0) } } }) ?? nil
+            else { return nil }
             return CallDialogRoute(key: key, dialog: dialog, target: target, contact: contactHeader(for: target.transport))
         }
     }
@@ -64,7 +65,7 @@ extension CallContext {
     func store(_ route: CallDialogRoute) {
         switch route.key {
         case .caller: callerDialog = route.dialog
-        case .leg(let id): legs[id]?.dialog = route.dialog
+        case .leg(let id): withLeg(id) { $0.dialog = route.dialog }
         }
     }
 

@@ -9,9 +9,12 @@ import SIPCore
 extension CallContext {
     /// The B2BUA's leg records as the timeline compares them.
     var legSnapshots: [CallTimeline.LegSnapshot] {
-        machine?.legRecords.map {
-            CallTimeline.LegSnapshot(target: $0.target, contact: $0.contact, attempt: $0.attempt, outcome: $0.outcome,
-                                     status: $0.status, started: $0.started, ended: $0.ended)
+        // Read in place (``CallContext/withMachine(_:)``): `legRecords` on a copy would copy the machine.
+        withMachine { machine in
+            machine.legRecords.map {
+                CallTimeline.LegSnapshot(target: $0.target, contact: $0.contact, attempt: $0.attempt, outcome: $0.outcome,
+                                         status: $0.status, started: $0.started, ended: $0.ended)
+            }
         } ?? []
     }
 
@@ -46,8 +49,7 @@ extension CallContext {
 
     /// `leg2 carrier (Call-ID …)`: how the timeline names an outbound leg.
     func legName(_ id: CallLegID) -> String {
-        guard let leg = legs[id] else { return id.description }
-        return "\(id) \(leg.request.target.target) (Call-ID \(leg.callID))"
+        withLeg(id) { "\(id) \($0.request.target.target) (Call-ID \($0.callID))" } ?? id.description
     }
 
     /// The call ended for the caller: status, cause, who ended it, the legs and the duration.

@@ -23,7 +23,7 @@ extension CallContext {
             logger.info("transfer refused", metadata: ["callID": "\(callID)", "status": "\(status)"])
             return reject(transaction, status)
         }
-        guard machine?.answeredLeg != nil else { return reject(transaction, 481) }
+        guard answeredLegID != nil else { return reject(transaction, 481) }
         let caller: CallRequest.Caller = switch decision.callerLeg?.kind {
         case .endpoint?: .endpoint(decision.callerLeg?.target ?? decision.caller)
         case .trunk?: .trunk(decision.callerLeg?.target ?? decision.caller)
@@ -35,9 +35,9 @@ extension CallContext {
         let target = plan.route(callRequest, state: service.networkState(now: callRequest.time))
         let (contacts, found) = service.contacts(for: target, plan: plan)
         for (contact, address) in found { transferTargets[contact] = address }
-        guard var current = machine else { return reject(transaction, 481) }
-        let (start, actions) = current.receiveTransfer(to: target, contacts: contacts, from: side, leg: leg, at: Date())
-        machine = current
+        let now = Date()
+        guard let (start, actions) = withMachine({ $0.receiveTransfer(to: target, contacts: contacts, from: side, leg: leg, at: now) })
+        else { return reject(transaction, 481) }
         switch start {
         case .accepted:
             logger.info("transfer", metadata: ["callID": "\(callID)", "to": "\(number)", "route": "\(target.route?.name ?? "-")"])

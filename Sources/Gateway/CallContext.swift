@@ -209,10 +209,9 @@ final class CallContext: @unchecked Sendable {
 
     /// Feeds one event to the machine and performs what it returns.
     func drive(_ event: (inout CallStateMachine) -> [CallAction]) {
-        guard var current = machine else { return }
+        guard machine != nil else { return }
         let before = legSnapshots
-        let actions = event(&current)
-        machine = current
+        guard let actions = withMachine(event) else { return }
         noteLegChanges(since: before)
         for action in actions { perform(action) }
     }

@@ -87,7 +87,7 @@ extension CallContext {
         let state: String
         if finished || machine?.isEnded == true {
             state = "ended"
-        } else if machine?.answeredLeg != nil {
+        } else if answeredLegID != nil {
             state = "answered"
         } else {
             state = machine == nil ? "setup" : "routing"
@@ -107,7 +107,7 @@ extension CallContext {
             receiveCallerCancel()
             return
         }
-        if machine?.answeredLeg != nil {
+        if answeredLegID != nil {
             drive { $0.hangUp(cause: Q850Cause.normalClearing, at: Date()) }
         } else {
             drive { $0.receiveCallerCancel(reason: Q850Cause.reason(CallAdmission.congestion), at: Date()) }

@@ -21,19 +21,19 @@ struct RecentCalls: Sendable {
     /// Keeps `call`, dropping the oldest when full; a call kept before under the same id is replaced.
     mutating func add(_ call: AdminCall) {
         if let slot = slots[call.id], ring[slot].id == call.id {
-            forget(ring[slot])
-            ring[slot] = call
+            forget(slot: slot)
             remember(call, at: slot)
+            ring[slot] = call
             return
         }
         if ring.count < capacity {
+            remember(call, at: ring.count)
             ring.append(call)
-            remember(call, at: ring.count - 1)
             return
         }
-        forget(ring[next])
-        ring[next] = call
+        forget(slot: next)
         remember(call, at: next)
+        ring[next] = call
         next = (next + 1) % capacity
     }
 
@@ -45,11 +45,16 @@ struct RecentCalls: Sendable {
     /// The calls kept.
     var count: Int { ring.count }
 
+    /// Maps the call's Call-IDs to `slot` (no array built: this runs once per call).
     private mutating func remember(_ call: AdminCall, at slot: Int) {
-        for id in call.legs + [call.id] { slots[id] = slot }
+        for id in call.legs { slots[id] = slot }
+        slots[call.id] = slot
     }
 
-    private mutating func forget(_ call: AdminCall) {
-        for id in call.legs + [call.id] where slots[id].map({ ring[$0].id == call.id }) == true { slots[id] = nil }
+    /// Unmaps the Call-IDs of the call in `slot` that still name it.
+    private mutating func forget(slot: Int) {
+        let callID = ring[slot].id
+        for id in ring[slot].legs where slots[id].map({ ring[$0].id == callID }) == true { slots[id] = nil }
+        if slots[callID].map({ ring[$0].id == callID }) == true { slots[callID] = nil }
     }
 }

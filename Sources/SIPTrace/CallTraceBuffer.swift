@@ -8,6 +8,8 @@ import NIOConcurrencyHelpers
 /// and `maxBytes` of payload overall. A new call, or a message that would pass `maxBytes`, evicts the
 /// oldest calls (by first message) first. One lock guards the state: recording happens once per SIP
 /// message, off the per-RTP-packet path except for the first `rtpWindow` of each call's media.
+/// A call's payloads are copied into one byte slab per call, reused after the call is evicted,
+/// so recording allocates nothing per message once the buffer is warm.
 ///
 /// A B2BUA leg with its own Call-ID is attached to its call with ``associate(_:with:)`` so
 /// `pcap(for:)` with either Call-ID gives both legs in one file.
@@ -59,7 +61,7 @@ public final class CallTraceBuffer: Sendable {
     /// An empty buffer.
     public init(limits: Limits = Limits()) {
         self.limits = limits
-        self.state = NIOLockedValueBox(State())
+        self.state = NIOLockedValueBox(State(limits: limits))
     }
 
     /// Records a SIP message the gateway received (`.inbound`, from `remote` to `local`) or sent
@@ -74,9 +76,10 @@ public final class CallTraceBuffer: Sendable {
         guard message.count <= limits.maxBytes, transport == .tcp || message.count <= PcapWriter.maxUDPPayload else {
             return .tooLarge
         }
-        let packet = TracePacket(direction: direction, payload: message, local: local, remote: remote, transport: transport, time: time, isRTP: false)
+        let record = PacketRecord(offset: 0, length: 0, direction: direction, local: local, remote: remote, transport: transport, time: time,
+                                  isRTP: false)
         let limits = self.limits
-        return state.withLockedValue { $0.add(packet, to: id, limits: limits) }
+        return state.withLockedValue { $0.add(message, record, to: id, limits: limits) }
     }
 
     /// Records one RTP (or RTCP) packet of a call already in the buffer, kept only during the
@@ -87,9 +90,10 @@ public final class CallTraceBuffer: Sendable {
         time: TraceTimestamp
     ) -> RecordOutcome {
         guard packet.count <= limits.maxBytes, packet.count <= PcapWriter.maxUDPPayload else { return .tooLarge }
-        let rtp = TracePacket(direction: direction, payload: packet, local: local, remote: remote, transport: .udp, time: time, isRTP: true)
+        let record = PacketRecord(offset: 0, length: 0, direction: direction, local: local, remote: remote, transport: .udp, time: time,
+                                  isRTP: true)
         let limits = self.limits
-        return state.withLockedValue { $0.addRTP(rtp, to: callID, limits: limits) }
+        return state.withLockedValue { $0.addRTP(packet, record, to: callID, limits: limits) }
     }
 
     /// Makes `legCallID` (for example the B leg's Call-ID) name the same trace as `callID`.

@@ -115,4 +115,23 @@ import Testing
         #expect(buffer.callIDs.allSatisfy { (buffer.trace(for: $0)?.messageCount ?? 0) <= 5 })
         #expect(buffer.byteCount == buffer.callIDs.compactMap { buffer.trace(for: $0)?.byteCount }.reduce(0, +))
     }
+
+    @Test func slotsReusedAfterEvictionHoldOnlyTheirOwnCall() throws {
+        let buffer = CallTraceBuffer(limits: .init(maxCalls: 2))
+        for index in 1...6 {
+            let id = "call-\(index)"
+            #expect(record(buffer, invite(id, body: String(repeating: "x", count: index * 10)), at: UInt64(index)) == .recorded)
+            buffer.associate("leg-\(index)", with: id)
+            #expect(record(buffer, invite("leg-\(index)"), at: UInt64(index) + 1) == .recorded)
+        }
+        #expect(buffer.callIDs == ["call-5", "call-6"])
+        #expect(buffer.trace(for: "leg-4") == nil)
+        let trace = try #require(buffer.trace(for: "leg-6"))
+        #expect(trace.callID == "call-6")
+        #expect(trace.associatedCallIDs == ["leg-6"])
+        #expect(trace.packets.map(\.payload) == [invite("call-6", body: String(repeating: "x", count: 60)), invite("leg-6")])
+        #expect(trace.packets.map(\.time) == [CallFixture.time(6), CallFixture.time(7)])
+        #expect(trace.packets.allSatisfy { $0.local == local && $0.remote == remote && !$0.isRTP })
+        #expect(buffer.byteCount == trace.byteCount + (buffer.trace(for: "call-5")?.byteCount ?? 0))
+    }
 }
