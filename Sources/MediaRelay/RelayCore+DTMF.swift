@@ -11,14 +11,14 @@ extension RelayCore {
     /// the other leg, or a transcoded direction run here); false to route it as usual.
     /// `buffer` may be changed in place (tones written into or stripped from G.711 audio).
     func interceptDTMF(header: RTPHeader, buffer: inout ByteBuffer, from leg: MediaLeg, now: UInt64) -> Bool {
-        // The per-packet cost without DTMF: one payload-type compare and one flag.
+        // The per-packet cost without DTMF: one payload-type compare and one flag (the leg's
+        // scalars: no copy of its configuration).
         let index = leg.rawValue
-        if header.payloadType == legs[index].configuration?.codec.telephoneEventPayloadType,
-           let codec = legs[index].configuration?.codec {
+        if Int16(header.payloadType) == legs[index].telephoneEventPayloadType, let codec = legs[index].configuration?.codec {
             return receiveTelephoneEvent(buffer: buffer, codec: codec, from: leg, now: now)
         }
-        guard dtmf.isEngaged, let codec = legs[index].configuration?.codec, header.payloadType == codec.payloadType,
-              let router = routers[index] else { return false }
+        guard dtmf.isEngaged, legs[index].isConfigured, header.payloadType == legs[index].payloadType,
+              let codec = legs[index].configuration?.codec, let router = routers[index] else { return false }
         let egress = leg.other
         if router.needsTranscoding {
             return transcodeWithDTMF(header: header, buffer: buffer, from: leg, now: now)
@@ -167,7 +167,7 @@ extension RelayCore {
                     pipeline.discardEmittedPacket()
                     return
                 }
-                sendTranscoded(packet, to: egress)
+                sendTranscoded(packet, to: egress, now: now)
             }
         }
         return true

@@ -100,25 +100,23 @@ extension RelayCore {
                 pipeline.receive(
                     payload: UnsafeRawBufferPointer(rebasing: bytes[payload]), sequenceNumber: header.sequenceNumber,
                     timestamp: header.timestamp, marker: header.marker, arrival: now
-                ) { packet in sendTranscoded(packet, to: egress) }
+                ) { packet in sendTranscoded(packet, to: egress, now: now) }
             }
         }
     }
 
     /// Builds the egress leg's RTP packet around a transcoded payload, in the core's reused
-    /// `transcodedPacket` buffer (no allocation, and only the two fields of the leg's
-    /// configuration read, not the whole configuration copied).
-    func sendTranscoded(_ packet: TranscodingPipeline.OutputPacket, to egress: MediaLeg) {
+    /// `transcodedPacket` buffer (no allocation; the leg's payload type and SSRC read from its
+    /// scalars, not through its configuration). `now` is the time of the wake-up that produced it.
+    func sendTranscoded(_ packet: TranscodingPipeline.OutputPacket, to egress: MediaLeg, now: UInt64) {
         let index = egress.rawValue
-        guard legs[index].isConfigured, let payloadType = legs[index].configuration?.codec.payloadType,
-              let ssrc = legs[index].configuration?.outgoingSSRC
-        else { return }
+        guard legs[index].isConfigured else { return }
         let builder = RTPPacketBuilder(
-            marker: packet.marker, payloadType: payloadType,
-            sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: ssrc)
+            marker: packet.marker, payloadType: legs[index].payloadType,
+            sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: legs[index].outgoingSSRC)
         transcodedPacket.clear()
         guard (try? builder.write(payload: packet.payload, to: &transcodedPacket)) != nil else { return }
-        noteTranscodedSend(to: egress, timestamp: packet.timestamp, payloadOctets: packet.payload.count)
+        noteTranscodedSend(to: egress, timestamp: packet.timestamp, payloadOctets: packet.payload.count, now: now)
         sendRTP(&transcodedPacket, to: egress)
     }
 

@@ -27,19 +27,19 @@ extension RelayCore {
     /// Jitter and source bookkeeping for a packet entering a transcoder (§6.4.1, A.8).
     func noteTranscodedArrival(from leg: MediaLeg, header: RTPHeader, now: UInt64) {
         let index = leg.rawValue
-        guard let clockRate = legs[index].configuration?.codec.format.clockRate else { return }
-        let arrival = UInt32(truncatingIfNeeded: RTPTimestamp.units(fromNanoseconds: now, rate: clockRate))
+        guard legs[index].isConfigured else { return }
+        let arrival = UInt32(truncatingIfNeeded: RTPTimestamp.units(fromNanoseconds: now, rate: legs[index].clockRate))
         legs[index].reception?.receive(timestamp: header.timestamp, arrival: arrival)
         legs[index].report.receptionSource = header.ssrc
     }
 
-    /// Sender statistics for a transcoded packet sent to `leg`.
-    func noteTranscodedSend(to leg: MediaLeg, timestamp: UInt32, payloadOctets: Int) {
+    /// Sender statistics for a transcoded packet sent to `leg` at `now`.
+    func noteTranscodedSend(to leg: MediaLeg, timestamp: UInt32, payloadOctets: Int, now: UInt64) {
         let index = leg.rawValue
         legs[index].report.packetsSent &+= 1
         legs[index].report.payloadOctetsSent &+= UInt32(truncatingIfNeeded: payloadOctets)
         legs[index].report.lastTimestamp = timestamp
-        legs[index].report.lastSentAt = NIODeadline.now().uptimeNanoseconds
+        legs[index].report.lastSentAt = now
     }
 
     /// Keeps LSR (the middle of the NTP timestamp) of a sender report from a transcoded leg.
@@ -56,21 +56,23 @@ extension RelayCore {
         legs[leg.rawValue].report.lastSenderReportArrival = NIODeadline.now().uptimeNanoseconds
     }
 
-    /// Sends each transcoded leg its SR (or RR before we sent anything) + SDES when due.
+    /// Sends each transcoded leg its SR (or RR before we sent anything) + SDES when due, and
+    /// sets `nextReportCheck` to the earliest next report (ticks before it skip this).
     func sendReportsIfDue(now: UInt64) {
-        for index in legs.indices {
-            guard let router = routers[index], router.needsTranscoding, legs[index].configuration != nil else { continue }
+        var earliest = UInt64.max
+        for index in 0..<2 {
+            guard legs[index].transcoded, legs[index].isConfigured else { continue }
             let interval = UInt64(max(1, settings.rtcpReportInterval.nanoseconds))
             if legs[index].report.nextReport == 0 {
                 // The first report after half an interval (RFC 3550 §6.2 "initial" halving).
                 legs[index].report.nextReport = now + UInt64(Double(interval) * Double.random(in: 0.25...0.75))
-                continue
+            } else if now >= legs[index].report.nextReport {
+                legs[index].report.nextReport = now + UInt64(Double(interval) * Double.random(in: 0.5...1.5))
+                if let leg = MediaLeg(rawValue: index) { sendReport(to: leg, now: now) }
             }
-            guard now >= legs[index].report.nextReport else { continue }
-            legs[index].report.nextReport = now + UInt64(Double(interval) * Double.random(in: 0.5...1.5))
-            guard let leg = MediaLeg(rawValue: index) else { continue }
-            sendReport(to: leg, now: now)
+            earliest = min(earliest, legs[index].report.nextReport)
         }
+        nextReportCheck = earliest
     }
 
     /// One compound packet (RFC 3550 §6.1: SR or RR first, then SDES with a CNAME).

@@ -18,6 +18,19 @@ final class RelayCore {
         var sends = true
         /// `configuration?.direction.receives`: the media timeout watches this leg.
         var receives = true
+        /// The configuration's fields the per-packet path reads, as plain scalars: reading them
+        /// through the optional configuration copied it (strings, parameters, keys retained).
+        /// `configuration?.codec.payloadType`.
+        var payloadType: UInt8 = 0
+        /// `configuration?.codec.telephoneEventPayloadType`, -1 without.
+        var telephoneEventPayloadType: Int16 = -1
+        /// `configuration?.outgoingSSRC`.
+        var outgoingSSRC: UInt32 = 0
+        /// `configuration?.codec.format.clockRate`.
+        var clockRate = 8000
+        /// The leg's RTP is transcoded for the other (`routers[leg]?.needsTranscoding`): the
+        /// engine terminates its RTCP and reports to it itself.
+        var transcoded = false
         var latch: SymmetricLatch<MediaAddress>
         var rtcpTarget: MediaAddress?
         var srtp: SRTPSession?
@@ -51,6 +64,9 @@ final class RelayCore {
     let loop: MediaIOLoop
     /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).
     var eventLoop: any EventLoop { loop }
+
+    /// No RTCP report is due before this time (RelayCore+Reports.swift; 0: look at the next tick).
+    var nextReportCheck: UInt64 = 0
 
     /// DTMF state of both legs (RelayCore+DTMF.swift).
     let dtmf = RelayDTMF()
@@ -105,6 +121,10 @@ final class RelayCore {
         legs[index].isConfigured = true
         legs[index].sends = configuration.direction.sends
         legs[index].receives = configuration.direction.receives
+        legs[index].payloadType = configuration.codec.payloadType
+        legs[index].telephoneEventPayloadType = configuration.codec.telephoneEventPayloadType.map { Int16($0) } ?? -1
+        legs[index].outgoingSSRC = configuration.outgoingSSRC
+        legs[index].clockRate = configuration.codec.format.clockRate
         legs[index].latch.relatch(sdpAddress: MediaAddress(configuration.remote))
         legs[index].rtcpTarget = nil
         legs[index].lastReceived = now
@@ -117,6 +137,7 @@ final class RelayCore {
                 ssrc: configuration.outgoingSSRC, clockRate: configuration.codec.format.clockRate,
                 firstSequenceNumber: .random(in: 0 ... .max), firstTimestamp: .random(in: 0 ... .max)))
         }
+        nextReportCheck = 0  // Reports may be due to this leg now: look again at the next tick.
         // This leg's media source may have moved: the other leg's stream re-anchors.
         continuity[leg.other.rawValue]?.sourceWillChange()
         try rebuildRoutes()
@@ -143,6 +164,7 @@ final class RelayCore {
             let unchanged = routers[index] == router
             routers[index] = router
             fastRoutes[index] = FastRoute(router)
+            legs[index].transcoded = router.needsTranscoding
             if !router.needsTranscoding {
                 pipelines[index] = nil
             } else if kind == .video {
@@ -213,15 +235,16 @@ final class RelayCore {
         }
     }
 
-    /// Releases what the transcoders' jitter buffers held past their deadlines.
+    /// Releases what the transcoders' jitter buffers held past their deadlines (every tick, 10 ms,
+    /// for every session: kept to a few loads when nothing is due).
     func pollTranscoders(now: UInt64) {
         // A relay-only session (most calls) has nothing to do here.
-        guard pipelines[0] != nil || pipelines[1] != nil else { return }
-        for index in pipelines.indices {
+        guard legs[0].transcoded || legs[1].transcoded else { return }
+        for index in 0..<2 {
             guard let pipeline = pipelines[index], let deadline = pipeline.nextDeadline, deadline <= now else { continue }
             let egress = MediaLeg(rawValue: index)?.other ?? .a
-            pipeline.poll(now: now) { packet in sendTranscoded(packet, to: egress) }
+            pipeline.poll(now: now) { packet in sendTranscoded(packet, to: egress, now: now) }
         }
-        sendReportsIfDue(now: now)
+        if now >= nextReportCheck { sendReportsIfDue(now: now) }
     }
 }

@@ -22,8 +22,22 @@ final class Peer {
     /// The other phone of the call (latency is matched by order).
     unowned(unsafe) var source: Peer?
     var latencies: [UInt64] = []
+    /// Where in `payloads` this phone starts (`frameOffset`).
+    let offset: Int
 
-    init(codec: MediaCodec, payloads: [[UInt8]], ssrc: UInt32, packets: Int) throws {
+    /// All calls sending the same frame at the same time (`LOCKSTEP=1`, the tool's behaviour
+    /// before session 5) instead of each call at its own place in the test signal.
+    static let lockstep = ProcessInfo.processInfo.environment["LOCKSTEP"] == "1"
+
+    /// The first payload of call `call`'s phones (both legs alike, so the engine codes each
+    /// call's audio as the raw reference loop does): real calls do not carry the same audio in
+    /// step, and identical codec states fed identical frames back to back run faster than
+    /// real ones (branch prediction), in the engine and in the raw loop alike.
+    static func frameOffset(call: Int, frames: Int) -> Int {
+        lockstep ? 0 : call % max(1, frames)
+    }
+
+    init(codec: MediaCodec, payloads: [[UInt8]], ssrc: UInt32, packets: Int, call: Int) throws {
         let any = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
         fd = any.withSockAddr { cmedia_bind_udp($0, socklen_t($1), 1 << 20) }
         guard fd >= 0 else { throw MediaRelayError.ioLoopFailed }
@@ -32,6 +46,7 @@ final class Peer {
         self.payloads = payloads
         timestampStep = UInt32(codec.format.clockRate / 50)
         self.ssrc = ssrc
+        offset = Self.frameOffset(call: call, frames: payloads.count)
         sendTimes.reserveCapacity(packets)
         latencies.reserveCapacity(packets)
     }
@@ -47,7 +62,7 @@ final class Peer {
 
     func sendNext(now: UInt64) {
         let number = sendTimes.count
-        let payload = payloads[number % payloads.count]
+        let payload = payloads[(number + offset) % payloads.count]
         packet.clear()
         packet.writeInteger(UInt8(0x80))
         packet.writeInteger(payloadType)

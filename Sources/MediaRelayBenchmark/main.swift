@@ -4,6 +4,7 @@
 // per packet, loss, one-way latency through the engine, and for transcoding rows the raw codec
 // cost per call measured in the same process (no I/O) with the ratio.
 // Usage: media-bench [relay|opus|g722|srtp|srtp-libsrtp] [calls] [seconds] [coalescing µs]
+//        media-bench raw-opus [calls]   (the raw Opus references alone)
 // (the coalescing window defaults to the engine's, MediaEngine.Configuration.defaultWakeupCoalescing).
 import Foundation
 import MediaRelay
@@ -41,6 +42,17 @@ func threadSwitches(tid: Int32) -> (voluntary: Int, involuntary: Int) {
     return result
 }
 
+// `media-bench raw-opus [calls]`: only the raw codec references (no engine, no I/O), to see how
+// the per-call cost grows with the number of codec states cycled through.
+if arguments.count > 1, arguments[1] == "raw-opus" {
+    let opusPayloads = try payloads(.opus)
+    for count in [1, calls] {
+        let raw = try rawCodecMicrosecondsPerFrame(.opus, sampleRate: 8000, peerFrames: opusPayloads, calls: count)
+        print(String(format: "raw-opus codec-sets=%d raw-codec=%.1fus/frame raw/call=%.3f%% of a core", count, raw, raw * 50 / 1e6 * 100))
+    }
+    exit(0)
+}
+
 let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
     portRange: 42000...(42000 + calls * 4 + 200), srtpBackend: scenario.srtpBackend,
     wakeupCoalescing: .microseconds(coalescing)))
@@ -64,7 +76,7 @@ for call in 0..<calls {
     var pair: [Peer] = []
     for leg in MediaLeg.allCases {
         let codec = leg == .a ? codecA : codecB
-        let peer = try Peer(codec: codec, payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), packets: packetsPerPeer)
+        let peer = try Peer(codec: codec, payloads: leg == .a ? payloadsA : payloadsB, ssrc: UInt32(call * 2 + leg.rawValue + 1), packets: packetsPerPeer, call: call)
         var srtp: SRTPLegConfiguration?
         if scenario.usesSRTP, leg == .b {
             let relayKey = SDESKeyParameters.generate(for: suite)
@@ -117,10 +129,15 @@ line += String(format: " wakeups/packet=%.3f preemptions/packet=%.3f",
                sent > 0 ? Double(switchesEnd.involuntary - switchesStart.involuntary) / Double(sent) : 0)
 if scenario.transcodes {
     // The engine codes at the narrower leg's rate (8 kHz against PCMU); the raw loop does the
-    // same, and decodes the same packets the engine receives from the generator.
-    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000, peerFrames: payloadsB)
+    // same, and decodes the same packets the engine receives from the generator. The reference
+    // is the raw codec cost per call at this call count: `calls` per-call codec sets coded
+    // round-robin (as the engine cycles through its calls' states); one hot set beside it.
+    let raw = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000, peerFrames: payloadsB, calls: calls)
     let rawPerCall = raw * 50 / 1e6 * 100
-    line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx", raw, rawPerCall, perCall / rawPerCall)
+    let hot = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 8000, peerFrames: payloadsB)
+    let hotPerCall = hot * 50 / 1e6 * 100
+    line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx (%d codec sets round-robin)", raw, rawPerCall, perCall / rawPerCall, calls)
+    line += String(format: " raw-1=%.1fus/frame raw-1/call=%.3f%% engine/raw-1=%.2fx (one hot set)", hot, hotPerCall, perCall / hotPerCall)
     if scenario == .opus {
         let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000, peerFrames: payloadsB)
         line += String(format: " (raw at 48 kHz: %.1fus/frame, %.3f%% of a core)", wide, wide * 50 / 1e6 * 100)

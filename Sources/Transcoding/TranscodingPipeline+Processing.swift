@@ -21,9 +21,7 @@ extension TranscodingPipeline {
         }
         let count: Int
         do {
-            count = try decoded.withUnsafeMutableBufferPointer { pcm in
-                Result { () throws(CodecError) in try decoder.decode(payload, into: pcm) }
-            }.get()
+            count = try decoder.decode(payload, into: decoded)
         } catch {
             statistics.decodeErrors += 1
             let units = decoder.sampleCount(of: payload).map { toUnits($0) } ?? lastPacketUnits
@@ -51,11 +49,7 @@ extension TranscodingPipeline {
         let wanted = RTPTimestamp.rescale(units, from: decoder.rtpClockRate, to: decoder.sampleRate)
         let count: Int
         do {
-            count = try decoded.withUnsafeMutableBufferPointer { pcm in
-                Result { () throws(CodecError) in
-                    try decoder.decodeLoss(sampleCount: min(wanted, pcm.count / decoder.channels), next: nextPayload, into: pcm)
-                }
-            }.get()
+            count = try decoder.decodeLoss(sampleCount: min(wanted, decoded.count / decoder.channels), next: nextPayload, into: decoded)
         } catch {
             statistics.decodeErrors += 1
             return
@@ -70,25 +64,18 @@ extension TranscodingPipeline {
 
     /// Downmixes, resamples and taps `count` decoded sample frames, then cuts them into frames.
     private func forward(count: Int, timestamp: UInt32, emit: (OutputPacket) -> Void) {
-        let channels = decoder.channels
-        decoded.withUnsafeMutableBufferPointer { decodedPCM in
-            mono.withUnsafeMutableBufferPointer { monoPCM in
-                var source = UnsafeMutableBufferPointer(rebasing: decodedPCM[0..<count])
-                if channels == 2 {
-                    for index in 0..<count {
-                        monoPCM[index] = Int16((Int(decodedPCM[2 * index]) + Int(decodedPCM[2 * index + 1])) >> 1)
-                    }
-                    source = UnsafeMutableBufferPointer(rebasing: monoPCM[0..<count])
-                }
-                if resampler.isIdentity {
-                    deliver(source, timestamp: timestamp, emit: emit)
-                } else {
-                    resampled.withUnsafeMutableBufferPointer { output in
-                        let produced = resampler.process(UnsafeBufferPointer(source), into: output)
-                        deliver(UnsafeMutableBufferPointer(rebasing: output[0..<produced]), timestamp: timestamp, emit: emit)
-                    }
-                }
+        var source = UnsafeMutableBufferPointer(rebasing: decoded[0..<count])
+        if decoder.channels == 2 {
+            for index in 0..<count {
+                mono[index] = Int16((Int(decoded[2 * index]) + Int(decoded[2 * index + 1])) >> 1)
             }
+            source = UnsafeMutableBufferPointer(rebasing: mono[0..<count])
+        }
+        if resampler.isIdentity {
+            deliver(source, timestamp: timestamp, emit: emit)
+        } else {
+            let produced = resampler.process(UnsafeBufferPointer(source), into: resampled)
+            deliver(UnsafeMutableBufferPointer(rebasing: resampled[0..<produced]), timestamp: timestamp, emit: emit)
         }
     }
 
@@ -97,8 +84,8 @@ extension TranscodingPipeline {
         var offset = 0
         while offset < samples.count {
             let take = min(frameSamples - accumulated, samples.count - offset)
-            accumulator.withUnsafeMutableBufferPointer { frame in
-                for index in 0..<take { frame[accumulated + index] = samples[offset + index] }
+            if let from = samples.baseAddress, let to = accumulator.baseAddress {
+                (to + accumulated).update(from: from + offset, count: take)
             }
             accumulated += take
             offset += take
@@ -113,9 +100,7 @@ extension TranscodingPipeline {
         var remaining = RTPTimestamp.rescale(units, from: decoder.rtpClockRate, to: encoder.sampleRate)
         if accumulated > 0 {
             let fill = min(frameSamples - accumulated, remaining)
-            accumulator.withUnsafeMutableBufferPointer { frame in
-                for index in accumulated..<(accumulated + fill) { frame[index] = 0 }
-            }
+            for index in accumulated..<(accumulated + fill) { accumulator[index] = 0 }
             accumulated += fill
             remaining -= fill
             if accumulated == frameSamples { emitFrame(emit: emit) }
@@ -140,9 +125,7 @@ extension TranscodingPipeline {
     }
 
     func padFrame(emit: (OutputPacket) -> Void) {
-        accumulator.withUnsafeMutableBufferPointer { frame in
-            for index in accumulated..<frameSamples { frame[index] = 0 }
-        }
+        for index in accumulated..<frameSamples { accumulator[index] = 0 }
         accumulated = frameSamples
         emitFrame(emit: emit)
     }
@@ -163,10 +146,8 @@ extension TranscodingPipeline {
             pendingMarker = true
             return
         }
-        payload.withUnsafeBytes { bytes in
-            emit(OutputPacket(payload: UnsafeRawBufferPointer(rebasing: bytes[0..<length]), timestamp: timestamp,
-                              sequenceNumber: nextSequenceNumber, marker: pendingMarker))
-        }
+        emit(OutputPacket(payload: UnsafeRawBufferPointer(rebasing: payload[0..<length]), timestamp: timestamp,
+                          sequenceNumber: nextSequenceNumber, marker: pendingMarker))
         statistics.packetsEmitted += 1
         pendingMarker = false
         nextSequenceNumber &+= 1
@@ -175,21 +156,13 @@ extension TranscodingPipeline {
 
     private func encodeFrame() throws(CodecError) -> Int {
         if encoder.channels == 2 {
-            accumulator.withUnsafeBufferPointer { frame in
-                interleaved.withUnsafeMutableBufferPointer { stereo in
-                    for index in 0..<frameSamples {
-                        stereo[2 * index] = frame[index]
-                        stereo[2 * index + 1] = frame[index]
-                    }
-                }
+            for index in 0..<frameSamples {
+                interleaved[2 * index] = accumulator[index]
+                interleaved[2 * index + 1] = accumulator[index]
             }
-            return try interleaved.withUnsafeBufferPointer { pcm in
-                payload.withUnsafeMutableBytes { bytes in Result { () throws(CodecError) in try encoder.encode(pcm, into: bytes) } }
-            }.get()
+            return try encoder.encode(UnsafeBufferPointer(interleaved), into: payload)
         }
-        return try accumulator.withUnsafeBufferPointer { pcm in
-            payload.withUnsafeMutableBytes { bytes in Result { () throws(CodecError) in try encoder.encode(pcm, into: bytes) } }
-        }.get()
+        return try encoder.encode(UnsafeBufferPointer(accumulator), into: payload)
     }
 
     private func toUnits(_ samples: Int) -> Int {

@@ -30,13 +30,15 @@ public final class TranscodingPipeline {
     let frameUnits: Int
     let resampler: Resampler
     let maximumConcealmentUnits: Int
-    var decoded: [Int16]
-    var mono: [Int16]
-    var resampled: [Int16]
-    var accumulator: [Int16]
+    // Work buffers, allocated once and owned by the pipeline (freed in deinit): the per-packet
+    // path reaches them without array uniqueness checks or copy-on-write paths.
+    let decoded: UnsafeMutableBufferPointer<Int16>
+    let mono: UnsafeMutableBufferPointer<Int16>
+    let resampled: UnsafeMutableBufferPointer<Int16>
+    let accumulator: UnsafeMutableBufferPointer<Int16>
     var accumulated = 0
-    var interleaved: [Int16]
-    var payload: [UInt8]
+    let interleaved: UnsafeMutableBufferPointer<Int16>
+    let payload: UnsafeMutableRawBufferPointer
 
     var started = false
     /// Incoming-clock timestamp where the next decoded sample belongs.
@@ -69,15 +71,28 @@ public final class TranscodingPipeline {
         lastPacketUnits = decoder.rtpClockRate / 50
         resampler = Resampler(from: decoder.sampleRate, to: encoder.sampleRate)
         let decodeCapacity = decoder.sampleRate * OpusCodec.maximumPacketDuration / 1000
-        decoded = [Int16](repeating: 0, count: decodeCapacity * decoder.channels)
-        mono = [Int16](repeating: 0, count: decodeCapacity)
-        resampled = [Int16](repeating: 0, count: resampler.maximumOutput(forInput: decodeCapacity) + 8)
-        accumulator = [Int16](repeating: 0, count: frameSamples)
-        interleaved = [Int16](repeating: 0, count: frameSamples * encoder.channels)
-        payload = [UInt8](repeating: 0, count: max(1500, frameSamples * encoder.channels * 2 + 64))
+        decoded = Self.samples(decodeCapacity * decoder.channels)
+        mono = Self.samples(decodeCapacity)
+        resampled = Self.samples(resampler.maximumOutput(forInput: decodeCapacity) + 8)
+        accumulator = Self.samples(frameSamples)
+        interleaved = Self.samples(frameSamples * encoder.channels)
+        payload = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1500, frameSamples * encoder.channels * 2 + 64), alignment: 16)
+        payload.initializeMemory(as: UInt8.self, repeating: 0)
         rescaler = RTPTimestampRescaler(inputRate: decoder.rtpClockRate, outputRate: encoder.rtpClockRate, outputBase: configuration.timestampBase)
         lastOutputTimestamp = configuration.timestampBase
         nextSequenceNumber = configuration.sequenceBase
+    }
+
+    deinit {
+        for buffer in [decoded, mono, resampled, accumulator, interleaved] { buffer.deallocate() }
+        payload.deallocate()
+    }
+
+    /// A zeroed sample buffer of `count` (at least 1).
+    private static func samples(_ count: Int) -> UnsafeMutableBufferPointer<Int16> {
+        let buffer = UnsafeMutableBufferPointer<Int16>.allocate(capacity: max(1, count))
+        buffer.initialize(repeating: 0)
+        return buffer
     }
 
     /// When packets wait behind a gap: the time (ns, the caller's clock) to call `poll`.
