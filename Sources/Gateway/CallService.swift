@@ -190,8 +190,8 @@ public final class CallService: Sendable {
                     // merged request, or a loop); any other method outside a dialog: 481.
                     try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
                 }
-            } else if let ended = shard.ended[callID] {
-                ended.receive(transaction)
+            } else if let ended = shard.ended[callID], ended.receive(transaction) {
+                // Answered by the ended call's tombstone; a new INVITE reusing its Call-ID goes on.
             } else if request.toTag != nil || request.method != .invite {
                 try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
             } else {
