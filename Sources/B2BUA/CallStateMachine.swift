@@ -86,6 +86,11 @@ public struct CallStateMachine: Sendable {
     let delayedOffer: Bool
     /// Our offer is out in the 200 of a delayed-offer call and the ACK's answer has not come.
     var awaitingCallerAnswer = false
+    /// The caller listed `100rel` in `Supported` or `Require` (RFC 3262 §3): a delayed-offer
+    /// caller can get our offer in a reliable 18x (CallStateMachine+EarlyOffer). Set by the handler.
+    public var callerSupportsReliable = false
+    /// Our offer in a reliable 18x toward a delayed-offer caller (CallStateMachine+EarlyOffer).
+    var earlyOffer = EarlyOfferRun()
     let contacts: [String: [String]]
     let media: MediaAllocation
     /// The media profile of the caller's role: the inbound caller's, or the leg that took its

@@ -66,6 +66,8 @@ final class CallContext: @unchecked Sendable {
     var timers: [CallTimer: TimerHandle] = [:]
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
     var ackTimer: TimerHandle?
+    /// Our reliable 18x to a delayed-offer caller (CallContext+EarlyOffer.swift).
+    var reliableOut: ReliableProvisionalOut?
     var mediaChain: Task<Void, Never>?
     /// One media operation of ``chainMedia(_:)``.
     typealias MediaOperation = @Sendable (any MediaSessionControlling, String) async -> Void
@@ -188,6 +190,7 @@ final class CallContext: @unchecked Sendable {
         machine = CallStateMachine(callID: callID, decision: decision, callerOffer: offer, contacts: contacts,
                                    media: allocation)
         machine?.doorEndpoints = Set(plan.endpoints.values.filter { $0.class == .door }.map(\.name))
+        machine?.callerSupportsReliable = offer == nil && callerSupportsReliable
         service.mediaEvents?(callID) { [self] event in
             switch event {
             case .timeout:
@@ -221,6 +224,8 @@ final class CallContext: @unchecked Sendable {
         switch action {
         case .sendResponseToCaller(let status, let sdp, let reason):
             respondToCaller(status: status, sdp: sdp, reason: reason)
+        case .sendReliableProvisionalToCaller(let status, let sdp):
+            sendReliableProvisional(status: status, sdp: sdp)
         case .createOutboundLeg(let request):
             createLeg(request)
         case .cancelLeg(let id, let reason):
