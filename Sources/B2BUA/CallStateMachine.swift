@@ -144,7 +144,7 @@ public struct CallStateMachine: Sendable {
                                             videoCodecs: [.h264], video: .pass)
         }
         delayedOffer = callerOffer == nil
-        self.callerOffer = callerOffer ?? Self.placeholderOffer(for: callerProfile)
+        self.callerOffer = callerOffer ?? Self.placeholderOffer(for: callerProfile, video: media.callerPorts.count >= 2)
     }
 
     /// True once the call has ended for the caller (stray legs may still be settling).

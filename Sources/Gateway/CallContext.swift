@@ -151,6 +151,7 @@ final class CallContext: @unchecked Sendable {
         // Video gets ports when the caller offers it as its second stream (a door's H.264).
         let streams = offer?.media ?? []
         let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
+            || delayedOfferVideo
         if !video, let engine = service.engineSessions {
             // The usual call: ports bound here, their registration queued on the media loop.
             do {
@@ -163,7 +164,7 @@ final class CallContext: @unchecked Sendable {
         }
         Task { [self] in
             do {
-                let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, 1),
+                let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, video ? 2 : 1),
                                                           calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }
             } catch {

@@ -109,4 +109,51 @@ import Testing
         #expect(actions.contains { if case .sendResponseToCaller(183, let answer?, nil) = $0 { answer.text.contains("m=audio") } else { false } })
         #expect(!call.machine.isAwaitingEarlyAnswer)
     }
+
+    /// A delayed-offer door (H.264 in its profile) calling carol (PCMU, H.264), with video ports.
+    func videoCall(reliable: Bool) throws -> CallHarness {
+        var call = try CallHarness(dialled: "104", contacts: ["carol": ["sip:carol@10.0.0.8"]], offer: nil)
+        call.machine.callerSupportsReliable = reliable
+        return call
+    }
+
+    @Test func aDelayedOfferCallerGetsVideoInOurOffer() throws {
+        var call = try videoCall(reliable: false)
+        let invite = try #require(call.start().createdLegs.first)
+        #expect(invite.offer.text.contains("m=video 30006"), "the called leg is offered video: \(invite.offer.text)")
+        #expect(invite.offer.text.contains("packetization-mode=1") && invite.offer.text.contains("packetization-mode=0"),
+                "the caller's H.264 configuration is unknown: both modes offered")
+        let answered = try call.answer(CallLegID(1), codecs: [.pcmu], video: [.h264])
+        let offer = try #require(answered.callerResponse(200)?.sdp)
+        let video = try #require(offer.media.last)
+        #expect(video.media == .video && video.port == 30002, "\(offer.text)")
+        #expect(offer.text.contains("H264/90000"))
+        let answer = try CallHarness.answer(to: offer, codecs: [.pcmu], video: [.h264], address: "192.168.10.2")
+        let acked = call.record(call.machine.receiveCallerAnswer(answer, at: call.now))
+        let plan = try #require(Self.plan(in: acked))
+        #expect(plan.videoRelayed, "video relayed between the door and carol")
+        #expect(plan.caller.session.video?.remoteAddress == "192.168.10.2" && plan.caller.session.video?.remotePort == 5006)
+    }
+
+    @Test func earlyVideoReachesADelayedOfferCallerInTheReliable183() throws {
+        var call = try videoCall(reliable: true)
+        let invite = try #require(call.start().createdLegs.first)
+        let sdp = try CallHarness.answer(to: invite.offer, codecs: [.pcmu], video: [.h264], address: "10.0.0.8")
+        let ringing = call.provisional(183, from: CallLegID(1), sdp: sdp)
+        var offer: SessionDescription?
+        for case .sendReliableProvisionalToCaller(183, let sent) in ringing { offer = sent }
+        let sent = try #require(offer)
+        #expect(sent.media.count == 2 && sent.media.last?.port == 30002)
+        let answer = try CallHarness.answer(to: sent, codecs: [.pcmu], video: [.h264], address: "192.168.10.2")
+        let plan = try #require(Self.plan(in: call.record(call.machine.receiveCallerEarlyAnswer(answer, at: call.now))))
+        #expect(plan.isEarly && plan.videoRelayed)
+    }
+
+    @Test func videoNoCalledLegTakesIsLeftOutOfOurOffer() throws {
+        var call = try videoCall(reliable: false)
+        _ = call.start()
+        let answered = try call.answer(CallLegID(1), codecs: [.pcmu])
+        let offer = try #require(answered.callerResponse(200)?.sdp)
+        #expect(offer.media.count == 1 && !offer.text.contains("m=video"), "\(offer.text)")
+    }
 }
