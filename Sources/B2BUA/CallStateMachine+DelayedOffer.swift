@@ -4,7 +4,9 @@ import SDP
 /// A caller INVITE without SDP (delayed offer, RFC 3261 §13.2.1, RFC 3264 §4): the called legs
 /// get the gateway's offers as always; the caller gets the gateway's offer from its own profile
 /// (the answering leg's codec first, so the engine can relay) in the 200, and its answer comes in
-/// the ACK. Until then the engine has no address for the caller's side.
+/// the ACK. Until then the engine has no address for the caller's side. A caller supporting
+/// 100rel gets that offer earlier, in a reliable 18x, when a called leg has early media
+/// (CallStateMachine+EarlyOffer).
 extension CallStateMachine {
     /// What the machine negotiates against when the caller offered nothing: every audio codec of
     /// the caller's profile, from no address (`0.0.0.0`, port 9), so the answer built from it

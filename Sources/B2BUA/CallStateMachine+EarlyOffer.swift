@@ -1,5 +1,6 @@
 import Foundation
 import SDP
+import SIPCore
 
 /// Early media for a delayed-offer caller (an INVITE without SDP, RFC 3261 §13.2.1): when the
 /// called leg sends a 18x with SDP, the caller gets the gateway's offer in a reliable provisional
@@ -90,6 +91,15 @@ extension CallStateMachine {
         return failEarlyOffer(status: 500, cause: Q850Cause.timerExpiry, at: now)
     }
 
+    /// The caller's CANCEL after a leg answered while its 200 waits for the PRACK: the caller has
+    /// no final response yet (RFC 3261 §9.2: 487), the answered leg gets BYE. Nothing otherwise.
+    mutating func cancelDeferredAnswer(reason: Reason?, at now: Date) -> [CallAction] {
+        guard earlyOffer.deferredAnswer else { return [] }
+        earlyOffer.awaitingPrack = false
+        let legReason = Self.q850(reason)
+        return failEarlyOffer(status: 487, cause: legReason.cause ?? Q850Cause.normalClearing, by: .caller, at: now)
+    }
+
     /// The caller's final response and answer to a called leg's 2xx (from ``receiveSuccess``): the
     /// usual 200 with our SDP; without SDP once the PRACK completed the offer/answer; none yet
     /// while the PRACK is awaited (sent by ``receiveCallerEarlyAnswer(_:at:)``).
@@ -112,7 +122,8 @@ extension CallStateMachine {
 
     /// The call fails for the caller with `status` (its INVITE has no final response yet): ringing
     /// legs are cancelled, an answered one (its 200 waiting for the PRACK) gets BYE.
-    mutating func failEarlyOffer(status: Int, cause: UInt16, at now: Date) -> [CallAction] {
+    mutating func failEarlyOffer(status: Int, cause: UInt16, by party: CallRecord.Party = .gateway,
+                                 at now: Date) -> [CallAction] {
         let reason = Q850Cause.reason(cause)
         var actions: [CallAction] = []
         switch state {
@@ -126,7 +137,7 @@ extension CallStateMachine {
             return []
         }
         earlyOffer.deferredAnswer = false
-        actions.append(.sendResponseToCaller(status: status, sdp: nil, reason: reason))
-        return actions + end(by: .gateway, status: status, cause: cause, at: now)
+        actions.append(.sendResponseToCaller(status: status, sdp: nil, reason: status == 487 ? nil : reason))
+        return actions + end(by: party, status: status, cause: cause, at: now)
     }
 }

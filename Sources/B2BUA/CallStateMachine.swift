@@ -174,7 +174,7 @@ public struct CallStateMachine: Sendable {
     /// The caller's CANCEL (RFC 3261 §9.2): every ringing leg is cancelled and the caller gets
     /// 487. After the answer it has no effect (the caller will ACK and BYE).
     public mutating func receiveCallerCancel(reason: Reason?, at now: Date) -> [CallAction] {
-        guard case .routing(let current) = state else { return [] }
+        guard case .routing(let current) = state else { return cancelDeferredAnswer(reason: reason, at: now) }
         let legReason = Self.q850(reason)
         var actions: [CallAction] = [.stopTimer(.ring(attempt: current))]
         actions += cancelLive(attempt: nil, reason: legReason, outcome: "cancelled")

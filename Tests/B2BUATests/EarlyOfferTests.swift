@@ -69,6 +69,15 @@ import Testing
         #expect(Self.plan(in: pracked)?.caller.session.audio?.remoteAddress == "192.168.10.2")
     }
 
+    @Test func aCancelWhileTheAnswerWaitsForThePrackGets487() throws {
+        var (call, _, _) = try ringingWithEarlyMedia()
+        _ = try call.answer(leg1, codecs: [.pcmu])
+        let cancelled = call.record(call.machine.receiveCallerCancel(reason: nil, at: call.now))
+        #expect(cancelled.contains(.sendByeToLeg(leg1, reason: Q850Cause.reason(Q850Cause.normalClearing))), "\(cancelled)")
+        #expect(cancelled.contains(.sendResponseToCaller(status: 487, sdp: nil, reason: nil)))
+        #expect(call.machine.isEnded)
+    }
+
     @Test func aPrackWithoutUsableAnswerFailsTheCall() throws {
         var (call, _, _) = try ringingWithEarlyMedia()
         let failed = call.record(call.machine.receiveCallerEarlyAnswer(nil, at: call.now))
