@@ -43,6 +43,10 @@ public enum CallAction: Sendable, Equatable {
     /// Respond on the caller's INVITE transaction (provisional or final), with our SDP answer
     /// and a `Reason` header (RFC 6432) on failures.
     case sendResponseToCaller(status: Int, sdp: SessionDescription?, reason: Reason?)
+    /// Send a reliable provisional (RFC 3262 §3: `Require: 100rel`, `RSeq`, retransmitted until
+    /// the PRACK) with the gateway's offer to a delayed-offer caller; the PRACK's answer goes to
+    /// ``CallStateMachine/receiveCallerEarlyAnswer(_:at:)``.
+    case sendReliableProvisionalToCaller(status: Int, sdp: SessionDescription)
     /// Send an INVITE on a new outbound leg.
     case createOutboundLeg(OutboundLegRequest)
     /// CANCEL a leg's pending INVITE (RFC 3261 §9.1) with this `Reason` (RFC 3326).

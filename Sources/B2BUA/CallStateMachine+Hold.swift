@@ -63,7 +63,8 @@ extension CallStateMachine {
     /// 2xx: the side's new session goes to the engine and the waiting offer is answered; 491:
     /// retried after the §14.1 back-off (`backoff` is a random fraction in 0...1); another
     /// failure leaves that side's session unchanged (§14.1) and the waiting offer is answered
-    /// locally (a hold) or refused with the same status (a media change: both sessions stay);
+    /// locally (a hold) or refused with the same status (a media change: both sessions stay); a
+    /// 2xx without a usable answer ends the call (CallStateMachine+UnusableAnswer.swift);
     /// 408 or 481 end the call (§12.2.1.2: the dialog is gone).
     public mutating func receiveReinviteResponse(_ status: Int, sdp: SessionDescription?, from side: CallSide,
                                                  at now: Date, backoff: Double = .random(in: 0...1)) -> [CallAction] {
@@ -76,6 +77,8 @@ extension CallStateMachine {
         // A 491 after the last retry: given up like any other failure, nothing re-sent.
         let gaveUp = status == 491
         hold.outgoing[side] = nil
+        // RFC 3261 §13.2.2.4: a 2xx without a usable answer is ACKed, then the call ends.
+        if status < 300, !isUsableAnswer(sdp, to: outgoing, from: side) { return endOnUnusableAnswer(from: side, at: now) }
         var actions: [CallAction] = []
         if outgoing.mediaChange, status >= 300 || sdp == nil {
             // RFC 3261 §14.1: both sessions stay as they were; the originator hears the refusal.

@@ -6,13 +6,15 @@ import SIPCore
 extension CallStateMachine {
     /// A provisional response on an outbound leg. 100 is hop-by-hop and ignored. The first 18x
     /// of the call is relayed; later ones without SDP are not (no double ringing after
-    /// failover); a 18x with SDP is early media, relayed with our anchored answer.
+    /// failover); a 18x with SDP is early media, relayed with our anchored answer (with our offer
+    /// in a reliable 18x for a delayed-offer caller, CallStateMachine+EarlyOffer).
     public mutating func receiveProvisional(_ status: Int, sdp: SessionDescription?, from id: CallLegID,
                                             at now: Date) -> [CallAction] {
         guard (101..<200).contains(status), let leg = legs[id], leg.isLive,
               case .routing(let current) = state, leg.request.attempt == current else { return [] }
         legs[id]?.phase = .early
-        // A delayed-offer caller gets no early media: our first SDP to it is the offer in the 2xx.
+        // A delayed-offer caller gets our offer in a reliable 18x (CallStateMachine+EarlyOffer).
+        if delayedOffer, let sdp { return earlyOfferProvisional(status, sdp: sdp, from: id) }
         if !delayedOffer, let sdp, let session = try? Negotiator(profile: leg.profile).negotiate(offer: leg.request.offer, answer: sdp),
            let anchored = anchor(callee: session, early: true) {
             legs[id]?.earlySession = session
@@ -105,7 +107,6 @@ extension CallStateMachine {
         records[leg.record].status = status
         var actions: [CallAction] = [.ackLeg(id), .stopTimer(.ring(attempt: current))]
         actions += cancelLive(attempt: nil, reason: Q850Cause.completedElsewhere, outcome: "cancelled")
-        actions += [.sendResponseToCaller(status: 200, sdp: anchored.0.description, reason: nil), .updateMedia(anchored.1)]
-        return actions
+        return actions + callerFinalAnswer(anchored)
     }
 }

@@ -86,6 +86,11 @@ public struct CallStateMachine: Sendable {
     let delayedOffer: Bool
     /// Our offer is out in the 200 of a delayed-offer call and the ACK's answer has not come.
     var awaitingCallerAnswer = false
+    /// The caller listed `100rel` in `Supported` or `Require` (RFC 3262 §3): a delayed-offer
+    /// caller can get our offer in a reliable 18x (CallStateMachine+EarlyOffer). Set by the handler.
+    public var callerSupportsReliable = false
+    /// Our offer in a reliable 18x toward a delayed-offer caller (CallStateMachine+EarlyOffer).
+    var earlyOffer = EarlyOfferRun()
     let contacts: [String: [String]]
     let media: MediaAllocation
     /// The media profile of the caller's role: the inbound caller's, or the leg that took its
@@ -139,7 +144,7 @@ public struct CallStateMachine: Sendable {
                                             videoCodecs: [.h264], video: .pass)
         }
         delayedOffer = callerOffer == nil
-        self.callerOffer = callerOffer ?? Self.placeholderOffer(for: callerProfile)
+        self.callerOffer = callerOffer ?? Self.placeholderOffer(for: callerProfile, video: media.callerPorts.count >= 2)
     }
 
     /// True once the call has ended for the caller (stray legs may still be settling).
@@ -169,7 +174,7 @@ public struct CallStateMachine: Sendable {
     /// The caller's CANCEL (RFC 3261 §9.2): every ringing leg is cancelled and the caller gets
     /// 487. After the answer it has no effect (the caller will ACK and BYE).
     public mutating func receiveCallerCancel(reason: Reason?, at now: Date) -> [CallAction] {
-        guard case .routing(let current) = state else { return [] }
+        guard case .routing(let current) = state else { return cancelDeferredAnswer(reason: reason, at: now) }
         let legReason = Self.q850(reason)
         var actions: [CallAction] = [.stopTimer(.ring(attempt: current))]
         actions += cancelLive(attempt: nil, reason: legReason, outcome: "cancelled")

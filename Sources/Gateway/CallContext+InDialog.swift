@@ -53,6 +53,8 @@ extension CallContext {
             try? transaction.respond(status: 200, headers: [(.allow, CallService.allowed), (.accept, "application/sdp")])
         case .refer?:
             refer(transaction, from: side, leg: legID)
+        case .prack? where legID == nil:
+            receivePrack(transaction)
         default:
             try? transaction.respond(status: 405, headers: [(.allow, CallService.allowed)])
         }

@@ -14,30 +14,68 @@ final class EndedCall: @unchecked Sendable {
     let dialogs: Set<SIPDialog.ID>
     /// Per answered leg's Call-ID: the ACK template (from the leg's dialog) and where it goes.
     let acks: [String: (template: SIPMessage, target: SIPTransportTarget)]
+    /// The caller's INVITE as RFC 3261 §8.2.2.2 compares requests (nil: unknown, every INVITE
+    /// without To tag counts as merged).
+    let original: OriginalInvite?
 
-    init(dialogs: Set<SIPDialog.ID>, acks: [String: (template: SIPMessage, target: SIPTransportTarget)]) {
-        self.dialogs = dialogs
-        self.acks = acks
-    }
+    /// What identifies the caller's INVITE for the merged-request check (RFC 3261 §8.2.2.2).
+    struct OriginalInvite: Sendable, Equatable {
+        var fromTag: String?
+        var cseq: UInt32?
+        var branch: String?
 
-    /// A request for one of the call's Call-IDs after its end, as the lingering call answered
-    /// it: without a To tag an INVITE gets 482 (RFC 3261 §8.2.2.2: the Call-ID is the ended
-    /// call's, not a new call) and any other method 481; in one of its dialogs a BYE (crossing
-    /// ours) and OPTIONS get 200, anything else 481 (§12.2.2: the dialog is gone); outside them 481.
-    /// `tagged`: the response gets a new To tag (the request had none).
-    func answer(to request: SIPMessage) -> (status: Int, tagged: Bool) {
-        guard request.toTag != nil else { return (request.method == .invite ? 482 : 481, true) }
-        guard let id = SIPDialog.incomingID(of: request), dialogs.contains(id) else { return (481, false) }
-        switch request.method {
-        case .bye?, .options?: return (200, false)
-        default: return (481, false)
+        init(fromTag: String?, cseq: UInt32?, branch: String?) {
+            self.fromTag = fromTag
+            self.cseq = cseq
+            self.branch = branch
+        }
+
+        init(_ invite: SIPMessage) {
+            self.init(fromTag: invite.fromTag, cseq: invite.cseqNumber, branch: invite.topViaBranch)
         }
     }
 
-    /// Answers `transaction` per ``answer(to:)``; a 200 to OPTIONS lists what a call allows.
-    func receive(_ transaction: SIPServerTransaction) {
+    /// What the tombstone does with a request for one of its Call-IDs.
+    enum Disposition: Sendable, Equatable {
+        /// Answered here with this status; `tagged`: with a new To tag (the request had none).
+        case answer(status: Int, tagged: Bool)
+        /// An INVITE starting a new call that reuses the ended call's Call-ID: not the tombstone's.
+        case newCall
+    }
+
+    init(dialogs: Set<SIPDialog.ID>, acks: [String: (template: SIPMessage, target: SIPTransportTarget)],
+         original: OriginalInvite? = nil) {
+        self.dialogs = dialogs
+        self.acks = acks
+        self.original = original
+    }
+
+    /// A request for one of the call's Call-IDs after its end, as the lingering call answered
+    /// it. Without a To tag: an INVITE with the original's From tag and CSeq but another branch
+    /// is a merged request (RFC 3261 §8.2.2.2): 482; the same branch is a stale copy of the
+    /// ended transaction: 481; any other INVITE is a new call reusing the Call-ID (§8.2.2.2
+    /// applies to merged requests only); other methods get 481. In one of its dialogs a BYE
+    /// (crossing ours) and OPTIONS get 200, anything else 481 (§12.2.2: the dialog is gone);
+    /// outside them 481.
+    func disposition(of request: SIPMessage) -> Disposition {
+        guard request.toTag != nil else {
+            guard request.method == .invite else { return .answer(status: 481, tagged: true) }
+            guard let original else { return .answer(status: 482, tagged: true) }
+            guard request.fromTag == original.fromTag, request.cseqNumber == original.cseq else { return .newCall }
+            return .answer(status: request.topViaBranch == original.branch ? 481 : 482, tagged: true)
+        }
+        guard let id = SIPDialog.incomingID(of: request), dialogs.contains(id) else { return .answer(status: 481, tagged: false) }
+        switch request.method {
+        case .bye?, .options?: return .answer(status: 200, tagged: false)
+        default: return .answer(status: 481, tagged: false)
+        }
+    }
+
+    /// Answers `transaction` per ``disposition(of:)``; a 200 to OPTIONS lists what a call allows.
+    /// False (nothing answered) for a new call reusing the Call-ID.
+    func receive(_ transaction: SIPServerTransaction) -> Bool {
         let request = transaction.request
-        let (status, tagged) = answer(to: request)
+        guard case .answer(let status, let tagged) = disposition(of: request) else { return false }
         if tagged {
             try? transaction.respond(status: status, toTag: SIPMessage.makeTag())
         } else if status == 200, request.method == .options {
@@ -45,6 +83,7 @@ final class EndedCall: @unchecked Sendable {
         } else {
             try? transaction.respond(status: status)
         }
+        return true
     }
 
     /// A response on a leg's INVITE transaction after the context is gone: a retransmitted 2xx
@@ -73,7 +112,7 @@ extension CallContext {
             if let dialog = leg.dialog { dialogs.insert(dialog.id) }
             if let template = leg.ackTemplate, let target = leg.target { acks[leg.callID] = (template, target) }
         }
-        return EndedCall(dialogs: dialogs, acks: acks)
+        return EndedCall(dialogs: dialogs, acks: acks, original: .init(invite))
     }
 
     /// The end of the call for the shard: with every leg settled, the context leaves the shard

@@ -66,6 +66,8 @@ final class CallContext: @unchecked Sendable {
     var timers: [CallTimer: TimerHandle] = [:]
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
     var ackTimer: TimerHandle?
+    /// Our reliable 18x to a delayed-offer caller (CallContext+EarlyOffer.swift).
+    var reliableOut: ReliableProvisionalOut?
     var mediaChain: Task<Void, Never>?
     /// One media operation of ``chainMedia(_:)``.
     typealias MediaOperation = @Sendable (any MediaSessionControlling, String) async -> Void
@@ -149,6 +151,7 @@ final class CallContext: @unchecked Sendable {
         // Video gets ports when the caller offers it as its second stream (a door's H.264).
         let streams = offer?.media ?? []
         let video = streams.count >= 2 && streams[0].media == .audio && streams[1].media == .video && streams[1].port != 0
+            || delayedOfferVideo
         if !video, let engine = service.engineSessions {
             // The usual call: ports bound here, their registration queued on the media loop.
             do {
@@ -161,7 +164,7 @@ final class CallContext: @unchecked Sendable {
         }
         Task { [self] in
             do {
-                let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, 1),
+                let allocation = try await media.allocate(callID: id, callerStreams: max(streams.count, video ? 2 : 1),
                                                           calleeStreams: video ? 2 : 1)
                 shard.run { self.mediaReady(allocation) }
             } catch {
@@ -188,6 +191,7 @@ final class CallContext: @unchecked Sendable {
         machine = CallStateMachine(callID: callID, decision: decision, callerOffer: offer, contacts: contacts,
                                    media: allocation)
         machine?.doorEndpoints = Set(plan.endpoints.values.filter { $0.class == .door }.map(\.name))
+        machine?.callerSupportsReliable = offer == nil && callerSupportsReliable
         service.mediaEvents?(callID) { [self] event in
             switch event {
             case .timeout:
@@ -220,6 +224,8 @@ final class CallContext: @unchecked Sendable {
         switch action {
         case .sendResponseToCaller(let status, let sdp, let reason):
             respondToCaller(status: status, sdp: sdp, reason: reason)
+        case .sendReliableProvisionalToCaller(let status, let sdp):
+            sendReliableProvisional(status: status, sdp: sdp)
         case .createOutboundLeg(let request):
             createLeg(request)
         case .cancelLeg(let id, let reason):

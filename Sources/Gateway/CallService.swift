@@ -25,7 +25,7 @@ import Synchronization
 @available(macOS 15.0, *)
 public final class CallService: Sendable {
     /// Methods allowed inside a call (`Allow` of in-dialog OPTIONS and 405s).
-    public static let allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER"
+    public static let allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, PRACK"
     /// How long a finished call's tombstone (or, while a leg still waits for its final
     /// response, the whole call) is kept to answer late requests and stray leg responses
     /// (64·T1, RFC 3261 §17.1.1.2 Timer B; CallContext+Tombstone.swift).
@@ -190,8 +190,8 @@ public final class CallService: Sendable {
                     // merged request, or a loop); any other method outside a dialog: 481.
                     try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
                 }
-            } else if let ended = shard.ended[callID] {
-                ended.receive(transaction)
+            } else if let ended = shard.ended[callID], ended.receive(transaction) {
+                // Answered by the ended call's tombstone; a new INVITE reusing its Call-ID goes on.
             } else if request.toTag != nil || request.method != .invite {
                 try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
             } else {

@@ -43,12 +43,13 @@ import Testing
         #expect(call.machine.isEnded)
     }
 
-    @Test func earlyMediaIsRelayedWithoutSDP() throws {
+    @Test func withoutReliableProvisionalsTheCallerRingsLocally() throws {
         var call = try CallHarness(dialled: "101", contacts: alice, offer: nil)
         _ = call.start()
         let sdp = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.7")
         let actions = call.provisional(183, from: leg1, sdp: sdp)
-        #expect(actions == [.sendResponseToCaller(status: 183, sdp: nil, reason: nil)])
+        #expect(actions == [.sendResponseToCaller(status: 180, sdp: nil, reason: nil)],
+                "no 100rel: no offer before the 200 (RFC 3262 §3), so no early media; a 180")
     }
 
     @Test func aCallWithAnOfferNeverWaitsForTheAck() throws {
