@@ -128,7 +128,7 @@ baresip_stop() {
 sipp_peer() {
     local case=$1 label=$2 scenario=$3 ip=$4 port=$5
     next_port; local media=$PORT; PEER_MEDIA=$media
-    (cd "$WORK" && exec timeout 40 sipp -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" -mp "$media" \
+    (cd "$WORK" && exec timeout -k 5 40 sipp -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" -mp "$media" \
         -timeout 30 "${sipp_common[@]}" "${SIPP_KEYS[@]}" -message_file "$WORK/$case-$label.msg" >"$WORK/$case-$label.log" 2>&1) &
     PEER_PIDS+=($!)
     PEER_LABELS+=("$label")
@@ -141,7 +141,7 @@ sipp_door() {
     next_port; local port=$PORT
     sleep 0.5
     local status=0
-    (cd "$WORK" && exec timeout 40 sipp 127.0.0.1:"$GATEWAY_PORT" -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" \
+    (cd "$WORK" && exec timeout -k 5 40 sipp 127.0.0.1:"$GATEWAY_PORT" -sf "$ROOT/scripts/sipp/$scenario.xml" -i "$ip" -p "$port" \
         -mp "$media" -s "$number" -timeout 30 "${sipp_common[@]}" "${SIPP_KEYS[@]}" -message_file "$WORK/$case-door.msg" \
         >"$WORK/$case-door.log" 2>&1) || status=$?
     DOOR_FAILED=""
