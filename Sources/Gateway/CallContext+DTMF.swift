@@ -38,7 +38,8 @@ extension CallContext {
     /// not transcoded. Digits during early media are converted like after the answer; INFOs
     /// they produce wait for the answer (``sendDTMFInfo(on:body:contentType:)``).
     func configureDTMF(for plan: MediaPlan) {
-        guard !finished, let answered = plan.isEarly ? dtmfEarlyLeg : answeredLegID, let leg = legs[answered] else { return }
+        guard !finished, let answered = plan.isEarly ? dtmfEarlyLeg : answeredLegID,
+              let calleeTarget = withLeg(answered, { $0.request.target }) else { return }
         if dtmf == nil { dtmf = makeDTMFInterworking() }
         if dtmfAnsweredLeg != nil, dtmfAnsweredLeg != answered {
             // Another leg than the early one: INFOs held for the early leg are void.
@@ -56,8 +57,8 @@ extension CallContext {
                                            infoAllowed: isDoorCall)
         // A registered endpoint without telephone-event takes INFO rather than tones (what the
         // gateway relayed before the interworking; a 405/415 there ends the attempt, never loops).
-        let callee = Self.legConfiguration(name: leg.request.target.target, profile: leg.request.target.media.dtmf,
-                                           telephoneEvent: calleeEvents, infoAllowed: leg.request.target.kind == .endpoint && !calleeEvents)
+        let callee = Self.legConfiguration(name: calleeTarget.target, profile: calleeTarget.media.dtmf,
+                                           telephoneEvent: calleeEvents, infoAllowed: calleeTarget.kind == .endpoint && !calleeEvents)
         let now = NIODeadline.now()
         var actions: [DTMFInterworking.Action] = []
         guard var machine = dtmf else { return }

@@ -22,6 +22,15 @@ extension CallContext {
         return body(&legs.values[index])
     }
 
+    /// Runs `body` on every leg's state in place (iterating `legs.values` copies each one).
+    func forEachLeg(_ body: (inout LegState) -> Void) {
+        var index = legs.startIndex
+        while index != legs.endIndex {
+            body(&legs.values[index])
+            legs.formIndex(after: &index)
+        }
+    }
+
     /// The machine's answered leg (``CallStateMachine/answeredLeg``), read in place.
     var answeredLegID: CallLegID? {
         machine?.apply { $0.answeredLeg }

@@ -108,7 +108,7 @@ extension CallContext {
         var dialogs: Set<SIPDialog.ID> = []
         if let dialog = callerDialog { dialogs.insert(dialog.id) }
         var acks: [String: (template: SIPMessage, target: SIPTransportTarget)] = [:]
-        for leg in legs.values {
+        forEachLeg { leg in
             if let dialog = leg.dialog { dialogs.insert(dialog.id) }
             if let template = leg.ackTemplate, let target = leg.target { acks[leg.callID] = (template, target) }
         }

@@ -130,8 +130,16 @@ struct CallTimeline: Sendable, Equatable {
         record(.attempt, text, at: time)
     }
 
+    /// The last non-empty `/`-separated component of `path` (`path` itself when it has none),
+    /// found from the end without splitting the whole path (twice per call).
     static func fileName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        let slash = UInt8(ascii: "/"), bytes = path.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
+        guard end > bytes.startIndex else { return path }
+        var start = end
+        while start > bytes.startIndex, bytes[bytes.index(before: start)] != slash { start = bytes.index(before: start) }
+        return start == bytes.startIndex && end == bytes.endIndex ? path : String(path[start..<end])
     }
 
     static func milliseconds(_ interval: TimeInterval) -> Int {

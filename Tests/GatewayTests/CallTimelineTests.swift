@@ -122,4 +122,12 @@ import Testing
         #expect(text.contains("  +0.000s    route  route r (plan.yaml:3)\n"))
         #expect(text.contains("  +0.500s    sdp    caller: offer received\n                   | v=0\n                   | s=-\n"))
     }
+
+    @Test(arguments: [
+        ("/etc/gatehouse/dialplan.yaml", "dialplan.yaml"), ("plan.yaml", "plan.yaml"), ("conf/plans/", "plans"),
+        ("dir//x.yaml", "x.yaml"), ("/", "/"), ("", ""), ("plän/ü.yaml", "ü.yaml"),
+    ])
+    func planFileNameIsTheLastPathComponent(path: String, name: String) {
+        #expect(CallTimeline.fileName(path) == name)
+    }
 }
