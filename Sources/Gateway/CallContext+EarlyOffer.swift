@@ -51,7 +51,8 @@ extension CallContext {
     }
 
     /// The 18x made reliable (RFC 3262 §3: `Require: 100rel`, an `RSeq` chosen at random in
-    /// 1…2^31−1 for the first and one more for each next, the caller's Record-Route and our
+    /// 1…2^30 for the first (§3 allows up to 2^31−1; the rest leaves room for the increments)
+    /// and one more for each next, the caller's Record-Route and our
     /// Contact as for any dialog-creating response), retransmitted at T1, 2·T1, 4·T1… until the
     /// PRACK; after 64·T1 the machine fails the call when it waits for the PRACK's answer.
     func sendReliableProvisional(status: Int, sdp: SessionDescription?) {
