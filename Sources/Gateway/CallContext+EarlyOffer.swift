@@ -15,8 +15,10 @@ struct ReliableProvisionalOut {
     var interval: Duration
     /// Time since the first transmission, for the 64·T1 give-up.
     var elapsed: Duration = .zero
-    /// The running retransmission timer.
+    /// The running retransmission timer (nil once acknowledged).
     var timer: TimerHandle?
+    /// Provisionals waiting for this one's PRACK (RFC 3262 §3: one unacknowledged at a time).
+    var queued: [(status: Int, sdp: SessionDescription?)] = []
 }
 
 @available(macOS 15.0, *)
@@ -32,11 +34,28 @@ extension CallContext {
         return supported || ((try? invite.require)?.contains(OptionTags.reliableProvisional) ?? false)
     }
 
-    /// ``CallAction/sendReliableProvisionalToCaller(status:sdp:)``: the 18x with our offer, made
-    /// reliable (RFC 3262 §3: `Require: 100rel`, an `RSeq` chosen at random in 1…2^31−1 for the
-    /// first, the caller's Record-Route and our Contact as for any dialog-creating response),
-    /// retransmitted at T1, 2·T1, 4·T1… until the PRACK; after 64·T1 the machine fails the call.
-    func sendReliableProvisional(status: Int, sdp: SessionDescription) {
+    /// The caller's INVITE has `Require: 100rel`: every provisional but 100 goes reliably (RFC 3262 §3).
+    var callerRequiresReliable: Bool {
+        (try? invite.require)?.contains(OptionTags.reliableProvisional) ?? false
+    }
+
+    /// A provisional for the caller (``CallAction/sendReliableProvisionalToCaller(status:sdp:)``,
+    /// or any 18x when the caller requires 100rel): sent reliably now, or after the PRACK of the
+    /// one still unacknowledged (RFC 3262 §3: no second reliable provisional before that).
+    func sendReliably(status: Int, sdp: SessionDescription?) {
+        if reliableOut?.timer != nil {
+            reliableOut?.queued.append((status, sdp))
+            return
+        }
+        sendReliableProvisional(status: status, sdp: sdp)
+    }
+
+    /// The 18x made reliable (RFC 3262 §3: `Require: 100rel`, an `RSeq` chosen at random in
+    /// 1…2^30 for the first (§3 allows up to 2^31−1; the rest leaves room for the increments)
+    /// and one more for each next, the caller's Record-Route and our
+    /// Contact as for any dialog-creating response), retransmitted at T1, 2·T1, 4·T1… until the
+    /// PRACK; after 64·T1 the machine fails the call when it waits for the PRACK's answer.
+    func sendReliableProvisional(status: Int, sdp: SessionDescription?) {
         let rseq = reliableOut.map { $0.rseq &+ 1 } ?? UInt32.random(in: 1...(1 << 30))
         var response = invite.makeResponse(status: status, toTag: callerTag)
         for value in invite.headers.values(.recordRoute) { response.headers.append(.recordRoute, bytes: value) }
@@ -44,13 +63,16 @@ extension CallContext {
         response.headers.append(.require, value: OptionTags.reliableProvisional)
         response.headers.append(.rseq, value: String(rseq))
         response.headers.append(.allow, value: CallService.allowed)
-        response.setBody(Array(sdp.text.utf8), contentType: "application/sdp")
-        noteSDP(of: response, "caller: offer sent with reliable \(status)")
+        if let sdp {
+            response.setBody(Array(sdp.text.utf8), contentType: "application/sdp")
+            noteSDP(of: response, "caller: SDP sent with reliable \(status)")
+        }
         if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {
             callerDialog?.update(with: response)
         }
         if let running = reliableOut?.timer { shard.timerWheel.cancel(running) }
-        reliableOut = ReliableProvisionalOut(response: response, rseq: rseq, interval: Self.reliableT1)
+        let queued = reliableOut?.queued ?? []
+        reliableOut = ReliableProvisionalOut(response: response, rseq: rseq, interval: Self.reliableT1, queued: queued)
         transmitReliable()
     }
 
@@ -62,9 +84,11 @@ extension CallContext {
             reliableOut?.timer = nil
             return
         }
-        guard out.elapsed + out.interval <= Self.reliableT1 * 64 else {
-            reliableOut?.timer = shard.timerWheel.schedule(after: out.interval) { [self] in
+        guard case .retransmit = Self.reliableStep(elapsed: out.elapsed, interval: out.interval) else {
+            let remaining = Self.reliableT1 * 64 - out.elapsed
+            reliableOut?.timer = shard.timerWheel.schedule(after: remaining) { [self] in
                 reliableOut?.timer = nil
+                reliableOut?.queued.removeAll()
                 guard reliableOut != nil else { return }
                 logger.info("no PRACK from the caller", metadata: ["callID": "\(callID)"])
                 drive { $0.receiveCallerPrackTimeout(at: Date()) }
@@ -77,6 +101,21 @@ extension CallContext {
             reliableOut?.interval = out.interval * 2
             transmitReliable()
         }
+    }
+
+    /// What follows a transmission of a reliable provisional.
+    enum ReliableStep: Equatable {
+        /// Send it again after this interval.
+        case retransmit(after: Duration)
+        /// No more retransmissions: without a PRACK in this time the call fails.
+        case giveUp(after: Duration)
+    }
+
+    /// RFC 3262 §3: retransmissions at T1, 2·T1, 4·T1… for 64·T1 in all; `elapsed` since the
+    /// first transmission, `interval` the next one.
+    static func reliableStep(elapsed: Duration, interval: Duration) -> ReliableStep {
+        let remaining = reliableT1 * 64 - elapsed
+        return interval < remaining ? .retransmit(after: interval) : .giveUp(after: remaining)
     }
 
     /// The caller's PRACK (RFC 3262 §3, in its early dialog, already matched and CSeq-checked):
@@ -93,10 +132,16 @@ extension CallContext {
         if let timer = out.timer { shard.timerWheel.cancel(timer) }
         reliableOut?.timer = nil
         try? transaction.respond(status: 200)
-        noteSDP(of: prack, "caller: answer received in PRACK")
-        let answer = Self.sdp(of: prack)
-        if answer == nil { logger.info("no answer in the PRACK to our offer", metadata: ["callID": "\(callID)"]) }
-        drive { $0.receiveCallerEarlyAnswer(answer, at: Date()) }
+        if machine?.isAwaitingEarlyAnswer == true {
+            noteSDP(of: prack, "caller: answer received in PRACK")
+            let answer = Self.sdp(of: prack)
+            if answer == nil { logger.info("no answer in the PRACK to our offer", metadata: ["callID": "\(callID)"]) }
+            drive { $0.receiveCallerEarlyAnswer(answer, at: Date()) }
+        }
+        // The next provisional that waited for this PRACK (moot once a final response went out).
+        guard !finished, let next = reliableOut?.queued.first else { return }
+        reliableOut?.queued.removeFirst()
+        sendReliableProvisional(status: next.status, sdp: next.sdp)
     }
 
     /// True when `prack`'s RAck names the reliable provisional `rseq` of `invite` (RFC 3262 §3:

@@ -223,9 +223,11 @@ final class CallContext: @unchecked Sendable {
     func perform(_ action: CallAction) {
         switch action {
         case .sendResponseToCaller(let status, let sdp, let reason):
+            // RFC 3262 §3: a caller requiring 100rel gets every 18x reliably (CallContext+EarlyOffer).
+            if status > 100, status < 200, callerRequiresReliable { return sendReliably(status: status, sdp: sdp) }
             respondToCaller(status: status, sdp: sdp, reason: reason)
         case .sendReliableProvisionalToCaller(let status, let sdp):
-            sendReliableProvisional(status: status, sdp: sdp)
+            sendReliably(status: status, sdp: sdp)
         case .createOutboundLeg(let request):
             createLeg(request)
         case .cancelLeg(let id, let reason):

@@ -24,4 +24,17 @@ import Testing
         let none = try Self.message("PRACK", cseq: 8, extra: [])
         #expect(!CallContext.prackMatches(none, rseq: 4711, invite: invite))
     }
+
+    @Test func retransmissionsDoubleFromT1ForSixtyFourT1() {
+        var (elapsed, interval) = (Duration.zero, CallContext.reliableT1)
+        var retransmissions: [Duration] = []
+        while case .retransmit(let after) = CallContext.reliableStep(elapsed: elapsed, interval: interval) {
+            retransmissions.append(after)
+            elapsed += after
+            interval = after * 2
+        }
+        #expect(retransmissions == [0.5, 1, 2, 4, 8, 16].map { Duration.milliseconds(Int($0 * 1000)) })
+        #expect(CallContext.reliableStep(elapsed: elapsed, interval: interval) == .giveUp(after: .milliseconds(500)),
+                "the call fails 64·T1 = 32 s after the first transmission")
+    }
 }
