@@ -72,6 +72,27 @@ public struct SessionDescription: Sendable, Hashable {
     }
 }
 
+extension SessionDescription {
+    /// What the parser starts from: no `t=` line (one is appended per line read) and a
+    /// placeholder origin it replaces; built without the default `t=0 0` array.
+    init(unparsed: Void) {
+        self.version = 0
+        self.origin = Origin(sessionID: "0", sessionVersion: "0", address: "0.0.0.0")
+        self.sessionName = "-"
+        self.information = nil
+        self.uri = nil
+        self.emails = []
+        self.phones = []
+        self.connection = nil
+        self.bandwidths = []
+        self.timings = []
+        self.timeZones = nil
+        self.key = nil
+        self.attributes = []
+        self.media = []
+    }
+}
+
 /// The `o=` line (RFC 8866 §5.2): `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <addr>`.
 public struct Origin: Sendable, Hashable {
     /// The user's login, or `-`.

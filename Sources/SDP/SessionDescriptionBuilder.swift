@@ -5,13 +5,12 @@ struct SessionDescriptionBuilder {
     private var sawVersion = false
     private var origin: Origin?
     private var sessionName: String?
-    private var session = SessionDescription(origin: Origin(sessionID: "0", sessionVersion: "0", address: "0.0.0.0"))
+    private var session = SessionDescription(unparsed: ())
     private var currentMedia: MediaDescription?
     var attributeCount = 0
 
     init(limits: SDPParser.Limits) {
         self.limits = limits
-        session.timings = []
     }
 
     /// Consumes one line (without its LF), read in place.
@@ -55,15 +54,15 @@ struct SessionDescriptionBuilder {
         }
     }
 
-    func finish() throws(SDPParseError) -> SessionDescription {
+    consuming func finish() throws(SDPParseError) -> SessionDescription {
         guard sawVersion else { throw SDPParseError(line: 0, .empty) }
         guard let origin else { throw SDPParseError(line: 0, .missing("o")) }
         guard let sessionName else { throw SDPParseError(line: 0, .missing("s")) }
-        var result = session
-        result.origin = origin
-        result.sessionName = sessionName
-        if let currentMedia { result.media.append(currentMedia) }
-        return result
+        // The builder is consumed: its description is completed in place, not copied.
+        session.origin = origin
+        session.sessionName = sessionName
+        if let media = currentMedia.take() { session.media.append(media) }
+        return session
     }
 
     // MARK: Session level (RFC 8866 §5.1–§5.13)

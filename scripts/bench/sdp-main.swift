@@ -1,5 +1,7 @@
 // The body of scripts/bench-sdp: times the SDP module on one realistic offer.
-import Foundation
+// Glibc only: with Foundation imported into this one-module build, `String.contains(" ")` in the
+// SDP sources would resolve to Foundation's substring search, which the real module never uses.
+import Glibc
 let offer = """
 v=0\r
 o=- 1585437385 1902208624 IN IP4 192.168.1.50\r
