@@ -16,3 +16,8 @@
 // schedules `startTimer` on the transaction's event loop (replacing a running timer of the same
 // name), and on `terminate` removes the entry and cancels its timers. A timer firing after the
 // state moved on is harmless: the machine ignores it.
+//
+// What the stack must still keep depends on the state (`retention`, TransactionRetention.swift):
+// a transaction lingering in Completed, Confirmed or Accepted (up to 64·T1) keeps the final
+// response's bytes (server Completed), the ACK's bytes (client INVITE Completed), the TU's handler
+// (client INVITE Accepted) or nothing but its key — never the parsed request.
