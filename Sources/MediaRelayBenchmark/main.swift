@@ -122,6 +122,9 @@ var line = String(
     scenario.rawValue, calls, wall, sent, received, sent > 0 ? 100 * Double(sent - received) / Double(sent) : 0,
     cpu, 100 * cpu / wall, perCall, sent > 0 ? cpu / Double(sent) * 1e6 : 0, percentile(0.5), percentile(0.99))
 line += " coalescing=\(coalescing)us"
+// A thread that fell behind (the machine gave it less than it needs) reads ever larger batches
+// per wake-up: its CPU per packet then drops while latency grows, so the row is not comparable.
+if percentile(0.5) > 20 { line += " STARVED(p50>20ms: CPU figures not comparable)" }
 // Wake-ups (voluntary switches) and preemptions per packet: what coalescing cuts, and how
 // busy the machine was (CPU time alone is noisy on a shared machine).
 line += String(format: " wakeups/packet=%.3f preemptions/packet=%.3f",
