@@ -141,7 +141,7 @@ func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil,
         try run(rounds)
         best = min(best, Double(threadCPUNanoseconds() - start) / 1000 / Double(rounds * set.count))
     }
-    if sink == 42 { print("") }
+    withExtendedLifetime(sink) {}
     return best
 }
 
