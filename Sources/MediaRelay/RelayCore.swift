@@ -54,6 +54,8 @@ final class RelayCore {
 
     /// DTMF state of both legs (RelayCore+DTMF.swift).
     let dtmf = RelayDTMF()
+    /// Each leg's sockets and their slots on `loop` (parked or closed by `loop.unregister`).
+    var endpoints = CoreEndpoints()
 
     convenience init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind,
                      events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
