@@ -6,8 +6,11 @@
 /// by a finished call is reused as late as possible (stale packets from its old peer fade out).
 /// A released leg's sockets are parked, still bound and in their media loop's epoll set (which
 /// discards what arrives on them), and a new leg takes the one parked longest (LRU) once it has
-/// rested ``quarantine``, or at once when ``parkingLimit`` endpoints are parked: no `socket`,
-/// `bind`, `epoll_ctl` or `close` per call. A parked port counts as available.
+/// rested ``quarantine``, or at once when three quarters of ``parkingLimit`` endpoints are
+/// parked: no `socket`, `bind`, `epoll_ctl` or `close` per call. The gap between that mark and
+/// the limit (beyond which the oldest are closed) absorbs calls in flight, so a busy pool does
+/// not bind a new port for one call and close an old one for the next. A parked port counts as
+/// available.
 /// A value type: the engine keeps it behind a lock.
 public struct MediaPortPool: Hashable, Sendable {
     /// The even RTP ports this pool may hand out.
@@ -141,12 +144,13 @@ extension MediaPortPool {
     }
 
     /// The endpoint of `loop` parked longest with this rtcp-mux shape, when it has rested
-    /// ``quarantine`` by `now`, when ``parkingLimit`` endpoints are parked, or when `force` (no
-    /// port can be bound); nil otherwise.
+    /// ``quarantine`` by `now`, when three quarters of ``parkingLimit`` endpoints are parked, or
+    /// when `force` (no port can be bound); nil otherwise.
     mutating func takeParked(loop: Int, rtcpMux: Bool, now: UInt64, force: Bool = false) -> PooledEndpoint? {
         let index = Self.queueIndex(loop: loop, rtcpMux: rtcpMux)
         guard index < parked.count, let oldest = parked[index].first else { return nil }
-        guard force || parkedCount >= parkingLimit || now &- oldest.parkedAt >= quarantine else { return nil }
+        let highWater = parkingLimit - parkingLimit / 4
+        guard force || parkedCount >= highWater || now &- oldest.parkedAt >= quarantine else { return nil }
         parkedCount -= 1
         return parked[index].popFirst()
     }

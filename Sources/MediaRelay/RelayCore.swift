@@ -196,7 +196,8 @@ final class RelayCore {
             legs[index].socket = -1
             legs[index].rtcpSocket = -1
         }
-        pipelines = [nil, nil]
+        pipelines[0] = nil
+        pipelines[1] = nil
         events.finish()
     }
 

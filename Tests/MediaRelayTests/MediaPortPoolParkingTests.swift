@@ -40,6 +40,17 @@ import Testing
         #expect(pool.takeParked(loop: 0, rtcpMux: false, now: 103) == endpoints[1], "at the limit: reused unrested")
     }
 
+    @Test func aBusyPoolReusesBeforeItIsFull() throws {
+        // Limit 8: from 6 parked on, the oldest is handed out unrested, so calls in flight (the
+        // parked count dipping a little) do not bind new ports that the limit then closes.
+        var pool = try pool(limit: 8, quarantine: 1_000_000)
+        let endpoints = try (0..<6).map { try endpoint(&pool, at: UInt64(100 + $0)) }
+        for endpoint in endpoints.prefix(5) { #expect(pool.park(endpoint, loop: 0) == nil) }
+        #expect(pool.takeParked(loop: 0, rtcpMux: false, now: 200) == nil, "5 of 8: bind a new port")
+        #expect(pool.park(endpoints[5], loop: 0) == nil)
+        #expect(pool.takeParked(loop: 0, rtcpMux: false, now: 200) == endpoints[0], "6 of 8: reuse the oldest")
+    }
+
     @Test func shapesAndLoopsAreKeptApart() throws {
         var pool = try pool(limit: 8, quarantine: 0)
         let muxed = try endpoint(&pool, at: 1, muxed: true)
