@@ -49,6 +49,13 @@ public final class MediaEngine: Sendable {
         /// in `scripts/bench-media`, up to ≈ 15% less CPU per transcoded call, a delay well
         /// inside any receiver's jitter buffer.
         public var wakeupCoalescing: TimeAmount
+        /// Most released legs whose sockets are kept bound for reuse (``MediaPortPool``): nil
+        /// picks ``defaultSocketPoolLimit()``; 0 closes every released socket at once.
+        public var socketPoolLimit: Int?
+        /// How long a released leg's sockets rest before a new leg prefers them to binding a
+        /// new port (late packets of the old call die meanwhile); under the pool limit a new
+        /// port is bound instead, at the limit the longest-parked sockets are reused regardless.
+        public var portQuarantine: TimeAmount
 
         /// The default ``wakeupCoalescing``.
         public static let defaultWakeupCoalescing: TimeAmount = .milliseconds(1)
@@ -60,7 +67,8 @@ public final class MediaEngine: Sendable {
             timeoutCheckInterval: TimeAmount = .milliseconds(100),
             probationPackets: Int = 3, probationWindow: TimeAmount = .seconds(2), vectorReadCount: Int = 16,
             codecs: CodecRegistry = .standard, ioThreads: Int = 1, rtcpReportInterval: TimeAmount = .seconds(5),
-            srtpBackend: SRTPBackend? = nil, wakeupCoalescing: TimeAmount = Configuration.defaultWakeupCoalescing
+            srtpBackend: SRTPBackend? = nil, wakeupCoalescing: TimeAmount = Configuration.defaultWakeupCoalescing,
+            socketPoolLimit: Int? = nil, portQuarantine: TimeAmount = .seconds(2)
         ) {
             self.bindHost = bindHost
             self.portRange = portRange
@@ -75,6 +83,17 @@ public final class MediaEngine: Sendable {
             self.rtcpReportInterval = rtcpReportInterval
             self.srtpBackend = srtpBackend
             self.wakeupCoalescing = wakeupCoalescing
+            self.socketPoolLimit = socketPoolLimit
+            self.portQuarantine = portQuarantine
+        }
+
+        /// 2048 legs (4096 descriptors with RTCP), or an eighth of the process's descriptor
+        /// limit (`RLIMIT_NOFILE`) in legs when that is lower, so parked sockets never starve
+        /// signalling or new ports of descriptors.
+        public static func defaultSocketPoolLimit() -> Int {
+            var limit = rlimit()
+            guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int.max) else { return 2048 }
+            return min(2048, Int(limit.rlim_cur / 8))
         }
     }
 
@@ -92,13 +111,17 @@ public final class MediaEngine: Sendable {
     public init(group: any EventLoopGroup, configuration: Configuration) throws(MediaRelayError) {
         self.group = group
         self.configuration = configuration
-        self.pool = NIOLockedValueBox(try MediaPortPool(range: configuration.portRange))
+        var ports = try MediaPortPool(range: configuration.portRange)
+        ports.parkingLimit = max(0, configuration.socketPoolLimit ?? Configuration.defaultSocketPoolLimit())
+        ports.quarantine = UInt64(max(0, configuration.portQuarantine.nanoseconds))
+        let pool = NIOLockedValueBox(ports)
+        self.pool = pool
         var loops: [MediaIOLoop] = []
         for index in 0..<max(1, configuration.ioThreads) {
             let loop = try MediaIOLoop(
                 name: "gh-media-\(index)", tickInterval: configuration.tickInterval,
                 timeoutCheckInterval: configuration.timeoutCheckInterval, batch: configuration.vectorReadCount,
-                coalescing: configuration.wakeupCoalescing)
+                coalescing: configuration.wakeupCoalescing, ports: pool, index: index)
             loop.start()
             loops.append(loop)
         }
@@ -125,8 +148,11 @@ public final class MediaEngine: Sendable {
     /// The media threads' kernel thread ids (for CPU accounting in benchmarks and metrics).
     public var threadIDs: [Int32] { loops.map(\.threadID) }
 
-    /// Free RTP ports (pairs) left in the pool.
+    /// Free RTP ports (pairs) left in the pool, parked ones included.
     public var availablePorts: Int { pool.withLockedValue { $0.availableCount } }
+
+    /// Released legs whose sockets are parked for reuse now.
+    public var parkedEndpoints: Int { pool.withLockedValue { $0.parkedCount } }
 
     /// The sessions of one call, one per SDP stream in `kinds` order (audio first, then video,
     /// as `MediaAllocation` orders its ports), all on the same media thread. Either every
@@ -170,115 +196,116 @@ public final class MediaEngine: Sendable {
         makeSession(rtcpMux: rtcpMux, kind: kind, on: nextLoop()).whenComplete(completion)
     }
 
-    /// Binds the sockets here (the pool has its own lock), then one operation on the media loop
+    /// Takes the sockets here (the pool has its own lock), then one operation on the media loop
     /// creates the core, attaches and registers both legs: one hop per session.
     private func makeSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) -> EventLoopFuture<MediaSession> {
         let prepared: PreparedSession
-        do { prepared = try prepareSession(rtcpMux: rtcpMux) } catch { return loop.makeFailedFuture(error) }
-        let (ports, bound, stream, sink) = (prepared.ports, prepared.bound, prepared.stream, prepared.sink)
+        do { prepared = try prepareSession(rtcpMux: rtcpMux, on: loop) } catch { return loop.makeFailedFuture(error) }
+        let (endpoints, stream, sink) = (prepared.endpoints, prepared.stream, prepared.sink)
         let settings = configuration
         return loop.submit { () -> NIOLoopBoundBox<RelayCore>? in
             let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop)
-            guard Self.register(core, bound, on: loop) else { return nil }
+            guard Self.register(core, endpoints, on: loop) else { return nil }
             return NIOLoopBoundBox(core, eventLoop: loop)
-        }.flatMapErrorThrowing { error in
-            // The loop never ran the operation (stopped): the sockets are still ours.
-            for bound in bound {
-                Glibc.close(bound.rtp)
-                if let rtcp = bound.rtcp { Glibc.close(rtcp) }
-            }
-            self.release(ports: ports)
-            throw error
         }.flatMapThrowing { core in
-            guard let core else {
-                self.release(ports: ports)
-                throw MediaRelayError.ioLoopFailed
-            }
-            return MediaSession(engine: self, loop: loop, core: core, ports: ports, rtcpMux: rtcpMux, kind: kind, events: stream, sink: sink)
+            // A failed registration closed the sockets and gave the ports back.
+            guard let core else { throw MediaRelayError.ioLoopFailed }
+            return MediaSession(engine: self, loop: loop, core: core, ports: endpoints.map(\.port), rtcpMux: rtcpMux,
+                                kind: kind, events: stream, sink: sink)
         }
     }
 
     /// ``allocateSession(rtcpMux:kind:)`` on the caller's thread without waiting for the media
-    /// loop: binds the sockets here (the pool has its own lock) and queues their registration on
-    /// the session's media loop, ahead of every later operation on the session (the loop runs
-    /// its tasks in order). Throws `MediaRelayError.portsExhausted` (no port pair) or
-    /// `.engineStopped`. Should the loop fail to register a socket (epoll out of memory), the
-    /// session's sockets are closed there and it stays silent until released.
+    /// loop: takes parked sockets or binds new ones here (the pool has its own lock) and queues
+    /// their registration on the session's media loop, ahead of every later operation on the
+    /// session (the loop runs its tasks in order). Throws `MediaRelayError.portsExhausted` (no
+    /// port pair) or `.engineStopped`. Should the loop fail to register a socket (epoll out of
+    /// memory), the session's sockets are closed there and it stays silent until released.
     public func allocateSessionNow(rtcpMux: Bool = false, kind: MediaStreamKind = .audio) throws -> MediaSession {
         let loop = nextLoop()
-        let prepared = try prepareSession(rtcpMux: rtcpMux)
-        let (bound, sink) = (prepared.bound, prepared.sink)
+        let prepared = try prepareSession(rtcpMux: rtcpMux, on: loop)
+        let (endpoints, sink) = (prepared.endpoints, prepared.sink)
         let core = NIOLoopBoundBox.makeBoxSendingValue(
             RelayCore(settings: configuration, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop), eventLoop: loop)
-        loop.execute { _ = Self.register(core.value, bound, on: loop) }
-        return MediaSession(engine: self, loop: loop, core: core, ports: prepared.ports, rtcpMux: rtcpMux,
+        loop.execute { _ = Self.register(core.value, endpoints, on: loop) }
+        return MediaSession(engine: self, loop: loop, core: core, ports: endpoints.map(\.port), rtcpMux: rtcpMux,
                             kind: kind, events: prepared.stream, sink: sink)
     }
 
-    /// What a new session needs before its media loop takes it: both legs' sockets, bound on
-    /// the caller's thread, and the session's event stream.
+    /// What a new session needs before its media loop takes it: both legs' sockets (parked
+    /// ones of that loop, or bound on the caller's thread) and the session's event stream.
     private struct PreparedSession {
-        let ports: [Int]
-        let bound: [SendableEndpoint]
+        let endpoints: [PooledEndpoint]
         let stream: AsyncStream<MediaEvent>
         let sink: MediaEventSink
     }
 
-    /// Binds one endpoint per leg (the pool has its own lock) and makes the event stream; on
-    /// failure every socket bound so far is closed and its port released. Throws
-    /// `MediaRelayError.engineStopped` or `.portsExhausted`.
-    private func prepareSession(rtcpMux: Bool) throws(MediaRelayError) -> PreparedSession {
+    /// Takes one endpoint per leg (the pool has its own lock) and makes the event stream; on
+    /// failure what was taken goes back (bound sockets closed here, parked ones handed back to
+    /// their loop). Throws `MediaRelayError.engineStopped` or `.portsExhausted`.
+    private func prepareSession(rtcpMux: Bool, on loop: MediaIOLoop) throws(MediaRelayError) -> PreparedSession {
         guard !isShutDown else { throw .engineStopped }
-        var endpoints: [(port: Int, rtp: Int32, rtcp: Int32?)] = []
+        var endpoints: [PooledEndpoint] = []
+        endpoints.reserveCapacity(MediaLeg.allCases.count)
         do {
-            for _ in MediaLeg.allCases { endpoints.append(try bindEndpoint(rtcpMux: rtcpMux)) }
+            for _ in MediaLeg.allCases { endpoints.append(try takeEndpoint(rtcpMux: rtcpMux, loop: loop)) }
         } catch {
-            for endpoint in endpoints { Self.close(endpoint) }
-            release(ports: endpoints.map(\.port))
+            giveBack(endpoints, to: loop)
             throw error
         }
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
-        return PreparedSession(ports: endpoints.map(\.port), bound: endpoints.map { SendableEndpoint(rtp: $0.rtp, rtcp: $0.rtcp) },
-                               stream: stream, sink: MediaEventSink(continuation))
+        return PreparedSession(endpoints: endpoints, stream: stream, sink: MediaEventSink(continuation))
     }
 
-    /// Attaches both legs' sockets to `core` and adds them to the loop's epoll set (loop
-    /// thread). False when a socket cannot be registered: every socket is closed then.
-    private static func register(_ core: RelayCore, _ bound: [SendableEndpoint], on loop: MediaIOLoop) -> Bool {
-        loop.add(core: core)
-        var registered: Set<Int32> = []
-        for (leg, endpoint) in zip(MediaLeg.allCases, bound) {
-            core.attach(leg: leg, socket: endpoint.rtp, rtcpSocket: endpoint.rtcp)
-            for (fd, isRTCP) in [(endpoint.rtp, false), (endpoint.rtcp ?? -1, true)] where fd >= 0 {
-                guard loop.register(fd: fd, core: core, leg: leg, isRTCPPort: isRTCP) else {
-                    // closeAll closes what is registered; the rest is closed here.
-                    core.closeAll()
-                    for other in bound.flatMap({ endpoint -> [Int32] in [endpoint.rtp, endpoint.rtcp ?? -1] })
-                    where other >= 0 && !registered.contains(other) {
-                        Glibc.close(other)
-                    }
-                    return false
-                }
-                registered.insert(fd)
+    /// A leg's sockets: the ones parked longest on `loop` when they have rested (or the pool is
+    /// full), else newly bound ones, else (no port can be bound) parked ones regardless of rest.
+    private func takeEndpoint(rtcpMux: Bool, loop: MediaIOLoop) throws(MediaRelayError) -> PooledEndpoint {
+        let now = NIODeadline.now().uptimeNanoseconds
+        if let parked = pool.withLockedValue({ $0.takeParked(loop: loop.index, rtcpMux: rtcpMux, now: now) }) {
+            return parked
+        }
+        do {
+            return try bindEndpoint(rtcpMux: rtcpMux)
+        } catch .portsExhausted {
+            if let parked = pool.withLockedValue({ $0.takeParked(loop: loop.index, rtcpMux: rtcpMux, now: now, force: true) }) {
+                return parked
             }
+            throw .portsExhausted
+        }
+    }
+
+    /// Returns endpoints no session took: bound ones are closed here, parked ones are parked
+    /// again on their loop (their sockets belong to its epoll set).
+    private func giveBack(_ endpoints: [PooledEndpoint], to loop: MediaIOLoop) {
+        let (fresh, parked) = (endpoints.filter { !$0.isRegistered }, endpoints.filter(\.isRegistered))
+        for endpoint in fresh {
+            Glibc.close(endpoint.rtp)
+            if endpoint.rtcp >= 0 { Glibc.close(endpoint.rtcp) }
+        }
+        release(ports: fresh.map(\.port))
+        if !parked.isEmpty { loop.execute { parked.forEach(loop.retire) } }
+    }
+
+    /// Attaches both legs' sockets to `core` on its loop (loop thread): new ones join the epoll
+    /// set, parked ones are drained and re-pointed. False when one cannot be used: the session's
+    /// sockets are then closed or parked again, and the ports of closed ones given back.
+    private static func register(_ core: RelayCore, _ endpoints: [PooledEndpoint], on loop: MediaIOLoop) -> Bool {
+        loop.add(core: core)
+        for (leg, endpoint) in zip(MediaLeg.allCases, endpoints) {
+            guard let attached = loop.attach(endpoint, core: core, leg: leg) else {
+                // The legs after this one were never attached; closeAll retires those before.
+                for rest in endpoints.dropFirst(leg.rawValue + 1) { loop.retire(rest) }
+                core.closeAll()
+                return false
+            }
+            core.endpoints[leg] = attached
+            core.attach(leg: leg, socket: attached.rtp, rtcpSocket: attached.isMuxed ? nil : attached.rtcp)
         }
         return true
     }
 
-    /// A bound leg's descriptors, handed to the media loop once.
-    private struct SendableEndpoint: Sendable {
-        let rtp: Int32
-        let rtcp: Int32?
-    }
-
-    /// Closes the sockets of an endpoint the media loop never took.
-    private static func close(_ endpoint: (port: Int, rtp: Int32, rtcp: Int32?)) {
-        Glibc.close(endpoint.rtp)
-        if let rtcp = endpoint.rtcp { Glibc.close(rtcp) }
-    }
-
     /// Binds RTP (and RTCP) sockets for one leg, trying pool ports until one pair binds.
-    private func bindEndpoint(rtcpMux: Bool) throws(MediaRelayError) -> (Int, Int32, Int32?) {
+    private func bindEndpoint(rtcpMux: Bool) throws(MediaRelayError) -> PooledEndpoint {
         let attempts = pool.withLockedValue { $0.rtpPorts.count }
         for _ in 0..<attempts {
             guard let port = try? pool.withLockedValue({ try $0.allocate() }) else { throw .portsExhausted }
@@ -289,11 +316,12 @@ public final class MediaEngine: Sendable {
                 throw .invalidBindAddress
             }
             if let rtp = MediaIOLoop.bindSocket(rtpAddress) {
-                if rtcpMux { return (port, rtp, nil) }
-                if let rtcp = MediaIOLoop.bindSocket(rtcpAddress) { return (port, rtp, rtcp) }
+                if rtcpMux { return PooledEndpoint(port: port, rtp: rtp, rtcp: -1) }
+                if let rtcp = MediaIOLoop.bindSocket(rtcpAddress) { return PooledEndpoint(port: port, rtp: rtp, rtcp: rtcp) }
                 Glibc.close(rtp)
             }
-            // Taken by another process: give it back; the round-robin cursor moves past it.
+            // Taken by another process (or no descriptor left): give it back; the round-robin
+            // cursor moves past it.
             pool.withLockedValue { $0.release(port) }
         }
         throw .portsExhausted

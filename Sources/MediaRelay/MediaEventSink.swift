@@ -26,6 +26,16 @@ final class MediaEventSink: Sendable {
         continuation.finish()
     }
 
+    /// Drops the handler (the session is being released) on the calling thread: later events
+    /// go to the stream, which finishes at the release.
+    func dropHandler() {
+        let dropped = handler.withLock { handler in
+            defer { handler = nil }
+            return handler
+        }
+        _ = dropped  // released here, outside the lock
+    }
+
     /// Sends later events to `handler` instead of the stream (any thread).
     func setHandler(_ handler: @escaping @Sendable (MediaEvent) -> Void) {
         self.handler.withLock { $0 = handler }

@@ -48,8 +48,11 @@ extension MediaIOLoop {
     struct Registration {
         var fd: Int32
         /// Kept alive by `cores` for as long as it is registered (`unregister(core:)` drops
-        /// both); unowned so reading a datagram costs no reference counting.
-        unowned(unsafe) var core: RelayCore
+        /// both); unmanaged so reading a datagram costs no reference counting. Nil while the
+        /// socket is parked (MediaIOLoop+Parking): what arrives is discarded. (Not
+        /// `unowned(unsafe) var core: RelayCore?`: Swift 6.3 miscompiles that field inside an
+        /// `Optional<Registration>`, a nil core then reads as a nil registration.)
+        var core: Unmanaged<RelayCore>?
         var leg: MediaLeg
         var isRTCPPort: Bool
     }
@@ -62,8 +65,9 @@ extension MediaIOLoop {
         return fd >= 0 ? fd : nil
     }
 
-    /// Adds `fd` to the epoll set, delivering its datagrams to `core` (loop thread).
-    func register(fd: Int32, core: RelayCore, leg: MediaLeg, isRTCPPort: Bool) -> Bool {
+    /// Adds `fd` to the epoll set, delivering its datagrams to `core` (loop thread); its slot,
+    /// or nil when epoll refused it.
+    func register(fd: Int32, core: RelayCore, leg: MediaLeg, isRTCPPort: Bool) -> Int? {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -73,23 +77,18 @@ extension MediaIOLoop {
         }
         guard cmedia_epoll_add(epollFD, fd, UInt64(slot)) == 0 else {
             freeSlots.append(slot)
-            return false
+            return nil
         }
-        registrations[slot] = Registration(fd: fd, core: core, leg: leg, isRTCPPort: isRTCPPort)
-        slotsByCore[ObjectIdentifier(core), default: []].append(slot)
-        return true
+        registrations[slot] = Registration(fd: fd, core: .passUnretained(core), leg: leg, isRTCPPort: isRTCPPort)
+        return slot
     }
 
-    /// Removes and closes every socket of `core` and forgets the core (loop thread).
+    /// Parks (or closes) every endpoint of `core` and forgets the core (loop thread).
     func unregister(core: RelayCore) {
-        for slot in slotsByCore.removeValue(forKey: ObjectIdentifier(core)) ?? []
-        where slot < registrations.count && registrations[slot].map({ $0.core === core }) == true {
-            if let fd = registrations[slot]?.fd {
-                _ = cmedia_epoll_remove(epollFD, fd)
-                Glibc.close(fd)
-            }
-            registrations[slot] = nil
-            freeSlots.append(slot)
+        let endpoints = core.endpoints
+        core.endpoints = CoreEndpoints()
+        for leg in MediaLeg.allCases {
+            if let endpoint = endpoints[leg] { retire(endpoint) }
         }
         cores[ObjectIdentifier(core)] = nil
     }
@@ -103,6 +102,11 @@ extension MediaIOLoop {
     /// Reads one batch from the socket in `slot` and hands each datagram to its core.
     func readable(slot: Int, now: UInt64) {
         guard slot < registrations.count, let registration = registrations[slot] else { return }
+        guard let core = registration.core else {
+            // A parked socket: whatever its old peer still sends is dropped here.
+            _ = cmedia_drain(registration.fd)
+            return
+        }
         let io = self.io
         let count = cmedia_recv_batch(
             registration.fd, io.receive.assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize, UInt32(io.batch),
@@ -113,8 +117,9 @@ extension MediaIOLoop {
             guard length > 0, let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
             scratch.clear()
             scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
-            registration.core.receive(
-                from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
+            core._withUnsafeGuaranteedRef {
+                $0.receive(from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
+            }
         }
     }
 
@@ -172,15 +177,18 @@ extension MediaIOLoop {
         }
     }
 
-    /// On exit: closes every socket still open.
+    /// On exit: closes every socket still open, parked ones included, and gives their ports back.
     func closeEverything() {
+        // Nothing parks here any more: sessions closing from now on close their sockets.
+        let parked = ports?.withLockedValue { $0.closeParking(loop: index) } ?? []
         // Each session closes its own sockets and finishes its event stream.
         for core in Array(cores.values) { core.closeAll() }
         for registration in registrations.compactMap({ $0 }) {
             Glibc.close(registration.fd)
         }
         registrations.removeAll()
-        slotsByCore.removeAll()
+        freeSlots.removeAll()
         cores.removeAll()
+        if !parked.isEmpty { ports?.withLockedValue { pool in parked.forEach { pool.release($0.port) } } }
     }
 }

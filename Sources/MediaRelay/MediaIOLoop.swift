@@ -62,17 +62,20 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     // Loop-thread-only state (the socket table, the cores, the I/O slabs): MediaIOLoop+Sockets.
     var registrations: [Registration?] = []
     var freeSlots: [Int] = []
-    /// The slots each core's sockets hold, so a release touches only those (not every socket).
-    var slotsByCore: [ObjectIdentifier: [Int]] = [:]
     var cores: [ObjectIdentifier: RelayCore] = [:]
     var nextTick: UInt64 = 0
     var nextTimeoutCheck: UInt64 = 0
     let io: IOSlabs
     /// Reused for every received datagram: cleared, filled, processed in place, never shared.
     var scratch: ByteBuffer
+    /// The engine's ports and parked sockets (MediaIOLoop+Parking); nil: released sockets are
+    /// closed and no port is accounted (a loop made by a test).
+    let ports: NIOLockedValueBox<MediaPortPool>?
+    /// This loop's index in its engine (its parking queues).
+    let index: Int
 
     init(name: String, tickInterval: TimeAmount, timeoutCheckInterval: TimeAmount, batch: Int,
-         coalescing: TimeAmount = .zero) throws(MediaRelayError) {
+         coalescing: TimeAmount = .zero, ports: NIOLockedValueBox<MediaPortPool>? = nil, index: Int = 0) throws(MediaRelayError) {
         let epollFD = cmedia_epoll_create()
         let wakeFD = cmedia_eventfd()
         guard epollFD >= 0, wakeFD >= 0, cmedia_epoll_add(epollFD, wakeFD, Self.wakeToken) == 0 else {
@@ -87,6 +90,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         self.timeoutCheckInterval = UInt64(max(1, timeoutCheckInterval.nanoseconds))
         self.coalescing = UInt64(max(0, coalescing.nanoseconds))
         self.io = IOSlabs(batch: batch)
+        self.ports = ports
+        self.index = index
         self.scratch = ByteBufferAllocator().buffer(capacity: IOSlabs.slotSize)
     }
 

@@ -26,20 +26,23 @@ extension MediaSession {
         }
     }
 
-    /// ``release()`` without waiting: the sockets close and the ports go back to the pool on the
-    /// media loop; `counters` (if any) gets both legs' counters read just before, there.
-    /// Idempotent: a second call (or one after ``release()``) does nothing.
+    /// ``release()`` without waiting: the sockets are parked for reuse (or closed) and the
+    /// ports go back to the pool on the media loop; `counters` (if any) gets both legs'
+    /// counters read just before, there. The ``onEvents(_:)`` handler is dropped here, on the
+    /// caller's thread (what it holds is freed where it was made, not on the media thread), so
+    /// no event reaches it after this call. Idempotent: a second call (or one after
+    /// ``release()``) does nothing.
     public func releaseNow(counters: (@Sendable (_ a: LegCounters, _ b: LegCounters) -> Void)? = nil) {
         let first = state.withLockedValue { state -> Bool in
             defer { state.released = true }
             return !state.released
         }
         guard first else { return }
-        let (core, engine, ports) = (self.core, self.engine, self.ports)
+        sink.dropHandler()
+        let core = self.core
         eventLoop.execute {
             if let counters { counters(core.value.counters(leg: .a), core.value.counters(leg: .b)) }
             core.value.closeAll()
-            engine.release(ports: ports)
         }
     }
 

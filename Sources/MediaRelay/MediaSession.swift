@@ -108,25 +108,26 @@ public final class MediaSession: Sendable {
             return !state.released
         }
         guard first else { return nil }
+        sink.dropHandler()
         let core = self.core
-        let counters = try? await eventLoop.submit { () -> (a: LegCounters, b: LegCounters) in
+        // closeAll parks or closes the sockets and gives the ports of closed ones back.
+        return try? await eventLoop.submit { () -> (a: LegCounters, b: LegCounters) in
             let counters = (a: core.value.counters(leg: .a), b: core.value.counters(leg: .b))
             core.value.closeAll()
             return counters
         }.get()
-        engine.release(ports: ports)
-        return counters
     }
 
-    /// Closes the sockets and gives the ports back. Idempotent.
+    /// Gives the sockets back (parked for reuse by a later session, or closed) with their
+    /// ports; no event is delivered to an ``onEvents(_:)`` handler after this call. Idempotent.
     public func release() async {
         let first = state.withLockedValue { state -> Bool in
             defer { state.released = true }
             return !state.released
         }
         guard first else { return }
+        sink.dropHandler()
         let core = self.core
         try? await eventLoop.submit { core.value.closeAll() }.get()
-        engine.release(ports: ports)
     }
 }

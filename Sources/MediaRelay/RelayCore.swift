@@ -70,6 +70,8 @@ final class RelayCore {
 
     /// DTMF state of both legs (RelayCore+DTMF.swift).
     let dtmf = RelayDTMF()
+    /// Each leg's sockets and their slots on `loop` (parked or closed by `loop.unregister`).
+    var endpoints = CoreEndpoints()
 
     convenience init(settings: MediaEngine.Configuration, rtcpMux: Bool, kind: MediaStreamKind,
                      events: AsyncStream<MediaEvent>.Continuation, loop: MediaIOLoop) {
@@ -216,7 +218,8 @@ final class RelayCore {
             legs[index].socket = -1
             legs[index].rtcpSocket = -1
         }
-        pipelines = [nil, nil]
+        pipelines[0] = nil
+        pipelines[1] = nil
         events.finish()
     }
 

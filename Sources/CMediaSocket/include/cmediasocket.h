@@ -24,6 +24,10 @@ int cmedia_send_batch(int fd, const uint8_t *slab, size_t slot, unsigned count,
 /// A non-blocking, close-on-exec UDP socket bound to `address`; -errno on failure.
 int cmedia_bind_udp(const struct sockaddr *address, socklen_t length, int receiveBuffer);
 
+/// Reads and discards every datagram waiting on `fd` (non-blocking; a parked or reused media
+/// socket must not deliver its previous call's packets). Returns the number discarded, or -errno.
+int cmedia_drain(int fd);
+
 /// The local port a socket is bound to, or -errno.
 int cmedia_local_port(int fd);
 
