@@ -290,12 +290,7 @@ extension CallService {
     static func make(group: any EventLoopGroup, configuration: GatewayConfiguration, dialPlans: DialPlanStore,
                      store: any BindingStore, registrar: RegistrarService, sink: (any CallRecordSink)? = nil,
                      hooks: Hooks = Hooks(), logger: Logger) throws -> CallService {
-        let timeout = configuration.mediaTimeout.components
-        let coalescing = configuration.mediaWakeupCoalescing.components
-        let engine = try MediaEngine(group: group, configuration: .init(
-            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts,
-            mediaTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000),
-            wakeupCoalescing: .nanoseconds(coalescing.seconds * 1_000_000_000 + coalescing.attoseconds / 1_000_000_000)))
+        let engine = try MediaEngine(group: group, configuration: mediaEngineConfiguration(configuration))
         let sessions = MediaEngineSessions(engine: engine, address: configuration.mediaAddress, logger: logger)
         let recordLogger = logger
         let sink = sink ?? LoggingCallRecordSink { record in
@@ -305,5 +300,17 @@ extension CallService {
                            mediaEvents: { sessions.follow(callID: $0, $1) }, sink: sink, hooks: hooks,
                            resolver: RFC3263Resolver(lookup: CachingDNSLookup(SystemDNSLookup())),
                            limits: configuration.callLimits, logger: logger)
+    }
+
+    /// The media engine's settings from the service configuration's `media:` section.
+    static func mediaEngineConfiguration(_ configuration: GatewayConfiguration) -> MediaEngine.Configuration {
+        func amount(_ duration: Duration) -> TimeAmount {
+            let parts = duration.components
+            return .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+        }
+        return .init(
+            bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts,
+            mediaTimeout: amount(configuration.mediaTimeout), wakeupCoalescing: amount(configuration.mediaWakeupCoalescing),
+            socketPoolLimit: configuration.mediaSocketPool, portQuarantine: amount(configuration.mediaPortQuarantine))
     }
 }

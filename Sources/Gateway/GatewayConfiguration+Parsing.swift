@@ -49,7 +49,7 @@ extension GatewayConfiguration {
             }
         }
         if let media = top["media"], let map = reader.mapping(media, what: "media") {
-            reader.rejectUnknownKeys(map, known: ["address", "ports", "timeout", "wakeup_coalescing"])
+            reader.rejectUnknownKeys(map, known: ["address", "ports", "timeout", "wakeup_coalescing", "socket_pool", "port_quarantine"])
             if let value = map["address"] { config.mediaAddress = reader.string(value, in: map, key: "address") ?? config.mediaAddress }
             if let value = map["ports"], let range = reader.portRange(value) { config.mediaPorts = range }
             if let value = map["timeout"],
@@ -61,6 +61,16 @@ extension GatewayConfiguration {
                     reader.duration(value, key: "wakeup_coalescing", range: .zero...Duration.milliseconds(10)) {
                     config.mediaWakeupCoalescing = window
                 }
+            }
+            if let value = map["socket_pool"] {
+                if value.scalar?.string == "off" { config.mediaSocketPool = 0 } else if let limit =
+                    reader.integer(value, in: map, key: "socket_pool", range: 0...65536) {
+                    config.mediaSocketPool = limit
+                }
+            }
+            if let value = map["port_quarantine"],
+               let rest = reader.duration(value, key: "port_quarantine", range: .zero...Duration.seconds(60)) {
+                config.mediaPortQuarantine = rest
             }
         }
         if let value = top["data_directory"] { config.dataDirectory = reader.string(value, in: top, key: "data_directory") ?? config.dataDirectory }

@@ -26,6 +26,14 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// The media thread's wake-up coalescing (`media: { wakeup_coalescing: 1ms }`, `0ms` or
     /// `off` disables it): `MediaEngine.Configuration.wakeupCoalescing`.
     public var mediaWakeupCoalescing: Duration = .milliseconds(1)
+    /// Released media sockets kept bound for reuse by later calls (`media: { socket_pool: 2048 }`,
+    /// `off` or `0` closes every released socket; absent: 2048 legs or an eighth of the descriptor
+    /// limit, whichever is lower): `MediaEngine.Configuration.socketPoolLimit`.
+    public var mediaSocketPool: Int?
+    /// How long a released media socket rests before a new call takes it while the pool is under
+    /// three quarters full (`media: { port_quarantine: 2s }`): late packets of the old call die
+    /// there. `MediaEngine.Configuration.portQuarantine`.
+    public var mediaPortQuarantine: Duration = .seconds(2)
     public var dataDirectory: String
     public var adminAddress: String
     public var adminPort: Int

@@ -44,6 +44,28 @@ import Testing
         ])
     }
 
+    @Test func mediaSocketPoolAndPortQuarantineReachTheEngineAndAreValidated() throws {
+        let defaults = CallService.mediaEngineConfiguration(
+            try GatewayConfiguration.parse(GatewayConfiguration.embeddedDefaultYAML, file: "<embedded>"))
+        #expect(defaults.socketPoolLimit == nil)
+        #expect(defaults.portQuarantine == .seconds(2))
+        #expect(defaults.wakeupCoalescing == .milliseconds(1))
+        let listen = "listen: [{ transport: udp, address: 127.0.0.1, port: 5060 }]\n"
+        let set = CallService.mediaEngineConfiguration(
+            try GatewayConfiguration.parse(listen + "media: { socket_pool: 300, port_quarantine: 500ms, timeout: 45s }", file: "gw.yaml"))
+        #expect(set.socketPoolLimit == 300)
+        #expect(set.portQuarantine == .milliseconds(500))
+        #expect(set.mediaTimeout == .seconds(45))
+        #expect(try GatewayConfiguration.parse(listen + "media: { socket_pool: off }", file: "gw.yaml").mediaSocketPool == 0)
+        #expect(try GatewayConfiguration.parse(listen + "media: { socket_pool: 0 }", file: "gw.yaml").mediaSocketPool == 0)
+        #expect(configurationErrorLines(listen + "media:\n  socket_pool: -1") == [
+            "gw.yaml:3:16: error: 'socket_pool' must be a whole number from 0 to 65536, not '-1' (fix: write a number in that range)",
+        ])
+        #expect(configurationErrorLines(listen + "media:\n  port_quarantine: 2m") == [
+            "gw.yaml:3:20: error: 'port_quarantine' must be from 0s to 1m, not 2m (fix: write a duration in that range)",
+        ])
+    }
+
     @Test func syntaxErrorsNameTheirPosition() {
         #expect(throws: ConfigurationErrors.self) {
             _ = try GatewayConfiguration.parse("listen: [\n  - x", file: "bad.yaml")
