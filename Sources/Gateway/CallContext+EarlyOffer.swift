@@ -64,7 +64,7 @@ extension CallContext {
         response.headers.append(.rseq, value: String(rseq))
         response.headers.append(.allow, value: CallService.allowed)
         if let sdp {
-            response.setBody(Array(sdp.text.utf8), contentType: "application/sdp")
+            response.setBody(sdp.bytes, contentType: "application/sdp")
             noteSDP(of: response, "caller: SDP sent with reliable \(status)")
         }
         if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {

@@ -54,7 +54,7 @@ extension CallContext {
         var response = request.makeResponse(status: 200)
         response.headers.append(.contact, value: contactHeader)
         for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
-        response.setBody(Array(sdp.text.utf8), contentType: "application/sdp")
+        response.setBody(sdp.bytes, contentType: "application/sdp")
         try? transaction.respond(response)
     }
 
@@ -115,7 +115,7 @@ extension CallContext {
         }
         let method: SIPMethod = pendingOffers[side.other]?.transaction.request.method == .update && peerAllowsUpdate(side)
             ? .update : .invite
-        guard let made = makeRequest(toward: side, method, contact: true, body: Array(offer.text.utf8),
+        guard let made = makeRequest(toward: side, method, contact: true, body: offer.bytes,
                                      contentType: "application/sdp", headers: [(.allow, CallService.allowed)])
         else { return unsendable() }
         let (request, route) = (made.message, made.route)

@@ -81,7 +81,7 @@ extension CallContext {
             response.headers.append(.contact, value: contactHeader)
             for (name, value) in sessionRefreshed(by: request, side: side, leg: leg) { response.headers.append(name, value: value) }
             if request.method == .invite, let current = machine?.currentDescription(for: side) {
-                response.setBody(Array(current.text.utf8), contentType: "application/sdp")
+                response.setBody(current.bytes, contentType: "application/sdp")
             }
             try? transaction.respond(response)
             return

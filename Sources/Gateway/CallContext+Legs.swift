@@ -65,12 +65,12 @@ extension CallContext {
             }
         }
         var message = SIPMessage(request: SIPRequestLine(method: .invite, uri: requestURI), headers: headers)
-        message.setBody(Array(request.offer.text.utf8), contentType: "application/sdp")
+        message.setBody(request.offer.bytes, contentType: "application/sdp")
         legs[request.id] = LegState(request: request, callID: legCallID, invite: message)
         legByCallID[legCallID] = request.id
         shard.calls[legCallID] = self
         service.trace?.associate(legCallID, with: callID)
-        noteSDP(of: message, "\(legName(request.id)): offer sent to \(request.contact ?? requestURI)")
+        noteSDP(of: message, .legOffer(legLabel(request.id), to: request.contact ?? requestURI))
         guard admitLeg(request, trunk: trunk) else { return }
 
         if let contact = request.contact {
@@ -222,7 +222,7 @@ extension CallContext {
                 }
             }
             guard acknowledgeReliable(id, response) else { return }
-            noteSDP(of: response, "\(legName(id)): answer received with \(status)")
+            noteSDP(of: response, .legAnswer(legLabel(id), status: status))
             let sdp = Self.sdp(of: response)
             dtmfEarlyLeg = id
             drive { $0.receiveProvisional(status, sdp: sdp, from: id, at: now) }
@@ -244,7 +244,7 @@ extension CallContext {
             if status < 300 {
                 if retransmitted { return ackLeg(id, response: response) }
                 startLegSessionTimer(id, response)
-                noteSDP(of: response, "\(legName(id)): answer received with \(status)")
+                noteSDP(of: response, .legAnswer(legLabel(id), status: status))
                 let sdp = Self.sdp(of: response)
                 drive { $0.receiveFinal(status, sdp: sdp, reason: nil, from: id, at: now) }
             } else {

@@ -197,7 +197,7 @@ extension CallContext {
         sessionTimers[key]?.waitingForOffer = false
         guard var dialogRoute = route(key) else { return }
         let method: SIPMethod = running.peerAllowsUpdate ? .update : .invite
-        let body = machine?.currentDescription(for: role).map { Array($0.text.utf8) } ?? []
+        let body = machine?.currentDescription(for: role).map(\.bytes) ?? []
         let outgoing = dialogRoute.dialog.makeRequest(
             method, contact: dialogRoute.contact,
             headers: [(.supported, OptionTags.timer), (.sessionExpires, "\(running.timer.interval);refresher=uac")],

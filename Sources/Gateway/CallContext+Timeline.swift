@@ -1,74 +1,77 @@
-import AdminAPI
 import B2BUA
 import Foundation
 import SIPCore
 
-/// Writing the call's ``CallTimeline`` (one-line calls at the places where things happen) and
-/// handing it to the admin API.
+/// Writing the call's ``CallTimeline`` (one-line calls at the places where things happen, compact
+/// values: the text is made when the admin API asks) and handing it to the admin API.
 @available(macOS 15.0, *)
 extension CallContext {
-    /// The B2BUA's leg records as the timeline compares them.
-    var legSnapshots: [CallTimeline.LegSnapshot] {
+    /// The B2BUA's leg records as they are (the array is shared, not copied: the machine copies
+    /// it only when an event changes a record while the caller holds this one).
+    var legRecords: [CallRecord.LegRecord] {
         // Read in place (``CallContext/withMachine(_:)``): `legRecords` on a copy would copy the machine.
-        withMachine { machine in
-            machine.legRecords.map {
-                CallTimeline.LegSnapshot(target: $0.target, contact: $0.contact, attempt: $0.attempt, outcome: $0.outcome,
-                                         status: $0.status, started: $0.started, ended: $0.ended)
-            }
-        } ?? []
+        withMachine { $0.legRecords } ?? []
     }
 
-    /// After the machine took an event: new attempts, failovers and ended legs.
-    func noteLegChanges(since before: [CallTimeline.LegSnapshot]) {
-        timeline.recordLegChanges(before: before, after: legSnapshots, decision: decision, at: Date())
+    /// After the machine took an event: new attempts, failovers and ended legs. Nothing to
+    /// compare when the records are the same array (no event changed them).
+    func noteLegChanges(since before: [CallRecord.LegRecord]) {
+        let after = legRecords
+        let same = before.withUnsafeBufferPointer { old in
+            after.withUnsafeBufferPointer { new in old.baseAddress == new.baseAddress && old.count == new.count }
+        }
+        if same { return }
+        timeline.recordLegChanges(before: before, after: after, decision: decision, at: Date())
     }
 
     /// An SDP as the gateway sent or received it (`what`: `caller: offer received`), when the
     /// message carries one.
     func noteSDP(of message: SIPMessage, _ what: String) {
-        guard !message.body.isEmpty else { return }
-        let type = message.headers[.contentType]?.lowercased() ?? "application/sdp"
-        guard type.hasPrefix("application/sdp") else { return }
-        timeline.record(.sdp, what + "\n" + Self.lineFeeds(message.body))
+        noteSDP(of: message, .text(what))
     }
 
-    /// The body as text with CRLF line ends turned into LF, on the bytes (Foundation's
-    /// `replacingOccurrences` cost ~1% of a call's CPU).
-    static func lineFeeds(_ body: some Collection<UInt8>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(body.count)
-        var pendingCR = false
-        for byte in body {
-            if pendingCR, byte != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\r")) }
-            pendingCR = byte == UInt8(ascii: "\r")
-            if !pendingCR { bytes.append(byte) }
+    /// An SDP as the gateway sent or received it, when the message carries one: its bytes are
+    /// kept, the text is made when the admin API asks.
+    func noteSDP(of message: SIPMessage, _ note: CallTimeline.SDPNote) {
+        let body = message.body
+        guard !body.isEmpty, Self.isSDP(message.headers.firstValue(.contentType)) else { return }
+        timeline.write(.sdp(note, body))
+    }
+
+    /// The Content-Type names SDP (a missing one counts as SDP): `application/sdp` at the start,
+    /// in any case. ASCII is compared on the bytes; anything else goes through the text.
+    static func isSDP(_ value: ArraySlice<UInt8>?) -> Bool {
+        guard let value else { return true }
+        let prefix = "application/sdp".utf8
+        if value.count >= prefix.count {
+            var index = value.startIndex
+            var ascii = true
+            var equal = true
+            for expected in prefix {
+                let byte = value[index]
+                if byte >= 0x80 { ascii = false; break }
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                if lower != expected { equal = false }
+                index += 1
+            }
+            // A non-ASCII byte right after the prefix may join its last character (a combining mark).
+            if ascii, index == value.endIndex || value[index] < 0x80 { return equal }
+        } else if value.allSatisfy({ $0 < 0x80 }) {
+            return false
         }
-        if pendingCR { bytes.append(UInt8(ascii: "\r")) }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: value, as: UTF8.self).lowercased().hasPrefix("application/sdp")
     }
 
-    /// `leg2 carrier (Call-ID …)`: how the timeline names an outbound leg.
-    func legName(_ id: CallLegID) -> String {
-        withLeg(id) { "\(id) \($0.request.target.target) (Call-ID \($0.callID))" } ?? id.description
+    /// How the timeline names an outbound leg: `leg2 carrier (Call-ID …)`.
+    func legLabel(_ id: CallLegID) -> CallTimeline.LegLabel {
+        withLeg(id) { CallTimeline.LegLabel(id: id, target: $0.request.target.target, callID: $0.callID) }
+            ?? CallTimeline.LegLabel(id: id)
     }
 
     /// The call ended for the caller: status, cause, who ended it, the legs and the duration.
     func noteEnd(_ record: CallRecord) {
-        let seconds = CallTimeline.milliseconds(record.ended.timeIntervalSince(record.started))
-        timeline.record(.end, "status \(record.status), Q.850 cause \(record.q850Cause), ended by \(record.endedBy.rawValue)"
-            + ", legs \(record.summary.isEmpty ? "none" : record.summary), \(seconds) ms", at: record.ended)
-    }
-
-    /// The timeline as the admin API shows it; a last event says how many were not kept.
-    var adminTimeline: [AdminCall.Event] {
-        var events = timeline.events.map {
-            AdminCall.Event(time: $0.time, kind: $0.kind.rawValue, detail: $0.detail,
-                            offsetMilliseconds: CallTimeline.milliseconds($0.time.timeIntervalSince(startedAt)))
-        }
-        if timeline.dropped > 0 {
-            events.append(.init(time: events.last?.time ?? startedAt, kind: "dropped",
-                                detail: "\(timeline.dropped) later events not kept (limit \(CallTimeline.maxEvents))"))
-        }
-        return events
+        let milliseconds = CallTimeline.milliseconds(record.ended.timeIntervalSince(record.started))
+        timeline.write(.end(.init(status: record.status, cause: record.q850Cause, endedBy: record.endedBy.rawValue,
+                                  legs: record.legs, milliseconds: milliseconds)), at: record.ended)
     }
 }

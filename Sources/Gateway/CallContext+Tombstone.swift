@@ -126,18 +126,21 @@ extension CallContext {
             shard.timerWheel.schedule(in: CallService.linger) { [self] in
                 shard.calls[callID] = nil
                 for legCallID in legByCallID.keys { shard.calls[legCallID] = nil }
-                service.remember(adminCall)
+                service.remember(summary)
             }
             return
         }
         let tombstone = tombstone()
+        // One hash of each Call-ID per table (index, then remove at it).
         for id in callIDs {
-            if shard.calls[id] === self { shard.calls[id] = nil }
+            if let index = shard.calls.index(forKey: id), shard.calls.values[index] === self { shard.calls.remove(at: index) }
             shard.ended[id] = tombstone
         }
-        service.remember(adminCall)
+        service.remember(summary)
         shard.timerWheel.schedule(in: CallService.linger) {
-            for id in callIDs where shard.ended[id] === tombstone { shard.ended[id] = nil }
+            for id in callIDs {
+                if let index = shard.ended.index(forKey: id), shard.ended.values[index] === tombstone { shard.ended.remove(at: index) }
+            }
         }
     }
 }

@@ -122,7 +122,7 @@ final class CallContext: @unchecked Sendable {
         self.contactAddress = addresses[transport] ?? addresses[.udp] ?? addresses.values.first ?? "127.0.0.1:5060"
         self.contactAddresses = addresses
         timeline.recordRouting(decision, at: startedAt)
-        noteSDP(of: invite, "caller (Call-ID \(callID)): offer received")
+        noteSDP(of: invite, .callerOffer(callID: callID))
     }
 
     var logger: Logger { service.logger }
@@ -214,7 +214,7 @@ final class CallContext: @unchecked Sendable {
     /// Feeds one event to the machine and performs what it returns.
     func drive(_ event: (inout CallStateMachine) -> [CallAction]) {
         guard machine != nil else { return }
-        let before = legSnapshots
+        let before = legRecords
         guard let actions = withMachine(event) else { return }
         noteLegChanges(since: before)
         for action in actions { perform(action) }
@@ -324,8 +324,8 @@ final class CallContext: @unchecked Sendable {
             response.headers.append(.warning, value: CallService.warning(399, refusal))
         }
         if let reason { response.headers.append(.reason, value: reason.description) }
-        if let sdp { response.setBody(Array(sdp.text.utf8), contentType: "application/sdp") }
-        noteSDP(of: response, "caller: answer sent with \(status)")
+        if let sdp { response.setBody(sdp.bytes, contentType: "application/sdp") }
+        noteSDP(of: response, .callerAnswer(status: status))
         if (200..<300).contains(status) { addCallerSessionTimer(to: &response) }
         if (101..<300).contains(status) {
             if callerDialog == nil { callerDialog = try? SIPDialog(uas: invite, response: response) } else {

@@ -26,7 +26,7 @@ extension CallService: CallDirectory, CallDrainer {
     static let recentCallsKept = 200
 
     /// Keeps an ended call (with its timeline) among the recent ones.
-    func remember(_ call: AdminCall) {
+    func remember(_ call: CallSummary) {
         recentCalls.withLock { $0.add(call) }
     }
 
@@ -84,6 +84,11 @@ extension CallContext {
 
     /// The call as the admin API shows it; the timeline only when asked for.
     func admin(timeline withTimeline: Bool) -> AdminCall {
+        summary.admin(timeline: withTimeline)
+    }
+
+    /// The call in values, for the admin API (``CallSummary``).
+    var summary: CallSummary {
         let state: String
         if finished || machine?.isEnded == true {
             state = "ended"
@@ -92,11 +97,8 @@ extension CallContext {
         } else {
             state = machine == nil ? "setup" : "routing"
         }
-        let from = (try? invite.from)?.sipURI?.decodedUser ?? decision.caller
-        let to = (try? invite.requestURI)?.sipURI?.decodedUser ?? ""
-        let legCallIDs = legs.values.map(\.callID).sorted()
-        return AdminCall(id: callID, from: from, to: to, state: state, startedAt: startedAt, legs: [callID] + legCallIDs,
-                         timeline: withTimeline ? adminTimeline : [])
+        return CallSummary(id: callID, invite: invite, caller: decision.caller, state: state, startedAt: startedAt,
+                           legCallIDs: legs.values.map(\.callID), timeline: timeline)
     }
 
     /// Shutdown: an answered call is hung up on both legs, a ringing one is cancelled toward

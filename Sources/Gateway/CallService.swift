@@ -45,6 +45,8 @@ public final class CallService: Sendable {
     let resolver: RFC3263Resolver
     /// A per-process token in leg Call-IDs, so a foreign gateway's `gh…` Call-ID never matches.
     let token = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 36)
+    /// `-token-` as it appears in our leg Call-IDs (``owner(of:)``).
+    let tokenMarker: String
     /// The stack, set once by the composition root before the listeners are bound.
     let stackBox = Mutex<SIPStack?>(nil)
     /// Our Contact host:port per transport, set when the listeners are bound (read once per call).
@@ -81,6 +83,7 @@ public final class CallService: Sendable {
         self.resolver = resolver
         self.logger = logger
         shards = Array(group.makeIterator()).enumerated().map { CallShard(index: $0.offset, eventLoop: $0.element) }
+        tokenMarker = "-\(token)-"
     }
 
     /// Gives the service its stack (once, before the listeners are bound).
@@ -140,11 +143,18 @@ public final class CallService: Sendable {
             ack: { [self] inbound in
                 // The ACK of our 2xx (or of a re-INVITE's 200): the stack stopped retransmitting.
                 guard let callID = inbound.message.callID, let shard = owner(of: callID) else { return }
-                shard.run {
-                    guard let call = shard.calls[callID], call.callID == callID else { return }
-                    call.receiveCallerAck(inbound.message)
+                // Inline on the shard's loop (where the stack delivers it): no closure allocated.
+                guard shard.eventLoop.inEventLoop else {
+                    return shard.eventLoop.execute { Self.receiveAck(inbound.message, callID: callID, on: shard) }
                 }
+                Self.receiveAck(inbound.message, callID: callID, on: shard)
             })
+    }
+
+    /// The caller's ACK for our 2xx, on the call's loop.
+    static func receiveAck(_ ack: SIPMessage, callID: String, on shard: CallShard) {
+        guard let call = shard.calls[callID], call.callID == callID else { return }
+        call.receiveCallerAck(ack)
     }
 
     /// The shard that owns `callID`: the one named in a leg Call-ID of ours, else the loop
@@ -153,7 +163,7 @@ public final class CallService: Sendable {
         let prefix = "gh"
         if callID.hasPrefix(prefix), let dash = callID.firstIndex(of: "-"),
            let index = Int(callID[callID.index(callID.startIndex, offsetBy: prefix.count)..<dash]),
-           shards.indices.contains(index), callID.dropFirst(prefix.count).contains("-\(token)-") {
+           shards.indices.contains(index), callID.dropFirst(prefix.count).contains(tokenMarker) {
             return shards[index]
         }
         return shards.first { $0.eventLoop.inEventLoop }
@@ -181,22 +191,31 @@ public final class CallService: Sendable {
             try? transaction.respond(status: 400, reason: "Missing Call-ID")
             return
         }
-        shard.run { [self] in
-            if let call = shard.calls[callID] {
-                if request.toTag != nil {
-                    call.receiveInDialog(transaction)
-                } else {
-                    // A new INVITE reusing a live call's Call-ID without a To tag (RFC 3261 §8.2.2.2
-                    // merged request, or a loop); any other method outside a dialog: 481.
-                    try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
-                }
-            } else if let ended = shard.ended[callID], ended.receive(transaction) {
-                // Answered by the ended call's tombstone; a new INVITE reusing its Call-ID goes on.
-            } else if request.toTag != nil || request.method != .invite {
-                try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
+        // Inline on the shard's loop (where the stack delivers it): no closure allocated.
+        guard shard.eventLoop.inEventLoop else {
+            return shard.eventLoop.execute { [self] in receive(transaction, callID: callID, on: shard) }
+        }
+        receive(transaction, callID: callID, on: shard)
+    }
+
+    /// A request for `callID` on its shard's loop: to the live call, the ended call's tombstone,
+    /// or a new call.
+    func receive(_ transaction: SIPServerTransaction, callID: String, on shard: CallShard) {
+        let request = transaction.request
+        if let call = shard.calls[callID] {
+            if request.toTag != nil {
+                call.receiveInDialog(transaction)
             } else {
-                startCall(transaction, callID: callID, shard: shard)
+                // A new INVITE reusing a live call's Call-ID without a To tag (RFC 3261 §8.2.2.2
+                // merged request, or a loop); any other method outside a dialog: 481.
+                try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
             }
+        } else if let ended = shard.ended[callID], ended.receive(transaction) {
+            // Answered by the ended call's tombstone; a new INVITE reusing its Call-ID goes on.
+        } else if request.toTag != nil || request.method != .invite {
+            try? transaction.respond(status: 481, toTag: SIPMessage.makeTag())
+        } else {
+            startCall(transaction, callID: callID, shard: shard)
         }
     }
 

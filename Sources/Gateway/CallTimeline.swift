@@ -1,3 +1,4 @@
+import B2BUA
 import DialPlan
 import Foundation
 
@@ -11,7 +12,11 @@ import Foundation
 /// final disposition that made the decision. Leg outcomes come from the B2BUA's leg records
 /// (``LegSnapshot``), compared before and after each event the call machine takes, so an attempt
 /// that fails at once (an endpoint `offline`) still shows up.
-struct CallTimeline: Sendable, Equatable {
+///
+/// Nobody reads a timeline unless the admin API asks (a few calls a day against thousands a
+/// second), so the call writes compact values (``Entry``: the leg record, the SDP's bytes, an
+/// attempt number) and ``events`` formats the text when asked (CallTimeline+Text.swift).
+struct CallTimeline: Sendable {
     /// The kinds of event, as the admin API names them.
     enum Kind: String, Sendable, Equatable {
         /// The dial plan's decision: route, caller, attempts.
@@ -38,7 +43,7 @@ struct CallTimeline: Sendable, Equatable {
     }
 
     /// What the timeline needs of one B2BUA leg record.
-    struct LegSnapshot: Sendable, Equatable {
+    struct LegSnapshot: Sendable, Equatable, LegSnapshotValues {
         var target: String
         var contact: String?
         var attempt: Int
@@ -48,86 +53,117 @@ struct CallTimeline: Sendable, Equatable {
         var ended: Date?
     }
 
+    /// An event as written: the values its text is made of (CallTimeline+Text.swift).
+    enum Entry: Sendable {
+        /// Text written as it is (DTMF, rare paths).
+        case text(Kind, String)
+        /// The routing decision (``decision``).
+        case route
+        /// Attempt `index` of ``decision`` starts.
+        case attempt(Int)
+        /// Attempt `previous` failed with these leg outcomes; `next` starts.
+        case failover(previous: Int, next: Int, outcomes: [String])
+        /// A leg ended.
+        case leg(LegSnapshot)
+        /// An SDP body, with what it was.
+        case sdp(SDPNote, ArraySlice<UInt8>)
+        /// The call ended.
+        case end(CallEnd)
+    }
+
+    /// What an SDP event says before the body.
+    enum SDPNote: Sendable {
+        /// `caller (Call-ID …): offer received`.
+        case callerOffer(callID: String)
+        /// `caller: answer sent with 200`.
+        case callerAnswer(status: Int)
+        /// `leg2 carrier (Call-ID …): offer sent to sip:…`.
+        case legOffer(LegLabel, to: String)
+        /// `leg2 carrier (Call-ID …): answer received with 200`.
+        case legAnswer(LegLabel, status: Int)
+        /// Any other text.
+        case text(String)
+    }
+
+    /// How the timeline names an outbound leg: `leg2 carrier (Call-ID …)`, or `leg2` alone when
+    /// the call has no such leg.
+    struct LegLabel: Sendable {
+        var id: CallLegID
+        var target: String?
+        var callID: String?
+    }
+
+    /// The end of the call: status, cause, who ended it, the legs and the duration.
+    struct CallEnd: Sendable {
+        var status: Int
+        var cause: UInt16
+        var endedBy: String
+        var legs: [CallRecord.LegRecord]
+        var milliseconds: Int
+    }
+
     /// Events kept per call.
     static let maxEvents = 64
     /// Bytes kept of one event's detail (an SDP is well under it; a longer one is cut).
     static let maxDetailBytes = 4096
 
-    private(set) var events: [Event] = []
+    /// The events written, with their times, in order.
+    private(set) var entries: [(time: Date, entry: Entry)] = []
     /// Events not kept because the timeline was full.
     private(set) var dropped = 0
-    /// The attempts already announced (an attempt event written).
-    private var announced: Set<Int> = []
+    /// The attempts already announced (an attempt event written), in order.
+    private var announced: [Int] = []
+    /// The routing decision the route, attempt and failover events name.
+    private(set) var decision: RoutingDecision?
 
     /// Appends an event, or counts it when the timeline is full.
-    mutating func record(_ kind: Kind, _ detail: String, at time: Date = Date()) {
-        guard events.count < Self.maxEvents else {
+    mutating func write(_ entry: Entry, at time: Date = Date()) {
+        guard entries.count < Self.maxEvents else {
             dropped += 1
             return
         }
-        var text = detail
-        if text.utf8.count > Self.maxDetailBytes {
-            text = String(decoding: text.utf8.prefix(Self.maxDetailBytes), as: UTF8.self) + " …(cut)"
-        }
-        events.append(Event(time: time, kind: kind, detail: text))
+        entries.append((time, entry))
+    }
+
+    /// Appends an event with this text, or counts it when the timeline is full.
+    mutating func record(_ kind: Kind, _ detail: String, at time: Date = Date()) {
+        write(.text(kind, detail), at: time)
     }
 
     /// The dial plan's decision: the route with its plan line (or why none matched), the
     /// caller, the policy checks that failed and the attempts planned.
     mutating func recordRouting(_ decision: RoutingDecision, at time: Date) {
-        let file = Self.fileName(decision.file)
-        var text: String
-        if let route = decision.route {
-            text = "route \(route.name) (\(file):\(route.line))"
-        } else {
-            text = "no route matched"
-        }
-        text += ": \(decision.caller)\(decision.callerClass.map { " (class \($0))" } ?? "") → \(decision.calledNumber)"
-        text += ", \(decision.attempts.count) attempt\(decision.attempts.count == 1 ? "" : "s")"
-        for check in decision.policyChecks where !check.passed {
-            text += "; policy \(check.check) failed\(check.line.map { " (\(file):\($0))" } ?? "")"
-        }
-        let final = decision.final
-        text += "; if all fail: \(final.kind.rawValue) \(final.status) \"\(final.reason)\""
-        if let line = final.line { text += " (\(file):\(line))" }
-        record(.route, text, at: time)
+        self.decision = decision
+        write(.route, at: time)
     }
 
     /// Compares the leg records before and after an event: writes the start of each new attempt
     /// (with the failover from the previous one) and each leg that ended.
-    mutating func recordLegChanges(before: [LegSnapshot], after: [LegSnapshot], decision: RoutingDecision, at time: Date) {
-        for (index, leg) in after.enumerated() {
-            let previous = index < before.count ? before[index] : nil
-            if previous == nil, !announced.contains(leg.attempt) {
-                announceAttempt(leg.attempt, legs: after, decision: decision, at: time)
+    mutating func recordLegChanges<Leg: LegSnapshotValues>(before: [Leg], after: [Leg], decision: RoutingDecision,
+                                                           at time: Date) {
+        for index in after.indices {
+            let previous = index < before.count ? before[index].outcome : nil
+            let attempt = after[index].attempt
+            if previous == nil, !announced.contains(attempt) {
+                announceAttempt(attempt, legs: after, decision: decision, at: time)
             }
-            guard leg.outcome != "pending", previous?.outcome != leg.outcome else { continue }
-            var text = "\(leg.target)\(leg.contact.map { " <\($0)>" } ?? "") (attempt \(leg.attempt + 1)): \(leg.outcome)"
-            if let status = leg.status, String(status) != leg.outcome { text += " (\(status))" }
-            text += " after \(Self.milliseconds((leg.ended ?? time).timeIntervalSince(leg.started))) ms"
-            record(.leg, text, at: time)
+            let outcome = after[index].outcome
+            guard outcome != "pending", previous != outcome else { continue }
+            write(.leg(LegSnapshot(after[index])), at: time)
         }
     }
 
-    /// An attempt starts: which plan line, which legs, how long it rings, when it moves on;
-    /// preceded by the failover event from the attempt before it.
-    private mutating func announceAttempt(_ index: Int, legs: [LegSnapshot], decision: RoutingDecision, at time: Date) {
-        let file = Self.fileName(decision.file)
+    /// An attempt starts; preceded by the failover event from the attempt before it.
+    private mutating func announceAttempt<Leg: LegSnapshotValues>(_ index: Int, legs: [Leg], decision: RoutingDecision,
+                                                                  at time: Date) {
+        if self.decision == nil { self.decision = decision }
         if let previous = announced.max() {
             let outcomes = legs.filter { $0.attempt == previous }.map(\.outcome)
-            let from = decision.attempts.indices.contains(previous) ? " (\(file):\(decision.attempts[previous].line))" : ""
-            record(.failover, "attempt \(previous + 1)\(from) failed (\(outcomes.joined(separator: ", "))) → attempt \(index + 1)",
-                   at: time)
+            write(.failover(previous: previous, next: index, outcomes: outcomes), at: time)
         }
-        announced.insert(index)
+        announced.append(index)
         guard decision.attempts.indices.contains(index) else { return }
-        let attempt = decision.attempts[index]
-        let targets = attempt.legs.map { "\($0.kind.rawValue) \($0.target) (\($0.number))" }.joined(separator: ", ")
-        var text = "attempt \(index + 1) of \(decision.attempts.count) (\(file):\(attempt.line)): \(attempt.strategy.rawValue) \(targets)"
-        text += ", ring \(attempt.timeoutMilliseconds / 1000) s"
-        if !attempt.nextOn.isEmpty { text += ", next on \(attempt.nextOn.map(\.description).joined(separator: ", "))" }
-        if let rewriting = attempt.rewriting { text += ", number \(rewriting)" }
-        record(.attempt, text, at: time)
+        write(.attempt(index), at: time)
     }
 
     /// The last non-empty `/`-separated component of `path` (`path` itself when it has none),
