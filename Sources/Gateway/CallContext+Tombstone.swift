@@ -10,8 +10,9 @@ import SIPTransport
 /// answers the new requests a finished call can still get and ACKs a retransmitted 2xx of an
 /// answered leg (RFC 3261 §13.2.2.4). Confined to its shard's loop, like the context.
 final class EndedCall: @unchecked Sendable {
-    /// The dialogs the call had (caller's and each leg's), for in-dialog requests.
-    let dialogs: Set<SIPDialog.ID>
+    /// The dialogs the call had (caller's and each leg's), for in-dialog requests (a few: a
+    /// list, nothing hashed when the call ends).
+    let dialogs: [SIPDialog.ID]
     /// Per answered leg's Call-ID: the ACK template (from the leg's dialog) and where it goes.
     let acks: [String: (template: SIPMessage, target: SIPTransportTarget)]
     /// The caller's INVITE as RFC 3261 §8.2.2.2 compares requests (nil: unknown, every INVITE
@@ -43,7 +44,7 @@ final class EndedCall: @unchecked Sendable {
         case newCall
     }
 
-    init(dialogs: Set<SIPDialog.ID>, acks: [String: (template: SIPMessage, target: SIPTransportTarget)],
+    init(dialogs: [SIPDialog.ID], acks: [String: (template: SIPMessage, target: SIPTransportTarget)],
          original: OriginalInvite? = nil) {
         self.dialogs = dialogs
         self.acks = acks
@@ -105,11 +106,11 @@ extension CallContext {
 
     /// The call's tombstone: its dialogs and answered legs' ACKs.
     func tombstone() -> EndedCall {
-        var dialogs: Set<SIPDialog.ID> = []
-        if let dialog = callerDialog { dialogs.insert(dialog.id) }
+        var dialogs: [SIPDialog.ID] = []
+        if let dialog = callerDialog { dialogs.append(dialog.id) }
         var acks: [String: (template: SIPMessage, target: SIPTransportTarget)] = [:]
         forEachLeg { leg in
-            if let dialog = leg.dialog { dialogs.insert(dialog.id) }
+            if let dialog = leg.dialog { dialogs.append(dialog.id) }
             if let template = leg.ackTemplate, let target = leg.target { acks[leg.callID] = (template, target) }
         }
         return EndedCall(dialogs: dialogs, acks: acks, original: .init(invite))

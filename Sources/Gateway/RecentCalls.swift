@@ -89,18 +89,30 @@ struct RecentCalls: Sendable {
 }
 
 /// A call as the admin API will show it, in values: the caller's INVITE (From and Request-URI
-/// are read when asked), the state, the legs' Call-IDs and the compact timeline.
-struct CallSummary: Sendable {
+/// are read when asked), the state, the legs' Call-IDs and the compact timeline. A class: the
+/// ring moves a pointer, not the values.
+final class CallSummary: Sendable {
     /// The caller leg's Call-ID.
-    var id: String
-    var invite: SIPMessage
+    let id: String
+    let invite: SIPMessage
     /// The caller as the dial plan named it (when the From has no user).
-    var caller: String
-    var state: String
-    var startedAt: Date
+    let caller: String
+    let state: String
+    let startedAt: Date
     /// The outbound legs' Call-IDs, in no order.
-    var legCallIDs: [String]
-    var timeline: CallTimeline
+    let legCallIDs: [String]
+    let timeline: CallTimeline
+
+    init(id: String, invite: SIPMessage, caller: String, state: String, startedAt: Date, legCallIDs: [String],
+         timeline: CallTimeline) {
+        self.id = id
+        self.invite = invite
+        self.caller = caller
+        self.state = state
+        self.startedAt = startedAt
+        self.legCallIDs = legCallIDs
+        self.timeline = timeline
+    }
 
     /// The call as the admin API shows it; the timeline only when asked for.
     func admin(timeline withTimeline: Bool) -> AdminCall {
