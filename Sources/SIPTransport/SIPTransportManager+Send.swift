@@ -118,9 +118,9 @@ extension SIPTransportManager {
             for entry in state.listeners where entry.listener.transport == .udp
                 && (destinationIsLoopback || !Self.isLoopback(entry.listener.localAddress))
             {
-                if let listener, entry.listener == listener { return entry.channel }
+                if let listener, entry.listener == listener { return entry.channelForCurrentLoop }
                 if familyMatch == nil, (entry.listener.localAddress.protocol == .inet6) == wantIPv6 {
-                    familyMatch = entry.channel
+                    familyMatch = entry.channelForCurrentLoop
                     if listener == nil { break }
                 }
             }
