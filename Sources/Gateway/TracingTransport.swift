@@ -65,10 +65,25 @@ struct TracingTransport: SIPMessageTransport {
         let bytes = message.serialized(), time = TraceTimestamp.now()
         let traceTransport: TraceTransport = transport == .udp ? .udp : .tcp
         trace?.record(direction: direction, message: bytes, local: localEndpoint, remote: remoteEndpoint,
-                      transport: traceTransport, time: time)
+                      transport: traceTransport, time: time, callID: traceCallID(of: message, serializedCount: bytes.count))
         let (source, destination) = direction == .inbound ? (remoteEndpoint, localEndpoint) : (localEndpoint, remoteEndpoint)
         hep?.export(HEPExporter.Packet(payload: bytes, source: source, destination: destination, transport: traceTransport, time: time))
         return bytes
+    }
+}
+
+extension TracingTransport {
+    /// The Call-ID the trace buffer files `message` under: the parsed one, the same value
+    /// ``CallIDScanner`` finds in the serialized bytes, so they are not scanned again. Nil (the
+    /// buffer scans) where the two could differ: a value the scanner refuses (empty, longer than
+    /// its limit), one past the scanned prefix, or one holding whitespace (a folded header,
+    /// whose first line alone the scanner reads).
+    static func traceCallID(of message: SIPMessage, serializedCount: Int) -> String? {
+        guard serializedCount <= CallIDScanner.maxScannedBytes, let value = message.callIDBytes, !value.isEmpty,
+              value.count <= CallIDScanner.maxCallIDLength,
+              !value.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") })
+        else { return nil }
+        return String(decoding: value, as: UTF8.self)
     }
 }
 
