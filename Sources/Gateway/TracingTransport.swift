@@ -21,11 +21,11 @@ struct TracingTransport: SIPMessageTransport {
 
     func send(_ message: SIPMessage, to target: SIPTransportTarget) -> EventLoopFuture<Void> {
         Self.log(message, direction: .outbound, remote: target.address, transport: target.transport, logger: logger)
-        // Serialized once: the bytes recorded are the bytes sent.
+        // Serialized once, straight into the buffer sent: the bytes recorded are the bytes sent.
         guard let bytes = Self.record(message, direction: .outbound, local: base.firstListener(of: target.transport)?.localAddress,
                                       remote: target.address, transport: target.transport, trace: trace, hep: hep, filter: filter)
         else { return base.send(message, to: target) }
-        return base.send(bytes: ByteBuffer(bytes: bytes), to: target)
+        return base.send(bytes: bytes, to: target)
     }
 
     func sendResponse(_ response: SIPMessage, for context: SIPMessageContext) -> EventLoopFuture<Void> {
@@ -33,7 +33,7 @@ struct TracingTransport: SIPMessageTransport {
         let bytes = Self.record(response, direction: .outbound,
                                 local: context.listener?.localAddress ?? base.firstListener(of: context.transport)?.localAddress,
                                 remote: context.source, transport: context.transport, trace: trace, hep: hep, filter: filter)
-        return base.sendResponse(response, serialized: bytes, for: context)
+        return base.sendResponse(response, serializedBuffer: bytes, for: context)
     }
 
     /// Records an inbound message (call it from the transport's `onInbound`).
@@ -58,17 +58,40 @@ struct TracingTransport: SIPMessageTransport {
     /// Records `message`; returns its serialized bytes when it was recorded (nil when not traced).
     @discardableResult
     static func record(_ message: SIPMessage, direction: TraceDirection, local: @autoclosure () -> SocketAddress?, remote: SocketAddress,
-                       transport: SIPTransportProtocol, trace: CallTraceBuffer?, hep: HEPExporter?, filter: TraceFilter) -> [UInt8]? {
+                       transport: SIPTransportProtocol, trace: CallTraceBuffer?, hep: HEPExporter?, filter: TraceFilter) -> ByteBuffer? {
         guard trace != nil || hep != nil, filter.keeps(message), let remoteEndpoint = TraceEndpoint(remote) else { return nil }
         // Without a listener of that transport (an outbound-only flow) the local end is unknown: 0.0.0.0:0.
         let localEndpoint = local().flatMap(TraceEndpoint.init) ?? TraceEndpoint(ipv4: 0, 0, 0, 0, port: 0)
-        let bytes = message.serialized(), time = TraceTimestamp.now()
+        var bytes = ByteBuffer()
+        message.write(into: &bytes)
+        let time = TraceTimestamp.now()
         let traceTransport: TraceTransport = transport == .udp ? .udp : .tcp
-        trace?.record(direction: direction, message: bytes, local: localEndpoint, remote: remoteEndpoint,
-                      transport: traceTransport, time: time)
+        if let trace {
+            let callID = traceCallID(of: message, serializedCount: bytes.readableBytes)
+            bytes.withUnsafeReadableBytes { raw in
+                _ = trace.record(direction: direction, messageBytes: raw, local: localEndpoint, remote: remoteEndpoint,
+                                 transport: traceTransport, time: time, callID: callID)
+            }
+        }
         let (source, destination) = direction == .inbound ? (remoteEndpoint, localEndpoint) : (localEndpoint, remoteEndpoint)
-        hep?.export(HEPExporter.Packet(payload: bytes, source: source, destination: destination, transport: traceTransport, time: time))
+        hep?.export(HEPExporter.Packet(payload: Array(bytes.readableBytesView), source: source, destination: destination,
+                                       transport: traceTransport, time: time))
         return bytes
+    }
+}
+
+extension TracingTransport {
+    /// The Call-ID the trace buffer files `message` under: the parsed one, the same value
+    /// ``CallIDScanner`` finds in the serialized bytes, so they are not scanned again. Nil (the
+    /// buffer scans) where the two could differ: a value the scanner refuses (empty, longer than
+    /// its limit), one past the scanned prefix, or one holding whitespace (a folded header,
+    /// whose first line alone the scanner reads).
+    static func traceCallID(of message: SIPMessage, serializedCount: Int) -> String? {
+        guard serializedCount <= CallIDScanner.maxScannedBytes, let value = message.callIDBytes, !value.isEmpty,
+              value.count <= CallIDScanner.maxCallIDLength,
+              !value.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") })
+        else { return nil }
+        return String(decoding: value, as: UTF8.self)
     }
 }
 

@@ -19,14 +19,24 @@ extension SIPMessage {
 
     /// Appends the message's bytes to `bytes`.
     public func write(into bytes: inout [UInt8]) {
+        write(to: &bytes)
+    }
+
+    /// Writes the message into a ByteBuffer, part by part (no intermediate array).
+    public func write(into buffer: inout ByteBuffer) {
+        write(to: &buffer)
+    }
+
+    /// The one writer behind both `write(into:)` forms.
+    private func write<Sink: SIPByteSink>(to bytes: inout Sink) {
         let storage = headers.storage
         if let pristine = pristineRange {
-            bytes.append(contentsOf: storage[pristine])
+            bytes.put(storage[pristine])
             return
         }
-        bytes.reserveCapacity(bytes.count + storage.count + body.count + 32)
+        bytes.reserve(storage.count + body.count + 32)
         if let original = originalStartLine {
-            bytes.append(contentsOf: storage[original])
+            bytes.put(storage[original])
         } else {
             writeStartLine(into: &bytes)
         }
@@ -39,50 +49,69 @@ extension SIPMessage {
                 wroteLength = true
                 continue
             }
-            bytes.append(contentsOf: storage[entry.lineRange])
+            bytes.put(storage[entry.lineRange])
         }
         if bodyChanged && !wroteLength { writeContentLength(into: &bytes) }
         if let separator = originalSeparator {
-            bytes.append(contentsOf: storage[separator])
+            bytes.put(storage[separator])
         } else {
-            bytes.append(Octet.cr)
-            bytes.append(Octet.lf)
+            bytes.put(byte: Octet.cr)
+            bytes.put(byte: Octet.lf)
         }
-        bytes.append(contentsOf: body)
+        bytes.put(body)
     }
 
-    /// Writes the message into a ByteBuffer.
-    public func write(into buffer: inout ByteBuffer) {
-        if let pristine = pristineRange {
-            buffer.writeBytes(headers.storage[pristine])
-        } else {
-            buffer.writeBytes(serialized())
-        }
-    }
-
-    private func writeStartLine(into bytes: inout [UInt8]) {
+    private func writeStartLine<Sink: SIPByteSink>(into bytes: inout Sink) {
         switch startLine {
         case .request(let line):
-            bytes.append(contentsOf: line.method.rawValue.utf8)
-            bytes.append(Octet.space)
-            bytes.append(contentsOf: line.uriBytes)
-            bytes.append(Octet.space)
-            bytes.append(contentsOf: sipVersionBytes)
+            bytes.put(string: line.method.rawValue)
+            bytes.put(byte: Octet.space)
+            bytes.put(line.uriBytes)
+            bytes.put(byte: Octet.space)
+            bytes.put(sipVersionBytes)
         case .response(let line):
-            bytes.append(contentsOf: sipVersionBytes)
-            bytes.append(Octet.space)
-            bytes.append(contentsOf: String(line.statusCode).utf8)
-            bytes.append(Octet.space)
-            bytes.append(contentsOf: line.reasonBytes)
+            bytes.put(sipVersionBytes)
+            bytes.put(byte: Octet.space)
+            bytes.put(decimal: line.statusCode)
+            bytes.put(byte: Octet.space)
+            bytes.put(line.reasonBytes)
         }
-        bytes.append(Octet.cr)
-        bytes.append(Octet.lf)
+        bytes.put(byte: Octet.cr)
+        bytes.put(byte: Octet.lf)
     }
 
-    private func writeContentLength(into bytes: inout [UInt8]) {
-        bytes.append(contentsOf: "Content-Length: ".utf8)
-        bytes.append(contentsOf: String(body.count).utf8)
-        bytes.append(Octet.cr)
-        bytes.append(Octet.lf)
+    private func writeContentLength<Sink: SIPByteSink>(into bytes: inout Sink) {
+        bytes.put(string: "Content-Length: ")
+        bytes.put(decimal: body.count)
+        bytes.put(byte: Octet.cr)
+        bytes.put(byte: Octet.lf)
     }
+}
+
+/// Where a message is written: an array or a ByteBuffer, appended to in place.
+protocol SIPByteSink {
+    mutating func reserve(_ additional: Int)
+    mutating func put(_ bytes: ArraySlice<UInt8>)
+    mutating func put(_ bytes: [UInt8])
+    mutating func put(byte: UInt8)
+    mutating func put(string: String)
+    mutating func put(decimal: Int)
+}
+
+extension Array: SIPByteSink where Element == UInt8 {
+    mutating func reserve(_ additional: Int) { reserveCapacity(count + additional) }
+    mutating func put(_ bytes: ArraySlice<UInt8>) { append(contentsOf: bytes) }
+    mutating func put(_ bytes: [UInt8]) { append(contentsOf: bytes) }
+    mutating func put(byte: UInt8) { append(byte) }
+    mutating func put(string: String) { append(contentsOf: string.utf8) }
+    mutating func put(decimal: Int) { append(contentsOf: String(decimal).utf8) }
+}
+
+extension ByteBuffer: SIPByteSink {
+    mutating func reserve(_ additional: Int) { reserveCapacity(minimumWritableBytes: additional) }
+    mutating func put(_ bytes: ArraySlice<UInt8>) { writeBytes(bytes) }
+    mutating func put(_ bytes: [UInt8]) { writeBytes(bytes) }
+    mutating func put(byte: UInt8) { writeInteger(byte) }
+    mutating func put(string: String) { writeString(string) }
+    mutating func put(decimal: Int) { writeString(String(decimal)) }
 }

@@ -25,11 +25,14 @@ public struct ScannerFilter: Sendable {
     /// ASCII without a backslash then holds its display name's and user's every occurrence of a
     /// signature verbatim, so one search of the raw value can rule the From out unparsed.
     private let rawFromSearchIsExact: Bool
+    /// Which bytes an ASCII signature starts with (bit `b` of the pair's word `b / 64`).
+    private let signatureStarts: SIMD2<UInt64>
 
     public init(signatures: [String] = ScannerFilter.defaultSignatures) {
         self.signatures = signatures.map { $0.lowercased() }.filter { !$0.isEmpty }
         let bytes = self.signatures.map { Array($0.utf8) }
         asciiSignatures = bytes.allSatisfy { $0.allSatisfy { $0 < 0x80 } } ? bytes : nil
+        signatureStarts = Self.starts(of: bytes)
         rawFromSearchIsExact = bytes.allSatisfy { signature in
             !signature.contains { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
         }
@@ -64,28 +67,47 @@ public struct ScannerFilter: Sendable {
         return firstSignature(in: String(decoding: field, as: UTF8.self))
     }
 
-    /// The byte search: `field` is ASCII and so is every signature (already lower case).
+    /// The byte search: `field` is ASCII and so is every signature (already lower case). One
+    /// pass over the field, lower-casing as it goes (nothing is allocated): at each position
+    /// only the signatures starting with that byte are tried; the lowest list index found wins.
     private func firstSignature<Bytes: Collection<UInt8>>(inASCII field: Bytes) -> String? {
         guard let asciiSignatures else { return nil }
-        let lowered = field.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }
-        for (index, signature) in asciiSignatures.enumerated() where Self.contains(lowered, signature) {
-            return signatures[index]
-        }
-        return nil
+        let found: Int? =
+            field.withContiguousStorageIfAvailable { Self.firstIndex(of: asciiSignatures, in: $0, starts: signatureStarts) }
+            ?? Array(field).withUnsafeBufferPointer { Self.firstIndex(of: asciiSignatures, in: $0, starts: signatureStarts) }
+        return found.map { signatures[$0] }
     }
 
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            if haystack[start] == first {
+    /// The lowest index of a signature `haystack` contains, ASCII case-insensitively (the
+    /// signatures are lower case); `starts` has bit `b` set when a signature starts with `b`.
+    private static func firstIndex(of needles: [[UInt8]], in haystack: UnsafeBufferPointer<UInt8>, starts: SIMD2<UInt64>)
+        -> Int?
+    {
+        var best: Int?
+        for start in haystack.indices {
+            let byte = lowered(haystack[start])
+            guard byte < 0x80, starts[Int(byte >> 6)] & (1 << UInt64(byte & 63)) != 0 else { continue }
+            for (index, needle) in needles.enumerated() {
+                if let best, index >= best { break }
+                guard needle.first == byte, needle.count <= haystack.count - start else { continue }
                 var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
+                while matched < needle.count, lowered(haystack[start + matched]) == needle[matched] { matched += 1 }
+                if matched == needle.count {
+                    best = index
+                    break
+                }
             }
-            start += 1
+            if best == 0 { return 0 }
         }
-        return false
+        return best
+    }
+
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
+
+    /// The first-byte set of `signatures` (bytes below 128 only).
+    static func starts(of signatures: [[UInt8]]) -> SIMD2<UInt64> {
+        var set = SIMD2<UInt64>(0, 0)
+        for first in signatures.compactMap(\.first) where first < 0x80 { set[Int(first >> 6)] |= 1 << UInt64(first & 63) }
+        return set
     }
 }

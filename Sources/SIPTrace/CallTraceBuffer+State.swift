@@ -30,7 +30,7 @@ extension CallTraceBuffer {
         /// The slot's payload bytes (``CallTrace/byteCount``).
         var byteCount: Int { bytes.count }
 
-        mutating func append(_ payload: [UInt8], _ record: PacketRecord) {
+        mutating func append(_ payload: UnsafeRawBufferPointer, _ record: PacketRecord) {
             var record = record
             record.offset = bytes.count
             record.length = payload.count
@@ -99,7 +99,7 @@ extension CallTraceBuffer {
             index[callID].map { slots[$0].trace }
         }
 
-        mutating func add(_ payload: [UInt8], _ record: PacketRecord, to callID: String, limits: Limits) -> RecordOutcome {
+        mutating func add(_ payload: UnsafeRawBufferPointer, _ record: PacketRecord, to callID: String, limits: Limits) -> RecordOutcome {
             if let slot = index[callID] {
                 guard slots[slot].messageCount < limits.maxMessagesPerCall else {
                     slots[slot].droppedMessages += 1
@@ -134,7 +134,7 @@ extension CallTraceBuffer {
             return .recorded
         }
 
-        mutating func addRTP(_ payload: [UInt8], _ record: PacketRecord, to callID: String, limits: Limits) -> RecordOutcome {
+        mutating func addRTP(_ payload: UnsafeRawBufferPointer, _ record: PacketRecord, to callID: String, limits: Limits) -> RecordOutcome {
             guard let slot = index[callID] else { return .unknownCall }
             let start = slots[slot].firstRTPTime ?? record.time
             guard slots[slot].rtpCount < limits.maxRTPPacketsPerCall,

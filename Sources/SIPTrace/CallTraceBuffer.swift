@@ -73,6 +73,24 @@ public final class CallTraceBuffer: Sendable {
         transport: TraceTransport, time: TraceTimestamp, callID: String? = nil
     ) -> RecordOutcome {
         guard let id = callID ?? CallIDScanner.callID(in: message) else { return .noCallID }
+        return message.withUnsafeBytes { add($0, direction: direction, local: local, remote: remote, transport: transport, time: time, callID: id) }
+    }
+
+    /// ``record(direction:message:local:remote:transport:time:callID:)`` for a message held in
+    /// other storage (a `ByteBuffer` about to be sent): the bytes are copied into the trace.
+    @discardableResult
+    public func record(
+        direction: TraceDirection, messageBytes message: UnsafeRawBufferPointer, local: TraceEndpoint, remote: TraceEndpoint,
+        transport: TraceTransport, time: TraceTimestamp, callID: String? = nil
+    ) -> RecordOutcome {
+        guard let id = callID ?? CallIDScanner.callID(in: message) else { return .noCallID }
+        return add(message, direction: direction, local: local, remote: remote, transport: transport, time: time, callID: id)
+    }
+
+    private func add(
+        _ message: UnsafeRawBufferPointer, direction: TraceDirection, local: TraceEndpoint, remote: TraceEndpoint,
+        transport: TraceTransport, time: TraceTimestamp, callID id: String
+    ) -> RecordOutcome {
         guard message.count <= limits.maxBytes, transport == .tcp || message.count <= PcapWriter.maxUDPPayload else {
             return .tooLarge
         }
@@ -93,7 +111,7 @@ public final class CallTraceBuffer: Sendable {
         let record = PacketRecord(offset: 0, length: 0, direction: direction, local: local, remote: remote, transport: .udp, time: time,
                                   isRTP: true)
         let limits = self.limits
-        return state.withLockedValue { $0.addRTP(packet, record, to: callID, limits: limits) }
+        return packet.withUnsafeBytes { packet in state.withLockedValue { $0.addRTP(packet, record, to: callID, limits: limits) } }
     }
 
     /// Makes `legCallID` (for example the B leg's Call-ID) name the same trace as `callID`.

@@ -10,22 +10,7 @@ extension SIPTransportManager {
     func bind(_ listener: SIPListenerConfiguration, index: Int) async throws -> any Channel {
         switch listener.transport {
         case .udp:
-            let parser = SIPParser(limits: configuration.datagramLimits)
-            // NIO's default datagram buffer is 2048 bytes and would cut larger messages: size it
-            // to hold the largest accepted message plus one byte (so an oversized one is seen
-            // as such), up to the largest UDP payload.
-            let capacity = min(65_536, max(2_048, configuration.datagramLimits.maxMessageSize + 1))
-            return try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: capacity))
-                .channelOption(.maxMessagesPerRead, value: 16)
-                .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.udpReceiveBuffer))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            SIPDatagramHandler(manager: self, parser: parser))
-                    }
-                }
+            return try await datagramBootstrap(on: group, reusePort: usesSocketPerLoop)
                 .bind(host: listener.host, port: listener.port).get()
         case .tcp, .tls:
             let isTLS = listener.transport == .tls
@@ -67,6 +52,27 @@ extension SIPTransportManager {
                 }
                 .bind(host: listener.host, port: listener.port).get()
         }
+    }
+
+    /// A bootstrap for a UDP listener socket on `group`.
+    func datagramBootstrap(on group: any EventLoopGroup, reusePort: Bool) -> DatagramBootstrap {
+        let parser = SIPParser(limits: configuration.datagramLimits)
+        // NIO's default datagram buffer is 2048 bytes and would cut larger messages: size it
+        // to hold the largest accepted message plus one byte (so an oversized one is seen
+        // as such), up to the largest UDP payload.
+        let capacity = min(65_536, max(2_048, configuration.datagramLimits.maxMessageSize + 1))
+        var bootstrap = DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+        if reusePort { bootstrap = bootstrap.channelOption(.socketOption(Self.soReusePort), value: 1) }
+        return bootstrap
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: capacity))
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.udpReceiveBuffer))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(manager: self, parser: parser))
+                }
+            }
     }
 
     /// Opens a stream connection to `target`; the handler enters it in the connection table

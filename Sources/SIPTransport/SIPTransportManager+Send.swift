@@ -61,6 +61,14 @@ extension SIPTransportManager {
     public func sendResponse(_ response: SIPMessage, serialized bytes: [UInt8]?, for context: SIPMessageContext)
         -> EventLoopFuture<Void>
     {
+        sendResponse(response, serializedBuffer: bytes.map { ByteBuffer(bytes: $0) }, for: context)
+    }
+
+    /// `sendResponse(_:for:)` for a response the caller has already serialized into a buffer:
+    /// `buffer` must hold `response.serialized()`; it is sent as it is, without a copy.
+    public func sendResponse(_ response: SIPMessage, serializedBuffer bytes: ByteBuffer?, for context: SIPMessageContext)
+        -> EventLoopFuture<Void>
+    {
         let via: Via
         do {
             guard let top = try response.topVia else { throw SIPTransportError.unroutableResponse(reason: "no Via") }
@@ -71,8 +79,9 @@ extension SIPTransportManager {
         }
         let target = SIPResponseRouting.target(for: via, arrivedOver: context.transport, connection: context.connection)
         if let id = target.connection, let channel = state.withLockedValue({ $0.connections.entry(id)?.connection }) {
+            if let bytes { return counted(channel.writeAndFlush(bytes)) }
             var buffer = channel.allocator.buffer(capacity: 1_024)
-            if let bytes { buffer.writeBytes(bytes) } else { response.write(into: &buffer) }
+            response.write(into: &buffer)
             return counted(channel.writeAndFlush(buffer))
         }
         guard let address = SIPAddressText.socketAddress(target.host, port: target.port) else {
@@ -80,8 +89,14 @@ extension SIPTransportManager {
             return context.eventLoop.makeFailedFuture(
                 SIPTransportError.targetNeedsResolution(host: target.host, port: target.port, transport: target.transport))
         }
-        var buffer = ByteBuffer()
-        if let bytes { buffer.writeBytes(bytes) } else { response.write(into: &buffer) }
+        let buffer: ByteBuffer
+        if let bytes {
+            buffer = bytes
+        } else {
+            var written = ByteBuffer()
+            response.write(into: &written)
+            buffer = written
+        }
         let listener = context.listener?.transport == target.transport ? context.listener : nil
         return send(bytes: buffer, to: SIPTransportTarget(address: address, transport: target.transport), from: listener)
     }
@@ -118,9 +133,9 @@ extension SIPTransportManager {
             for entry in state.listeners where entry.listener.transport == .udp
                 && (destinationIsLoopback || !Self.isLoopback(entry.listener.localAddress))
             {
-                if let listener, entry.listener == listener { return entry.channel }
+                if let listener, entry.listener == listener { return entry.channelForCurrentLoop }
                 if familyMatch == nil, (entry.listener.localAddress.protocol == .inet6) == wantIPv6 {
-                    familyMatch = entry.channel
+                    familyMatch = entry.channelForCurrentLoop
                     if listener == nil { break }
                 }
             }

@@ -33,7 +33,7 @@ public final class SIPTransportManager: Sendable {
     let state: NIOLockedValueBox<State>
 
     struct State {
-        var listeners: [(listener: SIPListener, channel: any Channel)] = []
+        var listeners: [BoundListener] = []
         var connections = SIPConnectionTable<any Channel>()
         var pendingConnects: [SIPConnectionKey: EventLoopFuture<any Channel>] = [:]
         var nextConnectionID: UInt64 = 1
@@ -62,17 +62,23 @@ public final class SIPTransportManager: Sendable {
     /// Returns the listeners with their actual local addresses.
     @discardableResult
     public func start() async throws -> [SIPListener] {
-        var bound: [(listener: SIPListener, channel: any Channel)] = []
+        var bound: [BoundListener] = []
         do {
             for (index, listenerConfiguration) in configuration.listeners.enumerated() {
                 let channel = try await bind(listenerConfiguration, index: index)
-                guard let local = channel.localAddress else { throw SIPTransportError.invalidAddress(listenerConfiguration.host) }
+                guard let local = channel.localAddress else {
+                    try? await channel.close()
+                    throw SIPTransportError.invalidAddress(listenerConfiguration.host)
+                }
                 let listener = SIPListener(transport: listenerConfiguration.transport, localAddress: local)
-                bound.append((listener, channel))
+                var entry = BoundListener(listener: listener, channel: channel)
+                bound.append(entry)
+                entry.perLoop = try await bindPerLoopSockets(for: entry)
+                bound[bound.count - 1] = entry
                 logger.info("SIP listener bound", metadata: ["listener": "\(listener)"])
             }
         } catch {
-            for entry in bound { try? await entry.channel.close() }
+            for entry in bound { for channel in entry.channels { try? await channel.close() } }
             throw error
         }
         state.withLockedValue { $0.listeners.append(contentsOf: bound) }
@@ -109,7 +115,7 @@ public final class SIPTransportManager: Sendable {
     public func shutdown() async {
         let (listeners, connections) = state.withLockedValue { state in
             state.isShutDown = true
-            return (state.listeners.map(\.channel), state.connections.entries.map(\.connection))
+            return (state.listeners.flatMap(\.channels), state.connections.entries.map(\.connection))
         }
         for channel in listeners + connections { try? await channel.close() }
         state.withLockedValue { $0.listeners.removeAll() }

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import SIPCore
 
@@ -67,6 +68,25 @@ import Testing
         #expect(reparsed.headers.values(.via).count == 2)
         #expect(reparsed.contentLength == 5)
         #expect(reparsed.serialized() == message.serialized())
+    }
+
+    /// The ByteBuffer writer writes what the array writer writes, for unchanged, changed and
+    /// built messages (start line, Content-Length, separator and body written part by part).
+    @Test func byteBufferGetsTheSameBytesAsTheArray() throws {
+        var changed = try SIPParser().parse(try fixture("invite-sdp.sip"))
+        changed.headers.prepend(.via, value: "SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bKgw1")
+        changed.body = ArraySlice("v=0\r\n".utf8)
+        var restarted = try parse(minimalRequest)
+        restarted.startLine = .request(SIPRequestLine(method: .options, uri: "sip:carol@example.org"))
+        var response = try SIPParser().parse(try fixture("ok-200.sip"))
+        response.startLine = .response(SIPStatusLine(statusCode: 486, reason: "Busy Here"))
+        response.setBody([], contentType: nil)
+        let built = SIPMessage.makeResponse(to: try parse(minimalRequest), status: 180, reason: "Ringing", toTag: "t1")
+        for message in [try SIPParser().parse(try fixture("ok-200.sip")), changed, restarted, response, built] {
+            var buffer = ByteBuffer(string: "prefix")
+            message.write(into: &buffer)
+            #expect(Array(buffer.readableBytesView) == Array("prefix".utf8) + message.serialized())
+        }
     }
 
     @Test func settingTheBodyWritesContentTypeAndLength() throws {

@@ -76,6 +76,27 @@ struct ScannerFilterTests {
 }
 
 struct ScannerFilterMatchTests {
+    /// The one-pass byte search (signatures sharing first bytes, overlapping, at either end, cut
+    /// off by the field's end) picks what a plain per-signature search picks.
+    @Test func byteSearchAgreesWithAPerSignatureSearch() {
+        let signatures = ["sip-scan", "sipcli", "sip", "scanner", "r", "ssip"]
+        let fields = [
+            "SIP-SCAN", "my sipcli", "sipcl", "ssi", "xssip-sca", "SCANNER", "scanne", "Sip-Scan/2 sipcli", "R", "sipsip-scan",
+            "zz", "sssip", "-scan",
+        ]
+        for count in 1...signatures.count {
+            let list = Array(signatures.prefix(count)), reversed = Array(signatures.prefix(count).reversed())
+            for order in [list, reversed] {
+                let filter = ScannerFilter(signatures: order)
+                for field in fields {
+                    let expected = order.first { field.lowercased().contains($0) }
+                    let found = filter.matchingSignature(request(userAgent: field, from: "<sip:alice@example.com>;tag=1"))
+                    #expect(found == expected, "\(order) in \(field)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         ("FRIENDLY-SCANNER 0.2", "friendly-scanner", true), ("x-SipVicious", "sipvicious", true),
         ("sipvicio", "sipvicious", false), ("", "sipcli", false), ("sipcli", "sipcli", true),
