@@ -130,23 +130,36 @@ public struct TransportProtocol: Sendable, Hashable, CustomStringConvertible,
     // is searched on its bytes; any other goes through Unicode upper-casing (`ß` is `SS` there).
 
     /// Whether the upper-cased token contains `needle` (upper-case ASCII).
-    private func upperContains(_ needle: String) -> Bool {
+    private func upperContains(_ needle: StaticString) -> Bool {
         let bytes = rawValue.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.contains(needle) }
-        let token = bytes.map(Self.asciiUpper), wanted = Array(needle.utf8)
-        guard wanted.count <= token.count else { return false }
-        for start in 0...(token.count - wanted.count) where token[start..<(start + wanted.count)].elementsEqual(wanted) {
-            return true
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.contains(needle.description) }
+        let wanted = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        let count = bytes.count
+        guard wanted.count <= count else { return false }
+        // Compared in place: no upper-cased copy of the token.
+        var start = bytes.startIndex
+        for _ in 0...(count - wanted.count) {
+            var index = start
+            var matched = true
+            for byte in wanted {
+                if Self.asciiUpper(bytes[index]) != byte {
+                    matched = false
+                    break
+                }
+                index = bytes.index(after: index)
+            }
+            if matched { return true }
+            start = bytes.index(after: start)
         }
         return false
     }
 
     /// Whether the upper-cased token ends with `suffix` (upper-case ASCII).
-    private func upperHasSuffix(_ suffix: String) -> Bool {
+    private func upperHasSuffix(_ suffix: StaticString) -> Bool {
         let bytes = rawValue.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.hasSuffix(suffix) }
-        let wanted = Array(suffix.utf8)
-        return bytes.count >= wanted.count && bytes.suffix(wanted.count).map(Self.asciiUpper) == wanted
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.hasSuffix(suffix.description) }
+        let wanted = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        return bytes.count >= wanted.count && bytes.suffix(wanted.count).lazy.map(Self.asciiUpper).elementsEqual(wanted)
     }
 
     private static func asciiUpper(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "a") < 26 ? byte & 0xDF : byte }
