@@ -131,35 +131,38 @@ public struct TransportProtocol: Sendable, Hashable, CustomStringConvertible,
 
     /// Whether the upper-cased token contains `needle` (upper-case ASCII).
     private func upperContains(_ needle: StaticString) -> Bool {
-        let bytes = rawValue.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.contains(needle.description) }
         let wanted = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        let count = bytes.count
-        guard wanted.count <= count else { return false }
-        // Compared in place: no upper-cased copy of the token.
-        var start = bytes.startIndex
-        for _ in 0...(count - wanted.count) {
-            var index = start
-            var matched = true
-            for byte in wanted {
-                if Self.asciiUpper(bytes[index]) != byte {
-                    matched = false
-                    break
-                }
-                index = bytes.index(after: index)
+        // Compared in place on the token's bytes: no upper-cased copy.
+        let found = rawValue.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 { ascii = false }
+            guard ascii else { return nil }
+            guard wanted.count <= bytes.count else { return false }
+            for start in 0...(bytes.count - wanted.count) {
+                var offset = 0
+                while offset < wanted.count, Self.asciiUpper(bytes[start + offset]) == wanted[offset] { offset += 1 }
+                if offset == wanted.count { return true }
             }
-            if matched { return true }
-            start = bytes.index(after: start)
+            return false
         }
-        return false
+        if let found, let found { return found }
+        return upper.contains(needle.description)
     }
 
     /// Whether the upper-cased token ends with `suffix` (upper-case ASCII).
     private func upperHasSuffix(_ suffix: StaticString) -> Bool {
-        let bytes = rawValue.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.hasSuffix(suffix.description) }
         let wanted = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-        return bytes.count >= wanted.count && bytes.suffix(wanted.count).lazy.map(Self.asciiUpper).elementsEqual(wanted)
+        let found = rawValue.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 { ascii = false }
+            guard ascii else { return nil }
+            guard wanted.count <= bytes.count else { return false }
+            let start = bytes.count - wanted.count
+            for offset in 0..<wanted.count where Self.asciiUpper(bytes[start + offset]) != wanted[offset] { return false }
+            return true
+        }
+        if let found, let found { return found }
+        return upper.hasSuffix(suffix.description)
     }
 
     private static func asciiUpper(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "a") < 26 ? byte & 0xDF : byte }
