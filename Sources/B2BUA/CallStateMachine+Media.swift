@@ -41,8 +41,8 @@ extension CallStateMachine {
             var profile = callerProfile
             if let codec = session.audio?.codec?.codec,
                let index = profile.audioCodecs.firstIndex(where: {
-                   $0.name.lowercased() == codec.name.lowercased() && $0.clockRate == codec.clockRate
-               }) {
+                   $0.name.sameCodecName(as: codec.name) && $0.clockRate == codec.clockRate
+               }), index > 0 {
                 profile.audioCodecs.insert(profile.audioCodecs.remove(at: index), at: 0)
             }
             if session.video == nil { profile.video = .strip }
@@ -58,9 +58,13 @@ extension CallStateMachine {
                     return configured
                 }
             }
-            guard var built = try? Negotiator(profile: profile).answer(to: callerOffer, local: callerLocal) else {
+            // The answer `start` built is the same when the profile is (a pure function of
+            // the offer, the caller's local side and the profile, and the first two never change).
+            let prepared = preparedCallerAnswer?.answer(for: profile, offer: callerOffer)
+            guard var built = prepared ?? (try? Negotiator(profile: profile).answer(to: callerOffer, local: callerLocal)) else {
                 return nil
             }
+            preparedCallerAnswer = nil
             if delayedOffer {
                 // RFC 3261 §13.2.1: this is our offer, in the 2xx; the ACK brings the answer.
                 built.description = Self.offerFromPlaceholderAnswer(built.description)

@@ -118,7 +118,7 @@ extension CallStateMachine {
     /// Same encoding name (case-insensitive) and clock rate.
     static func sameCodec(_ left: SDPCodec?, _ right: SDPCodec?) -> Bool {
         guard let left, let right else { return left == nil && right == nil }
-        return left.name.lowercased() == right.name.lowercased() && left.clockRate == right.clockRate
+        return left.name.sameCodecName(as: right.name) && left.clockRate == right.clockRate
     }
 
     /// The rtpmaps of the first audio stream in use of `offer`, in its order (telephone-event left out).

@@ -106,6 +106,9 @@ public struct CallStateMachine: Sendable {
     var exhausted = false
     var provisionalSent = false
     var callerAnswer: Negotiator.Answer?
+    /// The answer to the caller's offer that `start` built to check it, kept until the first
+    /// called leg anchors so that `anchor` need not build the same answer again.
+    var preparedCallerAnswer: PreparedCallerAnswer?
     var calleeSession: NegotiatedSession?
     var started = Date(timeIntervalSince1970: 0)
     /// Hold passed across the legs and the gateway's own re-INVITEs (CallStateMachine+Hold).
@@ -162,11 +165,12 @@ public struct CallStateMachine: Sendable {
         guard state == .idle else { return [] }
         started = now
         // RFC 3261 §21.4.26: nothing in the offer that the caller's profile can answer.
-        if (try? Negotiator(profile: callerProfile).answer(to: callerOffer, local: callerLocal)) == nil {
+        guard let answer = try? Negotiator(profile: callerProfile).answer(to: callerOffer, local: callerLocal) else {
             let reason = Q850Cause.reason(forStatus: 488)
             return [.sendResponseToCaller(status: 488, sdp: nil, reason: reason)]
                 + end(by: .gateway, status: 488, cause: Q850Cause.cause(forStatus: 488), at: now)
         }
+        preparedCallerAnswer = PreparedCallerAnswer(profile: callerProfile, answer: answer)
         guard !decision.attempts.isEmpty else { return finishFailed(at: now) }
         return startAttempt(0, at: now)
     }

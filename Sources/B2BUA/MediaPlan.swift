@@ -51,7 +51,7 @@ public struct MediaPlan: Sendable, Hashable {
         self.isEarly = isEarly
         switch (caller.session.audio?.codec?.codec, callee.session.audio?.codec?.codec) {
         case (let left?, let right?):
-            audio = left.name.lowercased() == right.name.lowercased() && left.clockRate == right.clockRate
+            audio = left.name.sameCodecName(as: right.name) && left.clockRate == right.clockRate
                 ? .relay(left) : .transcode(caller: left, callee: right)
         default:
             audio = .none

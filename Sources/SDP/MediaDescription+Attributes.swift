@@ -79,9 +79,34 @@ extension MediaDescription {
 
 /// `20`, `20.0` or `22.5` → whole milliseconds; nil when not a number.
 func parseMilliseconds(_ text: String) -> Int? {
-    let trimmed = text[...].trimmingSpaces()
-    let whole = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-    guard let first = whole.first, let value = parseDecimal(first, maxDigits: 6) else { return nil }
-    if whole.count == 2 && !(whole[1].isEmpty || parseDecimal(whole[1]) != nil) { return nil }
+    // On the bytes (no split into substrings): optional spaces, up to six digits, optionally a
+    // dot and more digits (or nothing) after it, optional spaces.
+    let utf8 = text.utf8
+    var index = utf8.startIndex
+    var end = utf8.endIndex
+    while index < end, utf8[index] == 0x20 || utf8[index] == 0x09 { index = utf8.index(after: index) }
+    while end > index {
+        let last = utf8.index(before: end)
+        guard utf8[last] == 0x20 || utf8[last] == 0x09 else { break }
+        end = last
+    }
+    var value = 0
+    var digits = 0
+    while index < end, utf8[index] != UInt8(ascii: ".") {
+        guard isDigit(utf8[index]), digits < 6 else { return nil }
+        value = value * 10 + Int(utf8[index] &- UInt8(ascii: "0"))
+        digits += 1
+        index = utf8.index(after: index)
+    }
+    guard digits > 0 else { return nil }
+    guard index < end else { return value }
+    // The fraction: empty, or at most nine digits (and nothing else, no second dot).
+    index = utf8.index(after: index)
+    var fraction = 0
+    while index < end {
+        guard isDigit(utf8[index]), fraction < 9 else { return nil }
+        fraction += 1
+        index = utf8.index(after: index)
+    }
     return value
 }

@@ -130,23 +130,39 @@ public struct TransportProtocol: Sendable, Hashable, CustomStringConvertible,
     // is searched on its bytes; any other goes through Unicode upper-casing (`ß` is `SS` there).
 
     /// Whether the upper-cased token contains `needle` (upper-case ASCII).
-    private func upperContains(_ needle: String) -> Bool {
-        let bytes = rawValue.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.contains(needle) }
-        let token = bytes.map(Self.asciiUpper), wanted = Array(needle.utf8)
-        guard wanted.count <= token.count else { return false }
-        for start in 0...(token.count - wanted.count) where token[start..<(start + wanted.count)].elementsEqual(wanted) {
-            return true
+    private func upperContains(_ needle: StaticString) -> Bool {
+        let wanted = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        // Compared in place on the token's bytes: no upper-cased copy.
+        let found = rawValue.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 { ascii = false }
+            guard ascii else { return nil }
+            guard wanted.count <= bytes.count else { return false }
+            for start in 0...(bytes.count - wanted.count) {
+                var offset = 0
+                while offset < wanted.count, Self.asciiUpper(bytes[start + offset]) == wanted[offset] { offset += 1 }
+                if offset == wanted.count { return true }
+            }
+            return false
         }
-        return false
+        if let found, let found { return found }
+        return upper.contains(needle.description)
     }
 
     /// Whether the upper-cased token ends with `suffix` (upper-case ASCII).
-    private func upperHasSuffix(_ suffix: String) -> Bool {
-        let bytes = rawValue.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return upper.hasSuffix(suffix) }
-        let wanted = Array(suffix.utf8)
-        return bytes.count >= wanted.count && bytes.suffix(wanted.count).map(Self.asciiUpper) == wanted
+    private func upperHasSuffix(_ suffix: StaticString) -> Bool {
+        let wanted = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        let found = rawValue.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 { ascii = false }
+            guard ascii else { return nil }
+            guard wanted.count <= bytes.count else { return false }
+            let start = bytes.count - wanted.count
+            for offset in 0..<wanted.count where Self.asciiUpper(bytes[start + offset]) != wanted[offset] { return false }
+            return true
+        }
+        if let found, let found { return found }
+        return upper.hasSuffix(suffix.description)
     }
 
     private static func asciiUpper(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "a") < 26 ? byte & 0xDF : byte }

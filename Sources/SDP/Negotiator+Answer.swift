@@ -71,13 +71,14 @@ extension Negotiator {
 
         let direction = offer.direction(ofMedia: index).answer(wanting: local.direction)
         let rtcpMux = offered.rtcpMux && profile.rtcpMux
-        let payloadTypes = Set(codecs.map(\.receivePayloadType))
-        let feedback = offered.proto.hasFeedback
-            ? offered.rtcpFeedback.filter {
+        var feedback: [RTCPFeedback] = []
+        if offered.proto.hasFeedback {
+            let payloadTypes = Set(codecs.map(\.receivePayloadType))
+            feedback = offered.rtcpFeedback.filter {
                 Self.relayedFeedback.contains($0.feedback.lowercased())
                     && ($0.format == "*" || UInt8($0.format).map(payloadTypes.contains) == true)
             }
-            : []
+        }
         let attributes = streamAttributes(
             codecs: codecs.map { ($0.codec, $0.receivePayloadType) },
             telephoneEvents: events.map { ($0.clockRate, $0.receivePayloadType) },
@@ -102,7 +103,7 @@ extension Negotiator {
     /// Our codecs in our order, each bound to the first offered format it matches; the answer
     /// keeps the offerer's payload type (RFC 3264 §6.1).
     private func matchCodecs(_ wanted: [Codec], against formats: [FormatEntry]) -> [NegotiatedCodec] {
-        var used = Set<UInt8>()
+        var used = PayloadTypeSet()
         var result: [NegotiatedCodec] = []
         for codec in wanted {
             guard let format = formats.first(where: {

@@ -17,7 +17,7 @@ extension Negotiator {
         for (index, kind) in kinds.enumerated() {
             let codecs = profile.codecs(for: kind)
             guard !codecs.isEmpty, local.ports.indices.contains(index) else { continue }
-            var used = Set<UInt8>()
+            var used = PayloadTypeSet()
             var assigned: [(codec: Codec, payloadType: UInt8)] = []
             for codec in codecs {
                 let payloadType = codec.staticPayloadType ?? nextDynamic(avoiding: used, preferring: nil)
@@ -51,7 +51,7 @@ extension Negotiator {
     }
 
     /// The preferred number when free and dynamic, else the lowest free dynamic number.
-    private func nextDynamic(avoiding used: Set<UInt8>, preferring preferred: UInt8?) -> UInt8? {
+    private func nextDynamic(avoiding used: PayloadTypeSet, preferring preferred: UInt8?) -> UInt8? {
         let first = min(max(profile.firstDynamicPayloadType, 96), 127)
         if let preferred, preferred >= first, preferred <= 127, !used.contains(preferred) { return preferred }
         return (first...127).first { !used.contains($0) && $0 != 101 }

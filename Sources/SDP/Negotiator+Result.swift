@@ -49,18 +49,18 @@ extension Negotiator {
                 continue
             }
             // A format we never offered is ignored rather than fatal: lenient toward peers
-            // that echo their full list.
-            guard let mine = offered.first(where: { mine in
-                !mine.isTelephoneEvent && !codecs.contains { $0.receivePayloadType == mine.payloadType }
-                    && Codec(media: ours.media, name: mine.map.encodingName, clockRate: mine.map.clockRate,
-                             channels: mine.map.channels, formatParameters: mine.fmtp?.parameters)
-                        .matches(format.map, formatParameters: format.fmtp)
-            }) else { continue }
-            codecs.append(NegotiatedCodec(
-                codec: Codec(media: ours.media, name: mine.map.encodingName, clockRate: mine.map.clockRate,
-                             channels: mine.map.channels, formatParameters: mine.fmtp?.parameters),
-                sendPayloadType: format.payloadType, receivePayloadType: mine.payloadType,
-                remoteFormatParameters: format.fmtp?.parameters))
+            // that echo their full list. The first offered format the codec matches is taken.
+            for mine in offered where !mine.isTelephoneEvent
+                && !codecs.contains(where: { $0.receivePayloadType == mine.payloadType }) {
+                let codec = Codec(media: ours.media, name: mine.map.encodingName, clockRate: mine.map.clockRate,
+                                  channels: mine.map.channels, formatParameters: mine.fmtp?.parameters)
+                if codec.matches(format.map, formatParameters: format.fmtp) {
+                    codecs.append(NegotiatedCodec(
+                        codec: codec, sendPayloadType: format.payloadType, receivePayloadType: mine.payloadType,
+                        remoteFormatParameters: format.fmtp?.parameters))
+                    break
+                }
+            }
         }
         guard !codecs.isEmpty else { return .rejected(index: index, stream: ours, reason: .noCommonCodec) }
 

@@ -37,19 +37,35 @@ public struct Negotiator: Sendable {
 
 /// One format of an `m=` line with its mapping: the rtpmap (or RFC 3551 static entry) and fmtp.
 struct FormatEntry {
-    var payloadType: UInt8
-    var map: RTPMap
-    var fmtp: FormatParameters?
+    let payloadType: UInt8
+    let map: RTPMap
+    let fmtp: FormatParameters?
+    /// The map names telephone-event (decided once: the matching loops ask it per codec).
+    let isTelephoneEvent: Bool
 
-    var isTelephoneEvent: Bool { map.encodingName.caseInsensitiveEquals(Codec.telephoneEventName) }
+    init(payloadType: UInt8, map: RTPMap, fmtp: FormatParameters?) {
+        self.payloadType = payloadType
+        self.map = map
+        self.fmtp = fmtp
+        self.isTelephoneEvent = map.encodingName.caseInsensitiveEquals(Codec.telephoneEventName)
+    }
 }
 
 extension Negotiator {
     /// The RTP formats of a stream in `m=` order; formats with neither an rtpmap nor a static
     /// assignment are skipped (nothing can be matched against them).
     static func formats(of stream: MediaDescription) -> [FormatEntry] {
-        let maps = stream.rtpMaps
-        let parameters = stream.formatParameters
+        // One pass over the attributes for both lists (what `rtpMaps` and `formatParameters` give).
+        var maps: [RTPMap] = []
+        var parameters: [FormatParameters] = []
+        for attribute in stream.attributes {
+            guard let value = attribute.value else { continue }
+            if attribute.name.caseInsensitiveEquals("rtpmap") {
+                if let map = try? RTPMap(parsing: value) { maps.append(map) }
+            } else if attribute.name.caseInsensitiveEquals("fmtp") {
+                if let fmtp = try? FormatParameters(parsing: value) { parameters.append(fmtp) }
+            }
+        }
         return stream.formats.compactMap { format in
             guard let payloadType = UInt8(format), payloadType <= 127,
                   let map = maps.first(where: { $0.payloadType == payloadType })

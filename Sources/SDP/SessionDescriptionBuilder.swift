@@ -142,10 +142,9 @@ struct SessionDescriptionBuilder {
         guard session.media.count < limits.maxMediaSections else {
             throw .tooManyMediaSections(limit: limits.maxMediaSections)
         }
-        if let media = fastMedia(bytes) {
-            currentMedia = media
-            return
-        }
+        // Stored straight into the optional: no copy of the new section.
+        currentMedia = fastMedia(bytes)
+        if currentMedia != nil { return }
         currentMedia = try parseMedia(bytes.string)
     }
 

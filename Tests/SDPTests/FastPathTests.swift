@@ -136,4 +136,15 @@ import Testing
         #expect(stream.text == "m=video 0/1000000 RTP/AVP 31 96\r\nc=IN IP6 ff15::101/10\r\na=recvonly\r\na=rtpmap:96 H264/90000\r\na=x:\r\n")
         #expect(description.connection?.text == "IN IP4 224.2.1.1/127/3")
     }
+
+    /// `a=ptime`/`a=maxptime` values read on bytes: whole milliseconds, fractions truncated,
+    /// spaces around allowed, anything else nil.
+    @Test(arguments: [
+        ("20", 20), ("20.0", 20), ("22.5", 22), (" 30\t", 30), ("20.", 20), ("000020", 20), ("999999", 999999),
+        ("1234567", nil), ("", nil), ("  ", nil), (".5", nil), ("20.5.1", nil), ("2 0", nil), ("-20", nil),
+        ("20ms", nil), ("20.x", nil), ("20.1234567891", nil), ("20.123456789", 20), ("２０", nil), ("20 \u{301}", nil),
+    ] as [(String, Int?)])
+    func millisecondsAreReadOnBytes(text: String, expected: Int?) {
+        #expect(parseMilliseconds(text) == expected)
+    }
 }

@@ -76,3 +76,47 @@ try measure("door INVITE parse+answer+serialize", 50_000) {
     let o = try parser.parse(doorOffer)
     return try Negotiator(profile: door).answer(to: o, local: doorLocal).description.text.utf8.count
 }
+
+// The call of scripts/bench-b2bua, all of its SDP work: parse sipp's offer, answer it with the
+// door profile, offer the trunk, parse sipp's answer, negotiate it, serialize both of ours.
+let sippOffer = Array("""
+v=0\r
+o=user1 53655765 2353687637 IN IP4 127.0.0.2\r
+s=-\r
+c=IN IP4 127.0.0.2\r
+t=0 0\r
+m=audio 6000 RTP/AVP 0\r
+a=rtpmap:0 PCMU/8000\r
+
+""".utf8)
+let sippAnswer = Array("""
+v=0\r
+o=user1 53655765 2353687637 IN IP4 127.0.0.3\r
+s=-\r
+c=IN IP4 127.0.0.3\r
+t=0 0\r
+m=audio 6002 RTP/AVP 0\r
+a=rtpmap:0 PCMU/8000\r
+
+""".utf8)
+let sippProfile = MediaProfile(name: "door", audioCodecs: [.pcmu, .pcma], video: .strip, ptime: 20)
+let callerSide = LocalMedia(address: "127.0.0.5", ports: [40000], sessionID: "1700000000")
+let calleeSide = LocalMedia(address: "127.0.0.5", ports: [40002], sessionID: "1700000000")
+try measure("sipp call: parse offer", 100_000) { try parser.parse(sippOffer).media.count }
+try measure("sipp call: answer", 100_000) {
+    try Negotiator(profile: sippProfile).answer(to: try parser.parse(sippOffer), local: callerSide).session.streams.count
+}
+let sippOurOffer = Negotiator(profile: sippProfile).offer(local: calleeSide)
+let sippParsedAnswer = try parser.parse(sippAnswer)
+measure("sipp call: offer", 100_000) { Negotiator(profile: sippProfile).offer(local: calleeSide).media.count }
+try measure("sipp call: negotiate", 100_000) {
+    try Negotiator(profile: sippProfile).negotiate(offer: sippOurOffer, answer: sippParsedAnswer).streams.count
+}
+try measure("sipp call: all", 50_000) {
+    let o = try parser.parse(sippOffer)
+    let answer = try Negotiator(profile: sippProfile).answer(to: o, local: callerSide)
+    let ours = Negotiator(profile: sippProfile).offer(local: calleeSide)
+    let theirs = try parser.parse(sippAnswer)
+    let session = try Negotiator(profile: sippProfile).negotiate(offer: ours, answer: theirs)
+    return answer.description.text.utf8.count + ours.text.utf8.count + session.streams.count
+}
