@@ -135,9 +135,11 @@ final class RelayCore {
         legs[index].report.receptionSource = nil
         // The stream to this leg: created once, so a re-INVITE keeps SSRC/seq/ts continuous.
         if continuity[index] == nil || continuity[index]?.configuration.clockRate != configuration.codec.format.clockRate {
+            var random = MediaRandom()
             continuity[index] = StreamContinuity(configuration: .init(
                 ssrc: configuration.outgoingSSRC, clockRate: configuration.codec.format.clockRate,
-                firstSequenceNumber: .random(in: 0 ... .max), firstTimestamp: .random(in: 0 ... .max)))
+                firstSequenceNumber: .random(in: 0 ... .max, using: &random),
+                firstTimestamp: .random(in: 0 ... .max, using: &random)))
         }
         nextReportCheck = 0  // Reports may be due to this leg now: look again at the next tick.
         // This leg's media source may have moved: the other leg's stream re-anchors.
@@ -181,9 +183,10 @@ final class RelayCore {
                         Self.audioSampleRate(ingress.codec.format), Self.audioSampleRate(egress.codec.format)))
                     let decoder = try settings.codecs.makeCodec(for: ingress.codec.format, settings: codecSettings)
                     let encoder = try settings.codecs.makeCodec(for: egress.codec.format, settings: codecSettings)
+                    var random = MediaRandom()
                     pipelines[index] = try TranscodingPipeline(decoder: decoder, encoder: encoder, configuration: .init(
-                        packetDuration: egress.codec.packetDuration,
-                        timestampBase: .random(in: 0 ... .max), sequenceBase: .random(in: 0 ... .max)))
+                        packetDuration: egress.codec.packetDuration, timestampBase: .random(in: 0 ... .max, using: &random),
+                        sequenceBase: .random(in: 0 ... .max, using: &random)))
                 } catch {
                     throw .unsupportedCodec("\(ingress.codec.format) → \(egress.codec.format)")
                 }
