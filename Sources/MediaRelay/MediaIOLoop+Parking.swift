@@ -56,8 +56,8 @@ extension MediaIOLoop {
     }
 
     /// Points the parked socket in `slot` at `core`; what waits on it is discarded by
-    /// ``drainAdopted()`` once the tasks being run are done, before the loop reads any socket.
-    /// False when the slot no longer holds that parked socket.
+    /// ``drainAdopted()``, which the adopting task calls before it ends (the loop also calls it
+    /// after every batch of tasks). False when the slot no longer holds that parked socket.
     private func adopt(slot: Int, fd: Int32, core: RelayCore, leg: MediaLeg, isRTCPPort: Bool) -> Bool {
         guard slot < registrations.count, let registration = registrations[slot], registration.fd == fd,
               registration.core == nil
@@ -68,9 +68,9 @@ extension MediaIOLoop {
     }
 
     /// Discards the datagrams waiting on the sockets adopted since the last call (loop thread,
-    /// after each batch of tasks and before the loop polls or reads again): one `poll` for all
-    /// of them and a drain only of those holding something, instead of a `recvmmsg` per socket
-    /// (four per call) that almost always finds nothing.
+    /// at the end of the task that adopted them, before anything after it can run): one `poll`
+    /// for a session's sockets and a drain only of those holding something, instead of a
+    /// `recvmmsg` per socket (four per call) that almost always finds nothing.
     func drainAdopted() {
         guard !pendingDrains.isEmpty else { return }
         defer { pendingDrains.removeAll(keepingCapacity: true) }

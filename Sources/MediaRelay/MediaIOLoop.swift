@@ -59,6 +59,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     /// calls per second) costs one timed wake-up per window instead of a `write` by the caller
     /// and a wake-up per operation. Loop thread only.
     var polling = false
+    /// Eventfd signals sent by callers queueing work (tests check that busy periods need few).
+    let wakeSignals = Atomic<Int>(0)
     let name: String
     /// Held by the thread while it winds down, then by whichever caller runs a late task: after
     /// the exit the loop is a serial executor driven by its callers (sockets all closed), so a
@@ -193,7 +195,13 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             return (wake, false)
         }
         if late { runLate(task) }
-        if wake { cmedia_eventfd_signal(wakeFD) }
+        if wake { signal() }
+    }
+
+    /// Wakes the loop thread from its `epoll_wait`.
+    private func signal() {
+        wakeSignals.add(1, ordering: .relaxed)
+        cmedia_eventfd_signal(wakeFD)
     }
 
     /// Runs a task posted after the thread exited on the calling thread, one caller at a time,
@@ -225,7 +233,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             return (id, wake, false)
         }
         if late { runLate(abandon) }
-        if wake { cmedia_eventfd_signal(wakeFD) }
+        if wake { signal() }
         return id
     }
 
