@@ -291,6 +291,8 @@ public final class MediaEngine: Sendable {
     /// sockets are then closed or parked again, and the ports of closed ones given back.
     private static func register(_ core: RelayCore, _ endpoints: [PooledEndpoint], on loop: MediaIOLoop) -> Bool {
         loop.add(core: core)
+        // Parked sockets adopted here are drained together (one `poll`) before this task ends.
+        defer { loop.drainAdopted() }
         for (leg, endpoint) in zip(MediaLeg.allCases, endpoints) {
             guard let attached = loop.attach(endpoint, core: core, leg: leg) else {
                 // The legs after this one were never attached; closeAll retires those before.

@@ -55,15 +55,34 @@ extension MediaIOLoop {
         return endpoint
     }
 
-    /// Points the parked socket in `slot` at `core` after discarding what waits on it; false
-    /// when the slot no longer holds that parked socket.
+    /// Points the parked socket in `slot` at `core`; what waits on it is discarded by
+    /// ``drainAdopted()``, which the adopting task calls before it ends (the loop also calls it
+    /// after every batch of tasks). False when the slot no longer holds that parked socket.
     private func adopt(slot: Int, fd: Int32, core: RelayCore, leg: MediaLeg, isRTCPPort: Bool) -> Bool {
         guard slot < registrations.count, let registration = registrations[slot], registration.fd == fd,
               registration.core == nil
         else { return false }
-        _ = cmedia_drain(fd)
+        pendingDrains.append((slot, fd))
         registrations[slot] = Registration(fd: fd, core: .passUnretained(core), leg: leg, isRTCPPort: isRTCPPort)
         return true
+    }
+
+    /// Discards the datagrams waiting on the sockets adopted since the last call (loop thread,
+    /// at the end of the task that adopted them, before anything after it can run): one `poll`
+    /// for a session's sockets and a drain only of those holding something, instead of a
+    /// `recvmmsg` per socket (four per call) that almost always finds nothing.
+    func drainAdopted() {
+        guard !pendingDrains.isEmpty else { return }
+        defer { pendingDrains.removeAll(keepingCapacity: true) }
+        drainPoll.removeAll(keepingCapacity: true)
+        for (slot, fd) in pendingDrains where slot < registrations.count && registrations[slot]?.fd == fd {
+            drainPoll.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+        }
+        guard !drainPoll.isEmpty else { return }
+        let ready = drainPoll.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 0) }
+        guard ready != 0 else { return }
+        // On a failed poll drain every one of them, as before.
+        for entry in drainPoll where ready < 0 || entry.revents != 0 { _ = cmedia_drain(entry.fd) }
     }
 
     /// A leg's endpoint is done with (loop thread): parked when it is registered here and the

@@ -51,6 +51,16 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     let timeoutCheckInterval: UInt64
     /// `MediaEngine.Configuration.wakeupCoalescing` in nanoseconds.
     let coalescing: UInt64
+    /// `coalescing` in whole milliseconds (at least 1): how long epoll waits while ``polling``.
+    let pollMilliseconds: Int32
+    /// The last pass ran queued tasks (only with `coalescing`): until a pass finds none, the loop
+    /// looks at its queue every `pollMilliseconds` by itself and callers queue without
+    /// signalling the eventfd, so a steady stream of control calls (call setup at hundreds of
+    /// calls per second) costs one timed wake-up per window instead of a `write` by the caller
+    /// and a wake-up per operation. Loop thread only.
+    var polling = false
+    /// Eventfd signals sent by callers queueing work (tests check that busy periods need few).
+    let wakeSignals = Atomic<Int>(0)
     let name: String
     /// Held by the thread while it winds down, then by whichever caller runs a late task: after
     /// the exit the loop is a serial executor driven by its callers (sockets all closed), so a
@@ -64,6 +74,10 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     var freeSlots: [Int] = []
     var cores: [ObjectIdentifier: RelayCore] = [:]
     var nextTick: UInt64 = 0
+    /// Parked sockets adopted by the tasks being run, drained together after them
+    /// (MediaIOLoop+Parking `drainAdopted`).
+    var pendingDrains: [(slot: Int, fd: Int32)] = []
+    var drainPoll: [pollfd] = []
     var nextTimeoutCheck: UInt64 = 0
     let io: IOSlabs
     /// Reused for every received datagram: cleared, filled, processed in place, never shared.
@@ -89,6 +103,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         self.tickInterval = UInt64(max(1, tickInterval.nanoseconds))
         self.timeoutCheckInterval = UInt64(max(1, timeoutCheckInterval.nanoseconds))
         self.coalescing = UInt64(max(0, coalescing.nanoseconds))
+        self.pollMilliseconds = Int32(clamping: max(1, (self.coalescing + 999_999) / 1_000_000))
         self.io = IOSlabs(batch: batch)
         self.ports = ports
         self.index = index
@@ -174,10 +189,19 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
         let (wake, late) = lock.withLock { () -> (Bool, Bool) in
             if shared.exited { return (false, true) }
             shared.tasks.append(task)
-            return (shared.sleeping, false)
+            // One signal per sleep: the tasks queued until the loop wakes ride on it.
+            let wake = shared.sleeping
+            shared.sleeping = false
+            return (wake, false)
         }
         if late { runLate(task) }
-        if wake { cmedia_eventfd_signal(wakeFD) }
+        if wake { signal() }
+    }
+
+    /// Wakes the loop thread from its `epoll_wait`.
+    private func signal() {
+        wakeSignals.add(1, ordering: .relaxed)
+        cmedia_eventfd_signal(wakeFD)
     }
 
     /// Runs a task posted after the thread exited on the calling thread, one caller at a time,
@@ -191,6 +215,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             owner.store(Self.currentThread, ordering: .releasing)
             lateTasks.append(task)
             while !lateTasks.isEmpty { lateTasks.removeFirst()() }
+            drainAdopted()
             owner.store(0, ordering: .releasing)
         }
     }
@@ -203,10 +228,12 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             shared.nextTimerID += 1
             if shared.exited { return (id, false, true) }
             shared.timers.append(Timer(id: id, deadline: deadline, task: task, abandon: abandon))
-            return (id, shared.sleeping, false)
+            let wake = shared.sleeping
+            shared.sleeping = false
+            return (id, wake, false)
         }
         if late { runLate(abandon) }
-        if wake { cmedia_eventfd_signal(wakeFD) }
+        if wake { signal() }
         return id
     }
 
@@ -261,7 +288,10 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             }
             for task in tasks { task() }
             for timer in timers { timer.task() }
-            if !tasks.isEmpty || !timers.isEmpty { flushOutput() }
+            if !tasks.isEmpty || !timers.isEmpty {
+                drainAdopted()
+                flushOutput()
+            }
 
             let count = tokens.withUnsafeMutableBufferPointer { cmedia_epoll_wait(epollFD, $0.baseAddress, 256, timeout) }
             // Tasks posted while we polled run before the packets that woke us: a configure the
@@ -272,6 +302,8 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
                 if count > 0, !shared.stopping, !shared.tasks.isEmpty { swap(&posted, &shared.tasks) }
             }
             for task in posted { task() }
+            drainAdopted()
+            polling = coalescing > 0 && (!tasks.isEmpty || !posted.isEmpty)
             now = NIODeadline.now().uptimeNanoseconds
             if count > 0 {
                 for index in 0..<Int(count) {
@@ -311,6 +343,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             for task in tasks { task() }
             for timer in timers { timer.abandon() }
             while !lateTasks.isEmpty { lateTasks.removeFirst()() }
+            drainAdopted()
             flushOutput()
             closeEverything()
             owner.store(0, ordering: .releasing)
@@ -351,6 +384,9 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             let wait: Int32
             if !tasks.isEmpty || !due.isEmpty {
                 wait = 0  // New tasks may be posted by these; look again right after polling.
+            } else if polling {
+                // Callers do not signal (`sleeping` stays false): look again within the window.
+                wait = earliest <= now ? 0 : min(pollMilliseconds, Int32(min(1000, (earliest - now + 999_999) / 1_000_000)))
             } else {
                 wait = earliest <= now ? 0 : Int32(min(1000, (earliest - now + 999_999) / 1_000_000))
                 shared.sleeping = wait > 0

@@ -56,7 +56,7 @@ public struct LegConfiguration: Hashable, Sendable {
     public var direction: MediaLegDirection
 
     /// A leg configuration.
-    public init(remote: SocketAddress, codec: MediaCodec, srtp: SRTPLegConfiguration? = nil, outgoingSSRC: UInt32 = .random(in: 1 ... .max),
+    public init(remote: SocketAddress, codec: MediaCodec, srtp: SRTPLegConfiguration? = nil, outgoingSSRC: UInt32 = randomSSRC(),
                 direction: MediaLegDirection = .sendrecv) {
         self.remote = remote
         self.codec = codec

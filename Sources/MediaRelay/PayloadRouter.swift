@@ -22,8 +22,20 @@ public struct MediaCodec: Hashable, Sendable {
     /// Whether RTP payloads of `self` can be relayed unchanged to a leg using `other`: same
     /// encoding name (case-insensitive, RFC 4855 §3), clock rate and channel count.
     public func isRelayCompatible(with other: MediaCodec) -> Bool {
-        format.encodingName.lowercased() == other.format.encodingName.lowercased()
-            && format.clockRate == other.format.clockRate && format.channels == other.format.channels
+        format.clockRate == other.format.clockRate && format.channels == other.format.channels
+            && Self.sameName(format.encodingName, other.format.encodingName)
+    }
+
+    /// Case-insensitive equality of encoding names without lowercasing copies for ASCII names
+    /// (every registered one); others are compared lowercased.
+    static func sameName(_ left: String, _ right: String) -> Bool {
+        if left == right { return true }
+        guard left.utf8.count == right.utf8.count else { return left.lowercased() == right.lowercased() }
+        for (x, y) in zip(left.utf8, right.utf8) where x != y {
+            guard x < 0x80, y < 0x80 else { return left.lowercased() == right.lowercased() }
+            if x | 0x20 != y | 0x20 || !((x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) { return false }
+        }
+        return true
     }
 }
 

@@ -58,8 +58,9 @@ final class RelayCore {
     var pipelines: [TranscodingPipeline?] = [nil, nil]
     let allocator = ByteBufferAllocator()
     /// Reused for every transcoded packet built (`sendTranscoded`): the loop copies it into its
-    /// send slab, so the storage stays unique and clearing it allocates nothing.
-    var transcodedPacket = ByteBufferAllocator().buffer(capacity: 1500)
+    /// send slab, so the storage stays unique and clearing it allocates nothing. Made on the
+    /// first transcoded packet: a relay-only session (most calls) never allocates it.
+    lazy var transcodedPacket = ByteBufferAllocator().buffer(capacity: 1500)
     /// The loop this core's sockets are read on and its packets are sent from.
     let loop: MediaIOLoop
     /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).
@@ -98,16 +99,17 @@ final class RelayCore {
 
     func configure(leg: MediaLeg, _ configuration: LegConfiguration, now: UInt64) throws(MediaRelayError) {
         let index = leg.rawValue
-        let previous = legs[index].configuration
         if let srtp = configuration.srtp {
+            // Only the previous keys, not the whole configuration (codec strings, fmtp).
+            let previous = legs[index].configuration?.srtp
             do {
                 if let session = legs[index].srtp, session.suite == srtp.suite {
-                    if previous?.srtp != srtp {
+                    if previous != srtp {
                         // Only a changed key gets a new context (RFC 4568 §7.1.4): the same key
                         // with its ROC back at 0 would reuse key stream once the sequence wrapped
                         // (our stream continues across re-INVITEs) and fail the peer's auth check.
-                        try session.rekey(localKey: previous?.srtp?.localKey == srtp.localKey ? nil : srtp.localKey,
-                                          remoteKey: previous?.srtp?.remoteKey == srtp.remoteKey ? nil : srtp.remoteKey)
+                        try session.rekey(localKey: previous?.localKey == srtp.localKey ? nil : srtp.localKey,
+                                          remoteKey: previous?.remoteKey == srtp.remoteKey ? nil : srtp.remoteKey)
                     }
                 } else {
                     legs[index].srtp = try SRTPSession(
@@ -135,9 +137,11 @@ final class RelayCore {
         legs[index].report.receptionSource = nil
         // The stream to this leg: created once, so a re-INVITE keeps SSRC/seq/ts continuous.
         if continuity[index] == nil || continuity[index]?.configuration.clockRate != configuration.codec.format.clockRate {
+            var random = MediaRandom()
             continuity[index] = StreamContinuity(configuration: .init(
                 ssrc: configuration.outgoingSSRC, clockRate: configuration.codec.format.clockRate,
-                firstSequenceNumber: .random(in: 0 ... .max), firstTimestamp: .random(in: 0 ... .max)))
+                firstSequenceNumber: .random(in: 0 ... .max, using: &random),
+                firstTimestamp: .random(in: 0 ... .max, using: &random)))
         }
         nextReportCheck = 0  // Reports may be due to this leg now: look again at the next tick.
         // This leg's media source may have moved: the other leg's stream re-anchors.
@@ -160,33 +164,39 @@ final class RelayCore {
     }
 
     private func rebuildRoutes() throws(MediaRelayError) {
-        guard let a = legs[0].configuration, let b = legs[1].configuration else { return }
-        for (ingress, egress, index) in [(a, b, 0), (b, a, 1)] {
-            let router = PayloadRouter(ingress: ingress.codec, egress: egress.codec)
-            let unchanged = routers[index] == router
-            routers[index] = router
-            fastRoutes[index] = FastRoute(router)
-            legs[index].transcoded = router.needsTranscoding
-            if !router.needsTranscoding {
-                pipelines[index] = nil
-            } else if kind == .video {
-                // Video is never transcoded: the SDP layer must only pair legs sharing a codec.
-                pipelines[index] = nil
-                throw .unsupportedCodec("video \(ingress.codec.format) → \(egress.codec.format)")
-            } else if !unchanged || pipelines[index] == nil {
-                do {
-                    // Code at the narrower leg's audio rate: PCMU ↔ Opus runs Opus at 8 kHz (no
-                    // resampling, a narrowband encoder), since nothing above 4 kHz exists anyway.
-                    let codecSettings = CodecSettings(preferredSampleRate: min(
-                        Self.audioSampleRate(ingress.codec.format), Self.audioSampleRate(egress.codec.format)))
-                    let decoder = try settings.codecs.makeCodec(for: ingress.codec.format, settings: codecSettings)
-                    let encoder = try settings.codecs.makeCodec(for: egress.codec.format, settings: codecSettings)
-                    pipelines[index] = try TranscodingPipeline(decoder: decoder, encoder: encoder, configuration: .init(
-                        packetDuration: egress.codec.packetDuration,
-                        timestampBase: .random(in: 0 ... .max), sequenceBase: .random(in: 0 ... .max)))
-                } catch {
-                    throw .unsupportedCodec("\(ingress.codec.format) → \(egress.codec.format)")
-                }
+        // The codecs only (no array of configuration pairs per configure).
+        guard let a = legs[0].configuration?.codec, let b = legs[1].configuration?.codec else { return }
+        try rebuildRoute(0, ingress: a, egress: b)
+        try rebuildRoute(1, ingress: b, egress: a)
+    }
+
+    /// The payload routing (and transcoder) of the direction from leg `index`.
+    private func rebuildRoute(_ index: Int, ingress: MediaCodec, egress: MediaCodec) throws(MediaRelayError) {
+        let router = PayloadRouter(ingress: ingress, egress: egress)
+        let unchanged = routers[index] == router
+        routers[index] = router
+        fastRoutes[index] = FastRoute(router)
+        legs[index].transcoded = router.needsTranscoding
+        if !router.needsTranscoding {
+            pipelines[index] = nil
+        } else if kind == .video {
+            // Video is never transcoded: the SDP layer must only pair legs sharing a codec.
+            pipelines[index] = nil
+            throw .unsupportedCodec("video \(ingress.format) → \(egress.format)")
+        } else if !unchanged || pipelines[index] == nil {
+            do {
+                // Code at the narrower leg's audio rate: PCMU ↔ Opus runs Opus at 8 kHz (no
+                // resampling, a narrowband encoder), since nothing above 4 kHz exists anyway.
+                let codecSettings = CodecSettings(preferredSampleRate: min(
+                    Self.audioSampleRate(ingress.format), Self.audioSampleRate(egress.format)))
+                let decoder = try settings.codecs.makeCodec(for: ingress.format, settings: codecSettings)
+                let encoder = try settings.codecs.makeCodec(for: egress.format, settings: codecSettings)
+                var random = MediaRandom()
+                pipelines[index] = try TranscodingPipeline(decoder: decoder, encoder: encoder, configuration: .init(
+                    packetDuration: egress.packetDuration, timestampBase: .random(in: 0 ... .max, using: &random),
+                    sequenceBase: .random(in: 0 ... .max, using: &random)))
+            } catch {
+                throw .unsupportedCodec("\(ingress.format) → \(egress.format)")
             }
         }
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
@@ -19,6 +22,29 @@ import Testing
         #expect(loop.threadID != 0)
         let bound = try await loop.submit { NIOLoopBound(41, eventLoop: loop) }.get()
         #expect(try await loop.submit { bound.value + 1 }.get() == 42)
+        loop.stop()
+    }
+
+    @Test func aSteadyStreamOfTasksNeedsFewWakeSignals() async throws {
+        let loop = try MediaIOLoop(name: "test-media", tickInterval: .milliseconds(10), timeoutCheckInterval: .milliseconds(100),
+                                   batch: 4, coalescing: .milliseconds(1))
+        loop.start()
+        let ran = NIOLockedValueBox(0)
+        // A task every ≈ 100 µs, as call setup at a few thousand calls/s queues them.
+        for _ in 0..<300 {
+            loop.execute { ran.withLockedValue { $0 += 1 } }
+            usleep(100)
+        }
+        #expect(try await loop.submit { ran.withLockedValue { $0 } }.get() == 300, "every task ran, in order")
+        let signals = loop.wakeSignals.load(ordering: .relaxed)
+        #expect(signals < 30, "the loop polled by itself while tasks kept coming: \(signals) signals")
+        // Once idle, the next task wakes it at once.
+        try await Task.sleep(for: .milliseconds(50))
+        let before = loop.wakeSignals.load(ordering: .relaxed)
+        let start = NIODeadline.now()
+        try await loop.submit {}.get()
+        #expect(loop.wakeSignals.load(ordering: .relaxed) == before + 1)
+        #expect(NIODeadline.now() - start < .milliseconds(500))
         loop.stop()
     }
 

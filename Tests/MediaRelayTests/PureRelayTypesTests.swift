@@ -110,4 +110,17 @@ import Transcoding
         #expect(router.route(payloadType: 0) == .transcode)
         #expect(router.route(payloadType: 8) == .drop)
     }
+
+    @Test func encodingNamesCompareCaseInsensitively() {
+        func codec(_ name: String, _ clock: Int = 8000) -> MediaCodec {
+            MediaCodec(payloadType: 96, format: CodecFormat(encodingName: name, clockRate: clock))
+        }
+        #expect(codec("PCMU").isRelayCompatible(with: codec("pcmu")))
+        #expect(codec("telephone-EVENT").isRelayCompatible(with: codec("Telephone-event")))
+        #expect(!codec("PCMU").isRelayCompatible(with: codec("PCMA")))
+        #expect(!codec("PCMU").isRelayCompatible(with: codec("PCMU", 16000)))
+        #expect(!codec("G72@").isRelayCompatible(with: codec("G72`")), "only letters fold")
+        #expect(!codec("G722").isRelayCompatible(with: codec("G7221")))
+        #expect(codec("ÄUDIO").isRelayCompatible(with: codec("äudio")), "non-ASCII names still fold")
+    }
 }
