@@ -157,6 +157,14 @@ int cmedia_epoll_add(int epfd, int fd, uint64_t token) {
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) < 0 ? -errno : 0;
 }
 
+int cmedia_epoll_add_edge(int epfd, int fd, uint64_t token) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = EPOLLIN | EPOLLET;
+    event.data.u64 = token;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) < 0 ? -errno : 0;
+}
+
 int cmedia_epoll_remove(int epfd, int fd) {
     struct epoll_event event;
     memset(&event, 0, sizeof(event));

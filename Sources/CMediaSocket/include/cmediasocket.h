@@ -51,6 +51,10 @@ void cmedia_set_thread_name(const char *name);
 int cmedia_epoll_create(void);
 /// Watches `fd` for input (level-triggered), reporting `token`; 0 or -errno.
 int cmedia_epoll_add(int epfd, int fd, uint64_t token);
+/// Watches `fd` for input edge-triggered (EPOLLET), reporting `token`: reported once per arrival
+/// into an empty queue (not again on every wait while data is left), so the reader must read
+/// until the queue is empty; 0 or -errno.
+int cmedia_epoll_add_edge(int epfd, int fd, uint64_t token);
 /// Stops watching `fd`; 0 or -errno.
 int cmedia_epoll_remove(int epfd, int fd);
 /// Waits up to `timeoutMilliseconds` (-1: forever) and fills `tokens`; the count, or -errno.
