@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 static socklen_t address_length(const struct sockaddr_storage *address) {
@@ -35,6 +36,47 @@ int cmedia_recv_batch(int fd, uint8_t *slab, size_t slot, unsigned count,
         lengths[i] = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : messages[i].msg_len;
     }
     return received;
+}
+
+int cmedia_recv_batch_stamped(int fd, uint8_t *slab, size_t slot, unsigned count,
+                              uint32_t *lengths, uint64_t *stamps) {
+    struct mmsghdr messages[CMEDIA_MAX_BATCH];
+    struct iovec vectors[CMEDIA_MAX_BATCH];
+    // One SCM_TIMESTAMPNS message per datagram.
+    union {
+        char bytes[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } controls[CMEDIA_MAX_BATCH];
+    if (count > CMEDIA_MAX_BATCH) count = CMEDIA_MAX_BATCH;
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = slab + i * slot;
+        vectors[i].iov_len = slot;
+        memset(&messages[i].msg_hdr, 0, sizeof(messages[i].msg_hdr));
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_control = controls[i].bytes;
+        messages[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
+    }
+    int received = recvmmsg(fd, messages, count, MSG_DONTWAIT, NULL);
+    if (received < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    for (int i = 0; i < received; i++) {
+        lengths[i] = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : messages[i].msg_len;
+        stamps[i] = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&messages[i].msg_hdr); c != NULL;
+             c = CMSG_NXTHDR(&messages[i].msg_hdr, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec stamp;
+                memcpy(&stamp, CMSG_DATA(c), sizeof(stamp));
+                stamps[i] = (uint64_t)stamp.tv_sec * 1000000000u + (uint64_t)stamp.tv_nsec;
+            }
+        }
+    }
+    return received;
+}
+
+int cmedia_enable_receive_timestamps(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0 ? -errno : 0;
 }
 
 int cmedia_send_batch(int fd, const uint8_t *slab, size_t slot, unsigned count,
@@ -111,6 +153,14 @@ int cmedia_epoll_add(int epfd, int fd, uint64_t token) {
     struct epoll_event event;
     memset(&event, 0, sizeof(event));
     event.events = EPOLLIN;
+    event.data.u64 = token;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) < 0 ? -errno : 0;
+}
+
+int cmedia_epoll_add_edge(int epfd, int fd, uint64_t token) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = EPOLLIN | EPOLLET;
     event.data.u64 = token;
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) < 0 ? -errno : 0;
 }

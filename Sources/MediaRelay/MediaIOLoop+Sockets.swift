@@ -65,8 +65,10 @@ extension MediaIOLoop {
         return fd >= 0 ? fd : nil
     }
 
-    /// Adds `fd` to the epoll set, delivering its datagrams to `core` (loop thread); its slot,
-    /// or nil when epoll refused it.
+    /// Adds `fd` to the epoll set, edge-triggered, delivering its datagrams to `core` (loop
+    /// thread); its slot, or nil when epoll refused it. Edge-triggered: a level-triggered socket
+    /// is polled twice per packet (once when reported, once more on the next wait to find it
+    /// empty); ``readable(slot:now:)`` reads until the queue is empty instead.
     func register(fd: Int32, core: RelayCore, leg: MediaLeg, isRTCPPort: Bool) -> Int? {
         let slot: Int
         if let free = freeSlots.popLast() {
@@ -75,7 +77,7 @@ extension MediaIOLoop {
             slot = registrations.count
             registrations.append(nil)
         }
-        guard cmedia_epoll_add(epollFD, fd, UInt64(slot)) == 0 else {
+        guard cmedia_epoll_add_edge(epollFD, fd, UInt64(slot)) == 0 else {
             freeSlots.append(slot)
             return nil
         }
@@ -99,7 +101,8 @@ extension MediaIOLoop {
         cores[ObjectIdentifier(core)] = core
     }
 
-    /// Reads one batch from the socket in `slot` and hands each datagram to its core.
+    /// Reads everything waiting on the socket in `slot` (edge-triggered: nothing is reported
+    /// again until a new datagram arrives) and hands each datagram to its core.
     func readable(slot: Int, now: UInt64) {
         guard slot < registrations.count, let registration = registrations[slot] else { return }
         guard let core = registration.core else {
@@ -108,18 +111,27 @@ extension MediaIOLoop {
             return
         }
         let io = self.io
-        let count = cmedia_recv_batch(
-            registration.fd, io.receive.assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize, UInt32(io.batch),
-            io.receiveLengths, io.receiveAddresses)
-        guard count > 0 else { return }
-        for index in 0..<Int(count) {
-            let length = Int(io.receiveLengths[index])
-            guard length > 0, let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
-            scratch.clear()
-            scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
-            core._withUnsafeGuaranteedRef {
-                $0.receive(from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
+        // Bounded: a peer flooding the socket cannot keep the loop here (what is left is read
+        // with the next datagram's edge). An error (a pending ICMP error from a vanished peer)
+        // is reported once and cleared: read on behind it.
+        for round in 0..<64 {
+            // A datagram handled below may have ended the session (its sockets parked or closed).
+            if round > 0, slot >= registrations.count || registrations[slot]?.core?.toOpaque() != core.toOpaque() { return }
+            let count = cmedia_recv_batch(
+                registration.fd, io.receive.assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize, UInt32(io.batch),
+                io.receiveLengths, io.receiveAddresses)
+            if count < 0 { continue }
+            for index in 0..<Int(count) {
+                let length = Int(io.receiveLengths[index])
+                guard length > 0, let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
+                scratch.clear()
+                scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
+                core._withUnsafeGuaranteedRef {
+                    $0.receive(from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
+                }
             }
+            // Fewer than asked for: recvmmsg stopped at an empty queue.
+            if count < io.batch { return }
         }
     }
 

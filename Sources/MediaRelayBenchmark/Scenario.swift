@@ -115,10 +115,19 @@ func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil,
                 sink &+= try pcmuFrames[slot % pcmuFrames.count].withUnsafeBytes { input in
                     try pcmNarrow.withUnsafeMutableBufferPointer { try call.pcmuDecoder.decode(input, into: $0) }
                 }
-                sink &+= try otherPCM.withUnsafeBufferPointer { all in
-                    let start = slot * frameSamples
-                    let frame = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + frameSamples)])
-                    return try payload.withUnsafeMutableBytes { try call.encoder.encode(frame, into: $0) }
+                if other.sampleRate == 8000, other.channels == 1 {
+                    // What the engine encodes: the decoded PCMU frame (μ-law noise included).
+                    sink &+= try pcmNarrow.withUnsafeBufferPointer { all in
+                        try payload.withUnsafeMutableBytes { try call.encoder.encode(UnsafeBufferPointer(rebasing: all[0..<frameSamples]), into: $0) }
+                    }
+                } else {
+                    // Another rate (G.722's 16 kHz): the test signal at that rate (the engine
+                    // resamples the decoded frame; resampling is not codec work).
+                    sink &+= try otherPCM.withUnsafeBufferPointer { all in
+                        let start = slot * frameSamples
+                        let frame = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + frameSamples)])
+                        return try payload.withUnsafeMutableBytes { try call.encoder.encode(frame, into: $0) }
+                    }
                 }
                 // B → A: B decode, PCMU encode.
                 sink &+= try otherFrames[slot].withUnsafeBytes { input in

@@ -21,6 +21,16 @@ int cmedia_recv_batch(int fd, uint8_t *slab, size_t slot, unsigned count,
 int cmedia_send_batch(int fd, const uint8_t *slab, size_t slot, unsigned count,
                       const uint32_t *lengths, const struct sockaddr_storage *addresses);
 
+/// Like `cmedia_recv_batch` without addresses, filling `stamps` with each datagram's kernel
+/// receive time (CLOCK_REALTIME nanoseconds, 0 when the kernel gave none): for a reader that
+/// drains its sockets on its own schedule instead of waiting on them (media-bench's phones).
+/// The socket needs `cmedia_enable_receive_timestamps` first.
+int cmedia_recv_batch_stamped(int fd, uint8_t *slab, size_t slot, unsigned count,
+                              uint32_t *lengths, uint64_t *stamps);
+
+/// Turns on kernel receive timestamps (SO_TIMESTAMPNS) for `fd`; 0 or -errno.
+int cmedia_enable_receive_timestamps(int fd);
+
 /// A non-blocking, close-on-exec UDP socket bound to `address`; -errno on failure.
 int cmedia_bind_udp(const struct sockaddr *address, socklen_t length, int receiveBuffer);
 
@@ -41,6 +51,10 @@ void cmedia_set_thread_name(const char *name);
 int cmedia_epoll_create(void);
 /// Watches `fd` for input (level-triggered), reporting `token`; 0 or -errno.
 int cmedia_epoll_add(int epfd, int fd, uint64_t token);
+/// Watches `fd` for input edge-triggered (EPOLLET), reporting `token`: reported once per arrival
+/// into an empty queue (not again on every wait while data is left), so the reader must read
+/// until the queue is empty; 0 or -errno.
+int cmedia_epoll_add_edge(int epfd, int fd, uint64_t token);
 /// Stops watching `fd`; 0 or -errno.
 int cmedia_epoll_remove(int epfd, int fd);
 /// Waits up to `timeoutMilliseconds` (-1: forever) and fills `tokens`; the count, or -errno.
