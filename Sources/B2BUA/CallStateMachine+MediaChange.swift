@@ -13,7 +13,9 @@ import SDP
 extension CallStateMachine {
     /// The offer to send to `side.other` for `offer` from `side`, or nil when the offer does not
     /// change that side's media or the other side would get nothing new (answered locally).
-    func mediaChangeOffer(_ offer: SessionDescription, from side: CallSide) -> SessionDescription? {
+    /// `onlyAddedVideo` (toward a door): only video added goes across, with the audio as it was.
+    func mediaChangeOffer(_ offer: SessionDescription, from side: CallSide,
+                          onlyAddedVideo: Bool = false) -> SessionDescription? {
         let other = side.other
         guard let current = session(of: side), let otherSession = session(of: other),
               let candidate = try? Negotiator(profile: Self.preferring([current.audio?.codec?.codec], in: profile(of: side)))
@@ -28,6 +30,10 @@ extension CallStateMachine {
               let audioIndex = base.media.firstIndex(where: { $0.media == .audio && $0.port != 0 }) else { return nil }
         var composed = base
         if let videoAdded { composed = Self.adding(videoAdded, to: composed) }
+        if onlyAddedVideo {
+            guard videoAdded != nil else { return nil }
+            return finishMediaChange(composed, offer: offer, videoDropped: false)
+        }
         if codecChanged {
             // The originator's new audio codecs, in its order, that the other side speaks; then
             // the other side's current codec as the fallback (transcoded).

@@ -10,9 +10,11 @@ import Testing
 @Suite struct VideoAddTests {
     let leg1 = CallLegID(1)
 
-    /// The door (audio + H.264) calls carol (PCMU, H.264), who answers audio only (video port 0).
+    /// The door (audio + H.264; a door station, so changes toward it are answered locally
+    /// except added video) calls carol (PCMU, H.264), who answers audio only (video port 0).
     func videoDeclined() throws -> CallHarness {
         var call = try CallHarness(dialled: "104", contacts: ["carol": ["sip:carol@10.0.0.8"]], offer: CallHarness.doorVideoOffer)
+        call.machine.doorEndpoints = ["door"]
         _ = call.start()
         let answered = try call.answer(leg1, codecs: [.pcmu])
         #expect(answered.contains { if case .sendResponseToCaller(200, let sdp?, _) = $0 {
@@ -54,6 +56,15 @@ import Testing
         let toCarol = try #require(HoldTests.pendingAnswer(in: settled, for: .callee))
         #expect(Self.videoLine(toCarol)?.port == 0, "the door did not take it: nothing to relay")
         #expect(MediaChangeTests.plan(in: settled)?.videoRelayed == false)
+    }
+
+    @Test func towardADoorAnOfferWithoutAddedVideoStaysLocal() throws {
+        var call = try videoDeclined()
+        // carol re-offers from a new address, still without video: the door rule holds.
+        let carolOffer = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.9")
+        let change = call.machine.receiveSessionOffer(carolOffer, from: .callee, at: call.now)
+        guard case .answered = change.outcome else { Issue.record("\(change.outcome)"); return }
+        #expect(HoldTests.reinvite(in: change.actions, toward: .caller) == nil, "the door gets no re-INVITE")
     }
 
     @Test func aRefreshRepeatingRefusedVideoIsAnsweredLocally() throws {
