@@ -28,7 +28,8 @@ enum CallIDReuse: Sendable, Equatable {
     static let inUsePhrase = "Call-ID In Use"
 
     /// What a LIVE call answers to `request`, a request without To tag carrying one of its
-    /// Call-IDs (`isCallersCallID`: the caller's, else one of our outbound legs'):
+    /// Call-IDs (`isCallersCallID`: the caller's, else one of our outbound legs'); the same for a
+    /// finished call whose whole context still lingers for a late leg response (up to 64·T1):
     /// - another method: 481, there is no such dialog (§12.2.2);
     /// - an INVITE on one of our legs' Call-IDs: our own INVITE came back to us, a loop: 482;
     /// - a merged INVITE: 482 (§8.2.2.2); a stale copy of the caller's INVITE: 481;
