@@ -44,7 +44,9 @@ extension CallStateMachine {
     /// §8: same origin, a new answer to a new offer), and a new media plan so the engine sends
     /// to the side's new address. The other leg is not re-INVITEd: its media keeps flowing to
     /// the gateway, which relays it (a phone on hold ignores what it receives). Nil when the
-    /// offer has nothing the side's profile can answer (the handler responds 488).
+    /// offer has nothing the side's profile can answer (the handler responds 488). Video is
+    /// answered only while the other side has video too (as in ``anchor(callee:early:)``: the
+    /// engine relays it between the two, a stream one side alone has would lead nowhere).
     public mutating func receiveReoffer(_ offer: SessionDescription, from side: CallSide, preferring: [SDPCodec?] = [])
         -> (answer: SessionDescription, plan: MediaPlan)? {
         guard case .answered(let winner) = state, let leg = legs[winner],
@@ -53,14 +55,18 @@ extension CallStateMachine {
                                      cryptoKeys: media.calleeCryptoKeys)
         switch side {
         case .caller:
-            guard let answer = try? Negotiator(profile: Self.preferring(preferring, in: callerProfile))
+            var profile = Self.preferring(preferring, in: callerProfile)
+            if calleeSession.video == nil { profile.video = .strip }
+            guard let answer = try? Negotiator(profile: profile)
                 .answer(to: offer, local: callerLocal) else { return nil }
             self.callerAnswer = answer
             let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: answer.session),
                                  callee: .init(localPorts: media.calleePorts, session: calleeSession), isEarly: false)
             return (answer.description, plan)
         case .callee:
-            guard let answer = try? Negotiator(profile: Self.preferring(preferring, in: leg.profile))
+            var profile = Self.preferring(preferring, in: leg.profile)
+            if callerAnswer.session.video == nil { profile.video = .strip }
+            guard let answer = try? Negotiator(profile: profile)
                 .answer(to: offer, local: calleeLocal) else { return nil }
             self.calleeSession = answer.session
             let plan = MediaPlan(caller: .init(localPorts: media.callerPorts, session: callerAnswer.session),

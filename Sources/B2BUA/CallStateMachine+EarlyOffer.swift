@@ -83,11 +83,19 @@ extension CallStateMachine {
         return [.sendResponseToCaller(status: 200, sdp: nil, reason: nil), .updateMedia(plan)]
     }
 
-    /// No PRACK came for our reliable offer (the handler retransmitted it for 64·T1): RFC 3262 §3,
-    /// the INVITE is rejected with a 5xx; the legs are cancelled (or BYEd when one answered).
+    /// No PRACK came for a reliable provisional to the caller (the handler retransmitted it for
+    /// 64·T1): RFC 3262 §3, "the UAS SHOULD reject the original request with a 5xx response".
+    /// With our offer in it, the legs are cancelled (or BYEd when one answered while its 200
+    /// waited for the PRACK). Without SDP (a caller with `Require: 100rel` gets every 18x
+    /// reliably) the same while the INVITE has no final response: 500, Q.850 cause 102, the
+    /// ringing legs cancelled. Once the caller has its final response (a 2xx may follow an
+    /// unacknowledged 18x without SDP, §3) nothing changes.
     public mutating func receiveCallerPrackTimeout(at now: Date) -> [CallAction] {
-        guard earlyOffer.awaitingPrack else { return [] }
-        earlyOffer.awaitingPrack = false
+        if earlyOffer.awaitingPrack {
+            earlyOffer.awaitingPrack = false
+        } else {
+            guard case .routing = state else { return [] }
+        }
         return failEarlyOffer(status: 500, cause: Q850Cause.timerExpiry, at: now)
     }
 

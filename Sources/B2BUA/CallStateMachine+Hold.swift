@@ -40,9 +40,11 @@ extension CallStateMachine {
         // RFC 3261 §14.1: the other side's own INVITE is unanswered (it waits on ours toward this
         // side, now in its back-off): nothing may go into that dialog; this offer is answered here.
         let otherBusy = hold.outgoing[other] != nil || hold.waiting[other] != nil
-        let forwardable = !otherBusy && !isDoor(other) && !otherGone && !otherAwaitsAnswer
-        // A codec or stream change (CallStateMachine+MediaChange.swift), hold state included.
-        if forwardable, let forwarded = mediaChangeOffer(offer, from: side) {
+        let reachable = !otherBusy && !otherGone && !otherAwaitsAnswer
+        let forwardable = reachable && !isDoor(other)
+        // A codec or stream change (CallStateMachine+MediaChange.swift), hold state included;
+        // toward a door only added video (the gateway has no video of its own to answer it with).
+        if reachable, let forwarded = mediaChangeOffer(offer, from: side, onlyAddedVideo: !forwardable) {
             return (.forwarded, forwardMediaChange(forwarded, offer: offer, from: side))
         }
         guard changed, forwardable else {

@@ -15,8 +15,11 @@ extension CallStateMachine {
     /// target passes video and a port was allocated for it. The video is relayed untouched, so
     /// H.264 is offered in the caller's configurations (RFC 6184 §8.2.2: `profile-level-id` and
     /// `packetization-mode` as the caller offered them), not in the RFC 6184 §8.1 default.
-    func offer(for profile: SDPMediaProfile, toward side: CallSide = .callee) -> SessionDescription {
-        let (ports, keys) = side == .callee ? (media.calleePorts, media.calleeCryptoKeys) : (media.callerPorts, media.callerCryptoKeys)
+    /// `cryptoKeys` replaces the side's SDES keys (a transfer target's fresh ones).
+    func offer(for profile: SDPMediaProfile, toward side: CallSide = .callee,
+               cryptoKeys: [[String: String]]? = nil) -> SessionDescription {
+        var (ports, keys) = side == .callee ? (media.calleePorts, media.calleeCryptoKeys) : (media.callerPorts, media.callerCryptoKeys)
+        if let cryptoKeys { keys = cryptoKeys }
         let callerVideo = callerOffer.media.first { $0.media == .video && $0.port != 0 }
         let kinds: [MediaType] = callerVideo != nil && profile.video == .pass && ports.count > 1
             ? [.audio, .video] : [.audio]

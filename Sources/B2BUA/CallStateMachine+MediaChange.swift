@@ -1,7 +1,7 @@
 import SDP
 
 /// Codec and stream changes passed across the legs (RFC 3264 §8.3): an in-dialog offer from one
-/// side that changes what that side sends (its audio codec, or video dropped) is re-anchored
+/// side that changes what that side sends (its audio codec, video dropped or added) is re-anchored
 /// and offered to the other side, so both legs can move to the new codec and the engine relays
 /// instead of transcoding. A new address or port alone stays local (the engine re-latches).
 ///
@@ -13,7 +13,9 @@ import SDP
 extension CallStateMachine {
     /// The offer to send to `side.other` for `offer` from `side`, or nil when the offer does not
     /// change that side's media or the other side would get nothing new (answered locally).
-    func mediaChangeOffer(_ offer: SessionDescription, from side: CallSide) -> SessionDescription? {
+    /// `onlyAddedVideo` (toward a door): only video added goes across, with the audio as it was.
+    func mediaChangeOffer(_ offer: SessionDescription, from side: CallSide,
+                          onlyAddedVideo: Bool = false) -> SessionDescription? {
         let other = side.other
         guard let current = session(of: side), let otherSession = session(of: other),
               let candidate = try? Negotiator(profile: Self.preferring([current.audio?.codec?.codec], in: profile(of: side)))
@@ -21,10 +23,17 @@ extension CallStateMachine {
         let newCodec = candidate.session.audio?.codec?.codec
         let codecChanged = !Self.sameCodec(newCodec, current.audio?.codec?.codec)
         let videoDropped = current.video != nil && candidate.session.video == nil
-        guard codecChanged || videoDropped,
+        // Video added (CallStateMachine+VideoAdd.swift): offered to the other side when it can take it.
+        let videoAdded = addedVideo(offer, candidate: candidate.session, current: current, from: side)
+        guard codecChanged || videoDropped || videoAdded != nil,
               let base = hold.sent[other] ?? currentDescription(for: other),
               let audioIndex = base.media.firstIndex(where: { $0.media == .audio && $0.port != 0 }) else { return nil }
         var composed = base
+        if let videoAdded { composed = Self.adding(videoAdded, to: composed) }
+        if onlyAddedVideo {
+            guard videoAdded != nil else { return nil }
+            return finishMediaChange(composed, offer: offer, videoDropped: false)
+        }
         if codecChanged {
             // The originator's new audio codecs, in its order, that the other side speaks; then
             // the other side's current codec as the fallback (transcoded).
@@ -32,8 +41,8 @@ extension CallStateMachine {
             let offered = Self.audioCodecs(of: offer)
             var codecs = offered.compactMap { map in profile(of: other).audioCodecs.first { $0.matches(map, formatParameters: nil) } }
             guard let first = codecs.first, !Self.sameCodec(first, otherCodec) else {
-                if !videoDropped { return nil }
-                return finishMediaChange(composed, offer: offer, videoDropped: true)
+                if !videoDropped && videoAdded == nil { return nil }
+                return finishMediaChange(composed, offer: offer, videoDropped: videoDropped)
             }
             if let otherCodec, let known = profile(of: other).audioCodecs.first(where: { Self.sameCodec($0, otherCodec) }),
                !codecs.contains(where: { Self.sameCodec($0, known) }) {

@@ -27,6 +27,9 @@ struct TransferRun: Sendable {
     var failures: [Int] = []
     /// The referrer hung up before the transfer completed (RFC 5589 allows it after the 202).
     var referrerGone = false
+    /// Our SDES keys per stream toward the target (RFC 4568 §6.1: a new SRTP session gets new
+    /// keys, never the referrer's); they become the side's keys once the target answers.
+    var cryptoKeys: [[String: String]]
 }
 
 /// Whether a REFER starts a transfer, and the status for its response.
@@ -52,8 +55,14 @@ extension CallStateMachine {
     /// callee, the inbound dialog for the caller). A REFER in a dialog that no longer carries
     /// that side (a forked leg that lost, a referrer that left or was replaced) gets 481 (RFC 3261
     /// §12.2.2: no such dialog in the call).
+    ///
+    /// `cryptoKeys`: fresh SDES keys per stream (``LocalMedia/cryptoKeys``) for the target's
+    /// offer. The target's leg is a new SRTP session, so it never gets the keys the referrer
+    /// knows (RFC 4568 §6.1; a referrer that kept them could decrypt the transferee's media);
+    /// empty for no SDES at all (no leg of the plan uses SRTP).
     public mutating func receiveTransfer(to target: RoutingDecision, contacts: [String: [String]], from side: CallSide,
-                                         leg: CallLegID? = nil, at now: Date) -> (start: TransferStart, actions: [CallAction]) {
+                                         leg: CallLegID? = nil, cryptoKeys: [[String: String]] = [],
+                                         at now: Date) -> (start: TransferStart, actions: [CallAction]) {
         switch side {
         case .callee: if let leg, !carriesCallee(leg) { return (.refused(status: 481), []) }
         case .caller:
@@ -66,7 +75,7 @@ extension CallStateMachine {
         guard !target.attempts.isEmpty else { return (.refused(status: target.final.status), []) }
         let referrer = side == .callee ? winner : callerLeg
         transfer = TransferRun(side: side, referrer: referrer, target: target, contacts: contacts,
-                               attempt: decision.attempts.count + 1)
+                               attempt: decision.attempts.count + 1, cryptoKeys: cryptoKeys)
         var index = 0
         while true {
             if let ringing = ringTransferAttempt(index, at: now) {
@@ -79,6 +88,12 @@ extension CallStateMachine {
             }
             index += 1
         }
+    }
+
+    /// The gateway's media ports facing `side` (one per stream): a transfer target taking that
+    /// side's role is offered these, with as many fresh SDES keys (``receiveTransfer``).
+    public func mediaPorts(facing side: CallSide) -> [UInt16] {
+        side == .caller ? media.callerPorts : media.calleePorts
     }
 
     /// Rings attempt `index` of the transfer's target; nil when it has no leg to ring.
@@ -101,7 +116,7 @@ extension CallStateMachine {
                 let id = CallLegID(nextLeg)
                 nextLeg += 1
                 let request = OutboundLegRequest(id: id, attempt: run.attempt, target: leg, contact: contact,
-                                                 identity: attempt.identity, offer: offer(for: profile, toward: run.side))
+                                                 identity: attempt.identity, offer: offer(for: profile, toward: run.side, cryptoKeys: run.cryptoKeys))
                 records.append(.init(target: leg.target, contact: contact, attempt: run.attempt, outcome: "pending",
                                      status: nil, started: now, ended: nil))
                 legs[id] = OutboundLeg(request: request, profile: profile, phase: .trying, record: records.count - 1)
@@ -262,7 +277,9 @@ extension CallStateMachine {
         case .callee:
             state = .answered(winner: id)
             calleeSession = session
+            media.calleeCryptoKeys = run.cryptoKeys
         case .caller:
+            media.callerCryptoKeys = run.cryptoKeys
             callerLeg = id
             callerProfile = leg.profile
             callerAnswer = Negotiator.Answer(description: leg.request.offer, session: session)

@@ -92,7 +92,9 @@ public struct CallStateMachine: Sendable {
     /// Our offer in a reliable 18x toward a delayed-offer caller (CallStateMachine+EarlyOffer).
     var earlyOffer = EarlyOfferRun()
     let contacts: [String: [String]]
-    let media: MediaAllocation
+    /// The engine's ports and our SDES keys per side; a side's keys change when a transfer
+    /// target takes that side's role (CallStateMachine+Transfer: new session, new keys).
+    var media: MediaAllocation
     /// The media profile of the caller's role: the inbound caller's, or the leg that took its
     /// place in a transfer (``callerLeg``).
     var callerProfile: SDPMediaProfile

@@ -54,7 +54,8 @@ extension CallContext {
     /// 1…2^30 for the first (§3 allows up to 2^31−1; the rest leaves room for the increments)
     /// and one more for each next, the caller's Record-Route and our
     /// Contact as for any dialog-creating response), retransmitted at T1, 2·T1, 4·T1… until the
-    /// PRACK; after 64·T1 the machine fails the call when it waits for the PRACK's answer.
+    /// PRACK; after 64·T1 without one the machine fails the call (500) while the INVITE has no
+    /// final response (``CallStateMachine/receiveCallerPrackTimeout(at:)``), with or without SDP.
     func sendReliableProvisional(status: Int, sdp: SessionDescription?) {
         let rseq = reliableOut.map { $0.rseq &+ 1 } ?? UInt32.random(in: 1...(1 << 30))
         var response = invite.makeResponse(status: status, toTag: callerTag)
@@ -101,6 +102,16 @@ extension CallContext {
             reliableOut?.interval = out.interval * 2
             transmitReliable()
         }
+    }
+
+    /// The caller's INVITE gets its final response: a reliable provisional still unacknowledged
+    /// is no longer retransmitted (RFC 3262 §3 ties them to the pending INVITE), and its 64·T1
+    /// give-up no longer applies.
+    func stopReliableRetransmissions() {
+        guard let timer = reliableOut?.timer else { return }
+        shard.timerWheel.cancel(timer)
+        reliableOut?.timer = nil
+        reliableOut?.queued.removeAll()
     }
 
     /// What follows a transmission of a reliable provisional.

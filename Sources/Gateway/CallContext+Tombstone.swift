@@ -62,8 +62,11 @@ final class EndedCall: @unchecked Sendable {
         guard request.toTag != nil else {
             guard request.method == .invite else { return .answer(status: 481, tagged: true) }
             guard let original else { return .answer(status: 482, tagged: true) }
-            guard request.fromTag == original.fromTag, request.cseqNumber == original.cseq else { return .newCall }
-            return .answer(status: request.topViaBranch == original.branch ? 481 : 482, tagged: true)
+            switch CallIDReuse(request, original: original) {
+            case .merged: return .answer(status: 482, tagged: true)
+            case .stale: return .answer(status: 481, tagged: true)
+            case .newCall: return .newCall
+            }
         }
         guard let id = SIPDialog.incomingID(of: request), dialogs.contains(id) else { return .answer(status: 481, tagged: false) }
         switch request.method {

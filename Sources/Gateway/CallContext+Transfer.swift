@@ -36,7 +36,11 @@ extension CallContext {
         let (contacts, found) = service.contacts(for: target, plan: plan)
         for (contact, address) in found { transferTargets[contact] = address }
         let now = Date()
-        guard let (start, actions) = withMachine({ $0.receiveTransfer(to: target, contacts: contacts, from: side, leg: leg, at: now) })
+        // RFC 4568 §6.1: the target's leg is a new SRTP session: fresh keys, not the referrer's.
+        let keys = service.planMayUseSRTP() ? (machine?.mediaPorts(facing: side) ?? []).map { _ in MediaEngineSessions.freshKeys() } : []
+        guard let (start, actions) = withMachine({
+            $0.receiveTransfer(to: target, contacts: contacts, from: side, leg: leg, cryptoKeys: keys, at: now)
+        })
         else { return reject(transaction, 481) }
         switch start {
         case .accepted:

@@ -66,7 +66,8 @@ final class CallContext: @unchecked Sendable {
     var timers: [CallTimer: TimerHandle] = [:]
     /// RFC 3261 §13.3.1.4: running from our 2xx to the caller until its ACK (64·T1).
     var ackTimer: TimerHandle?
-    /// Our reliable 18x to a delayed-offer caller (CallContext+EarlyOffer.swift).
+    /// Our reliable 18x to the caller: an offer to a delayed-offer caller, or any 18x to a caller
+    /// requiring 100rel (CallContext+EarlyOffer.swift).
     var reliableOut: ReliableProvisionalOut?
     var mediaChain: Task<Void, Never>?
     /// One media operation of ``chainMedia(_:)``.
@@ -332,6 +333,7 @@ final class CallContext: @unchecked Sendable {
                 callerDialog?.update(with: response)
             }
         }
+        if status >= 200 { stopReliableRetransmissions() }
         if (200..<300).contains(status) { service.callAnswered(callID) }
         if (200..<300).contains(status), ackTimer == nil {
             ackTimer = shard.timerWheel.schedule(in: CallService.linger) { [self] in

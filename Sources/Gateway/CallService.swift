@@ -206,9 +206,9 @@ public final class CallService: Sendable {
             if request.toTag != nil {
                 call.receiveInDialog(transaction)
             } else {
-                // A new INVITE reusing a live call's Call-ID without a To tag (RFC 3261 §8.2.2.2
-                // merged request, or a loop); any other method outside a dialog: 481.
-                try? transaction.respond(status: request.method == .invite ? 482 : 481, toTag: SIPMessage.makeTag())
+                // Without a To tag on a live call's Call-ID: a merged INVITE or a loop (482), or
+                // a new call the call table cannot hold (500); other methods 481 (CallIDReuse).
+                call.receiveReusedCallID(transaction)
             }
         } else if let ended = shard.ended[callID], ended.receive(transaction) {
             // Answered by the ended call's tombstone; a new INVITE reusing its Call-ID goes on.
@@ -323,13 +323,9 @@ extension CallService {
 
     /// The media engine's settings from the service configuration's `media:` section.
     static func mediaEngineConfiguration(_ configuration: GatewayConfiguration) -> MediaEngine.Configuration {
-        func amount(_ duration: Duration) -> TimeAmount {
-            let parts = duration.components
-            return .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
-        }
-        return .init(
+        .init(
             bindHost: configuration.mediaAddress, portRange: configuration.mediaPorts,
-            mediaTimeout: amount(configuration.mediaTimeout), wakeupCoalescing: amount(configuration.mediaWakeupCoalescing),
-            socketPoolLimit: configuration.mediaSocketPool, portQuarantine: amount(configuration.mediaPortQuarantine))
+            mediaTimeout: TimeAmount(configuration.mediaTimeout), wakeupCoalescing: TimeAmount(configuration.mediaWakeupCoalescing),
+            socketPoolLimit: configuration.mediaSocketPool, portQuarantine: TimeAmount(configuration.mediaPortQuarantine))
     }
 }

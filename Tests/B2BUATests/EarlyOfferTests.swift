@@ -98,6 +98,31 @@ import Testing
         #expect(call.machine.receiveCallerPrackTimeout(at: call.now).isEmpty)
     }
 
+    /// RFC 3262 §3: a caller requiring 100rel that never PRACKs a reliable 18x WITHOUT SDP (the
+    /// handler makes every 18x reliable) is rejected with 500 after 64·T1 too, the ringing leg
+    /// cancelled with Q.850 cause 102; once it has its final response the timeout changes nothing.
+    @Test func noPrackForA180WithoutSDPFailsTheCallWith5xx() throws {
+        var call = try CallHarness(dialled: "101", contacts: alice)
+        call.machine.callerSupportsReliable = true
+        _ = call.start()
+        #expect(call.provisional(180, from: leg1).callerStatuses == [180])
+        #expect(!call.machine.isAwaitingEarlyAnswer, "no offer is out")
+        let failed = call.record(call.machine.receiveCallerPrackTimeout(at: call.now))
+        let reason = Q850Cause.reason(Q850Cause.timerExpiry)
+        #expect(failed.contains(.cancelLeg(leg1, reason: reason)), "\(failed)")
+        #expect(failed.contains(.sendResponseToCaller(status: 500, sdp: nil, reason: reason)))
+        #expect(failed.record?.status == 500 && failed.record?.q850Cause == Q850Cause.timerExpiry)
+        #expect(call.machine.isEnded)
+
+        var answered = try CallHarness(dialled: "101", contacts: alice)
+        _ = answered.start()
+        _ = answered.provisional(180, from: leg1)
+        _ = try answered.answer(leg1, codecs: [.pcmu])
+        #expect(answered.machine.receiveCallerPrackTimeout(at: answered.now).isEmpty,
+                "a 2xx may follow an unacknowledged 18x without SDP (§3): the call goes on")
+        #expect(!answered.machine.isEnded)
+    }
+
     @Test func aSecondEarlyMediaLegGetsNoSecondOffer() throws {
         var (call, offer, _) = try ringingWithEarlyMedia()
         let again = try CallHarness.answer(to: try call.request(leg1).offer, codecs: [.pcmu], address: "10.0.0.8")

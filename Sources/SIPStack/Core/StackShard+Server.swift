@@ -157,11 +157,3 @@ extension StackShard {
         }
     }
 }
-
-extension TimeAmount {
-    /// A `Duration` as a `TimeAmount` (nanosecond precision).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
