@@ -10,6 +10,12 @@ extension SIPTransportManager {
     func bind(_ listener: SIPListenerConfiguration, index: Int) async throws -> any Channel {
         switch listener.transport {
         case .udp:
+            if listener.port != 0 {
+                // SO_REUSEADDR/SO_REUSEPORT would let a second process of the same user bind the
+                // same fixed port and take part of its traffic: a plain socket bound first (no
+                // options) fails with "address in use" when anyone holds the port.
+                try await DatagramBootstrap(group: group).bind(host: listener.host, port: listener.port).get().close()
+            }
             return try await datagramBootstrap(on: group, reusePort: usesSocketPerLoop)
                 .bind(host: listener.host, port: listener.port).get()
         case .tcp, .tls:

@@ -48,6 +48,27 @@ import Testing
         try await group.shutdownGracefully()
     }
 
+    /// SO_REUSEPORT must not let a second gateway join a listener's port: the second bind on a
+    /// fixed port in use fails as it did with one socket.
+    @Test func aSecondManagerOnTheSamePortFailsToBind() async throws {
+        let (first, group, listener) = try await Self.start(loops: 2, perLoop: true)
+        let otherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        var configuration = SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: listener.port)])
+        configuration.udpSocketPerLoop = true
+        let second = try SIPTransportManager(configuration: configuration, group: otherGroup) { _ in }
+        await #expect(throws: (any Error).self) { _ = try await second.start() }
+        await second.shutdown()
+        #expect(Self.sockets(of: first).count == 2)
+        // Nor with one socket per listener (SO_REUSEADDR alone let a second process in before).
+        configuration.udpSocketPerLoop = false
+        let third = try SIPTransportManager(configuration: configuration, group: otherGroup) { _ in }
+        await #expect(throws: (any Error).self) { _ = try await third.start() }
+        await third.shutdown()
+        await first.shutdown()
+        try await otherGroup.shutdownGracefully()
+        try await group.shutdownGracefully()
+    }
+
     @Test func offOrOnOneLoopTheListenerIsOneSocket() async throws {
         for (loops, perLoop) in [(2, false), (1, true)] {
             let (manager, group, listener) = try await Self.start(loops: loops, perLoop: perLoop)
