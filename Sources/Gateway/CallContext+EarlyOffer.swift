@@ -105,13 +105,13 @@ extension CallContext {
     }
 
     /// The caller's INVITE gets its final response: a reliable provisional still unacknowledged
-    /// is no longer retransmitted (RFC 3262 §3 ties them to the pending INVITE), and its 64·T1
-    /// give-up no longer applies.
+    /// is no longer retransmitted (RFC 3262 §3 ties them to the pending INVITE), its 64·T1
+    /// give-up no longer applies, and no queued provisional follows the final response.
     func stopReliableRetransmissions() {
+        reliableOut?.queued.removeAll()
         guard let timer = reliableOut?.timer else { return }
         shard.timerWheel.cancel(timer)
         reliableOut?.timer = nil
-        reliableOut?.queued.removeAll()
     }
 
     /// What follows a transmission of a reliable provisional.
