@@ -16,9 +16,10 @@ extension CallContext {
         let side: CallSide
         var legID: CallLegID?
         if request.callID == callID {
-            guard var dialog = callerDialog, dialog.matches(request) else { return reject(transaction, 481) }
-            guard dialog.checkSequence(of: request) == .accept else { return reject(transaction, 500) }
-            callerDialog = dialog
+            // In place (a copy taken out and written back retains and releases the whole dialog);
+            // the remote CSeq moves on only when accepted.
+            guard callerDialog?.matches(request) == true else { return reject(transaction, 481) }
+            guard callerDialog?.checkSequence(of: request) == .accept else { return reject(transaction, 500) }
             side = .caller
         } else if let callID = request.callID, let id = legByCallID[callID] {
             // In place: the leg's dialog is checked and its remote CSeq moved on where it is stored.
