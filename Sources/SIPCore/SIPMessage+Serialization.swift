@@ -95,7 +95,21 @@ protocol SIPByteSink {
     mutating func put(_ bytes: [UInt8])
     mutating func put(byte: UInt8)
     mutating func put(string: String)
-    mutating func put(decimal: Int)
+}
+
+extension SIPByteSink {
+    /// Writes `value` in decimal (a status code, a Content-Length) digit by digit, no String.
+    mutating func put(decimal value: Int) {
+        guard value >= 0 else { return put(string: String(value)) }
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            put(byte: UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 }
 
 extension Array: SIPByteSink where Element == UInt8 {
@@ -104,7 +118,6 @@ extension Array: SIPByteSink where Element == UInt8 {
     mutating func put(_ bytes: [UInt8]) { append(contentsOf: bytes) }
     mutating func put(byte: UInt8) { append(byte) }
     mutating func put(string: String) { append(contentsOf: string.utf8) }
-    mutating func put(decimal: Int) { append(contentsOf: String(decimal).utf8) }
 }
 
 extension ByteBuffer: SIPByteSink {
@@ -113,5 +126,4 @@ extension ByteBuffer: SIPByteSink {
     mutating func put(_ bytes: [UInt8]) { writeBytes(bytes) }
     mutating func put(byte: UInt8) { writeInteger(byte) }
     mutating func put(string: String) { writeString(string) }
-    mutating func put(decimal: Int) { writeString(String(decimal)) }
 }
