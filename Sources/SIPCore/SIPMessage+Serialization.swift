@@ -22,9 +22,21 @@ extension SIPMessage {
         write(to: &bytes)
     }
 
-    /// Writes the message into a ByteBuffer, part by part (no intermediate array).
+    /// Writes the message into a ByteBuffer: its size is counted first, then every part is
+    /// copied into the buffer's memory in one pass (no intermediate array, one capacity check).
     public func write(into buffer: inout ByteBuffer) {
-        write(to: &buffer)
+        if let pristine = pristineRange {
+            buffer.writeBytes(headers.storage[pristine])
+            return
+        }
+        var counter = ByteCounter()
+        write(to: &counter)
+        let size = counter.count
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var sink = RawByteSink(memory: UnsafeMutableRawBufferPointer(rebasing: raw[..<size]))
+            write(to: &sink)
+            return sink.count
+        }
     }
 
     /// The one writer behind both `write(into:)` forms.
@@ -95,7 +107,21 @@ protocol SIPByteSink {
     mutating func put(_ bytes: [UInt8])
     mutating func put(byte: UInt8)
     mutating func put(string: String)
-    mutating func put(decimal: Int)
+}
+
+extension SIPByteSink {
+    /// Writes `value` in decimal (a status code, a Content-Length) digit by digit, no String.
+    mutating func put(decimal value: Int) {
+        guard value >= 0 else { return put(string: String(value)) }
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            put(byte: UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 }
 
 extension Array: SIPByteSink where Element == UInt8 {
@@ -104,7 +130,6 @@ extension Array: SIPByteSink where Element == UInt8 {
     mutating func put(_ bytes: [UInt8]) { append(contentsOf: bytes) }
     mutating func put(byte: UInt8) { append(byte) }
     mutating func put(string: String) { append(contentsOf: string.utf8) }
-    mutating func put(decimal: Int) { append(contentsOf: String(decimal).utf8) }
 }
 
 extension ByteBuffer: SIPByteSink {
@@ -113,5 +138,42 @@ extension ByteBuffer: SIPByteSink {
     mutating func put(_ bytes: [UInt8]) { writeBytes(bytes) }
     mutating func put(byte: UInt8) { writeInteger(byte) }
     mutating func put(string: String) { writeString(string) }
-    mutating func put(decimal: Int) { writeString(String(decimal)) }
+}
+
+/// Counts what a message's writer would write.
+struct ByteCounter: SIPByteSink {
+    var count = 0
+    mutating func reserve(_ additional: Int) {}
+    mutating func put(_ bytes: ArraySlice<UInt8>) { count += bytes.count }
+    mutating func put(_ bytes: [UInt8]) { count += bytes.count }
+    mutating func put(byte: UInt8) { count += 1 }
+    mutating func put(string: String) { count += string.utf8.count }
+}
+
+/// Writes into memory sized by ``ByteCounter``; a part that would not fit is left out (cannot
+/// happen when the counter ran the same writer first).
+struct RawByteSink: SIPByteSink {
+    let memory: UnsafeMutableRawBufferPointer
+    var count = 0
+
+    init(memory: UnsafeMutableRawBufferPointer) { self.memory = memory }
+
+    mutating func reserve(_ additional: Int) {}
+    mutating func put(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { copy($0) } }
+    mutating func put(_ bytes: [UInt8]) { bytes.withUnsafeBytes { copy($0) } }
+    mutating func put(byte: UInt8) {
+        guard count < memory.count else { return }
+        memory[count] = byte
+        count += 1
+    }
+    mutating func put(string: String) {
+        var string = string
+        string.withUTF8 { copy(UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func copy(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty, count + bytes.count <= memory.count else { return }
+        UnsafeMutableRawBufferPointer(rebasing: memory[count..<(count + bytes.count)]).copyMemory(from: bytes)
+        count += bytes.count
+    }
 }

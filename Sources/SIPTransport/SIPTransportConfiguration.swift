@@ -108,8 +108,10 @@ public struct SIPTransportConfiguration: Sendable {
     /// same address and port with `SO_REUSEPORT` (Linux): a datagram is sent from the socket of
     /// the loop the sender runs on (same source address and port), so a send never hops to
     /// another loop. The kernel hands each inbound flow (peer address and port) to one of the
-    /// sockets. Off, or on a one-loop group, each UDP listener is one socket.
-    public var udpSocketPerLoop = true
+    /// sockets. Off (the default), or on a one-loop group, each UDP listener is one socket.
+    /// Off by default: on the loopback B2BUA bench (session 6) it cost more than the hop it
+    /// saves, as each loop's sends woke the peers more often (`sock_def_readable` in sendmsg).
+    public var udpSocketPerLoop = false
 
     public init(
         listeners: [SIPListenerConfiguration],

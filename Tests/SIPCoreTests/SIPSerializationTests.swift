@@ -89,6 +89,18 @@ import Testing
         }
     }
 
+    /// Lengths and status codes are written digit by digit: every width, zeros inside.
+    @Test(arguments: [0, 7, 10, 99, 100, 305, 1000, 4096, 10_000, 65_535])
+    func contentLengthDigits(length: Int) throws {
+        var message = try parse(minimalRequest)
+        message.setBody(Array(repeating: UInt8(ascii: "x"), count: length), contentType: length == 0 ? nil : "text/plain")
+        #expect(message.serializedString.contains("\r\nContent-Length: \(length)\r\n"))
+        #expect(!message.serializedString.contains("\r\nContent-Length: \(length)0"))
+        var response = try SIPParser().parse(try fixture("ok-200.sip"))
+        response.startLine = .response(SIPStatusLine(statusCode: 100 + length % 600, reason: "R"))
+        #expect(response.serializedString.hasPrefix("SIP/2.0 \(100 + length % 600) R\r\n"))
+    }
+
     @Test func settingTheBodyWritesContentTypeAndLength() throws {
         // A datagram without Content-Length gets one once its body is set.
         var message = try parse(minimalRequest.replacingOccurrences(of: "Content-Length: 0\n", with: ""))

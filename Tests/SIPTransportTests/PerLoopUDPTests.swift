@@ -87,9 +87,9 @@ import Testing
     @Test func everySocketDeliversInboundRequests() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let inbound = Mailbox<SIPInboundMessage>()
-        let manager = try SIPTransportManager(
-            configuration: SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)]), group: group
-        ) { inbound.put($0) }
+        var configuration = SIPTransportConfiguration(listeners: [.init(transport: .udp, host: "127.0.0.1", port: 0)])
+        configuration.udpSocketPerLoop = true
+        let manager = try SIPTransportManager(configuration: configuration, group: group) { inbound.put($0) }
         let listener = try await manager.start()[0]
         // Peers on many source ports: the kernel spreads the flows over both sockets.
         var phones: [RawUDPPeer] = []
