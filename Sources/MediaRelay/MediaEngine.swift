@@ -201,7 +201,7 @@ public final class MediaEngine: Sendable {
     private func makeSession(rtcpMux: Bool, kind: MediaStreamKind, on loop: MediaIOLoop) -> EventLoopFuture<MediaSession> {
         let prepared: PreparedSession
         do { prepared = try prepareSession(rtcpMux: rtcpMux, on: loop) } catch { return loop.makeFailedFuture(error) }
-        let (endpoints, stream, sink) = (prepared.endpoints, prepared.stream, prepared.sink)
+        let (endpoints, sink) = (prepared.endpoints, prepared.sink)
         let settings = configuration
         return loop.submit { () -> NIOLoopBoundBox<RelayCore>? in
             let core = RelayCore(settings: settings, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop)
@@ -211,7 +211,7 @@ public final class MediaEngine: Sendable {
             // A failed registration closed the sockets and gave the ports back.
             guard let core else { throw MediaRelayError.ioLoopFailed }
             return MediaSession(engine: self, loop: loop, core: core, ports: endpoints.map(\.port), rtcpMux: rtcpMux,
-                                kind: kind, events: stream, sink: sink)
+                                kind: kind, sink: sink)
         }
     }
 
@@ -229,18 +229,17 @@ public final class MediaEngine: Sendable {
             RelayCore(settings: configuration, rtcpMux: rtcpMux, kind: kind, events: sink, loop: loop), eventLoop: loop)
         loop.execute { _ = Self.register(core.value, endpoints, on: loop) }
         return MediaSession(engine: self, loop: loop, core: core, ports: endpoints.map(\.port), rtcpMux: rtcpMux,
-                            kind: kind, events: prepared.stream, sink: sink)
+                            kind: kind, sink: sink)
     }
 
     /// What a new session needs before its media loop takes it: both legs' sockets (parked
-    /// ones of that loop, or bound on the caller's thread) and the session's event stream.
+    /// ones of that loop, or bound on the caller's thread) and where its events go.
     private struct PreparedSession {
         let endpoints: [PooledEndpoint]
-        let stream: AsyncStream<MediaEvent>
         let sink: MediaEventSink
     }
 
-    /// Takes one endpoint per leg (the pool has its own lock) and makes the event stream; on
+    /// Takes one endpoint per leg (the pool has its own lock) and makes the event sink; on
     /// failure what was taken goes back (bound sockets closed here, parked ones handed back to
     /// their loop). Throws `MediaRelayError.engineStopped` or `.portsExhausted`.
     private func prepareSession(rtcpMux: Bool, on loop: MediaIOLoop) throws(MediaRelayError) -> PreparedSession {
@@ -253,8 +252,7 @@ public final class MediaEngine: Sendable {
             giveBack(endpoints, to: loop)
             throw error
         }
-        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream()
-        return PreparedSession(endpoints: endpoints, stream: stream, sink: MediaEventSink(continuation))
+        return PreparedSession(endpoints: endpoints, sink: MediaEventSink())
     }
 
     /// A leg's sockets: the ones parked longest on `loop` when they have rested (or the pool is

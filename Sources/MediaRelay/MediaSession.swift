@@ -13,8 +13,9 @@ public final class MediaSession: Sendable {
     public let rtcpMux: Bool
     /// The stream this session carries (audio or video).
     public let kind: MediaStreamKind
-    /// Media timeouts and latching changes, in order; finishes on `release()`.
-    public let events: AsyncStream<MediaEvent>
+    /// Media timeouts and latching changes, in order; finishes on `release()`. The same stream
+    /// on every read, made on the first (events before that are kept for it).
+    public var events: AsyncStream<MediaEvent> { sink.stream }
     let engine: MediaEngine
     let core: NIOLoopBoundBox<RelayCore>
     let ports: [Int]
@@ -27,7 +28,7 @@ public final class MediaSession: Sendable {
 
     let state = NIOLockedValueBox(State())
 
-    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBoundBox<RelayCore>, ports: [Int], rtcpMux: Bool, kind: MediaStreamKind, events: AsyncStream<MediaEvent>,
+    init(engine: MediaEngine, loop: any EventLoop, core: NIOLoopBoundBox<RelayCore>, ports: [Int], rtcpMux: Bool, kind: MediaStreamKind,
          sink: MediaEventSink) {
         self.kind = kind
         self.engine = engine
@@ -35,7 +36,6 @@ public final class MediaSession: Sendable {
         self.core = core
         self.ports = ports
         self.rtcpMux = rtcpMux
-        self.events = events
         self.sink = sink
         // Media timeouts and transcoder deadlines are checked by the loop's tick (one timer
         // per thread, not one per call).

@@ -117,4 +117,35 @@ import Testing
         await engine.shutdown()
         #expect(throws: MediaRelayError.engineStopped) { try engine.allocateSessionNow() }
     }
+
+    @Test func eventsRaisedBeforeTheStreamIsFirstReadReachIt() async {
+        let sink = MediaEventSink()
+        sink.yield(.mediaTimeout(leg: .a))
+        sink.yield(.mediaTimeout(leg: .b))
+        let stream = sink.stream
+        sink.yield(.mediaTimeout(leg: .a))
+        sink.finish()
+        sink.yield(.mediaTimeout(leg: .b))  // after the end: dropped
+        var seen: [MediaEvent] = []
+        for await event in stream { seen.append(event) }
+        #expect(seen == [.mediaTimeout(leg: .a), .mediaTimeout(leg: .b), .mediaTimeout(leg: .a)])
+
+        // Finished before the first read: the kept events, then the end.
+        let closed = MediaEventSink()
+        closed.yield(.mediaTimeout(leg: .b))
+        closed.finish()
+        var kept: [MediaEvent] = []
+        for await event in closed.stream { kept.append(event) }
+        #expect(kept == [.mediaTimeout(leg: .b)])
+
+        // A handler takes the events instead; the stream keeps none of them.
+        let handled = MediaEventSink()
+        let taken = NIOLockedValueBox<[MediaEvent]>([])
+        handled.setHandler { event in taken.withLockedValue { $0.append(event) } }
+        handled.yield(.mediaTimeout(leg: .a))
+        handled.finish()
+        var streamed: [MediaEvent] = []
+        for await event in handled.stream { streamed.append(event) }
+        #expect(taken.withLockedValue { $0 } == [.mediaTimeout(leg: .a)] && streamed.isEmpty)
+    }
 }
