@@ -68,27 +68,12 @@ extension MediaIOLoop {
     }
 
     /// Discards the datagrams waiting on the sockets adopted since the last call (loop thread,
-    /// at the end of the task that adopted them, before anything after it can run): one look
-    /// at the epoll set's ready list and a drain only of adopted sockets on it, instead of a
-    /// `recvmmsg` per socket (four per call) that almost always finds nothing. The set is
-    /// level-triggered, so every socket holding a datagram is on that list, and the look
-    /// consumes nothing the loop's own `epoll_wait` would report. A full list (or a failed
-    /// call) falls back to one `poll` of the adopted sockets.
+    /// at the end of the task that adopted them, before anything after it can run): one `poll`
+    /// for a session's sockets and a drain only of those holding something, instead of a
+    /// `recvmmsg` per socket (four per call) that almost always finds nothing.
     func drainAdopted() {
         guard !pendingDrains.isEmpty else { return }
         defer { pendingDrains.removeAll(keepingCapacity: true) }
-        let count = drainTokens.withUnsafeMutableBufferPointer {
-            cmedia_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), 0)
-        }
-        guard count < 0 || Int(count) >= drainTokens.count else {
-            for index in 0..<Int(count) where drainTokens[index] != Self.wakeToken {
-                let slot = Int(truncatingIfNeeded: drainTokens[index])
-                guard slot < registrations.count, let fd = registrations[slot]?.fd,
-                      pendingDrains.contains(where: { $0.slot == slot && $0.fd == fd }) else { continue }
-                _ = cmedia_drain(fd)
-            }
-            return
-        }
         drainPoll.removeAll(keepingCapacity: true)
         for (slot, fd) in pendingDrains where slot < registrations.count && registrations[slot]?.fd == fd {
             drainPoll.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))

@@ -78,7 +78,6 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
     /// (MediaIOLoop+Parking `drainAdopted`).
     var pendingDrains: [(slot: Int, fd: Int32)] = []
     var drainPoll: [pollfd] = []
-    var drainTokens = [UInt64](repeating: 0, count: 256)
     var nextTimeoutCheck: UInt64 = 0
     let io: IOSlabs
     /// Reused for every received datagram: cleared, filled, processed in place, never shared.
