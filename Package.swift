@@ -65,7 +65,7 @@ let package = Package(
         ]),
         .target(name: "CMediaSocket"),
         .target(name: "MediaRelay", dependencies: [
-            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket", "DTMF",
+            "RTPCore", "SecureRTP", "Transcoding", "CMediaSocket", "DTMF", "SIPCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

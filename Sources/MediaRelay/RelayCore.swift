@@ -1,5 +1,6 @@
 import NIOCore
 import RTPCore
+import SIPCore
 import SecureRTP
 import Transcoding
 
@@ -137,7 +138,7 @@ final class RelayCore {
         legs[index].report.receptionSource = nil
         // The stream to this leg: created once, so a re-INVITE keeps SSRC/seq/ts continuous.
         if continuity[index] == nil || continuity[index]?.configuration.clockRate != configuration.codec.format.clockRate {
-            var random = MediaRandom()
+            var random = PooledRandom()
             continuity[index] = StreamContinuity(configuration: .init(
                 ssrc: configuration.outgoingSSRC, clockRate: configuration.codec.format.clockRate,
                 firstSequenceNumber: .random(in: 0 ... .max, using: &random),
@@ -191,7 +192,7 @@ final class RelayCore {
                     Self.audioSampleRate(ingress.format), Self.audioSampleRate(egress.format)))
                 let decoder = try settings.codecs.makeCodec(for: ingress.format, settings: codecSettings)
                 let encoder = try settings.codecs.makeCodec(for: egress.format, settings: codecSettings)
-                var random = MediaRandom()
+                var random = PooledRandom()
                 pipelines[index] = try TranscodingPipeline(decoder: decoder, encoder: encoder, configuration: .init(
                     packetDuration: egress.packetDuration, timestampBase: .random(in: 0 ... .max, using: &random),
                     sequenceBase: .random(in: 0 ... .max, using: &random)))
