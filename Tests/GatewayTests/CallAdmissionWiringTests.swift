@@ -7,6 +7,7 @@ import NIOPosix
 import Registrar
 import SIPStack
 import Testing
+import TestSupport
 @testable import Gateway
 
 /// The call layer's wiring around ``CallAdmission``: the `calls:` limits, the live network
@@ -115,7 +116,7 @@ import Testing
         let logger = Logger(label: "test")
         let registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
-        let engine = try MediaEngine(group: group, configuration: .init(portRange: 41020...41029))
+        let engine = try MediaEngine(group: group, configuration: .init(portRange: FreePorts.range(count: 10)))
         let calls = CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar,
                                 media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
                                 sink: LoggingCallRecordSink { _ in }, limits: .init(maxCalls: 2, maxCallsInSetup: 1), logger: logger)

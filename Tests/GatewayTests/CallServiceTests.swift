@@ -9,6 +9,7 @@ import Registrar
 import SIPCore
 import SIPTransport
 import Testing
+import TestSupport
 @testable import Gateway
 
 /// The call service's decisions that need no sockets: who is calling (trunk or endpoint by
@@ -59,7 +60,7 @@ import Testing
         let logger = Logger(label: "test")
         registrar = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
-        engine = try MediaEngine(group: group, configuration: .init(portRange: 41000...41009))
+        engine = try MediaEngine(group: group, configuration: .init(portRange: FreePorts.range(count: 10)))
         calls = CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: registrar,
                             media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
                             sink: LoggingCallRecordSink { _ in }, logger: logger)

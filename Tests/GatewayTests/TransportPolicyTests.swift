@@ -8,6 +8,7 @@ import Registrar
 import SIPCore
 import SIPTransport
 import Testing
+import TestSupport
 @testable import Gateway
 
 /// `transport: tls` endpoints and `sips:` URIs (RFC 3261 §26.2.2, RFC 5630): refused over UDP/TCP
@@ -51,7 +52,7 @@ import Testing
         let logger = Logger(label: "test")
         service = RegistrarService(dialPlans: dialPlans, store: store, realm: "unit", algorithms: [.md5], logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
-        let engine = try MediaEngine(group: group, configuration: .init(portRange: 41060...41069))
+        let engine = try MediaEngine(group: group, configuration: .init(portRange: FreePorts.range(count: 10)))
         calls = CallService(group: group, dialPlans: dialPlans, bindings: store, registrar: service,
                             media: MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: logger),
                             sink: LoggingCallRecordSink { _ in }, logger: logger)

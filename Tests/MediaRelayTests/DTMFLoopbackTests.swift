@@ -3,15 +3,16 @@ import NIOCore
 import NIOPosix
 import SecureRTP
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
 /// Real RTP over loopback: telephone-events decoded and forwarded or swallowed, events sent
 /// on a leg with its own payload type, clock and stream, in-band detection and generation.
 @Suite(.timeLimit(.minutes(1))) struct DTMFLoopbackTests {
-    func engine(_ base: Int, ports: Int = 40) throws -> MediaEngine {
+    func engine(ports: Int = 40) throws -> MediaEngine {
         try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: base...(base + ports - 1), probationPackets: 3))
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: ports), probationPackets: 3))
     }
 
     func pcmu(_ eventType: UInt8?) -> MediaCodec { MediaCodec(payloadType: 0, format: .pcmu, telephoneEventPayloadType: eventType) }
@@ -19,7 +20,7 @@ import Transcoding
 
     @Test(arguments: [UInt8(101), 96, 126])
     func telephoneEventsAreReportedAndForwardedOrSwallowed(payloadType: UInt8) async throws {
-        let engine = try engine(payloadType == 101 ? 45000 : payloadType == 96 ? 45080 : 45160)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -54,7 +55,7 @@ import Transcoding
     }
 
     @Test func opusLegAt48000IsReadInItsClockAndSilenceEndsAnEvent() async throws {
-        let engine = try engine(45400)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -85,7 +86,7 @@ import Transcoding
     }
 
     @Test func digitSentOnARelayedLegKeepsItsStreamAndResumesAudioPastTheEvent() async throws {
-        let engine = try engine(45500)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -131,7 +132,7 @@ import Transcoding
     }
 
     @Test func eventsToAnSRTPLegAreProtectedInItsStream() async throws {
-        let engine = try engine(45960)
+        let engine = try engine()
         let session = try await engine.allocateSession(rtcpMux: true)
         let peerA = try await FakePeer.bind()
         let phone = try await FakePeer.bind()
@@ -169,7 +170,7 @@ import Transcoding
     }
 
     @Test func digitOnATranscodedOpusLegUsesItsPayloadTypeAnd48kUnits() async throws {
-        let engine = try engine(45600)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -202,7 +203,7 @@ import Transcoding
     }
 
     @Test func releaseMidDigitSendsTheEnd() async throws {
-        let engine = try engine(45700)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -224,7 +225,7 @@ import Transcoding
     }
 
     @Test func anOpenDigitStoppedEarlyLastsTheMinimum() async throws {
-        let engine = try engine(45880)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -246,7 +247,7 @@ import Transcoding
 
     @Test func durationsCountedAt48kUnderAn8000DeclarationAreCorrected() async throws {
         // baresip 1.0 with Opus: telephone-event/8000 declared, 48 kHz units sent (INTEROP.md).
-        let engine = try engine(45920)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -267,7 +268,7 @@ import Transcoding
     }
 
     @Test func sendingNeedsTelephoneEventOnThatLeg() async throws {
-        let engine = try engine(45800)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peer = try await FakePeer.bind()
         await #expect(throws: MediaDTMFError.legNotConfigured(.a)) { try await session.sendDigit(.one, on: .a, duration: .milliseconds(100)) }

@@ -2,19 +2,20 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 @testable import MediaRelay
 
 /// Hold in the engine (RFC 3264 §8.4): a leg's ``MediaLegDirection`` stops RTP toward it and
 /// takes it out of the media timeout.
 @Suite(.timeLimit(.minutes(1))) struct HoldDirectionLoopbackTests {
-    func engine(_ base: Int, timeout: TimeAmount = .seconds(30)) throws -> MediaEngine {
+    func engine(timeout: TimeAmount = .seconds(30)) throws -> MediaEngine {
         try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: base...(base + 39), mediaTimeout: timeout, probationPackets: 3))
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: 40), mediaTimeout: timeout, probationPackets: 3))
     }
 
     @Test(arguments: [MediaLegDirection.recvonly, .inactive])
     func nothingIsForwardedTowardALegTheGatewayDoesNotSendTo(_ direction: MediaLegDirection) async throws {
-        let engine = try engine(direction == .recvonly ? 43600 : 43650)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func aLegNotExpectedToSendIsNotTimedOut() async throws {
-        let engine = try engine(43700, timeout: .milliseconds(200))
+        let engine = try engine(timeout: .milliseconds(200))
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -79,7 +80,7 @@ import Testing
 
 extension HoldDirectionLoopbackTests {
     @Test func aDirectionOnlyChangeKeepsTheLatchAndStopsMediaTowardTheLeg() async throws {
-        let engine = try engine(43750)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()

@@ -2,15 +2,16 @@ import DTMF
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
 /// In-band DTMF through a real session: detection on relayed and transcoded legs, tone
 /// stripping, and tones written into a leg's audio.
 @Suite(.timeLimit(.minutes(1))) struct InBandLoopbackTests {
-    func engine(_ base: Int) throws -> MediaEngine {
+    func engine() throws -> MediaEngine {
         try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: base...(base + 39), probationPackets: 3))
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: 40), probationPackets: 3))
     }
 
     /// Sends PCMU frames from `peer` every 20 ms.
@@ -23,7 +24,7 @@ import Transcoding
 
     @Test(arguments: [false, true], [false, true])
     func tonesInPCMUAreDetectedAndStripped(transcoded: Bool, removes: Bool) async throws {
-        let engine = try engine(46000 + (transcoded ? 80 : 0) + (removes ? 40 : 0))
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let peerA = try await FakePeer.bind()
@@ -62,7 +63,7 @@ import Transcoding
     }
 
     @Test func tonesWrittenIntoTranscodedOpusAreDetectable() async throws {
-        let engine = try engine(46180)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -82,7 +83,7 @@ import Transcoding
     }
 
     @Test func tonesWrittenIntoRelayedPCMUAreDetectable() async throws {
-        let engine = try engine(45840)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()

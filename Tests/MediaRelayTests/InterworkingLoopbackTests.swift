@@ -2,6 +2,7 @@ import DTMF
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
@@ -9,7 +10,7 @@ import Transcoding
 @Suite(.timeLimit(.minutes(1))) struct InterworkingLoopbackTests {
     @Test func infoFromASoftphoneReachesAnRFC4733DoorAsEventsAndEventsFromItBecomeINFO() async throws {
         let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: 46300...46339, probationPackets: 3))
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: 40), probationPackets: 3))
         let session = try await engine.allocateSession()
         let collector = DTMFEventCollector(session)
         let door = try await FakePeer.bind()

@@ -3,6 +3,7 @@ import MediaRelay
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 
 @Suite struct MediaEngineShutdownTests {
@@ -13,7 +14,7 @@ import Transcoding
 
     @Test func shutdownStopsEveryMediaThreadAndClosesTheSessions() async throws {
         let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            portRange: 43800...43839, ioThreads: 2))
+            portRange: FreePorts.range(count: 40), ioThreads: 2))
         var tids = engine.threadIDs
         for _ in 0..<200 where tids.contains(0) {
             try await Task.sleep(for: .milliseconds(5))
@@ -22,7 +23,7 @@ import Transcoding
         #expect(tids.count == 2 && tids.allSatisfy { $0 > 0 && Self.threadExists($0) })
 
         let session = try await engine.allocateSession()
-        let peer = try SocketAddress(ipAddress: "127.0.0.1", port: 43900)
+        let peer = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         try await session.configure(leg: .a, LegConfiguration(remote: peer, codec: MediaCodec(payloadType: 0, format: .pcmu)))
         let portsInUse = engine.availablePorts
         // Collects the session's events until the stream finishes (it must, on shutdown).
@@ -55,7 +56,7 @@ import Transcoding
 
     @Test func coalescedWakeupsStillRelayEveryPacketInOrder() async throws {
         let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            portRange: 43860...43879, wakeupCoalescing: .milliseconds(2)))
+            portRange: FreePorts.range(count: 20), wakeupCoalescing: .milliseconds(2)))
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -77,11 +78,11 @@ import Transcoding
     }
 
     @Test func shutdownRunsTasksQueuedBeforeIt() async throws {
-        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 43840...43859))
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: FreePorts.range(count: 20)))
         let session = try await engine.allocateSession()
         // configure() queued on the loop while shutdown starts: it completes either way.
         async let configured: Void = session.configure(
-            leg: .b, LegConfiguration(remote: try SocketAddress(ipAddress: "127.0.0.1", port: 43902),
+            leg: .b, LegConfiguration(remote: try SocketAddress(ipAddress: "127.0.0.1", port: 9),
                                       codec: MediaCodec(payloadType: 0, format: .pcmu)))
         await engine.shutdown()
         try await configured

@@ -3,19 +3,20 @@ import NIOCore
 import NIOPosix
 import SecureRTP
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
 /// Two fake peers exchanging RTP through a real session over loopback UDP.
 @Suite(.timeLimit(.minutes(1))) struct MediaRelayLoopbackTests {
-    /// Each test gets its own port range so parallel tests never share a pool.
-    func engine(_ base: Int, timeout: TimeAmount = .seconds(30), ports: Int = 40) throws -> MediaEngine {
+    /// Each test gets its own free port range so parallel tests never share a pool.
+    func engine(timeout: TimeAmount = .seconds(30), ports: Int = 40) throws -> MediaEngine {
         try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: base...(base + ports - 1), mediaTimeout: timeout, probationPackets: 3))
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: ports), mediaTimeout: timeout, probationPackets: 3))
     }
 
     @Test func sameCodecRelayRewritesSSRCSequenceAndTimestamp() async throws {
-        let engine = try engine(41000)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -53,7 +54,7 @@ import Transcoding
     }
 
     @Test func latchesToNATedSourceAfterProbationAndIgnoresAStray() async throws {
-        let engine = try engine(41100)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let stray = try await FakePeer.bind()
@@ -88,9 +89,9 @@ import Transcoding
 
     /// Every SDES suite (RFC 4568 §6.2 and AEAD_AES_128_GCM, RFC 7714 §14.2) through the
     /// engine both ways, each on its own port range.
-    @Test(arguments: [(SRTPCryptoSuite.aesCM128HMACSHA1_80, 41200), (.aesCM128HMACSHA1_32, 41240), (.aeadAES128GCM, 41270)])
-    func bridgesSRTPToPlainRTP(suite: SRTPCryptoSuite, ports: Int) async throws {
-        let engine = try engine(ports, ports: 20)
+    @Test(arguments: [SRTPCryptoSuite.aesCM128HMACSHA1_80, .aesCM128HMACSHA1_32, .aeadAES128GCM])
+    func bridgesSRTPToPlainRTP(suite: SRTPCryptoSuite) async throws {
+        let engine = try engine(ports: 20)
         let session = try await engine.allocateSession(rtcpMux: true)
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -133,7 +134,7 @@ import Transcoding
     }
 
     @Test func transcodesPCMUToOpus() async throws {
-        let engine = try engine(41300)
+        let engine = try engine()
         let session = try await engine.allocateSession()
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -164,7 +165,7 @@ import Transcoding
     }
 
     @Test func mediaTimeoutFires() async throws {
-        let engine = try engine(41400, timeout: .milliseconds(200))
+        let engine = try engine(timeout: .milliseconds(200))
         let session = try await engine.allocateSession()
         let peer = try await FakePeer.bind()
         try await session.configure(leg: .a, LegConfiguration(remote: peer.address, codec: MediaCodec(payloadType: 0, format: .pcmu)))
@@ -185,7 +186,7 @@ import Transcoding
 
     @Test func portExhaustionIsAnError() async throws {
         // Four ports: two RTP/RTCP pairs, exactly one session.
-        let engine = try engine(41500, ports: 4)
+        let engine = try engine(ports: 4)
         let session = try await engine.allocateSession()
         await #expect(throws: MediaRelayError.portsExhausted) { try await engine.allocateSession() }
         await session.release()

@@ -2,15 +2,16 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 @testable import MediaRelay
 
 /// The control calls that queue on the media loop and return at once (the B2BUA's call path):
 /// allocation on the caller's thread, configuration and release without waiting, events to a
 /// handler instead of the stream.
 @Suite(.timeLimit(.minutes(1))) struct MediaSessionQueuedTests {
-    func engine(_ base: Int, ports: Int = 8, timeout: TimeAmount = .seconds(30)) throws -> MediaEngine {
+    func engine(ports: Int = 8, timeout: TimeAmount = .seconds(30)) throws -> MediaEngine {
         try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: base...(base + ports - 1), mediaTimeout: timeout, probationPackets: 1))
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: ports), mediaTimeout: timeout, probationPackets: 1))
     }
 
     /// Polls `condition` every 10 ms for up to 2 s.
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func allocatedConfiguredAndReleasedWithoutWaiting() async throws {
-        let engine = try engine(46400)
+        let engine = try engine()
         let before = engine.availablePorts
         let session = try engine.allocateSessionNow()
         #expect(engine.availablePorts == before - 2, "both legs' ports taken at once")
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func eventsGoToTheHandlerNotTheStream() async throws {
-        let engine = try engine(46420, timeout: .milliseconds(150))
+        let engine = try engine(timeout: .milliseconds(150))
         let session = try engine.allocateSessionNow()
         let seen = NIOLockedValueBox<[MediaEvent]>([])
         session.onEvents { event in seen.withLockedValue { $0.append(event) } }
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func releasingOneSessionLeavesTheOthersSocketsAlone() async throws {
-        let engine = try engine(46460, ports: 12)
+        let engine = try engine(ports: 12)
         let sessions = try (0..<3).map { _ in try engine.allocateSessionNow() }
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func exhaustionAndAStoppedEngineThrowAtOnce() async throws {
-        let engine = try engine(46440, ports: 4)
+        let engine = try engine(ports: 4)
         let session = try engine.allocateSessionNow()
         #expect(throws: MediaRelayError.portsExhausted) { try engine.allocateSessionNow() }
         #expect(engine.availablePorts == 0, "the failed allocation gave back what it took")

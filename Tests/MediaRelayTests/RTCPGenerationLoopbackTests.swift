@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
@@ -11,7 +12,7 @@ import Transcoding
 
     @Test func transcodedLegsGetTheEnginesOwnReports() async throws {
         let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            portRange: 43200...43239, rtcpReportInterval: .milliseconds(200)))
+            portRange: FreePorts.range(count: 40), rtcpReportInterval: .milliseconds(200)))
         let session = try await engine.allocateSession(rtcpMux: true)
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()

@@ -1,13 +1,14 @@
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
 /// RTCP on its own ports (RTP + 1) relayed with the rewrites matching the relayed RTP.
 @Suite(.timeLimit(.minutes(1))) struct RTCPRelayLoopbackTests {
     @Test func senderAndReceiverReportsAreRewritten() async throws {
-        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 41600...41639))
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: FreePorts.range(count: 40)))
         let session = try await engine.allocateSession(rtcpMux: false)
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()

@@ -4,30 +4,17 @@ import Glibc
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 @testable import MediaRelay
 
 /// Released legs' sockets parked for reuse (``MediaPortPool``, MediaIOLoop+Parking) over
 /// loopback: a reused port never delivers its old call's packets, rested ports are preferred,
 /// the parking is bounded and closed at shutdown.
 @Suite(.timeLimit(.minutes(1))) struct SocketPoolLoopbackTests {
-    func engine(_ base: Int, pairs: Int, limit: Int? = nil, quarantine: TimeAmount = .seconds(2)) throws -> MediaEngine {
+    func engine(pairs: Int, limit: Int? = nil, quarantine: TimeAmount = .seconds(2)) throws -> MediaEngine {
         try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(
-            bindHost: "127.0.0.1", portRange: base...(base + 2 * pairs - 1), probationPackets: 1,
+            bindHost: "127.0.0.1", portRange: FreePorts.range(count: 2 * pairs), probationPackets: 1,
             socketPoolLimit: limit, portQuarantine: quarantine))
-    }
-
-    /// Whether a UDP socket can bind `port` on loopback now (false: someone holds it).
-    static func canBind(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 
     func pcmu(_ peer: FakePeer) -> LegConfiguration {
@@ -36,7 +23,7 @@ import Testing
 
     @Test func aReusedPortNeverDeliversThePreviousCallsPackets() async throws {
         // Two pairs: exactly one session, so the second one must take the first one's sockets.
-        let engine = try engine(46700, pairs: 2)
+        let engine = try engine(pairs: 2)
         let old = try engine.allocateSessionNow()
         let oldPeerA = try await FakePeer.bind()
         let oldPeerB = try await FakePeer.bind()
@@ -46,7 +33,7 @@ import Testing
         let (portA, portB) = (old.localPort(.a), old.localPort(.b))
         old.releaseNow()
         #expect(try await eventuallyTrue { engine.parkedEndpoints == 2 }, "both legs parked, not closed")
-        #expect(!Self.canBind(portA) && !Self.canBind(portA + 1), "a parked port stays bound")
+        #expect(!FreePorts.canBind(portA) && !FreePorts.canBind(portA + 1), "a parked port stays bound")
 
         // Stale packets of the old call: some while the port is parked, some held back in the
         // socket while the media loop is busy until the new session takes it over.
@@ -88,7 +75,7 @@ import Testing
     }
 
     @Test func restedPortsArePreferredAndFreshOnesBoundMeanwhile() async throws {
-        let engine = try engine(46720, pairs: 6, quarantine: .milliseconds(300))
+        let engine = try engine(pairs: 6, quarantine: .milliseconds(300))
         let first = try engine.allocateSessionNow()
         let firstPorts = [first.localPort(.a), first.localPort(.b)]
         await first.release()
@@ -105,7 +92,7 @@ import Testing
     }
 
     @Test func parkingIsBoundedAndClosedAtShutdown() async throws {
-        let engine = try engine(46740, pairs: 8, limit: 2, quarantine: .zero)
+        let engine = try engine(pairs: 8, limit: 2, quarantine: .zero)
         var sessions: [MediaSession] = []
         for _ in 0..<3 { sessions.append(try engine.allocateSessionNow()) }
         let ports = sessions.flatMap { [$0.localPort(.a), $0.localPort(.b)] }
@@ -113,28 +100,28 @@ import Testing
         #expect(engine.parkedEndpoints == 2, "the limit holds")
         #expect(engine.availablePorts == 8)
         // The last two released stay parked (bound); the four before were closed, oldest first.
-        #expect(ports.suffix(2).allSatisfy { !Self.canBind($0) && !Self.canBind($0 + 1) })
-        #expect(ports.prefix(4).allSatisfy { Self.canBind($0) && Self.canBind($0 + 1) })
+        #expect(ports.suffix(2).allSatisfy { !FreePorts.canBind($0) && !FreePorts.canBind($0 + 1) })
+        #expect(ports.prefix(4).allSatisfy { FreePorts.canBind($0) && FreePorts.canBind($0 + 1) })
         await engine.shutdown()
         #expect(engine.parkedEndpoints == 0 && engine.availablePorts == 8)
-        #expect(ports.allSatisfy { Self.canBind($0) && Self.canBind($0 + 1) }, "shutdown closed the parked sockets")
+        #expect(ports.allSatisfy { FreePorts.canBind($0) && FreePorts.canBind($0 + 1) }, "shutdown closed the parked sockets")
     }
 
     @Test func noPoolingClosesEveryReleasedSocket() async throws {
-        let engine = try engine(46760, pairs: 2, limit: 0)
+        let engine = try engine(pairs: 2, limit: 0)
         let session = try engine.allocateSessionNow()
         let port = session.localPort(.a)
         await session.release()
         #expect(engine.parkedEndpoints == 0 && engine.availablePorts == 2)
-        #expect(Self.canBind(port) && Self.canBind(port + 1))
+        #expect(FreePorts.canBind(port) && FreePorts.canBind(port + 1))
         await engine.shutdown()
     }
 
     @Test func rtcpMuxAndPairedLegsParkApart() async throws {
-        let engine = try engine(46770, pairs: 4, quarantine: .zero)
+        let engine = try engine(pairs: 4, quarantine: .zero)
         let muxed = try engine.allocateSessionNow(rtcpMux: true)
         let muxedPort = muxed.localPort(.a)
-        #expect(Self.canBind(muxedPort + 1), "rtcp-mux binds only the RTP port")
+        #expect(FreePorts.canBind(muxedPort + 1), "rtcp-mux binds only the RTP port")
         await muxed.release()
         let paired = try engine.allocateSessionNow()
         #expect(paired.localPort(.a) != muxedPort, "a paired leg does not take a muxed leg's socket")

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
@@ -24,7 +25,7 @@ import Transcoding
     }
 
     @Test func aToneSurvivesBothDirections() async throws {
-        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 43300...43339))
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: FreePorts.range(count: 40)))
         let session = try await engine.allocateSession(rtcpMux: true)
         let peerA = try await FakePeer.bind()
         let peerB = try await FakePeer.bind()

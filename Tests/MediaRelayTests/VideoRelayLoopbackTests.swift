@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 import Transcoding
 @testable import MediaRelay
 
@@ -9,8 +10,8 @@ import Transcoding
 @Suite(.timeLimit(.minutes(1))) struct VideoRelayLoopbackTests {
     static let h264 = CodecFormat(encodingName: "H264", clockRate: 90000, fmtp: "profile-level-id=42e01f;packetization-mode=1")
 
-    func engine(_ base: Int) throws -> MediaEngine {
-        try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: base...(base + 39)))
+    func engine() throws -> MediaEngine {
+        try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: FreePorts.range(count: 40)))
     }
 
     /// An H.264 RTP packet: `marker` ends the frame.
@@ -33,7 +34,7 @@ import Transcoding
     func be(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 
     @Test func videoIsRelayedBothWaysWithFeedbackRewritten() async throws {
-        let engine = try engine(43000)
+        let engine = try engine()
         let sessions = try await engine.allocateStreams([.audio, .video], rtcpMux: true)
         try #require(sessions.count == 2)
         let (audio, video) = (sessions[0], sessions[1])
@@ -102,7 +103,7 @@ import Transcoding
     }
 
     @Test func aLegWithoutVideoGetsNoneAndVideoNeverTranscodes() async throws {
-        let engine = try engine(43100)
+        let engine = try engine()
         let video = try await engine.allocateSession(rtcpMux: true, kind: .video)
         let camera = try await FakePeer.bind()
         let phone = try await FakePeer.bind()
