@@ -104,14 +104,6 @@ public struct SIPTransportConfiguration: Sendable {
     /// it at `net.core.rmem_max`): a scheduling stall of the reading loop must not drop
     /// datagrams, and the overload guard reads how full it is (``SIPMessageContext/receiveBacklog``).
     public var udpReceiveBuffer = 1 << 20
-    /// Whether each UDP listener gets one socket per event loop of the group, all bound to the
-    /// same address and port with `SO_REUSEPORT` (Linux): a datagram is sent from the socket of
-    /// the loop the sender runs on (same source address and port), so a send never hops to
-    /// another loop. The kernel hands each inbound flow (peer address and port) to one of the
-    /// sockets. Off (the default), or on a one-loop group, each UDP listener is one socket.
-    /// Off by default: on the loopback B2BUA bench (session 6) it cost more than the hop it
-    /// saves, as each loop's sends woke the peers more often (`sock_def_readable` in sendmsg).
-    public var udpSocketPerLoop = false
 
     public init(
         listeners: [SIPListenerConfiguration],

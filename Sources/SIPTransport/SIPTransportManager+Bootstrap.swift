@@ -11,13 +11,12 @@ extension SIPTransportManager {
         switch listener.transport {
         case .udp:
             if listener.port != 0 {
-                // SO_REUSEADDR/SO_REUSEPORT would let a second process of the same user bind the
-                // same fixed port and take part of its traffic: a plain socket bound first (no
-                // options) fails with "address in use" when anyone holds the port.
+                // The listener's SO_REUSEADDR would let a second process bind the same fixed UDP
+                // port and take part of its traffic: a plain socket bound first (no options)
+                // fails with "address in use" when anyone holds the port.
                 try await DatagramBootstrap(group: group).bind(host: listener.host, port: listener.port).get().close()
             }
-            return try await datagramBootstrap(on: group, reusePort: usesSocketPerLoop)
-                .bind(host: listener.host, port: listener.port).get()
+            return try await datagramBootstrap(on: group).bind(host: listener.host, port: listener.port).get()
         case .tcp, .tls:
             let isTLS = listener.transport == .tls
             if isTLS {
@@ -61,16 +60,14 @@ extension SIPTransportManager {
     }
 
     /// A bootstrap for a UDP listener socket on `group`.
-    func datagramBootstrap(on group: any EventLoopGroup, reusePort: Bool) -> DatagramBootstrap {
+    func datagramBootstrap(on group: any EventLoopGroup) -> DatagramBootstrap {
         let parser = SIPParser(limits: configuration.datagramLimits)
         // NIO's default datagram buffer is 2048 bytes and would cut larger messages: size it
         // to hold the largest accepted message plus one byte (so an oversized one is seen
         // as such), up to the largest UDP payload.
         let capacity = min(65_536, max(2_048, configuration.datagramLimits.maxMessageSize + 1))
-        var bootstrap = DatagramBootstrap(group: group)
+        return DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
-        if reusePort { bootstrap = bootstrap.channelOption(.socketOption(Self.soReusePort), value: 1) }
-        return bootstrap
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: capacity))
             .channelOption(.maxMessagesPerRead, value: 16)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.udpReceiveBuffer))

@@ -133,9 +133,9 @@ extension SIPTransportManager {
             for entry in state.listeners where entry.listener.transport == .udp
                 && (destinationIsLoopback || !Self.isLoopback(entry.listener.localAddress))
             {
-                if let listener, entry.listener == listener { return entry.channelForCurrentLoop }
+                if let listener, entry.listener == listener { return entry.channel }
                 if familyMatch == nil, (entry.listener.localAddress.protocol == .inet6) == wantIPv6 {
-                    familyMatch = entry.channelForCurrentLoop
+                    familyMatch = entry.channel
                     if listener == nil { break }
                 }
             }

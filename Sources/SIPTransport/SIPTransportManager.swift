@@ -32,6 +32,12 @@ public final class SIPTransportManager: Sendable {
     let onInbound: InboundHandler
     let state: NIOLockedValueBox<State>
 
+    /// A bound listener: its address and its socket.
+    struct BoundListener {
+        var listener: SIPListener
+        var channel: any Channel
+    }
+
     struct State {
         var listeners: [BoundListener] = []
         var connections = SIPConnectionTable<any Channel>()
@@ -71,14 +77,11 @@ public final class SIPTransportManager: Sendable {
                     throw SIPTransportError.invalidAddress(listenerConfiguration.host)
                 }
                 let listener = SIPListener(transport: listenerConfiguration.transport, localAddress: local)
-                var entry = BoundListener(listener: listener, channel: channel)
-                bound.append(entry)
-                entry.perLoop = try await bindPerLoopSockets(for: entry)
-                bound[bound.count - 1] = entry
+                bound.append(BoundListener(listener: listener, channel: channel))
                 logger.info("SIP listener bound", metadata: ["listener": "\(listener)"])
             }
         } catch {
-            for entry in bound { for channel in entry.channels { try? await channel.close() } }
+            for entry in bound { try? await entry.channel.close() }
             throw error
         }
         state.withLockedValue { $0.listeners.append(contentsOf: bound) }
@@ -115,7 +118,7 @@ public final class SIPTransportManager: Sendable {
     public func shutdown() async {
         let (listeners, connections) = state.withLockedValue { state in
             state.isShutDown = true
-            return (state.listeners.flatMap(\.channels), state.connections.entries.map(\.connection))
+            return (state.listeners.map(\.channel), state.connections.entries.map(\.connection))
         }
         for channel in listeners + connections { try? await channel.close() }
         state.withLockedValue { $0.listeners.removeAll() }
