@@ -157,26 +157,11 @@ public final class RegistrarService: Sendable {
     /// `password_file` give the password, a stored `ha1` is MD5 (32 hex) or SHA-256 (64 hex) and
     /// only serves when it was computed for our `realm` (RFC 7616 §3.4.2: A1 contains the realm).
     static func secret(of username: String, in plan: DialPlan, realm: String) -> DigestSecret? {
-        for endpoint in plan.endpoints.values {
-            guard case .digest(let user, let secret, let endpointRealm) = endpoint.authentication, user == username
-            else { continue }
-            switch secret {
-            case .environment(let name):
-                guard let password = ProcessInfo.processInfo.environment[name], !password.isEmpty else { return nil }
-                return .password(password)
-            case .file(let path):
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                      let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, !line.isEmpty
-                else { return nil }
-                return .password(String(line))
-            case .ha1(let hex):
-                guard endpointRealm == nil || endpointRealm == realm else { return nil }
-                if hex.count == 32 { return .ha1(md5: hex, sha256: nil) }
-                if hex.count == 64 { return .ha1(md5: nil, sha256: hex) }
-                return nil
-            }
+        let endpoint = plan.endpoints.values.first { endpoint in
+            guard case .digest(let user, _, _) = endpoint.authentication else { return false }
+            return user == username
         }
-        return nil
+        return secret(of: endpoint, realm: realm)
     }
 
     /// Whether the AOR's user part is the authenticated user, or the name or number of the

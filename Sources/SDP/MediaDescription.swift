@@ -131,38 +131,38 @@ public struct TransportProtocol: Sendable, Hashable, CustomStringConvertible,
 
     /// Whether the upper-cased token contains `needle` (upper-case ASCII).
     private func upperContains(_ needle: StaticString) -> Bool {
-        let wanted = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        // Compared in place on the token's bytes: no upper-cased copy.
-        let found = rawValue.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            var ascii = true
-            for byte in bytes where byte >= 0x80 { ascii = false }
-            guard ascii else { return nil }
-            guard wanted.count <= bytes.count else { return false }
-            for start in 0...(bytes.count - wanted.count) {
-                var offset = 0
-                while offset < wanted.count, Self.asciiUpper(bytes[start + offset]) == wanted[offset] { offset += 1 }
-                if offset == wanted.count { return true }
-            }
-            return false
-        }
-        if let found, let found { return found }
-        return upper.contains(needle.description)
+        upperMatches(needle, ascii: { bytes, wanted in
+            (0...(bytes.count - wanted.count)).contains { Self.upperEquals(bytes, at: $0, wanted) }
+        }, unicode: { $0.contains($1) })
     }
 
     /// Whether the upper-cased token ends with `suffix` (upper-case ASCII).
     private func upperHasSuffix(_ suffix: StaticString) -> Bool {
-        let wanted = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        upperMatches(suffix, ascii: { bytes, wanted in
+            Self.upperEquals(bytes, at: bytes.count - wanted.count, wanted)
+        }, unicode: { $0.hasSuffix($1) })
+    }
+
+    /// `ascii` on the token's bytes (no upper-cased copy) when they are ASCII and at least as
+    /// many as `needle`'s; else `unicode` on the Unicode upper-cased token and `needle`.
+    private func upperMatches(
+        _ needle: StaticString,
+        ascii: (_ bytes: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool,
+        unicode: (_ upper: String, _ needle: String) -> Bool
+    ) -> Bool {
+        let wanted = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         let found = rawValue.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            var ascii = true
-            for byte in bytes where byte >= 0x80 { ascii = false }
-            guard ascii else { return nil }
-            guard wanted.count <= bytes.count else { return false }
-            let start = bytes.count - wanted.count
-            for offset in 0..<wanted.count where Self.asciiUpper(bytes[start + offset]) != wanted[offset] { return false }
-            return true
+            for byte in bytes where byte >= 0x80 { return nil }
+            return wanted.count <= bytes.count && ascii(bytes, wanted)
         }
         if let found, let found { return found }
-        return upper.hasSuffix(suffix.description)
+        return unicode(upper, needle.description)
+    }
+
+    /// Whether `bytes` from `start` on, ASCII upper-cased, begin with `wanted`.
+    private static func upperEquals(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        for offset in 0..<wanted.count where asciiUpper(bytes[start + offset]) != wanted[offset] { return false }
+        return true
     }
 
     private static func asciiUpper(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "a") < 26 ? byte & 0xDF : byte }
