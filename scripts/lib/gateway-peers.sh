@@ -37,6 +37,7 @@ stop_started() {
 # gateway.err); sets GATEWAY_PID and GATEWAY_PORT (its UDP port), and ADMIN when the admin API
 # listens. Fails after 10 s without a listener.
 start_gateway() {
+    : >"$WORK/gateway.log"  # exists before the loop below reads it (the background job opens it only after the fork)
     "$GATEHOUSE" run --config "$WORK/gatehouse.yaml" >"$WORK/gateway.log" 2>"$WORK/gateway.err" &
     GATEWAY_PID=$!
     for _ in $(seq 1 100); do
