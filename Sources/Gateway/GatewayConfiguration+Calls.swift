@@ -14,14 +14,16 @@ extension GatewayConfiguration {
     ///   max_in_setup_per_source: 100   # unanswered calls from one address (issue 10)
     ///   overload_delay: 100ms  # mean wait of a message before the stack handles it (or off)
     ///   overload_backlog: 50   # mean fill of the UDP receive queue, percent (or off)
+    ///   overload_sustain: 200ms  # how long a mean stays past its limit before calls are refused
     /// ```
     ///
-    /// Past either overload limit the SIP stack answers new INVITEs 503 with `Retry-After` at
-    /// once, before any transaction, leg or media exists (``SIPOverloadGuard``).
+    /// Once either overload limit has been passed for `overload_sustain` the SIP stack answers
+    /// new INVITEs 503 with `Retry-After` at once, before any transaction, leg or media exists
+    /// (``SIPOverloadGuard``); `max_in_setup` refuses at once.
     static func parseCalls(_ node: Node, reader: inout NodeReader, into config: inout GatewayConfiguration) {
         guard let map = reader.mapping(node, what: "calls") else { return }
         reader.rejectUnknownKeys(map, known: ["max", "max_in_setup", "retry_after", "max_in_setup_per_source",
-                                              "overload_delay", "overload_backlog"])
+                                              "overload_delay", "overload_backlog", "overload_sustain"])
         var limits = config.callLimits
         if let value = map["max"], let max = reader.integer(value, in: map, key: "max", range: 1...1_000_000) {
             limits.maxCalls = max
@@ -45,6 +47,10 @@ extension GatewayConfiguration {
                 config.overloadDelay = delay
             }
         }
+        if let value = map["overload_sustain"],
+           let sustain = reader.duration(value, key: "overload_sustain", range: .zero...Duration.seconds(10)) {
+            config.overloadSustain = sustain
+        }
         if let value = map["overload_backlog"] {
             if value.scalar?.string == "off" { config.overloadBacklog = nil } else if let percent =
                 reader.integer(value, in: map, key: "overload_backlog", range: 1...100) {
@@ -59,6 +65,7 @@ extension GatewayConfiguration {
         let shards = max(1, shards)
         return SIPOverloadGuard.Limits(
             maxQueueDelay: overloadDelay, maxReceiveBacklog: overloadBacklog.map { Double($0) / 100 },
-            maxPendingInvites: (callLimits.maxCallsInSetup + shards - 1) / shards, retryAfter: callLimits.retryAfter)
+            maxPendingInvites: (callLimits.maxCallsInSetup + shards - 1) / shards, retryAfter: callLimits.retryAfter,
+            sustain: overloadSustain)
     }
 }

@@ -1,5 +1,6 @@
 import B2BUA
 import SIPSecurity
+import SIPStack
 import Yams
 
 /// The service configuration: where Gatehouse listens, where it keeps its data, and which dial plan
@@ -77,6 +78,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// The mean UDP receive-queue fill, in percent, past which new INVITEs get 503
     /// (`calls: overload_backlog`); nil: off.
     public var overloadBacklog: Int? = 50
+    /// How long an overload signal stays past its limit before new INVITEs get 503
+    /// (`calls: overload_sustain`).
+    public var overloadSustain = SIPOverloadGuard.Limits.defaultSustain
 
     /// A digest algorithm as written in the configuration.
     public enum DigestAlgorithmName: String, Sendable, CaseIterable {

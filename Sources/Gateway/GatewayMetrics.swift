@@ -94,7 +94,10 @@ public final class GatewayMetrics: Sendable {
             values["success"] = stack.successRetransmissions
             values["drop"] = stack.filteredDrops
             values["reject"] = stack.filteredRejects
-            values["overload"] = stack.overloadRejects
+            values["overload.queue_delay"] = stack.overloadRejectsQueueDelay
+            values["overload.receive_backlog"] = stack.overloadRejectsReceiveBacklog
+            values["overload.pending_invites"] = stack.overloadRejectsPendingInvites
+            values["overload.retransmission"] = stack.overloadRejectedRetransmissions
             values["sourceLimit"] = stack.sourceLimitRejects
         }
         if let security {
@@ -130,8 +133,12 @@ public final class GatewayMetrics: Sendable {
         ("success", "gatehouse_sip_retransmissions_total", [("kind", "success_response")]),
         ("drop", "gatehouse_sip_filtered_total", [("action", "drop")]),
         ("reject", "gatehouse_sip_filtered_total", [("action", "reject")]),
-        // New INVITEs answered 503 by the stack's overload guard (SIPOverloadGuard).
-        ("overload", "gatehouse_sip_overload_rejects_total", []),
+        // New INVITEs answered 503 by the stack's overload guard (SIPOverloadGuard), by the signal
+        // that refused them; `retransmission`: copies of an INVITE already refused, answered again.
+        ("overload.queue_delay", "gatehouse_sip_overload_rejects_total", [("signal", "queue_delay")]),
+        ("overload.receive_backlog", "gatehouse_sip_overload_rejects_total", [("signal", "receive_backlog")]),
+        ("overload.pending_invites", "gatehouse_sip_overload_rejects_total", [("signal", "pending_invites")]),
+        ("overload.retransmission", "gatehouse_sip_overload_rejects_total", [("signal", "retransmission")]),
         // New requests answered 503 because their source held too many transactions (SIPSourceLimit).
         ("sourceLimit", "gatehouse_sip_source_limit_rejects_total", []),
     ]

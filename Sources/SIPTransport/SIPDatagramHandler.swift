@@ -89,6 +89,8 @@ final class SIPDatagramHandler: ChannelInboundHandler {
 
     /// `SO_MEMINFO` (Linux ≥ 4.6).
     static let soMeminfo = NIOBSDSocket.Option(rawValue: 55)
+    /// Linux `SO_RCVBUFFORCE` (socket(7)): `SO_RCVBUF` past `net.core.rmem_max`, with CAP_NET_ADMIN.
+    static let soReceiveBufferForce = NIOBSDSocket.Option(rawValue: 33)
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // ICMP errors (ECONNREFUSED from an earlier send) and the like: a UDP listener stays up.

@@ -100,10 +100,15 @@ public struct SIPTransportConfiguration: Sendable {
     public var maxInboundConnectionsPerSource = SIPTransportConfiguration.defaultMaxInboundConnectionsPerSource
     /// The default of ``maxInboundConnectionsPerSource``.
     public static let defaultMaxInboundConnectionsPerSource = 200
-    /// The receive buffer asked for on UDP listeners (`SO_RCVBUF`; Linux doubles it and caps
-    /// it at `net.core.rmem_max`): a scheduling stall of the reading loop must not drop
-    /// datagrams, and the overload guard reads how full it is (``SIPMessageContext/receiveBacklog``).
-    public var udpReceiveBuffer = 1 << 20
+    /// The receive buffer asked for on UDP listeners (`SO_RCVBUFFORCE` when the process may,
+    /// else `SO_RCVBUF`, which Linux caps at `net.core.rmem_max`; either way Linux doubles it
+    /// for its bookkeeping): a scheduling stall of the reading loop must not drop datagrams,
+    /// and the overload guard reads how full it is (``SIPMessageContext/receiveBacklog``).
+    /// Each datagram costs its kernel buffer (truesize) ≈ 1.5–2 KB: at 2000 calls/s
+    /// (≈ 14,000 datagrams/s in) the 2 MB a 1 MB request gave filled in a 100 ms stall, so
+    /// half-full after each stall refused calls with the cores idle (session 7); 4 MB holds
+    /// ≈ 200 ms of that traffic before the guard's half mark.
+    public var udpReceiveBuffer = 4 << 20
 
     public init(
         listeners: [SIPListenerConfiguration],

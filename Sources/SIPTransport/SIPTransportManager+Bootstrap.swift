@@ -71,8 +71,11 @@ extension SIPTransportManager {
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: capacity))
             .channelOption(.maxMessagesPerRead, value: 16)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.udpReceiveBuffer))
-            .channelInitializer { channel in
+            .channelInitializer { [receiveBuffer = configuration.udpReceiveBuffer] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Past net.core.rmem_max when privileged (CAP_NET_ADMIN); else the capped SO_RCVBUF stays.
+                    try? channel.syncOptions?.setOption(.socketOption(SIPDatagramHandler.soReceiveBufferForce),
+                                                        value: SocketOptionValue(receiveBuffer))
                     try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(manager: self, parser: parser))
                 }
             }

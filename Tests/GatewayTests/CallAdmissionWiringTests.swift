@@ -29,9 +29,11 @@ import TestSupport
         #expect(defaults.overloadLimits(shards: 2) == SIPOverloadGuard.Limits(
             maxQueueDelay: .milliseconds(100), maxReceiveBacklog: 0.5, maxPendingInvites: 2_000, retryAfter: 5))
         let custom = try GatewayConfiguration.parse(
-            Self.base + "calls: { max_in_setup: 51, retry_after: 3s, overload_delay: 250ms, overload_backlog: 30 }", file: "gw.yaml")
+            Self.base + "calls: { max_in_setup: 51, retry_after: 3s, overload_delay: 250ms, overload_backlog: 30, overload_sustain: 1s }",
+            file: "gw.yaml")
         #expect(custom.overloadLimits(shards: 2) == SIPOverloadGuard.Limits(
-            maxQueueDelay: .milliseconds(250), maxReceiveBacklog: 0.3, maxPendingInvites: 26, retryAfter: 3))
+            maxQueueDelay: .milliseconds(250), maxReceiveBacklog: 0.3, maxPendingInvites: 26, retryAfter: 3, sustain: .seconds(1)))
+        #expect(defaults.overloadLimits(shards: 1).sustain == .milliseconds(200))
         let off = try GatewayConfiguration.parse(Self.base + "calls: { overload_delay: off, overload_backlog: off }", file: "gw.yaml")
         #expect(off.overloadLimits(shards: 1).maxQueueDelay == nil)
         #expect(off.overloadLimits(shards: 1).maxReceiveBacklog == nil)
@@ -39,13 +41,15 @@ import TestSupport
 
     @Test func badOverloadLimitsNameTheirPlace() {
         do {
-            _ = try GatewayConfiguration.parse(Self.base + "calls:\n  overload_delay: 5ms\n  overload_backlog: 150\n", file: "gw.yaml")
-            Issue.record("5ms and 150% are out of range")
+            _ = try GatewayConfiguration.parse(
+                Self.base + "calls:\n  overload_delay: 5ms\n  overload_backlog: 150\n  overload_sustain: 20s\n", file: "gw.yaml")
+            Issue.record("5ms, 150% and 20s are out of range")
         } catch let errors as ConfigurationErrors {
             let text = errors.description
-            #expect(errors.errors.count == 2)
+            #expect(errors.errors.count == 3)
             #expect(text.contains("gw.yaml:4:19"), "overload_delay's value is on line 4: \(text)")
             #expect(text.contains("gw.yaml:5:"), "overload_backlog is on line 5: \(text)")
+            #expect(text.contains("gw.yaml:6:21"), "overload_sustain's value is on line 6: \(text)")
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -50,13 +50,16 @@ import Testing
         #expect(event.statusCode == 503)
         let counters = try await uas.counters()
         #expect(counters.overloadRejects == 2)
+        #expect(counters.overloadRejectsPendingInvites == 1)
+        #expect(counters.overloadRejectedRetransmissions == 1)
         #expect(counters.serverTransactions == 1)
         #expect(recorder.requests.withLockedValue { $0 } == ["INVITE"])
     }
 
     @Test func delayedMessagesTurnTheGuardOn() async throws {
         let recorder = SIPStackTests.Recorder()
-        let limits = SIPOverloadGuard.Limits(maxQueueDelay: .milliseconds(100), maxReceiveBacklog: nil)
+        // No sustain: the unit tests of SIPOverloadGuard cover it; here the wiring.
+        let limits = SIPOverloadGuard.Limits(maxQueueDelay: .milliseconds(100), maxReceiveBacklog: nil, sustain: .zero)
         let (uac, uas, _) = LoopbackLink.pair(uas: recorder.user, uasOverload: limits)
         // Unloaded: a call goes through.
         #expect(await uac.finalResponse(to: LoopbackLink.request(.invite), at: LoopbackLink.target).statusCode == 200)
@@ -71,6 +74,9 @@ import Testing
             uas.receive(SIPInboundMessage(message: options, context: context))
         }
         #expect(await uac.finalResponse(to: LoopbackLink.request(.invite), at: LoopbackLink.target).statusCode == 503)
-        #expect(try await uas.counters().overloadRejects == 1)
+        let counters = try await uas.counters()
+        #expect(counters.overloadRejects == 1)
+        #expect(counters.overloadRejectsQueueDelay == 1)
+        #expect(counters.overloadRejectsPendingInvites == 0)
     }
 }

@@ -31,20 +31,29 @@ wait_quiet() {
 # sipp_field LOG ROW: the cumulative column of a row of sipp's final statistics screen.
 sipp_field() { grep -E "$2" "$1" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}'; }
 
+# cpu_stat: "total idle steal" jiffies of all cores from /proc/stat (idle includes iowait).
+cpu_stat() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6, $9; exit }' /proc/stat; }
+
 # run_step NAME TARGET RATE PIDS...: one step of RATE calls/s for STEP seconds; sets STEP_OK,
 # STEP_FAILED (503s included), STEP_REFUSED (503s), STEP_MISSING, STEP_ACHIEVED, STEP_US (CPU µs per successful call of PIDS) and
-# prints the row. Extra sipp options come from UAC_OPTIONS; UAC_SCENARIO replaces `-sn uac`.
+# prints the row, with the machine's idle and steal share during the step (a step refused with
+# idle cores or steal time is the VM's stall, not the system's limit) and, when the caller
+# defines `step_note`, its output (e.g. which overload signal refused). Extra sipp options come
+# from UAC_OPTIONS; UAC_SCENARIO replaces `-sn uac`.
 run_step() {
     local name=$1 target=$2 rate=$3
     shift 3
     local calls=$((rate * STEP)) load log="$WORK/$name-$rate.log" before after status=0
     load=$(wait_quiet)
+    local stat_before stat_after
+    stat_before=$(cpu_stat)
     before=$(cpu_ticks "$@")
     # shellcheck disable=SC2086
     timeout $((STEP * 3 + 40)) sipp ${UAC_SCENARIO:--sn uac} "$target" -i "$UAC_IP" -p "$UAC_PORT" -mp "$UAC_MEDIA_PORT" \
         -r "$rate" -rp 1000 -m "$calls" -nostdin -timeout $((STEP * 3 + 30)) -timeout_error \
         -buff_size 4194304 -default_behaviors all,-abortunexp -max_socket 4096 ${UAC_OPTIONS:-} >"$log" 2>&1 || status=$?
     after=$(cpu_ticks "$@")
+    stat_after=$(cpu_stat)
     STEP_OK=$(sipp_field "$log" "Successful call"); STEP_OK=${STEP_OK:-0}
     STEP_FAILED=$(sipp_field "$log" "Failed call"); STEP_FAILED=${STEP_FAILED:-0}
     # A scenario that ACKs a 503 and ends the call (scripts/sipp/bench-uac.xml) has sipp count it
@@ -57,12 +66,17 @@ run_step() {
     STEP_ACHIEVED=$(sipp_field "$log" "Call Rate" | sed 's/cps//' | awk '{ printf "%d", $1 }')
     STEP_ACHIEVED=${STEP_ACHIEVED:-0}
     STEP_US=$(awk -v d=$((after - before)) -v k="$TICKS" -v ok="$STEP_OK" 'BEGIN { if (ok > 0) printf "%.1f", d / k * 1e6 / ok; else print "-" }')
-    printf "%8d %10d %10d %8d %8d %8d %12s %8s\n" "$rate" "$STEP_ACHIEVED" "$STEP_OK" "$STEP_FAILED" "$STEP_REFUSED" "$STEP_MISSING" "$STEP_US" "$load"
+    local idle_steal
+    idle_steal=$(awk -v b="$stat_before" -v a="$stat_after" 'BEGIN { split(b, x, " "); split(a, y, " ");
+        t = y[1] - x[1]; if (t <= 0) { print "-"; exit } printf "%.0f%%/%.1f%%", 100 * (y[2] - x[2]) / t, 100 * (y[3] - x[3]) / t }')
+    printf "%8d %10d %10d %8d %8d %8d %12s %8s %11s" "$rate" "$STEP_ACHIEVED" "$STEP_OK" "$STEP_FAILED" "$STEP_REFUSED" "$STEP_MISSING" "$STEP_US" "$load" "$idle_steal"
+    if declare -F step_note >/dev/null; then printf "  %s" "$(step_note)"; fi
+    printf "\n"
 }
 
 # step_header: the column titles of run_step's rows (failed includes the 503s).
 step_header() {
-    printf "%8s %10s %10s %8s %8s %8s %12s %8s\n" target achieved successful failed "of:503" missing "µs CPU/call" load
+    printf "%8s %10s %10s %8s %8s %8s %12s %8s %11s\n" target achieved successful failed "of:503" missing "µs CPU/call" load idle/steal
 }
 
 # step_passed RATE: whether the last step met the pass rule. sipp's achieved rate is its calls

@@ -18,9 +18,15 @@
 ///
 /// Delay and backlog are smoothed (an exponentially weighted mean over messages, weight 1/16;
 /// one delay counts at most twice its limit), so one slow message on a shared machine does not
-/// refuse calls. Overload starts when a mean passes its limit, after at least
-/// ``minimumObservations`` messages without a pause, and ends when both are back under half their
-/// limits (hysteresis). A pause in the traffic (no message for ``idleReset``) means nothing is
+/// refuse calls. Overload starts when a mean has stayed above its limit without a break for
+/// ``Limits/sustain`` of wall time (after at least ``minimumObservations`` messages without a
+/// pause), and ends when both are back under half their limits (hysteresis). The sustain rule
+/// tells a saturated gateway from a stalled one: a scheduling stall of the machine (a VM's
+/// hiccup, measured at 10–100 ms here) fills the queues for a moment and then drains with the
+/// cores idle, while too many calls keep them full. Before session 7 overload started at the
+/// first mean above the limit: each stall refused a few dozen calls with half the CPU idle
+/// (bench-b2bua's per-signal 503 counts: mostly `receive_backlog`). The bound on pending
+/// INVITEs acts at once. A pause in the traffic (no message for ``idleReset``) means nothing is
 /// queued: the means start again from the next message, so a quiet gateway never stays refusing.
 /// Pure: the stack feeds it measurements and the monotonic time on the shard's loop.
 public struct SIPOverloadGuard: Sendable {
@@ -35,26 +41,42 @@ public struct SIPOverloadGuard: Sendable {
         public var maxPendingInvites: Int?
         /// The `Retry-After` seconds of the 503.
         public var retryAfter: Int
+        /// How long a smoothed signal must stay above its limit before new INVITEs are refused.
+        public var sustain: Duration
+
+        /// The default of ``sustain``: longer than this machine's stalls, short against sipp's
+        /// 500 ms retransmission timer (a real overload is refused well before callers retransmit).
+        public static let defaultSustain = Duration.milliseconds(200)
 
         /// Defaults sized for 2 cores and sipp's 500 ms retransmission timer: refuse once the
-        /// mean wait passes 100 ms or the receive queue is on average half full.
+        /// mean wait has stayed over 100 ms, or the receive queue on average over half full, for
+        /// 200 ms.
         public init(maxQueueDelay: Duration? = .milliseconds(100), maxReceiveBacklog: Double? = 0.5,
-                    maxPendingInvites: Int? = nil, retryAfter: Int = 5) {
+                    maxPendingInvites: Int? = nil, retryAfter: Int = 5, sustain: Duration = defaultSustain) {
             self.maxQueueDelay = maxQueueDelay
             self.maxReceiveBacklog = maxReceiveBacklog.map { min(1, max(0.01, $0)) }
             self.maxPendingInvites = maxPendingInvites.map { max(1, $0) }
             self.retryAfter = max(1, retryAfter)
+            self.sustain = max(.zero, sustain)
         }
 
         /// Every signal off: every INVITE is taken.
         public static let off = Limits(maxQueueDelay: nil, maxReceiveBacklog: nil, maxPendingInvites: nil)
     }
 
+    /// The signal that made the guard refuse (for the per-signal 503 counters: which one trips
+    /// tells a stalled machine from a saturated one).
+    public enum Signal: String, Sendable, Hashable, CaseIterable {
+        case queueDelay = "queue_delay"
+        case receiveBacklog = "receive_backlog"
+        case pendingInvites = "pending_invites"
+    }
+
     /// The answer to a new INVITE.
     public enum Verdict: Sendable, Hashable {
         case accept
         /// Answer `503` with this `Retry-After`; create nothing.
-        case reject(retryAfter: Int)
+        case reject(retryAfter: Int, signal: Signal)
     }
 
     /// The limits in force.
@@ -64,7 +86,9 @@ public struct SIPOverloadGuard: Sendable {
     /// The smoothed receive-queue fill (0…1).
     public private(set) var meanReceiveBacklog: Double = 0
     /// Whether new INVITEs are refused now.
-    public private(set) var overloaded = false
+    public var overloaded: Bool { overloadSignal != nil }
+    /// The signal that started the overload in force, if any.
+    public private(set) var overloadSignal: Signal?
 
     /// The weight of a new measurement in the means.
     static let weight = 1.0 / 16
@@ -75,6 +99,8 @@ public struct SIPOverloadGuard: Sendable {
 
     var observations = 0
     var lastObservation: Duration?
+    /// Since when a mean has been above its limit without a break (nil: not now).
+    var highSince: Duration?
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -92,7 +118,8 @@ public struct SIPOverloadGuard: Sendable {
             meanQueueDelay = 0
             meanReceiveBacklog = 0
             observations = 0
-            overloaded = false
+            overloadSignal = nil
+            highSince = nil
         }
         lastObservation = now
         observations += 1
@@ -105,11 +132,20 @@ public struct SIPOverloadGuard: Sendable {
         if overloaded {
             let delayCalm = delayLimit.map { meanQueueDelay < $0 / 2 } ?? true
             let backlogCalm = backlogLimit.map { meanReceiveBacklog < $0 / 2 } ?? true
-            if delayCalm && backlogCalm { overloaded = false }
+            if delayCalm && backlogCalm { overloadSignal = nil }
         } else if observations >= Self.minimumObservations {
             let delayHigh = delayLimit.map { meanQueueDelay > $0 } ?? false
             let backlogHigh = backlogLimit.map { meanReceiveBacklog > $0 } ?? false
-            if delayHigh || backlogHigh { overloaded = true }
+            guard delayHigh || backlogHigh else {
+                highSince = nil
+                return
+            }
+            let since = highSince ?? now
+            highSince = since
+            if now - since >= limits.sustain {
+                overloadSignal = delayHigh ? .queueDelay : .receiveBacklog
+                highSince = nil
+            }
         }
     }
 
@@ -120,8 +156,10 @@ public struct SIPOverloadGuard: Sendable {
     /// A new INVITE (no To tag, no transaction yet) while `pendingInvites` INVITE transactions
     /// of this shard wait for their final response.
     public func admitInvite(pendingInvites: Int) -> Verdict {
-        if overloaded { return .reject(retryAfter: limits.retryAfter) }
-        if let max = limits.maxPendingInvites, pendingInvites >= max { return .reject(retryAfter: limits.retryAfter) }
+        if let overloadSignal { return .reject(retryAfter: limits.retryAfter, signal: overloadSignal) }
+        if let max = limits.maxPendingInvites, pendingInvites >= max {
+            return .reject(retryAfter: limits.retryAfter, signal: .pendingInvites)
+        }
         return .accept
     }
 }

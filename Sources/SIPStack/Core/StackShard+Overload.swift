@@ -20,11 +20,18 @@ extension StackShard {
         let retryAfter: Int
         if overloadRejectedInvites.contains(key) {
             retryAfter = configuration.overload.retryAfter
+            counters.overloadRejectedRetransmissions += 1
         } else {
-            guard overload.isActive, case .reject(let seconds) = overload.admitInvite(pendingInvites: pendingInvites)
+            guard overload.isActive,
+                  case .reject(let seconds, let signal) = overload.admitInvite(pendingInvites: pendingInvites)
             else { return true }
             retryAfter = seconds
             overloadRejectedInvites.insert(key)
+            switch signal {
+            case .queueDelay: counters.overloadRejectsQueueDelay += 1
+            case .receiveBacklog: counters.overloadRejectsReceiveBacklog += 1
+            case .pendingInvites: counters.overloadRejectsPendingInvites += 1
+            }
         }
         counters.overloadRejects += 1
         // §8.2.7 (stateless UAS): the same To tag for every retransmission of the request.

@@ -186,6 +186,12 @@ public struct SIPStackCounters: Sendable, Hashable {
     public var filteredRejects = 0
     /// New INVITEs answered 503 by the overload guard (retransmissions included).
     public var overloadRejects = 0
+    /// New INVITEs (first copies) refused per ``SIPOverloadGuard/Signal``, and retransmissions
+    /// of refused INVITEs answered again (their sum is ``overloadRejects``).
+    public var overloadRejectsQueueDelay = 0
+    public var overloadRejectsReceiveBacklog = 0
+    public var overloadRejectsPendingInvites = 0
+    public var overloadRejectedRetransmissions = 0
     /// New requests answered 503 because their source held too many transactions (SIPSourceLimit).
     public var sourceLimitRejects = 0
 
@@ -204,6 +210,10 @@ public struct SIPStackCounters: Sendable, Hashable {
         sum.filteredDrops += rhs.filteredDrops
         sum.filteredRejects += rhs.filteredRejects
         sum.overloadRejects += rhs.overloadRejects
+        sum.overloadRejectsQueueDelay += rhs.overloadRejectsQueueDelay
+        sum.overloadRejectsReceiveBacklog += rhs.overloadRejectsReceiveBacklog
+        sum.overloadRejectsPendingInvites += rhs.overloadRejectsPendingInvites
+        sum.overloadRejectedRetransmissions += rhs.overloadRejectedRetransmissions
         sum.sourceLimitRejects += rhs.sourceLimitRejects
         return sum
     }
