@@ -32,6 +32,18 @@ import Testing
         }
     }
 
+    /// Holds every commit on its pool thread until the test opens it, so what a test checks
+    /// "while a commit runs" cannot race a timer on a loaded machine (a 50 ms sleep did).
+    final class Gate: Sendable {
+        let isOpen = Mutex(false)
+
+        func wait() {
+            while !isOpen.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.001) }
+        }
+
+        func open() { isOpen.withLock { $0 = true } }
+    }
+
     static func pool() -> NIOThreadPool {
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
@@ -39,11 +51,11 @@ import Testing
     }
 
     static func committer(_ log: Log, pool: NIOThreadPool, maxBatch: Int = 256, maxQueued: Int = .max,
-                          window: GroupCommitter<Int>.Window?, pause: Double = 0, succeeds: Bool = true,
+                          window: GroupCommitter<Int>.Window?, gate: Gate? = nil, succeeds: Bool = true,
                           screen: GroupCommitter<Int>.Screen? = nil) -> GroupCommitter<Int> {
         GroupCommitter(pool: pool, maxBatch: maxBatch, maxQueued: maxQueued, window: window, screen: screen) { batch in
             log.started.withLock { $0 += 1 }
-            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            gate?.wait()
             log.batches.withLock { $0.append(batch) }
             return Array(repeating: succeeds, count: batch.count)
         }
@@ -89,11 +101,13 @@ import Testing
     @Test func withoutAWindowALoneItemIsCommittedAtOnceAndLaterOnesGather() async throws {
         let (pool, log) = (Self.pool(), Log())
         defer { shutDown(nil, pool) }
-        let committer = Self.committer(log, pool: pool, window: nil, pause: 0.1)
+        let gate = Gate()
+        let committer = Self.committer(log, pool: pool, window: nil, gate: gate)
         committer.submit(0, done: log.done(0))
-        // Queued while the first (100 ms) commit runs: together in the next one.
+        // Queued while the first commit runs: together in the next one.
         try await log.waitForACommit()
         for item in 1...10 { committer.submit(item, done: log.done(item)) }
+        gate.open()
         try await log.waitForCompletions(11)
         #expect(log.batches.withLock { $0 } == [[0], Array(1...10)])
     }
@@ -112,11 +126,13 @@ import Testing
     @Test func refusedItemsAreNeitherWrittenNorSeenAsUncommitted() async throws {
         let (pool, log) = (Self.pool(), Log())
         defer { shutDown(nil, pool) }
-        let committer = Self.committer(log, pool: pool, window: nil, pause: 0.05, screen: { $0.isMultiple(of: 2) })
+        let gate = Gate()
+        let committer = Self.committer(log, pool: pool, window: nil, gate: gate, screen: { $0.isMultiple(of: 2) })
         committer.submit(100, done: log.done(100))
         try await log.waitForACommit()
         for item in 0..<6 { committer.submit(item, done: log.done(item)) }
         #expect(committer.withUncommitted { $0 } == [100, 0, 1, 2, 3, 4, 5])
+        gate.open()
         try await log.waitForCompletions(7)
         #expect(log.batches.withLock { $0 } == [[100], [0, 2, 4]])
         #expect(log.started.withLock { $0 } == 2)
