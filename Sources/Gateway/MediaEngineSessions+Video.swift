@@ -17,6 +17,7 @@ extension MediaEngineSessions {
 
     func allocateVideo(callID: String) async throws -> VideoAllocation {
         guard session(callID: callID) != nil else { throw VideoAddError.noCall }
+        guard videoSessions.withLock({ $0[callID] }) == nil else { throw VideoAddError.videoInUse }
         let video = try await engine.allocateSession(kind: .video)
         let stored = videoSessions.withLock { table in
             guard table[callID] == nil else { return false }
@@ -24,6 +25,7 @@ extension MediaEngineSessions {
             return true
         }
         guard stored else {
+            // Another allocation for the call won meanwhile.
             await video.release()
             throw VideoAddError.videoInUse
         }
