@@ -2,6 +2,7 @@ import B2BUA
 import Logging
 import MediaRelay
 import NIOPosix
+import SDP
 import Testing
 @testable import Gateway
 
@@ -38,6 +39,33 @@ import Testing
             await engine.shutdown()
             throw error
         }
+        await engine.shutdown()
+    }
+
+    /// A side's negotiated session: its offer answered by the gateway (audio, and video when
+    /// `video`), from 127.0.0.1 ports 20000/20002.
+    static func session(video: Bool) throws -> NegotiatedSession {
+        let profile = SDP.MediaProfile(name: "phone", audioCodecs: [.pcmu], videoCodecs: [.h264], video: .pass)
+        let offer = Negotiator(profile: profile).offer(
+            local: LocalMedia(address: "127.0.0.1", ports: [20000, 20002], sessionID: "1"), media: video ? [.audio, .video] : [.audio])
+        return try Negotiator(profile: profile).answer(
+            to: offer, local: LocalMedia(address: "127.0.0.1", ports: [30000, 30002], sessionID: "2")).session
+    }
+
+    @Test func theVideoSessionIsConfiguredOnlyWhenBothSidesHaveVideo() async throws {
+        let engine = try MediaEngine(group: MultiThreadedEventLoopGroup.singleton, configuration: .init(portRange: 29612...29615))
+        let sessions = MediaEngineSessions(engine: engine, address: "127.0.0.1", logger: Logger(label: "test"))
+        let (withVideo, audioOnly) = (try Self.session(video: true), try Self.session(video: false))
+        // One side answered the added video, the other not yet: its audio must not go to the
+        // video session (H.264 paired with PCMU is refused, and that leg's codec would stay).
+        let half = MediaPlan(caller: .init(localPorts: [30000, 30002], session: withVideo),
+                             callee: .init(localPorts: [30004], session: audioOnly), isEarly: false)
+        #expect(sessions.videoLegs(half) == nil)
+        let both = MediaPlan(caller: .init(localPorts: [30000, 30002], session: withVideo),
+                             callee: .init(localPorts: [30004, 30006], session: withVideo), isEarly: false)
+        let legs = try #require(sessions.videoLegs(both))
+        #expect(legs.map(\.leg) == [.a, .b])
+        #expect(legs.allSatisfy { $0.configuration.codec.format.encodingName == "H264" && $0.configuration.remote.port == 20002 })
         await engine.shutdown()
     }
 
