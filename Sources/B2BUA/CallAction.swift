@@ -66,6 +66,13 @@ public enum CallAction: Sendable, Equatable {
     case updateMedia(MediaPlan)
     /// Release the call's media (``MediaSessionControlling/release(callID:)``).
     case releaseMedia
+    /// Reserve a video stream for the answered call (``MediaSessionControlling/allocateVideo(callID:)``):
+    /// a side's re-offer adds video the other side can take (RFC 3264 §8.2). The ports, or nil
+    /// when the engine has none, go to ``CallStateMachine/receiveVideoPorts(_:at:)``.
+    case allocateVideo
+    /// Free the video stream reserved by ``allocateVideo`` (``MediaSessionControlling/releaseVideo(callID:)``):
+    /// the other side refused the offer carrying it.
+    case releaseVideo
     /// Send a re-INVITE with this offer in the side's dialog (the caller's, or the answered
     /// leg's); its final response goes to ``CallStateMachine/receiveReinviteResponse(_:sdp:from:at:backoff:)``.
     case sendReinvite(CallSide, offer: SessionDescription)

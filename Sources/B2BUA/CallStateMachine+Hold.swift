@@ -10,7 +10,8 @@ public enum ReofferOutcome: Sendable, Equatable {
     case rejected(status: Int)
     /// Passed to the other side (the gateway's own re-INVITE or UPDATE): the answer comes later
     /// through ``CallAction/answerPendingOffer(_:sdp:)``, or the other side's refusal of a media
-    /// change through ``CallAction/rejectPendingOffer(_:status:)``.
+    /// change through ``CallAction/rejectPendingOffer(_:status:)``. Also while the engine
+    /// reserves video ports for video the offer adds (``CallAction/allocateVideo``).
     case forwarded
 }
 
@@ -29,6 +30,14 @@ extension CallStateMachine {
         guard answeredLeg != nil else { return (.rejected(status: 491), []) }
         if let outgoing = hold.outgoing[side], !outgoing.waitingForRetry { return (.rejected(status: 491), []) }
         if hold.waiting[side] != nil { return (.rejected(status: 500), []) }
+        return decideOffer(offer, from: side, mayAddVideoPorts: true)
+    }
+
+    /// ``receiveSessionOffer(_:from:at:)`` once no offer of either side is pending: forwarded,
+    /// answered locally or refused; first, when `mayAddVideoPorts`, video added to a call without
+    /// video ports waits for the engine's ports (CallStateMachine+VideoPorts.swift).
+    mutating func decideOffer(_ offer: SessionDescription, from side: CallSide,
+                              mayAddVideoPorts: Bool) -> (outcome: ReofferOutcome, actions: [CallAction]) {
         let direction = HoldRelay.audioDirection(of: offer)
         let changed = direction != (hold.offered[side] ?? .sendrecv)
         let other = side.other
@@ -42,6 +51,11 @@ extension CallStateMachine {
         let otherBusy = hold.outgoing[other] != nil || hold.waiting[other] != nil
         let reachable = !otherBusy && !otherGone && !otherAwaitsAnswer
         let forwardable = reachable && !isDoor(other)
+        // Video added to a call without video ports: the engine reserves them first, then the
+        // offer is decided again (receiveVideoPorts).
+        if reachable, mayAddVideoPorts, wantsVideoPorts(for: offer, from: side) {
+            return (.forwarded, requestVideoPorts(for: offer, from: side))
+        }
         // A codec or stream change (CallStateMachine+MediaChange.swift), hold state included;
         // toward a door only added video (the gateway has no video of its own to answer it with).
         if reachable, let forwarded = mediaChangeOffer(offer, from: side, onlyAddedVideo: !forwardable) {
@@ -89,10 +103,16 @@ extension CallStateMachine {
                 return rejectWaiting(toward: side.other, status: refusal) + hangUp(cause: Q850Cause.timerExpiry, at: now)
             }
             actions += rejectWaiting(toward: side.other, status: refusal)
+            // Video ports reserved for this offer go back (CallStateMachine+VideoPorts.swift).
+            actions += dropAddedVideo(offeredToward: side)
             if hold.outgoing[side.other]?.retryDue == true { actions += retryReinvite(toward: side.other) }
             return actions
         }
-        if outgoing.mediaChange { hold.previousOffered[side.other] = nil }
+        if outgoing.mediaChange {
+            hold.previousOffered[side.other] = nil
+            // The video ports it carried stay the call's (the side took them or answered port 0).
+            if hold.videoAdd?.from == side.other { hold.videoAdd = nil }
+        }
         if status < 300, let sdp, let session = try? Negotiator(profile: profile(of: side)).negotiate(offer: outgoing.offer, answer: sdp) {
             hold.established[side] = outgoing.direction
             hold.sent[side] = outgoing.offer

@@ -9,8 +9,8 @@ import SDP
 /// RFC 6184 §8.2.2); the originator's offer is answered once the other side answered, with video
 /// only when that side took it. Otherwise the video is refused with port 0, as before.
 ///
-/// An audio-only call has no video port on either side: adding video there still gets port 0
-/// (ports and a video session mid-call would have to come from the engine first).
+/// An audio-only call has no video port on either side: the engine reserves them first
+/// (CallStateMachine+VideoPorts.swift), then the offer goes across the same way.
 extension CallStateMachine {
     /// The video stream to offer `side.other` for `offer` from `side`, or nil when it adds no
     /// video the other side could take. `candidate` is our would-be answer to `offer`, `current`
@@ -22,10 +22,7 @@ extension CallStateMachine {
                     from side: CallSide) -> MediaDescription? {
         guard current.video == nil, candidate.video != nil,
               let offered = offer.media.first(where: { $0.media == .video && $0.port != 0 }) else { return nil }
-        let refusedByUs = current.streams.contains {
-            $0.media == .video && $0.rejection != nil && $0.rejection != .disabledInOffer && $0.rejection != .rejectedByPeer
-        }
-        guard !refusedByUs else { return nil }
+        guard !Self.refusedVideo(in: current) else { return nil }
         let other = side.other
         var profile = profile(of: other)
         let local = local(of: other)

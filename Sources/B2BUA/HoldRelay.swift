@@ -43,6 +43,9 @@ struct HoldRelay: Sendable {
     /// A side's ``offered`` direction before its media change was forwarded: restored when the
     /// change fails (the session stays as it was, RFC 3261 §14.1).
     var previousOffered: [CallSide: MediaDirection] = [:]
+    /// Video added mid-call to a call without video ports: waiting for the engine's ports, or
+    /// offered to the other side on them (CallStateMachine+VideoPorts.swift).
+    var videoAdd: VideoAddRun?
 
     /// True while either side holds the other (its last offer was not `sendrecv`): no media
     /// timeout then, since a held phone sends nothing (RFC 3264 §8.4).

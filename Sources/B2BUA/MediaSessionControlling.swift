@@ -41,4 +41,34 @@ public protocol MediaSessionControlling: Sendable {
     func update(callID: String, plan: MediaPlan) async throws
     /// Frees the call's ports and codecs.
     func release(callID: String) async
+    /// Reserves a video stream for an answered call that has none (RFC 3264 §8.2: video added by
+    /// a re-offer): one port facing the caller, one facing the called leg, relayed untouched once
+    /// ``update(callID:plan:)`` gives both sides video. Throws when no ports are left (the added
+    /// video is then refused with port 0) or the call already has video.
+    func allocateVideo(callID: String) async throws -> VideoAllocation
+    /// Frees the video stream ``allocateVideo(callID:)`` added (the other side refused the offer
+    /// carrying it); ``release(callID:)`` frees it with the rest of the call otherwise.
+    func releaseVideo(callID: String) async
+}
+
+/// The video ports reserved mid-call by ``MediaSessionControlling/allocateVideo(callID:)``.
+public struct VideoAllocation: Sendable, Hashable {
+    /// The video port facing the caller.
+    public var callerPort: UInt16
+    /// The video port facing the called leg.
+    public var calleePort: UInt16
+    /// Fresh SDES keys per suite for the caller's video stream (RFC 4568 §6.1: one master key per
+    /// stream), used only when the caller's side has keys.
+    public var callerCryptoKeys: [String: String]
+    /// Fresh SDES keys for the called leg's video stream.
+    public var calleeCryptoKeys: [String: String]
+
+    /// Creates an allocation.
+    public init(callerPort: UInt16, calleePort: UInt16, callerCryptoKeys: [String: String] = [:],
+                calleeCryptoKeys: [String: String] = [:]) {
+        self.callerPort = callerPort
+        self.calleePort = calleePort
+        self.callerCryptoKeys = callerCryptoKeys
+        self.calleeCryptoKeys = calleeCryptoKeys
+    }
 }

@@ -261,6 +261,10 @@ final class CallContext: @unchecked Sendable {
             notifyTransfer(id, status: status, final: final)
         case .releaseMedia:
             releaseMedia()
+        case .allocateVideo:
+            allocateVideo()
+        case .releaseVideo:
+            releaseVideo()
         case .callEnded(var record):
             finishDTMF(&record)
             noteEnd(record)

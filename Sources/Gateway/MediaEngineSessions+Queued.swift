@@ -30,10 +30,8 @@ extension MediaEngineSessions {
             logger.info("media configuration failed", metadata: ["callID": "\(callID)", "error": "\(error)"])
         }
         session.configureNow(legs, failure: failure)
-        if let video = videoSessions.withLock({ $0[callID] }),
-           let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
-           let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
-            video.configureNow([(.a, caller), (.b, callee)], failure: failure)
+        if let video = videoSessions.withLock({ $0[callID] }), let videoLegs = videoLegs(plan) {
+            video.configureNow(videoLegs, failure: failure)
         }
     }
 

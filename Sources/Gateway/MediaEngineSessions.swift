@@ -104,9 +104,8 @@ final class MediaEngineSessions: MediaSessionControlling {
         }
         try await session.setDirection(held)
         if let video = videoSessions.withLock({ $0[callID] }) {
-            if let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
-               let callee = configuration(plan.callee.session, stream: plan.callee.session.video) {
-                try await video.configure([(.a, caller), (.b, callee)])
+            if let legs = videoLegs(plan) {
+                try await video.configure(legs)
             } else {
                 // Video dropped by a side (port 0 in a re-offer): nothing relayed either way.
                 try await video.setDirection([(leg: .a, direction: .inactive), (leg: .b, direction: .inactive)])
@@ -150,6 +149,16 @@ final class MediaEngineSessions: MediaSessionControlling {
             payloadType: negotiated.sendPayloadType, format: format, packetDuration: audio.remotePtime ?? 20,
             telephoneEventPayloadType: events), srtp: try srtp(audio.crypto),
             direction: MediaLegDirection(rawValue: audio.direction.rawValue) ?? .sendrecv)
+    }
+
+    /// Both legs of the video session, or nil unless both sides have video (``MediaPlan/videoRelayed``):
+    /// a side without video must not configure the video session with its audio (the session
+    /// would pair H.264 with an audio codec, refuse it, and keep that leg's codec, so that even
+    /// the next plan with video on both sides failed, as each leg is configured in turn).
+    func videoLegs(_ plan: MediaPlan) -> [(leg: MediaLeg, configuration: LegConfiguration)]? {
+        guard plan.videoRelayed, let caller = configuration(plan.caller.session, stream: plan.caller.session.video),
+              let callee = configuration(plan.callee.session, stream: plan.callee.session.video) else { return nil }
+        return [(.a, caller), (.b, callee)]
     }
 
     /// The direction of an audio stream held with `c=0.0.0.0` (RFC 3264 §8.4 notes the RFC 2543

@@ -98,14 +98,17 @@ struct CallHarness {
     /// Every action so far, in order.
     var log: [CallAction] = []
 
-    init(dialled: String, offline: Set<String> = [], contacts: [String: [String]], offer: String? = doorOffer) throws {
+    /// The default allocation: audio and video ports on each side (an audio-only call has one each).
+    static let videoPorts = MediaAllocation(address: gateway, callerPorts: [30000, 30002], calleePorts: [30004, 30006],
+                                            sessionID: "42")
+
+    init(dialled: String, offline: Set<String> = [], contacts: [String: [String]], offer: String? = doorOffer,
+         media: MediaAllocation = videoPorts) throws {
         let result = DialPlan.load(text: Self.yaml, file: "b2bua-test.yaml")
         guard let plan = result.plan else { throw HarnessError.plan(result.diagnostics.map(\.description)) }
         let request = CallRequest(caller: .endpoint("door"), calledNumber: dialled, time: Self.epoch)
         let decision = plan.route(request, state: NetworkState(offline: offline))
         let offer = try offer.map { try SDPParser().parse($0) }
-        let media = MediaAllocation(address: Self.gateway, callerPorts: [30000, 30002], calleePorts: [30004, 30006],
-                                    sessionID: "42")
         machine = CallStateMachine(callID: "call-1", decision: decision, callerOffer: offer, contacts: contacts,
                                    media: media)
     }
