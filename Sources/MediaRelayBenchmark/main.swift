@@ -141,6 +141,26 @@ let sortedLatencies = latencies.sorted()
 for session in sessions { await session.release() }
 await engine.shutdown()
 
+// The raw loop once more, three times, while the generators send the same traffic phone to
+// phone without the engine (each phone aimed at its call's other phone, which drains it): the
+// codec on a machine as busy as the engine's was, minus the engine. Printed beside the main
+// reference (engine/raw-under-load), not instead of it: it tells how much of the gap is the
+// bench's own background (the generator threads, loopback delivery) rather than the engine.
+var loadedSamples = Samples(values: [])
+if let rawLoop {
+    for call in 0..<calls {
+        try peers[2 * call].aim(at: peers[2 * call + 1].port)
+        try peers[2 * call + 1].aim(at: peers[2 * call].port)
+    }
+    let background = (0..<2).map { index in
+        Generator(peers: peers.enumerated().filter { ($0.offset / 2) % 2 == index }.map(\.element), packetsPerPeer: 150)
+    }
+    for generator in background { generator.start(lingerMilliseconds: 0) }
+    usleep(100_000)
+    for _ in 0..<3 { loadedSamples.values.append(try rawLoop.measure()) }
+    for generator in background { generator.wait() }
+}
+
 func percentile(_ p: Double) -> Double {
     sortedLatencies.isEmpty ? 0 : Double(sortedLatencies[min(sortedLatencies.count - 1, Int(Double(sortedLatencies.count) * p))]) / 1e6
 }
@@ -174,6 +194,10 @@ if scenario.transcodes {
     let hotPerCall = hot * 50 / 1e6 * 100
     line += String(format: " raw-codec=%.1fus/frame raw/call=%.3f%% of a core engine/raw=%.2fx (%d codec sets round-robin; raw = median of 3 runs before + 3 after the engine run, best %.1f worst %.1f: engine/raw-best=%.2fx)",
                    raw, rawPerCall, perCall / rawPerCall, calls, rawSamples.best, rawSamples.worst, perCall / (rawSamples.best * 50 / 1e6 * 100))
+    if !loadedSamples.values.isEmpty {
+        let loaded = loadedSamples.median
+        line += String(format: " raw-under-load=%.1fus/frame engine/raw-under-load=%.2fx (median of 3 while the generators sent phone to phone)", loaded, perCall / (loaded * 50 / 1e6 * 100))
+    }
     line += String(format: " raw-1=%.1fus/frame raw-1/call=%.3f%% engine/raw-1=%.2fx (one hot set, median of 3)", hot, hotPerCall, perCall / hotPerCall)
     if scenario == .opus {
         let wide = try rawCodecMicrosecondsPerFrame(codecB.format, sampleRate: 48000, peerFrames: payloadsB).median
