@@ -20,9 +20,10 @@ final class IOSlabs {
     let receive: UnsafeMutableRawPointer
     let receiveLengths: UnsafeMutablePointer<UInt32>
     let receiveAddresses: UnsafeMutablePointer<sockaddr_storage>
-    /// Per gathered datagram: the registration slot it came in on and that registration's core
-    /// at the time (checked again before it is processed).
+    /// Per gathered datagram: the registration slot it came in on, that registration's socket
+    /// and core at the time (checked again before it is processed).
     let receiveSlots: UnsafeMutablePointer<Int>
+    let receiveSockets: UnsafeMutablePointer<Int32>
     let receiveCores: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Datagrams gathered so far in this round.
     var receiveCount = 0
@@ -40,6 +41,7 @@ final class IOSlabs {
         receiveLengths = .allocate(capacity: gather)
         receiveAddresses = .allocate(capacity: gather)
         receiveSlots = .allocate(capacity: gather)
+        receiveSockets = .allocate(capacity: gather)
         receiveCores = .allocate(capacity: gather)
         send = .allocate(byteCount: Int(CMEDIA_MAX_BATCH) * Self.slotSize, alignment: 16)
         sendLengths = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
@@ -55,6 +57,7 @@ final class IOSlabs {
         receiveLengths.deallocate()
         receiveAddresses.deallocate()
         receiveSlots.deallocate()
+        receiveSockets.deallocate()
         receiveCores.deallocate()
         send.deallocate()
         sendLengths.deallocate()
@@ -164,6 +167,7 @@ extension MediaIOLoop {
             if count < 0 { continue }
             for index in first..<(first + Int(count)) {
                 io.receiveSlots[index] = slot
+                io.receiveSockets[index] = registration.fd
                 io.receiveCores[index] = core.toOpaque()
             }
             io.receiveCount = first + Int(count)
@@ -183,7 +187,7 @@ extension MediaIOLoop {
             let slot = io.receiveSlots[index]
             let length = Int(io.receiveLengths[index])
             guard length > 0, slot < registrations.count, let registration = registrations[slot],
-                  let core = registration.core, core.toOpaque() == io.receiveCores[index],
+                  registration.fd == io.receiveSockets[index], let core = registration.core, core.toOpaque() == io.receiveCores[index],
                   let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
             scratch.clear()
             scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
