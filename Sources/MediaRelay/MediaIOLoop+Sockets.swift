@@ -4,16 +4,29 @@ import Glibc
 #endif
 import NIOCore
 
-/// The receive and send slabs of one loop: `batch` slots of `slotSize` octets each way, with
-/// their lengths and addresses, allocated once.
+/// The receive and send slabs of one loop, allocated once: `gather` receive slots of
+/// `slotSize` octets (every datagram of one wake-up, from all ready sockets, before any is
+/// processed: ``MediaIOLoop/readReady(_:count:now:)``) with their lengths, addresses and
+/// sockets, and `CMEDIA_MAX_BATCH` send slots.
 final class IOSlabs {
     /// Largest datagram relayed (a video packet is at most an Ethernet MTU); longer ones are
     /// dropped as truncated.
     static let slotSize = 2048
+    /// Named limit: datagrams gathered from the ready sockets before they are processed (a
+    /// wake-up with more processes them in rounds of this many).
+    static let gather = 128
+    /// Datagrams one `recvmmsg` asks for.
     let batch: Int
     let receive: UnsafeMutableRawPointer
     let receiveLengths: UnsafeMutablePointer<UInt32>
     let receiveAddresses: UnsafeMutablePointer<sockaddr_storage>
+    /// Per gathered datagram: the registration slot it came in on, that registration's socket
+    /// and core at the time (checked again before it is processed).
+    let receiveSlots: UnsafeMutablePointer<Int>
+    let receiveSockets: UnsafeMutablePointer<Int32>
+    let receiveCores: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Datagrams gathered so far in this round.
+    var receiveCount = 0
     let send: UnsafeMutableRawPointer
     let sendLengths: UnsafeMutablePointer<UInt32>
     let sendAddresses: UnsafeMutablePointer<sockaddr_storage>
@@ -23,19 +36,29 @@ final class IOSlabs {
     init(batch: Int) {
         let batch = min(max(1, batch), Int(CMEDIA_MAX_BATCH))
         self.batch = batch
-        receive = .allocate(byteCount: batch * Self.slotSize, alignment: 16)
-        receiveLengths = .allocate(capacity: batch)
-        receiveAddresses = .allocate(capacity: batch)
+        let gather = max(batch, Self.gather)
+        receive = .allocate(byteCount: gather * Self.slotSize, alignment: 16)
+        receiveLengths = .allocate(capacity: gather)
+        receiveAddresses = .allocate(capacity: gather)
+        receiveSlots = .allocate(capacity: gather)
+        receiveSockets = .allocate(capacity: gather)
+        receiveCores = .allocate(capacity: gather)
         send = .allocate(byteCount: Int(CMEDIA_MAX_BATCH) * Self.slotSize, alignment: 16)
         sendLengths = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
         sendAddresses = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
         sendSockets = .allocate(capacity: Int(CMEDIA_MAX_BATCH))
     }
 
+    /// Receive slots in all.
+    var receiveCapacity: Int { max(batch, Self.gather) }
+
     deinit {
         receive.deallocate()
         receiveLengths.deallocate()
         receiveAddresses.deallocate()
+        receiveSlots.deallocate()
+        receiveSockets.deallocate()
+        receiveCores.deallocate()
         send.deallocate()
         sendLengths.deallocate()
         sendAddresses.deallocate()
@@ -101,8 +124,24 @@ extension MediaIOLoop {
         cores[ObjectIdentifier(core)] = core
     }
 
+    /// Handles the sockets one `epoll_wait` reported (`tokens[0..<count]`): first every ready
+    /// socket's datagrams are read (``readable(slot:now:)``), then all of them are processed
+    /// (``processGathered(now:)``), so a wake-up's system calls run back to back and its codec
+    /// work runs back to back (their code and tables stay in the caches instead of evicting each
+    /// other per packet).
+    func readReady(_ tokens: UnsafeBufferPointer<UInt64>, now: UInt64) {
+        for token in tokens {
+            if token == Self.wakeToken {
+                cmedia_eventfd_drain(wakeFD)
+            } else {
+                readable(slot: Int(truncatingIfNeeded: token), now: now)
+            }
+        }
+        processGathered(now: now)
+    }
+
     /// Reads everything waiting on the socket in `slot` (edge-triggered: nothing is reported
-    /// again until a new datagram arrives) and hands each datagram to its core.
+    /// again until a new datagram arrives) into the gather slab; a full slab is processed first.
     func readable(slot: Int, now: UInt64) {
         guard slot < registrations.count, let registration = registrations[slot] else { return }
         guard let core = registration.core else {
@@ -114,24 +153,47 @@ extension MediaIOLoop {
         // Bounded: a peer flooding the socket cannot keep the loop here (what is left is read
         // with the next datagram's edge). An error (a pending ICMP error from a vanished peer)
         // is reported once and cleared: read on behind it.
-        for round in 0..<64 {
-            // A datagram handled below may have ended the session (its sockets parked or closed).
-            if round > 0, slot >= registrations.count || registrations[slot]?.core?.toOpaque() != core.toOpaque() { return }
-            let count = cmedia_recv_batch(
-                registration.fd, io.receive.assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize, UInt32(io.batch),
-                io.receiveLengths, io.receiveAddresses)
-            if count < 0 { continue }
-            for index in 0..<Int(count) {
-                let length = Int(io.receiveLengths[index])
-                guard length > 0, let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
-                scratch.clear()
-                scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
-                core._withUnsafeGuaranteedRef {
-                    $0.receive(from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
-                }
+        for _ in 0..<64 {
+            if io.receiveCount == io.receiveCapacity {
+                processGathered(now: now)
+                // A datagram processed may have ended the session (its sockets parked or closed).
+                if slot >= registrations.count || registrations[slot]?.core?.toOpaque() != core.toOpaque() { return }
             }
+            let first = io.receiveCount
+            let wanted = min(io.batch, io.receiveCapacity - first)
+            let count = cmedia_recv_batch(
+                registration.fd, (io.receive + first * IOSlabs.slotSize).assumingMemoryBound(to: UInt8.self), IOSlabs.slotSize,
+                UInt32(wanted), io.receiveLengths + first, io.receiveAddresses + first)
+            if count < 0 { continue }
+            for index in first..<(first + Int(count)) {
+                io.receiveSlots[index] = slot
+                io.receiveSockets[index] = registration.fd
+                io.receiveCores[index] = core.toOpaque()
+            }
+            io.receiveCount = first + Int(count)
             // Fewer than asked for: recvmmsg stopped at an empty queue.
-            if count < io.batch { return }
+            if count < wanted { return }
+        }
+    }
+
+    /// Hands every gathered datagram to its core, in arrival order per socket; a datagram whose
+    /// socket no longer belongs to the core it was read for (the session ended while earlier
+    /// ones were processed) is dropped.
+    func processGathered(now: UInt64) {
+        let io = self.io
+        let count = io.receiveCount
+        io.receiveCount = 0
+        for index in 0..<count {
+            let slot = io.receiveSlots[index]
+            let length = Int(io.receiveLengths[index])
+            guard length > 0, slot < registrations.count, let registration = registrations[slot],
+                  registration.fd == io.receiveSockets[index], let core = registration.core, core.toOpaque() == io.receiveCores[index],
+                  let source = MediaAddress(storage: io.receiveAddresses + index) else { continue }
+            scratch.clear()
+            scratch.writeBytes(UnsafeRawBufferPointer(start: io.receive + index * IOSlabs.slotSize, count: length))
+            core._withUnsafeGuaranteedRef {
+                $0.receive(from: registration.leg, onRTCPPort: registration.isRTCPPort, packet: &scratch, source: source, now: now)
+            }
         }
     }
 

@@ -306,14 +306,7 @@ public final class MediaIOLoop: EventLoop, @unchecked Sendable {
             polling = coalescing > 0 && (!tasks.isEmpty || !posted.isEmpty)
             now = NIODeadline.now().uptimeNanoseconds
             if count > 0 {
-                for index in 0..<Int(count) {
-                    let token = tokens[index]
-                    if token == Self.wakeToken {
-                        cmedia_eventfd_drain(wakeFD)
-                    } else {
-                        readable(slot: Int(truncatingIfNeeded: token), now: now)
-                    }
-                }
+                tokens.withUnsafeBufferPointer { readReady(UnsafeBufferPointer(rebasing: $0[0..<Int(count)]), now: now) }
                 flushOutput()
                 // Packets arrive faster than the coalescing window: let a few gather first.
                 if coalescing > 0 {

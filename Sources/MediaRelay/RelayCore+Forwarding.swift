@@ -114,10 +114,12 @@ extension RelayCore {
         let builder = RTPPacketBuilder(
             marker: packet.marker, payloadType: legs[index].payloadType,
             sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: legs[index].outgoingSSRC)
-        transcodedPacket.clear()
-        guard (try? builder.write(payload: packet.payload, to: &transcodedPacket)) != nil else { return }
+        var buffer = transcodedPacket.take() ?? allocator.buffer(capacity: 1500)
+        defer { transcodedPacket = buffer }
+        buffer.clear()
+        guard (try? builder.write(payload: packet.payload, to: &buffer)) != nil else { return }
         noteTranscodedSend(to: egress, timestamp: packet.timestamp, payloadOctets: packet.payload.count, now: now)
-        sendRTP(&transcodedPacket, to: egress)
+        sendRTP(&buffer, to: egress)
     }
 
     /// Protects (SRTP) and queues one RTP packet to `egress` on the I/O loop; also the path of

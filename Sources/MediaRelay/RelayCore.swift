@@ -60,8 +60,11 @@ final class RelayCore {
     let allocator = ByteBufferAllocator()
     /// Reused for every transcoded packet built (`sendTranscoded`): the loop copies it into its
     /// send slab, so the storage stays unique and clearing it allocates nothing. Made on the
-    /// first transcoded packet: a relay-only session (most calls) never allocates it.
-    lazy var transcodedPacket = ByteBufferAllocator().buffer(capacity: 1500)
+    /// first transcoded packet: a relay-only session (most calls) never allocates it. Taken out
+    /// while a packet is built and put back after: not a `lazy var`, whose `&` access goes
+    /// through its getter and setter, so the getter's copy made every write copy the storage
+    /// (an allocation, a copy and a free per transcoded packet).
+    var transcodedPacket: ByteBuffer?
     /// The loop this core's sockets are read on and its packets are sent from.
     let loop: MediaIOLoop
     /// The same loop as a NIO `EventLoop` (scheduled tasks, `NIOLoopBound`).

@@ -62,7 +62,8 @@ func payloads(_ format: CodecFormat, settings: CodecSettings = CodecSettings()) 
 }
 
 /// The raw codec work of one transcoded call, both directions (PCMU decode + B encode, B decode
-/// + PCMU encode; no resampling, jitter buffer, packets or I/O): CPU µs per 20 ms frame.
+/// + PCMU encode; no resampling, jitter buffer, packets or I/O), measured in repetitions of
+/// `measure()`: CPU µs per 20 ms frame pair.
 /// `sampleRate` is the PCM rate the codecs run at (the engine codes at the narrower leg's rate);
 /// the encoder is made by the registry with the engine's `CodecSettings`, so application,
 /// complexity, bitrate, FEC, DTX, bandwidth and frame size are the engine's.
@@ -81,32 +82,57 @@ func payloads(_ format: CodecFormat, settings: CodecSettings = CodecSettings()) 
 /// a round (identical states and inputs back to back: the branch predictors learn them, so that
 /// costs about 10% less per frame than one hot set, while calls at different places cost
 /// 5–10% more).
-func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil, peerFrames: [[UInt8]], calls: Int = 1, frames: Int = 500) throws -> Double {
+final class RawCodecLoop {
     struct Call {
         let pcmuDecoder: any AudioCodec
         let encoder: any AudioCodec
         let decoder: any AudioCodec
         let pcmuEncoder: any AudioCodec
     }
-    let settings = CodecSettings(preferredSampleRate: sampleRate)
-    let set = try (0..<max(1, calls)).map { _ in
-        Call(pcmuDecoder: try CodecRegistry.standard.makeCodec(for: .pcmu),
-             encoder: try CodecRegistry.standard.makeCodec(for: format, settings: settings),
-             decoder: try CodecRegistry.standard.makeCodec(for: format, settings: settings),
-             pcmuEncoder: try CodecRegistry.standard.makeCodec(for: .pcmu))
-    }
-    let other = set[0].encoder
-    let pcmuFrames = try payloads(.pcmu)
-    let otherFrames = peerFrames
-    let otherPCM = speech(rate: other.sampleRate, seconds: 1.0)
-    let frameSamples = other.samples(milliseconds: 20) * other.channels
+    let set: [Call]
+    let other: any AudioCodec
+    let pcmuFrames: [[UInt8]]
+    let otherFrames: [[UInt8]]
+    let otherPCM: [Int16]
+    let frameSamples: Int
     var pcmNarrow = [Int16](repeating: 0, count: 160 * 12)
-    var pcmWide = [Int16](repeating: 0, count: frameSamples * 6)
+    var pcmWide: [Int16]
     var payload = [UInt8](repeating: 0, count: 4000)
     var sink = 0
     var round = 0
-    func run(_ rounds: Int) throws {
-        for _ in 0..<rounds {
+    /// Rounds per measurement: whole cycles of the one-second signal (the frames differ in
+    /// cost: the syllable envelope), about `frames` frame pairs, at least one cycle.
+    let rounds: Int
+
+    init(_ format: CodecFormat, sampleRate: Int? = nil, peerFrames: [[UInt8]], calls: Int = 1, frames: Int = 500) throws {
+        let settings = CodecSettings(preferredSampleRate: sampleRate)
+        set = try (0..<max(1, calls)).map { _ in
+            Call(pcmuDecoder: try CodecRegistry.standard.makeCodec(for: .pcmu),
+                 encoder: try CodecRegistry.standard.makeCodec(for: format, settings: settings),
+                 decoder: try CodecRegistry.standard.makeCodec(for: format, settings: settings),
+                 pcmuEncoder: try CodecRegistry.standard.makeCodec(for: .pcmu))
+        }
+        other = set[0].encoder
+        pcmuFrames = try payloads(.pcmu)
+        otherFrames = peerFrames
+        otherPCM = speech(rate: other.sampleRate, seconds: 1.0)
+        frameSamples = other.samples(milliseconds: 20) * other.channels
+        pcmWide = [Int16](repeating: 0, count: frameSamples * 6)
+        let cycle = otherFrames.count
+        rounds = cycle * max(1, frames / (cycle * set.count))
+        // Warm up: every state made and touched.
+        try run(max(2, 50 / set.count))
+    }
+
+    /// One measurement: CPU µs per frame pair over `rounds` rounds of every call.
+    func measure() throws -> Double {
+        let start = threadCPUNanoseconds()
+        try run(rounds)
+        return Double(threadCPUNanoseconds() - start) / 1000 / Double(rounds * set.count)
+    }
+
+    private func run(_ count: Int) throws {
+        for _ in 0..<count {
             let base = round
             round += 1
             for (index, call) in set.enumerated() {
@@ -117,15 +143,17 @@ func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil,
                 }
                 if other.sampleRate == 8000, other.channels == 1 {
                     // What the engine encodes: the decoded PCMU frame (μ-law noise included).
+                    let samples = frameSamples
                     sink &+= try pcmNarrow.withUnsafeBufferPointer { all in
-                        try payload.withUnsafeMutableBytes { try call.encoder.encode(UnsafeBufferPointer(rebasing: all[0..<frameSamples]), into: $0) }
+                        try payload.withUnsafeMutableBytes { try call.encoder.encode(UnsafeBufferPointer(rebasing: all[0..<samples]), into: $0) }
                     }
                 } else {
                     // Another rate (G.722's 16 kHz): the test signal at that rate (the engine
                     // resamples the decoded frame; resampling is not codec work).
+                    let start = slot * frameSamples
+                    let end = min(otherPCM.count, start + frameSamples)
                     sink &+= try otherPCM.withUnsafeBufferPointer { all in
-                        let start = slot * frameSamples
-                        let frame = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + frameSamples)])
+                        let frame = UnsafeBufferPointer(rebasing: all[start..<end])
                         return try payload.withUnsafeMutableBytes { try call.encoder.encode(frame, into: $0) }
                     }
                 }
@@ -139,19 +167,25 @@ func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil,
             }
         }
     }
-    // Whole cycles of the one-second signal (the frames differ in cost: the syllable envelope),
-    // about `frames` frame pairs per measurement, at least one cycle for many calls.
-    let cycle = otherFrames.count
-    let rounds = cycle * max(1, frames / (cycle * set.count))
-    try run(max(2, 50 / set.count))
-    var best = Double.infinity
-    for _ in 0..<3 {
-        let start = threadCPUNanoseconds()
-        try run(rounds)
-        best = min(best, Double(threadCPUNanoseconds() - start) / 1000 / Double(rounds * set.count))
+}
+
+/// Summary statistics of repeated measurements.
+struct Samples {
+    var values: [Double]
+    var median: Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
-    withExtendedLifetime(sink) {}
-    return best
+    var best: Double { values.min() ?? 0 }
+    var worst: Double { values.max() ?? 0 }
+}
+
+/// `repetitions` measurements of a fresh raw loop (the references printed beside the median loop).
+func rawCodecMicrosecondsPerFrame(_ format: CodecFormat, sampleRate: Int? = nil, peerFrames: [[UInt8]], calls: Int = 1, repetitions: Int = 3) throws -> Samples {
+    let loop = try RawCodecLoop(format, sampleRate: sampleRate, peerFrames: peerFrames, calls: calls)
+    return Samples(values: try (0..<repetitions).map { _ in try loop.measure() })
 }
 
 /// The raw SRTP work of one plain ↔ SRTP call per 20 ms (unprotect one packet from the SRTP

@@ -26,6 +26,9 @@ public final class OpusCodec: AudioCodec {
     /// Sample frames per packet `encode` accepts (`frameDurations` at `sampleRate`).
     private let frameSizes: [Int]
     private var encoder: OpusEncoderState?
+    /// `encoder?.pointer` and `decoder?.pointer`, read per frame without retaining the owners.
+    private var encoderPointer: OpaquePointer?
+    private var decoderPointer: OpaquePointer?
     private var repacketizer: OpusRepacketizerState?
     private var subframes: [UInt8] = []
     private var decoder: OpusDecoderState?
@@ -44,11 +47,12 @@ public final class OpusCodec: AudioCodec {
         let frames = pcm.count / channels
         guard frameSizes.contains(frames) else { throw .unsupportedFrameSize(frames) }
         guard let input = pcm.baseAddress, let output = payload.baseAddress else { throw .bufferTooSmall }
-        let state = try encoderState()
+        let state: OpaquePointer
+        if let encoderPointer { state = encoderPointer } else { state = try encoderState().pointer }
         if frames == samples(milliseconds: 30) {
             return try encodeThreeFrames(input, state: state, into: payload)
         }
-        let length = opus_encode(state.pointer, input, Int32(frames), output.assumingMemoryBound(to: UInt8.self), Int32(min(payload.count, 1275 * 3)))
+        let length = opus_encode(state, input, Int32(frames), output.assumingMemoryBound(to: UInt8.self), Int32(min(payload.count, 1275 * 3)))
         guard length >= 0 else { throw .library("opus_encode", length) }
         // RFC 7587 §3.1.3: with DTX, a packet of at most 2 octets carries no audio and is not sent.
         if configuration.dtx && length <= 2 { return 0 }
@@ -58,7 +62,7 @@ public final class OpusCodec: AudioCodec {
     /// 30 ms: three 10 ms packets joined into one. Should the encoder switch mode or bandwidth
     /// between them, the repacketizer refuses the odd one and the packet carries fewer frames
     /// (the receiver conceals the rest).
-    private func encodeThreeFrames(_ input: UnsafePointer<Int16>, state: OpusEncoderState, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
+    private func encodeThreeFrames(_ input: UnsafePointer<Int16>, state: OpaquePointer, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
         let tenMilliseconds = samples(milliseconds: 10)
         if subframes.isEmpty { subframes = [UInt8](repeating: 0, count: 3 * 1275) }
         if repacketizer == nil { repacketizer = try OpusRepacketizerState() }
@@ -68,7 +72,7 @@ public final class OpusCodec: AudioCodec {
         let result: Int32 = subframes.withUnsafeMutableBufferPointer { buffer in
             for index in 0..<3 {
                 let frame = buffer.baseAddress! + index * 1275
-                let length = opus_encode(state.pointer, input + index * tenMilliseconds * channels, Int32(tenMilliseconds), frame, 1275)
+                let length = opus_encode(state, input + index * tenMilliseconds * channels, Int32(tenMilliseconds), frame, 1275)
                 guard length >= 0 else { return length }
                 if length <= 2 { silent += 1 }
                 _ = opus_repacketizer_cat(joiner, frame, length)
@@ -83,8 +87,9 @@ public final class OpusCodec: AudioCodec {
     public func decode(_ payload: UnsafeRawBufferPointer, into pcm: UnsafeMutableBufferPointer<Int16>) throws(CodecError) -> Int {
         guard let input = payload.baseAddress, !payload.isEmpty else { throw .malformedPayload }
         guard let output = pcm.baseAddress else { throw .bufferTooSmall }
-        let state = try decoderState()
-        let count = opus_decode(state.pointer, input.assumingMemoryBound(to: UInt8.self), Int32(payload.count), output, Int32(pcm.count / channels), 0)
+        let state: OpaquePointer
+        if let decoderPointer { state = decoderPointer } else { state = try decoderState().pointer }
+        let count = opus_decode(state, input.assumingMemoryBound(to: UInt8.self), Int32(payload.count), output, Int32(pcm.count / channels), 0)
         guard count >= 0 else {
             throw count == OPUS_BUFFER_TOO_SMALL ? .bufferTooSmall : .malformedPayload
         }
@@ -135,6 +140,7 @@ public final class OpusCodec: AudioCodec {
         if let encoder { return encoder }
         let state = try OpusEncoderState(sampleRate: sampleRate, configuration: configuration)
         encoder = state
+        encoderPointer = state.pointer
         return state
     }
 
@@ -142,6 +148,7 @@ public final class OpusCodec: AudioCodec {
         if let decoder { return decoder }
         let state = try OpusDecoderState(sampleRate: sampleRate, channels: channels)
         decoder = state
+        decoderPointer = state.pointer
         return state
     }
 }
