@@ -52,6 +52,9 @@ struct Run: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gatehouse")
+        // Before the event loops start: per-arena heap trimming re-faulted memory continuously.
+        let heap = HeapTuning.apply(environment: ProcessInfo.processInfo.environment)
+        logger.debug("heap tuning", metadata: ["outcome": "\(heap)"])
         do throws(GatewayService.StartError) {
             let service = try GatewayService(configuration: configuration, logger: logger)
             try await service.run { listeners in
