@@ -14,7 +14,24 @@ import Testing
 
     @Test func anOperatorsTunablesAreLeftAlone() {
         let outcome = HeapTuning.apply(environment: ["GLIBC_TUNABLES": "glibc.malloc.top_pad=0"])
-        #expect(outcome == .operatorTunables)
+        #expect(outcome == .tunedByEnvironment)
+    }
+
+    @Test func theGatewayTunablesAreAddedToAnOperatorsOthers() {
+        let ours = HeapTuning.gatewayTunables
+        #expect(ours == "glibc.malloc.trim_threshold=67108864:glibc.malloc.top_pad=16777216:glibc.malloc.tcache_count=128")
+        #expect(HeapTuning.tunables(adding: nil) == ours)
+        #expect(HeapTuning.tunables(adding: "") == ours)
+        #expect(HeapTuning.tunables(adding: "glibc.pthread.rseq=0") == "glibc.pthread.rseq=0:" + ours)
+        // After the restart (or with the operator's own malloc tunables) nothing is added.
+        #expect(HeapTuning.tunables(adding: ours) == nil)
+        #expect(HeapTuning.tunables(adding: "glibc.malloc.tcache_count=0") == nil)
+        #expect(HeapTuning.setsMallocTunable(ours))
+    }
+
+    @Test func anOperatorsTunablesAreNeverReplacedByARestart() {
+        // Returns (no execv) because malloc is already tuned.
+        #expect(HeapTuning.reexecIfNeeded(environment: ["GLIBC_TUNABLES": "glibc.malloc.arena_max=1"]) == .tunedByEnvironment)
     }
 
     @Test func theGatewaySettingsApplyOnGlibc() {
