@@ -43,6 +43,8 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data((errors.description + "\n").utf8))
             throw ExitCode(2)
         }
+        // Before any output or event loop: glibc heap settings (may restart this process once).
+        let heap = HeapTuning.reexecIfNeeded(environment: ProcessInfo.processInfo.environment)
         // Unbuffered: a script reads the listening lines while the service runs.
         let out = FileHandle.standardOutput
         out.write(Data("gatehouse \(GatewayVersion.current)\n\(configuration)\n".utf8))
@@ -52,6 +54,7 @@ struct Run: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gatehouse")
+        logger.debug("heap tuning", metadata: ["outcome": "\(heap)"])
         do throws(GatewayService.StartError) {
             let service = try GatewayService(configuration: configuration, logger: logger)
             try await service.run { listeners in
