@@ -52,6 +52,7 @@ public enum HeapTuning {
         #endif
         return apply(environment: environment)
     }
+
     /// The two `mallopt(3)` values.
     public struct Settings: Equatable, Sendable {
         /// Free bytes an arena keeps at its top before returning them (`M_TRIM_THRESHOLD`).

@@ -104,10 +104,10 @@ public struct SIPTransportConfiguration: Sendable {
     /// else `SO_RCVBUF`, which Linux caps at `net.core.rmem_max`; either way Linux doubles it
     /// for its bookkeeping): a scheduling stall of the reading loop must not drop datagrams,
     /// and the overload guard reads how full it is (``SIPMessageContext/receiveBacklog``).
-    /// Each datagram costs its kernel buffer (truesize) ≈ 1.5–2 KB: at 2000 calls/s
-    /// (≈ 14,000 datagrams/s in) the 2 MB a 1 MB request gave filled in a 100 ms stall, so
-    /// half-full after each stall refused calls with the cores idle (session 7); 4 MB holds
-    /// ≈ 200 ms of that traffic before the guard's half mark.
+    /// Each datagram costs its kernel buffer (truesize) roughly 1.5–2 KB, so at 2000 calls/s
+    /// (≈ 14,000 datagrams/s in) the 2 MB a 1 MB request gave is estimated at ≈ 70–100 ms of
+    /// traffic: with 100 ms stalls injected every 2 s (session 7, bench-b2bua) the backlog guard
+    /// still refused calls at 2000 calls/s with it and refused none with 4 MB.
     public var udpReceiveBuffer = 4 << 20
 
     public init(

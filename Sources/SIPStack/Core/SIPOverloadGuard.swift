@@ -22,7 +22,7 @@
 /// ``Limits/sustain`` of wall time (after at least ``minimumObservations`` messages without a
 /// pause), and ends when both are back under half their limits (hysteresis). The sustain rule
 /// tells a saturated gateway from a stalled one: a scheduling stall of the machine (a VM's
-/// hiccup, measured at 10–100 ms here) fills the queues for a moment and then drains with the
+/// hiccup) fills the queues for a moment and then drains with the
 /// cores idle, while too many calls keep them full. Before session 7 overload started at the
 /// first mean above the limit: each stall refused a few dozen calls with half the CPU idle
 /// (bench-b2bua's per-signal 503 counts: mostly `receive_backlog`). The bound on pending

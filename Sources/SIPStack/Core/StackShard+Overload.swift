@@ -33,7 +33,6 @@ extension StackShard {
             case .pendingInvites: counters.overloadRejectsPendingInvites += 1
             }
         }
-        counters.overloadRejects += 1
         // §8.2.7 (stateless UAS): the same To tag for every retransmission of the request.
         let tag = "ov" + String(UInt(bitPattern: key.hashValue), radix: 36)
         var response = inbound.message.makeResponse(status: 503, toTag: tag)

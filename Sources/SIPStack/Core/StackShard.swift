@@ -184,14 +184,17 @@ public struct SIPStackCounters: Sendable, Hashable {
     public var filteredDrops = 0
     /// Requests the inbound filter answered statelessly.
     public var filteredRejects = 0
-    /// New INVITEs answered 503 by the overload guard (retransmissions included).
-    public var overloadRejects = 0
     /// New INVITEs (first copies) refused per ``SIPOverloadGuard/Signal``, and retransmissions
-    /// of refused INVITEs answered again (their sum is ``overloadRejects``).
+    /// of refused INVITEs answered again.
     public var overloadRejectsQueueDelay = 0
     public var overloadRejectsReceiveBacklog = 0
     public var overloadRejectsPendingInvites = 0
     public var overloadRejectedRetransmissions = 0
+    /// New INVITEs answered 503 by the overload guard (retransmissions included): the sum of the four.
+    public var overloadRejects: Int {
+        overloadRejectsQueueDelay + overloadRejectsReceiveBacklog + overloadRejectsPendingInvites
+            + overloadRejectedRetransmissions
+    }
     /// New requests answered 503 because their source held too many transactions (SIPSourceLimit).
     public var sourceLimitRejects = 0
 
@@ -209,7 +212,6 @@ public struct SIPStackCounters: Sendable, Hashable {
         sum.unacknowledgedSuccesses += rhs.unacknowledgedSuccesses
         sum.filteredDrops += rhs.filteredDrops
         sum.filteredRejects += rhs.filteredRejects
-        sum.overloadRejects += rhs.overloadRejects
         sum.overloadRejectsQueueDelay += rhs.overloadRejectsQueueDelay
         sum.overloadRejectsReceiveBacklog += rhs.overloadRejectsReceiveBacklog
         sum.overloadRejectsPendingInvites += rhs.overloadRejectsPendingInvites
