@@ -15,7 +15,7 @@ extension DialPlanDecoder {
         guard let map = object(node, DialPlanSchema.endpoint, what: "endpoint '\(name)'") else { return nil }
         let kind = reader.enumeration(map["class"], key: "class", Endpoint.Class.self)
         let authentication = map["auth"].flatMap { decodeAuth($0, endpoint: name) }
-        let limit = reader.integer(map["limit"], key: "limit", range: 1...1000)
+        let limit = reader.integer(map["limit"], key: "limit", range: 1...Endpoint.maximumCallLimit)
         let giveUp = reader.duration(map["give_up"], key: "give_up", range: .seconds(5)...Duration.seconds(600))
         let number = dialString(map["number"], key: "number")
         if let kind { declared.insert("class:\(kind.rawValue)") }
@@ -27,7 +27,7 @@ extension DialPlanDecoder {
             srtp: srtp,
             video: reader.enumeration(map["video"], key: "video", VideoPolicy.self) ?? .pass,
             srtpSuites: srtpSuites(map["srtp_suites"], policy: srtp))
-        let perMinute = reader.integer(map["calls_per_minute"], key: "calls_per_minute", range: 1...100_000)
+        let perMinute = reader.integer(map["calls_per_minute"], key: "calls_per_minute", range: 1...DialPlan.maximumCallsPerMinute)
         guard let kind, let authentication else { return nil }
         return Endpoint(name: name, class: kind, number: number ?? name, authentication: authentication, media: media,
                         callLimit: limit ?? Endpoint.defaultCallLimit(for: kind),
@@ -108,7 +108,7 @@ extension DialPlanDecoder {
         }
         if let node = map["rate_limit"], let limits = object(node, DialPlanSchema.rateLimit, what: "rate_limit") {
             policy.rateLimit.callsPerMinute = reader.integer(limits["calls_per_minute"], key: "calls_per_minute",
-                                                             range: 1...100_000) ?? policy.rateLimit.callsPerMinute
+                                                             range: 1...DialPlan.maximumCallsPerMinute) ?? policy.rateLimit.callsPerMinute
             policy.rateLimit.registrationsPerMinute = reader.integer(
                 limits["registrations_per_minute"], key: "registrations_per_minute", range: 1...100_000)
                 ?? policy.rateLimit.registrationsPerMinute

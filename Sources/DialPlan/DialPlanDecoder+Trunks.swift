@@ -49,7 +49,7 @@ extension DialPlanDecoder {
         if let node = map["limits"], let limits = object(node, DialPlanSchema.limits, what: "limits of '\(name)'") {
             callLimit = reader.integer(limits["calls"], key: "calls", range: 1...100_000) ?? callLimit
             callsPerSecond = reader.integer(limits["cps"], key: "cps", range: 1...100_000) ?? callsPerSecond
-            perMinute = reader.integer(limits["calls_per_minute"], key: "calls_per_minute", range: 1...100_000)
+            perMinute = reader.integer(limits["calls_per_minute"], key: "calls_per_minute", range: 1...DialPlan.maximumCallsPerMinute)
         }
         guard let server else { return nil }
         return Trunk(name: name, server: server, transport: transport, port: port, registration: registration,

@@ -28,8 +28,8 @@ public enum DialPlanSchema {
         .init("srtp", .cases(SRTPPolicy.self), "SRTP: off, offer, or require."),
         .init("srtp_suites", .list(.cases(SRTPSuite.self)), "SDES suites offered and accepted, in order of preference."),
         .init("video", .cases(VideoPolicy.self), "Pass video through or strip it."),
-        .init("limit", .integer(1...1000), "Concurrent calls (doors: 2)."),
-        .init("calls_per_minute", .integer(1...100_000), "New calls per minute (default: policy rate_limit)."),
+        .init("limit", .integer(1...Endpoint.maximumCallLimit), "Concurrent calls (doors: 2)."),
+        .init("calls_per_minute", .integer(1...DialPlan.maximumCallsPerMinute), "New calls per minute (default: policy rate_limit)."),
         .init("give_up", .duration, "How long the device keeps calling before it gives up (doors: 60s)."),
         .init("transport", .cases(Endpoint.TransportPolicy.self), "tls: signalling over TLS only (UDP/TCP requests get 403)."),
     ], required: ["class", "auth"])
@@ -57,7 +57,7 @@ public enum DialPlanSchema {
     static let limits = SchemaObject([
         .init("calls", .integer(1...100_000), "Concurrent calls."),
         .init("cps", .integer(1...100_000), "New calls per second."),
-        .init("calls_per_minute", .integer(1...100_000), "New calls per minute from the trunk (default: cps × 60)."),
+        .init("calls_per_minute", .integer(1...DialPlan.maximumCallsPerMinute), "New calls per minute from the trunk (default: cps × 60)."),
     ])
     static let trunk = SchemaObject([
         .init("server", .text, "Carrier host name or address."),
@@ -130,7 +130,7 @@ public enum DialPlanSchema {
     ], required: ["name"])
 
     static let rateLimit = SchemaObject([
-        .init("calls_per_minute", .integer(1...100_000), "New calls per minute per endpoint (pbx: 10×)."),
+        .init("calls_per_minute", .integer(1...DialPlan.maximumCallsPerMinute), "New calls per minute per endpoint (pbx: 10×)."),
         .init("registrations_per_minute", .integer(1...100_000), "REGISTERs per minute per source."),
     ])
     static let policyAllow = SchemaObject(DestinationCategory.allCases.map {

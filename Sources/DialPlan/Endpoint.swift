@@ -42,6 +42,10 @@ public struct Endpoint: Sendable, Equatable {
     /// policy's `rate_limit.calls_per_minute` (ten times that for a pbx).
     public var callsPerMinute: Int? = nil
 
+    /// The highest `limit` a plan may give (a PBX's trunk-sized endpoint, the same bound as a
+    /// trunk's `limits.calls`).
+    public static let maximumCallLimit = 100_000
+
     /// Default concurrent-call limit per class.
     public static func defaultCallLimit(for kind: Class) -> Int {
         switch kind {

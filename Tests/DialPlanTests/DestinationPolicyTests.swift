@@ -98,8 +98,27 @@ import Testing
         #expect(result.plan == nil)
         let lines = result.errors.map(\.description)
         #expect(lines == [
-            "rates.yaml:2:88: error: 'calls_per_minute' must be a whole number from 1 to 100000, not '0' (fix: write a number in that range)",
-            "rates.yaml:4:87: error: 'calls_per_minute' must be a whole number from 1 to 100000, not 'many' (fix: write a number in that range)",
+            "rates.yaml:2:88: error: 'calls_per_minute' must be a whole number from 1 to 1000000, not '0' (fix: write a number in that range)",
+            "rates.yaml:4:87: error: 'calls_per_minute' must be a whole number from 1 to 1000000, not 'many' (fix: write a number in that range)",
+        ])
+    }
+
+    /// A PBX-sized endpoint may hold as many concurrent calls as a trunk (100,000) and start up to
+    /// a million calls a minute; one more is an error at its position.
+    @Test func theLimitsGoUpToTrunkSizeAndNoFurther() throws {
+        let plan = try Fixtures.plan("""
+            endpoints:
+              pbx: { class: pbx, auth: { user: pbx, password_env: P }, limit: 100000, calls_per_minute: 1000000 }
+            """)
+        #expect(plan.endpoints["pbx"]?.callLimit == 100_000)
+        #expect(plan.callsPerMinute(of: .endpoint("pbx")) == 1_000_000)
+        let result = DialPlan.load(text: """
+            endpoints:
+              pbx: { class: pbx, auth: { user: pbx, password_env: P }, limit: 100001 }
+            """, file: "big.yaml")
+        #expect(result.plan == nil)
+        #expect(result.errors.map(\.description) == [
+            "big.yaml:2:67: error: 'limit' must be a whole number from 1 to 100000, not '100001' (fix: write a number in that range)",
         ])
     }
 

@@ -57,11 +57,14 @@ run_step() {
     STEP_OK=$(sipp_field "$log" "Successful call"); STEP_OK=${STEP_OK:-0}
     STEP_FAILED=$(sipp_field "$log" "Failed call"); STEP_FAILED=${STEP_FAILED:-0}
     # A scenario that ACKs a 503 and ends the call (scripts/sipp/bench-uac.xml) has sipp count it
-    # as successful: the 503 row of its statistics says how many were refused.
+    # as successful: the 503 row of its statistics says how many were refused, the other
+    # 4xx–6xx rows (486 from a concurrent-call limit, …) how many were rejected otherwise.
     STEP_REFUSED=$(grep -E '^ +503 <-' "$log" | tail -1 | awk '{print $3}')
     STEP_REFUSED=${STEP_REFUSED:-0}
-    STEP_OK=$((STEP_OK - STEP_REFUSED))
-    STEP_FAILED=$((STEP_FAILED + STEP_REFUSED))
+    local rejected
+    rejected=$(grep -E '^ +[456][0-9][0-9] <-' "$log" | grep -vE '^ +503 <-' | awk '{ s += $3 } END { print s + 0 }')
+    STEP_OK=$((STEP_OK - STEP_REFUSED - rejected))
+    STEP_FAILED=$((STEP_FAILED + STEP_REFUSED + rejected))
     STEP_MISSING=$((calls - STEP_OK - STEP_FAILED))
     STEP_ACHIEVED=$(sipp_field "$log" "Call Rate" | sed 's/cps//' | awk '{ printf "%d", $1 }')
     STEP_ACHIEVED=${STEP_ACHIEVED:-0}
