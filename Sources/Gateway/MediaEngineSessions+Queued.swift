@@ -31,6 +31,10 @@ extension MediaEngineSessions {
             logger.info("media configuration failed", metadata: ["callID": "\(callID)", "error": "\(error)"])
         }
         session.configureNow(legs, failure: failure)
+        // RFC 2543 hold (c=0.0.0.0) has no address to configure: only the direction changes.
+        session.setDirectionNow([(MediaLeg.a, plan.caller.session), (.b, plan.callee.session)].compactMap { leg, session in
+            Self.addresslessDirection(session).map { (leg: leg, direction: $0) }
+        })
         if let video = videoSessions.withLock({ $0[callID] }) {
             if let videoLegs = videoLegs(plan) {
                 video.configureNow(videoLegs, failure: failure)
