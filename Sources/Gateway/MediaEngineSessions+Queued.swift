@@ -31,10 +31,13 @@ extension MediaEngineSessions {
             logger.info("media configuration failed", metadata: ["callID": "\(callID)", "error": "\(error)"])
         }
         session.configureNow(legs, failure: failure)
-        // RFC 2543 hold (c=0.0.0.0) has no address to configure: only the direction changes.
-        session.setDirectionNow([(MediaLeg.a, plan.caller.session), (.b, plan.callee.session)].compactMap { leg, session in
-            Self.addresslessDirection(session).map { (leg: leg, direction: $0) }
-        })
+        // RFC 2543 hold (c=0.0.0.0) has no address to configure: only the direction changes
+        // (no array built for the usual plan without one).
+        let callerHeld = Self.addresslessDirection(plan.caller.session), calleeHeld = Self.addresslessDirection(plan.callee.session)
+        if callerHeld != nil || calleeHeld != nil {
+            session.setDirectionNow([callerHeld.map { (leg: MediaLeg.a, direction: $0) }, calleeHeld.map { (leg: .b, direction: $0) }]
+                .compactMap { $0 })
+        }
         if let video = videoSessions.withLock({ $0[callID] }) {
             if let videoLegs = videoLegs(plan) {
                 video.configureNow(videoLegs, failure: failure)
