@@ -108,15 +108,20 @@ extension CallStateMachine {
             if hold.outgoing[side.other]?.retryDue == true { actions += retryReinvite(toward: side.other) }
             return actions
         }
+        var addedVideo = false
         if outgoing.mediaChange {
             hold.previousOffered[side.other] = nil
-            // The video ports it carried stay the call's (the side took them or answered port 0).
-            if hold.videoAdd?.from == side.other { hold.videoAdd = nil }
+            // Video ports reserved for this offer: the call's once the side took the video.
+            addedVideo = hold.videoAdd?.from == side.other
+            if addedVideo { hold.videoAdd = nil }
         }
         if status < 300, let sdp, let session = try? Negotiator(profile: profile(of: side)).negotiate(offer: outgoing.offer, answer: sdp) {
+            var offer = outgoing.offer
+            // Refused with port 0: the new ports go back now (CallStateMachine+VideoPorts.swift).
+            if addedVideo, session.video == nil { actions += releaseRefusedVideo(offeredIn: &offer) }
             hold.established[side] = outgoing.direction
-            hold.sent[side] = outgoing.offer
-            setSession(session, description: outgoing.offer, for: side)
+            hold.sent[side] = offer
+            setSession(session, description: offer, for: side)
             if let plan = currentPlan() { actions.append(.updateMedia(plan)) }
         } else if status == 408 || status == 481 {
             return answerWaiting(toward: side.other) + hangUp(cause: Q850Cause.timerExpiry, at: now)

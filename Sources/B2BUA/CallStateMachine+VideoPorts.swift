@@ -9,9 +9,9 @@ import SDP
 /// decided as if the call had always had them: the video goes to the other side re-anchored
 /// (CallStateMachine+VideoAdd.swift; toward a door only the added video), or, without ports, it
 /// is answered with port 0 while the audio goes on. When the other side refuses the offer with an
-/// error (§14.1: both sessions stay as they were) the new ports go back
-/// (``CallAction/releaseVideo``); once it answered 2xx they are the call's, like video ports
-/// reserved at the start.
+/// error (§14.1: both sessions stay as they were), or answers 2xx refusing the video (port 0),
+/// the new ports go back (``CallAction/releaseVideo``); once it took the video they are the
+/// call's, like video ports reserved at the start.
 struct VideoAddRun: Sendable, Equatable {
     /// Where the call is with the added video's ports.
     enum Phase: Sendable, Equatable {
@@ -105,6 +105,21 @@ extension CallStateMachine {
     mutating func dropAddedVideo(offeredToward side: CallSide) -> [CallAction] {
         guard let run = hold.videoAdd, run.from == side.other, run.phase == .offered else { return [] }
         hold.videoAdd = nil
+        removeVideoPorts()
+        return [.releaseVideo]
+    }
+
+    /// The other side answered the offer carrying video ports reserved for this side's offer
+    /// with 2xx but refused the video (port 0, RFC 3264 §6): the ports go back at once, and
+    /// `offer` (what the gateway offered it) keeps the stream's slot with port 0, so no later
+    /// offer built from it names a released port (RFC 3264 §8.2). The call is audio-only again;
+    /// either side may add video anew.
+    mutating func releaseRefusedVideo(offeredIn offer: inout SessionDescription) -> [CallAction] {
+        guard media.callerPorts.count == 2 else { return [] }
+        let released = [media.callerPorts[1], media.calleePorts[1]]
+        for index in offer.media.indices where offer.media[index].media == .video && released.contains(offer.media[index].port) {
+            offer.media[index].port = 0
+        }
         removeVideoPorts()
         return [.releaseVideo]
     }

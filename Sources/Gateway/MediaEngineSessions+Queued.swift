@@ -19,7 +19,8 @@ extension MediaEngineSessions {
     }
 
     /// ``update(callID:plan:)`` without waiting: both legs (and the video stream's) configured
-    /// in one queued operation per stream; a failure is logged, as the call never waited for it.
+    /// in one queued operation per stream, the video stream set inactive while a side has no
+    /// video; a failure is logged, as the call never waited for it.
     func updateNow(callID: String, plan: MediaPlan) {
         guard let session = session(callID: callID) else { return }
         var legs: [(leg: MediaLeg, configuration: LegConfiguration)] = []
@@ -30,8 +31,22 @@ extension MediaEngineSessions {
             logger.info("media configuration failed", metadata: ["callID": "\(callID)", "error": "\(error)"])
         }
         session.configureNow(legs, failure: failure)
-        if let video = videoSessions.withLock({ $0[callID] }), let videoLegs = videoLegs(plan) {
-            video.configureNow(videoLegs, failure: failure)
+        // RFC 2543 hold (c=0.0.0.0) has no address to configure: only the direction changes
+        // (no array built for the usual plan without one).
+        let callerHeld = Self.addresslessDirection(plan.caller.session), calleeHeld = Self.addresslessDirection(plan.callee.session)
+        if callerHeld != nil || calleeHeld != nil {
+            session.setDirectionNow([callerHeld.map { (leg: MediaLeg.a, direction: $0) }, calleeHeld.map { (leg: .b, direction: $0) }]
+                .compactMap { $0 })
+        }
+        if let video = videoSessions.withLock({ $0[callID] }) {
+            if let videoLegs = videoLegs(plan) {
+                video.configureNow(videoLegs, failure: failure)
+            } else {
+                // Video dropped by a side (port 0 in a re-offer, RFC 3264 §8.2): nothing relayed
+                // either way, as in update(callID:plan:); the next plan with video on both sides
+                // configures the legs (and their direction) again.
+                video.setDirectionNow([(leg: .a, direction: .inactive), (leg: .b, direction: .inactive)])
+            }
         }
     }
 

@@ -26,6 +26,17 @@ extension MediaSession {
         }
     }
 
+    /// ``setDirection(_:)`` without waiting: only the hold state of configured legs changes
+    /// (unconfigured legs are left alone), behind the operations queued before it.
+    public func setDirectionNow(_ legs: [(leg: MediaLeg, direction: MediaLegDirection)]) {
+        guard !legs.isEmpty, !state.withLockedValue({ $0.released }) else { return }
+        let core = self.core
+        eventLoop.execute {
+            let now = NIODeadline.now().uptimeNanoseconds
+            for (leg, direction) in legs { core.value.setDirection(leg: leg, direction, now: now) }
+        }
+    }
+
     /// ``release()`` without waiting: the sockets are parked for reuse (or closed) and the
     /// ports go back to the pool on the media loop; `counters` (if any) gets both legs'
     /// counters read just before, there. The ``onEvents(_:)`` handler is dropped here, on the

@@ -134,6 +134,28 @@ import Testing
         #expect(again.actions == [.allocateVideo])
     }
 
+    @Test func aTwoHundredRefusingTheVideoReleasesThePortsAtOnce() throws {
+        var call = try audioOnlyCall()
+        let toDoor = try forwardedToTheDoor(&call)
+        // The door answers 200 with the added stream refused (port 0, RFC 3264 §6).
+        let doorAnswer = try CallHarness.answer(to: toDoor, codecs: [.pcmu], address: "192.168.10.2")
+        #expect(VideoAddTests.videoLine(doorAnswer)?.port == 0)
+        let settled = call.record(call.machine.receiveReinviteResponse(200, sdp: doorAnswer, from: .caller, at: call.now))
+        #expect(settled.contains(.releaseVideo), "the new ports go back now, not at the call's end")
+        let toCarol = try #require(HoldTests.pendingAnswer(in: settled, for: .callee), "\(settled)")
+        #expect(VideoAddTests.videoLine(toCarol)?.port == 0, "carol hears the video refused")
+        #expect(MediaChangeTests.audioLine(toCarol).hasPrefix("m=audio 30004"), "her audio goes on")
+        let plan = try #require(MediaChangeTests.plan(in: settled))
+        #expect(!plan.videoRelayed && plan.caller.localPorts == [30000] && plan.callee.localPorts == [30004])
+        // The released port is never offered again (RFC 3264 §8.2: the slot stays, with port 0).
+        let door = try #require(call.machine.currentDescription(for: .caller))
+        #expect(VideoAddTests.videoLine(door)?.port == 0, "\(door.text)")
+        #expect(!door.text.contains("30010"))
+        // The door may add video itself later: the engine is asked for ports anew.
+        let again = call.machine.receiveSessionOffer(try Self.doorAddsVideo(version: 3), from: .caller, at: call.now)
+        #expect(again.actions == [.allocateVideo])
+    }
+
     @Test func glareRetriesOnTheSamePortsAndReleasesThemWhenItGivesUp() throws {
         var call = try audioOnlyCall()
         let first = try forwardedToTheDoor(&call)

@@ -14,7 +14,7 @@
                                      that packet's source port + 1 (the gateway's RTCP port),
                                      naming the SSRC the packet came with; prints
                                      "pli media_ssrc=0x... to=PORT".
-  h264-rtp.py check FILE PORT LOW HIGH SENT [forward-only]
+  h264-rtp.py check FILE PORT LOW HIGH SENT
                                      reads tshark fields (one packet a line: udp.srcport
                                      udp.dstport rtp.p_type rtp.ssrc rtp.seq rtp.timestamp
                                      rtp.marker rtp.payload rtcp.pt rtcp.psfb.fmt rtcp.mediassrc) and
@@ -112,7 +112,7 @@ def pli(port, timeout):
     sys.exit(f'no RTP to port {port} within {timeout} s')
 
 
-def check(path, port, low, high, sent, need_echo=True):
+def check(path, port, low, high, sent):
     to_phone, back, plis, other_plis, problems = [], 0, 0, [], []
     for line in open(path):
         fields = line.split(' ')
@@ -143,7 +143,7 @@ def check(path, port, low, high, sent, need_echo=True):
     markers = sum(1 for packet in to_phone if packet[4])
     ok = (len(to_phone) >= sent * 0.8 and types == {PAYLOAD_TYPE} and len(ssrcs) == 1 and SSRC not in ssrcs
           and not gaps and not steps and {1, 7, 8, 28} <= nals and idr >= 3 and markers > 0
-          and (back > 0 or not need_echo) and not problems)
+          and back > 0 and not problems)
     ssrc_text = ','.join(f'0x{value:08x}' for value in ssrcs)
     print(f"{'ok' if ok else 'bad'} to-phone={len(to_phone)}/{sent} pt={sorted(types)} ssrc={ssrc_text} "
           f"gaps={gaps} steps={steps} nal-types={sorted(nals)} idr-starts={idr} markers={markers} "
@@ -156,7 +156,7 @@ if __name__ == '__main__':
         pcap(sys.argv[2], float(sys.argv[3]))
     elif len(sys.argv) in (3, 4) and sys.argv[1] == 'pli':
         pli(int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) == 4 else 10)
-    elif len(sys.argv) in (7, 8) and sys.argv[1] == 'check' and sys.argv[7:] in ([], ['forward-only']):
-        check(sys.argv[2], *(int(value) for value in sys.argv[3:7]), need_echo=len(sys.argv) == 7)
+    elif len(sys.argv) == 7 and sys.argv[1] == 'check':
+        check(sys.argv[2], *(int(value) for value in sys.argv[3:7]))
     else:
         sys.exit(__doc__)
