@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -6,8 +11,8 @@ import SIPCore
 // Binding listeners, opening outbound connections and building TLS contexts.
 
 extension SIPTransportManager {
-    /// Binds one listener.
-    func bind(_ listener: SIPListenerConfiguration, index: Int) async throws -> any Channel {
+    /// Binds one listener; a UDP listener also gets the descriptor every loop sends on.
+    func bind(_ listener: SIPListenerConfiguration, index: Int) async throws -> (any Channel, UDPSendSocket?) {
         switch listener.transport {
         case .udp:
             if listener.port != 0 {
@@ -16,7 +21,19 @@ extension SIPTransportManager {
                 // fails with "address in use" when anyone holds the port.
                 try await DatagramBootstrap(group: group).bind(host: listener.host, port: listener.port).get().close()
             }
-            return try await datagramBootstrap(on: group).bind(host: listener.host, port: listener.port).get()
+            // Bound here rather than by NIO so that the gateway holds the descriptor (a duplicate)
+            // and sends from whichever loop the call runs on (UDPSendSocket).
+            let address = try SocketAddress.makeAddressResolvingHost(listener.host, port: listener.port)
+            let descriptor = try UDPSendSocket.bound(to: address)
+            let sender: UDPSendSocket
+            do {
+                sender = try UDPSendSocket(duplicating: descriptor)
+            } catch {
+                close(descriptor)
+                throw error
+            }
+            // NIO owns `descriptor` from here (it closes it on failure too).
+            return (try await datagramBootstrap(on: group).withBoundSocket(descriptor).get(), sender)
         case .tcp, .tls:
             let isTLS = listener.transport == .tls
             if isTLS {
@@ -30,7 +47,7 @@ extension SIPTransportManager {
             let idleTimeout = configuration.idleTimeout
             let handshakeTimeout = configuration.tlsHandshakeTimeout
             let limits = configuration.streamLimits
-            return try await ServerBootstrap(group: group)
+            return (try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -55,7 +72,7 @@ extension SIPTransportManager {
                                 isInbound: true, limits: limits))
                     }
                 }
-                .bind(host: listener.host, port: listener.port).get()
+                .bind(host: listener.host, port: listener.port).get(), nil)
         }
     }
 

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import SIPCore
 
 // Sending: to a resolved target, and responses per RFC 3261 §18.2.2.
@@ -17,14 +18,12 @@ extension SIPTransportManager {
 
     /// Sends already serialized bytes to `target` (see `send(_:to:)`).
     public func send(bytes: ByteBuffer, to target: SIPTransportTarget, from listener: SIPListener? = nil) -> EventLoopFuture<Void> {
-        let future: EventLoopFuture<Void>
         switch target.transport {
         case .udp:
-            future = sendDatagram(bytes, to: target.address, from: listener)
+            return sendDatagram(bytes, to: target.address, from: listener)
         case .tcp, .tls:
-            future = streamChannel(for: target).flatMap { channel in channel.writeAndFlush(bytes) }
+            return counted(streamChannel(for: target).flatMap { channel in channel.writeAndFlush(bytes) })
         }
-        return counted(future)
     }
 
     /// Sends `message` on an open stream connection; fails with `.connectionClosed` when it is
@@ -128,23 +127,39 @@ extension SIPTransportManager {
         // listener down with it (a trunk probe from a loopback-only gateway did exactly that).
         let destinationIsLoopback = Self.isLoopback(address)
         // Runs per datagram: one pass over the listeners, no intermediate array.
-        let channel: (any Channel)? = state.withLockedValue { state in
-            var familyMatch: (any Channel)?
+        let found: BoundListener? = state.withLockedValue { state in
+            var familyMatch: BoundListener?
             for entry in state.listeners where entry.listener.transport == .udp
                 && (destinationIsLoopback || !Self.isLoopback(entry.listener.localAddress))
             {
-                if let listener, entry.listener == listener { return entry.channel }
+                if let listener, entry.listener == listener { return entry }
                 if familyMatch == nil, (entry.listener.localAddress.protocol == .inet6) == wantIPv6 {
-                    familyMatch = entry.channel
+                    familyMatch = entry
                     if listener == nil { break }
                 }
             }
             return familyMatch
         }
-        guard let channel else {
+        guard let found else {
+            count { $0.sendFailures += 1 }
             return group.any().makeFailedFuture(SIPTransportError.noListener(.udp, ipv6: wantIPv6))
         }
-        return channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: bytes))
+        // On the calling loop, straight to the socket: no hop to the listener's loop, no
+        // pipeline, no promise. A full send buffer falls back to the channel, which waits for it.
+        if let sender = found.sender {
+            let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? found.channel.eventLoop
+            switch sender.send(bytes, to: address) {
+            case .sent:
+                count { $0.messagesSent += 1 }
+                return loop.makeSucceededVoidFuture()
+            case .failed(let code):
+                count { $0.sendFailures += 1 }
+                return loop.makeFailedFuture(IOError(errnoCode: code, reason: "sendto \(address)"))
+            case .wouldBlock:
+                break
+            }
+        }
+        return counted(found.channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: bytes)))
     }
 
     /// The open connection for `target`, a pending connect to it, or a new one.

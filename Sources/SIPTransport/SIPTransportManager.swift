@@ -36,6 +36,8 @@ public final class SIPTransportManager: Sendable {
     struct BoundListener {
         var listener: SIPListener
         var channel: any Channel
+        /// UDP: the socket's duplicate every loop sends on (nil for TCP/TLS).
+        var sender: UDPSendSocket?
     }
 
     struct State {
@@ -71,13 +73,13 @@ public final class SIPTransportManager: Sendable {
         var bound: [BoundListener] = []
         do {
             for (index, listenerConfiguration) in configuration.listeners.enumerated() {
-                let channel = try await bind(listenerConfiguration, index: index)
+                let (channel, sender) = try await bind(listenerConfiguration, index: index)
                 guard let local = channel.localAddress else {
                     try? await channel.close()
                     throw SIPTransportError.invalidAddress(listenerConfiguration.host)
                 }
                 let listener = SIPListener(transport: listenerConfiguration.transport, localAddress: local)
-                bound.append(BoundListener(listener: listener, channel: channel))
+                bound.append(BoundListener(listener: listener, channel: channel, sender: sender))
                 logger.info("SIP listener bound", metadata: ["listener": "\(listener)"])
             }
         } catch {
