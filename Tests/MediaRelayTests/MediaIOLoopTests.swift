@@ -40,11 +40,11 @@ import Testing
         #expect(signals < 30, "the loop polled by itself while tasks kept coming: \(signals) signals")
         // Once idle, the next task wakes it at once.
         try await Task.sleep(for: .milliseconds(50))
+        // (The wake signal is the check: with a 10 ms tick, a time bound could not tell a woken
+        // loop from one that polled by itself, and it failed under a parallel run's load.)
         let before = loop.wakeSignals.load(ordering: .relaxed)
-        let start = NIODeadline.now()
         try await loop.submit {}.get()
         #expect(loop.wakeSignals.load(ordering: .relaxed) == before + 1)
-        #expect(NIODeadline.now() - start < .milliseconds(500))
         loop.stop()
     }
 
